@@ -1,0 +1,57 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type ConsulAgent, type ConsulAgentOptions, startConsulAgent } from './consul-agent';
+import { type RedisServer, startRedisServer } from './redis-server';
+
+interface HasLogs {
+  name: string;
+  logTail(lines?: number): string;
+}
+
+/** Prints the tail of each service's log after a failed test, so a red run explains itself. */
+function showLogsOnFailure(services: () => HasLogs[]): void {
+  afterEach((context) => {
+    if (context.task.result?.state !== 'fail') return;
+    for (const service of services()) {
+      console.error(`---- ${service.name} log (tail) ----\n${service.logTail(80)}\n---- end ${service.name} ----`);
+    }
+  });
+}
+
+/**
+ * A real Consul agent for the enclosing suite: started in beforeAll, stopped in afterAll (also when
+ * tests fail), its log printed after any failed test. Read `.agent` inside tests and hooks.
+ */
+export function useConsulAgent(options: ConsulAgentOptions = {}): { readonly agent: ConsulAgent } {
+  const holder: { agent?: ConsulAgent } = {};
+  beforeAll(async () => {
+    holder.agent = await startConsulAgent(options);
+  });
+  afterAll(async () => {
+    await holder.agent?.stop();
+  });
+  showLogsOnFailure(() => (holder.agent ? [{ name: holder.agent.process.name, logTail: holder.agent.logTail }] : []));
+  return {
+    get agent(): ConsulAgent {
+      if (!holder.agent) throw new Error('the Consul agent is only available inside tests and hooks');
+      return holder.agent;
+    },
+  };
+}
+
+/** A real redis-server for the enclosing suite; same lifecycle as useConsulAgent. */
+export function useRedisServer(): { readonly redis: RedisServer } {
+  const holder: { redis?: RedisServer } = {};
+  beforeAll(async () => {
+    holder.redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await holder.redis?.stop();
+  });
+  showLogsOnFailure(() => (holder.redis ? [{ name: holder.redis.process.name, logTail: holder.redis.logTail }] : []));
+  return {
+    get redis(): RedisServer {
+      if (!holder.redis) throw new Error('the Redis server is only available inside tests and hooks');
+      return holder.redis;
+    },
+  };
+}
