@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
@@ -6,11 +7,13 @@ import { defineConfig } from 'vitest/config';
 //  - unit: pure logic, no I/O, fast (`*.spec.ts`)
 //  - integration: real Consul, Redis and HTTP started by libs/testing (`*.int.spec.ts`)
 // SWC compiles the sources so Nest's decorator metadata is emitted as tsc would.
-const alias = {
-  '@spaceport/app-runtime': resolve(__dirname, 'libs/app-runtime/src/index.ts'),
-  '@spaceport/consul-core': resolve(__dirname, 'libs/consul-core/src/index.ts'),
-  '@spaceport/testing': resolve(__dirname, 'libs/testing/src/index.ts'),
+// Path aliases come from tsconfig.base.json, the single list of workspace libs.
+const tsconfig = JSON.parse(readFileSync(resolve(__dirname, 'tsconfig.base.json'), 'utf8')) as {
+  compilerOptions: { paths: Record<string, string[]> };
 };
+const alias = Object.fromEntries(
+  Object.entries(tsconfig.compilerOptions.paths).map(([name, [target]]) => [name, resolve(__dirname, target ?? '')]),
+);
 const plugins = [swc.vite({ module: { type: 'es6' } })];
 
 export default defineConfig({
