@@ -1,0 +1,106 @@
+import { createHash, randomBytes as nodeRandomBytes } from 'node:crypto';
+
+/**
+ * Identifiers of events and deliveries.
+ *
+ * Event id: a ULID (https://github.com/ulid/spec): 48-bit Unix time in ms + 80 random bits, as 26
+ * Crockford base32 characters, so ids sort lexicographically by creation time. Within one
+ * millisecond the generator increments the previous id's random part (ULID monotonic mode), so ids
+ * from one gateway are strictly increasing.
+ *
+ * Delivery id (= `webhook-id` and `Idempotency-Key`): `msg_` + Crockford base32 of the first 16 bytes
+ * of SHA-256("spaceport.delivery.v1" 0x00 eventId 0x00 triggerId), 26 characters. It depends only
+ * on (eventId, triggerId), so every retry and every worker that sends the delivery uses the same id.
+ */
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const TIME_CHARS = 10;
+const RANDOM_CHARS = 16;
+const MAX_TIME = 2 ** 48 - 1;
+const RANDOM_BYTES = 10;
+const ULID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+
+/** `value` as exactly `length` Crockford base32 digits, most significant first. */
+function encodeBase32(value: bigint, length: number): string {
+  let text = '';
+  let rest = value;
+  for (let index = 0; index < length; index += 1) {
+    text = CROCKFORD[Number(rest & 31n)]! + text;
+    rest >>= 5n;
+  }
+  return text;
+}
+
+/** The integer that Crockford base32 `text` (upper case) denotes. */
+function decodeBase32(text: string): bigint {
+  let value = 0n;
+  for (const char of text) value = (value << 5n) | BigInt(CROCKFORD.indexOf(char));
+  return value;
+}
+
+/** Big-endian unsigned integer of `bytes`. */
+function bytesToBigInt(bytes: Uint8Array): bigint {
+  return bytes.reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);
+}
+
+/** The ULID for Unix time `timeMs` and 10 bytes of `entropy`. */
+export function eventIdAt(timeMs: number, entropy: Uint8Array): string {
+  if (!Number.isInteger(timeMs) || timeMs < 0 || timeMs > MAX_TIME) {
+    throw new RangeError(`event id time must be an integer in [0, 2^48), got ${timeMs}`);
+  }
+  if (entropy.length !== RANDOM_BYTES) throw new RangeError(`event id needs ${RANDOM_BYTES} random bytes, got ${entropy.length}`);
+  return encodeBase32(BigInt(timeMs), TIME_CHARS) + encodeBase32(bytesToBigInt(entropy), RANDOM_CHARS);
+}
+
+/** True when `id` is a well-formed event id (ULID, upper-case Crockford base32). */
+export function isEventId(id: string): boolean {
+  return ULID_PATTERN.test(id);
+}
+
+/** Unix time in ms encoded in event id `id`. */
+export function eventIdTime(id: string): number {
+  if (!isEventId(id)) throw new RangeError(`not an event id: ${JSON.stringify(id)}`);
+  return Number(decodeBase32(id.slice(0, TIME_CHARS)));
+}
+
+/**
+ * The next event id after `previous` (undefined for the first): a fresh ULID when `timeMs` is later
+ * than previous's time, else previous + 1 in its random part (previous's time kept, or time + 1 ms
+ * in the 2^-80 case the random part overflows), so the result is always > previous.
+ */
+export function nextEventId(previous: string | undefined, timeMs: number, entropy: Uint8Array): string {
+  if (previous === undefined || timeMs > eventIdTime(previous)) return eventIdAt(timeMs, entropy);
+  const previousTime = eventIdTime(previous);
+  const randomPart = decodeBase32(previous.slice(TIME_CHARS)) + 1n;
+  if (randomPart < 1n << 80n) return encodeBase32(BigInt(previousTime), TIME_CHARS) + encodeBase32(randomPart, RANDOM_CHARS);
+  return eventIdAt(previousTime + 1, new Uint8Array(RANDOM_BYTES));
+}
+
+export interface EventIdSources {
+  /** Unix time in ms; defaults to Date.now. */
+  readonly now?: () => number;
+  /** Random bytes; defaults to node:crypto's CSPRNG. */
+  readonly randomBytes?: (size: number) => Uint8Array;
+}
+
+/**
+ * A generator of strictly increasing event ids. The returned function is the one stateful piece here:
+ * it remembers its last id (see {@link nextEventId}); clock and randomness are injectable.
+ */
+export function createEventIdGenerator(sources: EventIdSources = {}): () => string {
+  const now = sources.now ?? Date.now;
+  const randomBytes = sources.randomBytes ?? nodeRandomBytes;
+  let last: string | undefined;
+  return () => {
+    last = nextEventId(last, now(), randomBytes(RANDOM_BYTES));
+    return last;
+  };
+}
+
+/** The delivery id (`webhook-id`) of trigger `triggerId` for event `eventId`; see the header. */
+export function deliveryIdOf(eventId: string, triggerId: string): string {
+  if (eventId.length === 0 || triggerId.length === 0) throw new RangeError('event id and trigger id must not be empty');
+  if (eventId.includes('\0') || triggerId.includes('\0')) throw new RangeError('event id and trigger id must not contain NUL');
+  const digest = createHash('sha256').update(`spaceport.delivery.v1\0${eventId}\0${triggerId}`, 'utf8').digest();
+  return `msg_${encodeBase32(bytesToBigInt(digest.subarray(0, 16)), 26)}`;
+}

@@ -1,0 +1,7 @@
+export * from './assignment';
+export * from './canonical-json';
+export * from './cloud-event';
+export * from './delivery-id';
+export * from './partitioner';
+export * from './retry-schedule';
+export * from './signing';
