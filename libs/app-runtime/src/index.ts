@@ -1,1 +1,8 @@
-export {};
+export * from './bootstrap';
+export * from './health/health.module';
+export * from './health/health.service';
+export * from './logger/nest-pino-logger';
+export * from './logger/pino-logger';
+export { RuntimeModule, SPACEPORT_LOGGER } from './runtime.module';
+export * from './startup';
+export * from './tokens';

@@ -1,0 +1,40 @@
+# syntax=docker/dockerfile:1
+# One image build for the three Spaceport apps; pick one with a target:
+#   docker build --target gateway .        (also: config-service, event-worker)
+# docker-compose.yml builds each service from its target. Stages share the build, so it runs once.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- build: all dependencies, compile, then drop dev dependencies --------------------------------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.base.json tsconfig.build.json ./
+COPY apps ./apps
+COPY libs ./libs
+# `npm run build` = tsc -p tsconfig.build.json && tsc-alias → dist/apps/<app>/src/main.js
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+# ---- runtime: production dependencies + compiled output, non-root --------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+# Node handles SIGTERM itself (graceful close, exit 0); compose adds an init for zombie reaping.
+STOPSIGNAL SIGTERM
+
+FROM runtime AS config-service
+EXPOSE 4124
+CMD ["node", "dist/apps/config-service/src/main.js"]
+
+FROM runtime AS event-worker
+EXPOSE 4126
+CMD ["node", "dist/apps/event-worker/src/main.js"]
+
+# last stage: the default target of a plain `docker build .`
+FROM runtime AS gateway
+EXPOSE 4122
+CMD ["node", "dist/apps/gateway/src/main.js"]

@@ -1,0 +1,4 @@
+import { bootstrapSpaceportApp } from '@spaceport/app-runtime';
+import { AppModule } from './app.module';
+
+void bootstrapSpaceportApp({ role: 'config-service', module: AppModule });

@@ -1,0 +1,57 @@
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+  type Type,
+} from '@nestjs/common';
+import { type Logger } from 'pino';
+import { HealthModule } from './health/health.module';
+import { type StartupConfig } from './startup';
+import { SPACEPORT_CONSUL_CONNECTION, SPACEPORT_NODE_OPTIONS } from './tokens';
+
+/** DI token of the process-wide pino logger, for services that log structured fields. */
+export const SPACEPORT_LOGGER = Symbol.for('spaceport:logger');
+
+/** Logs the two ends of a graceful shutdown. */
+@Injectable()
+class ShutdownLogger implements BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(@Inject(SPACEPORT_LOGGER) private readonly logger: Logger) {}
+
+  beforeApplicationShutdown(signal?: string): void {
+    this.logger.info({ signal }, 'stopping');
+  }
+
+  onApplicationShutdown(signal?: string): void {
+    this.logger.info({ signal }, 'stopped');
+  }
+}
+
+/** Global: NodeOptions, the Consul connection and the logger for every module, plus `GET /healthz`. */
+@Module({})
+export class RuntimeModule {
+  static forRoot(config: StartupConfig, logger: Logger): DynamicModule {
+    return {
+      module: RuntimeModule,
+      global: true,
+      imports: [HealthModule],
+      providers: [
+        { provide: SPACEPORT_NODE_OPTIONS, useValue: config.options },
+        { provide: SPACEPORT_CONSUL_CONNECTION, useValue: config.consul ?? null },
+        { provide: SPACEPORT_LOGGER, useValue: logger },
+        ShutdownLogger,
+      ],
+      exports: [SPACEPORT_NODE_OPTIONS, SPACEPORT_CONSUL_CONNECTION, SPACEPORT_LOGGER],
+    };
+  }
+}
+
+/** The entry module Nest starts: the runtime next to the app's own module. */
+@Module({})
+export class SpaceportRootModule {
+  static create(config: StartupConfig, logger: Logger, appModule: Type<unknown> | DynamicModule): DynamicModule {
+    return { module: SpaceportRootModule, imports: [RuntimeModule.forRoot(config, logger), appModule] };
+  }
+}

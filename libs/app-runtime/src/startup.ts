@@ -1,0 +1,77 @@
+import {
+  ConfigError,
+  type ConsulConnection,
+  type NodeOptions,
+  type NodeRole,
+  describeConnection,
+  parseNodeOptions,
+} from '@spaceport/consul-core';
+import { type RunMode, runMode } from './tokens';
+
+/** Everything an instance resolves from flags and environment before Nest starts. */
+export interface StartupConfig {
+  options: NodeOptions;
+  /** `HOST`, default `0.0.0.0` (all interfaces, as containers need) */
+  host: string;
+  /** the validated Consul connection, in distributed mode */
+  consul?: ConsulConnection;
+}
+
+export const DEFAULT_HOST = '0.0.0.0';
+
+/**
+ * Resolves the Consul connection from the CONSUL_* variables; throws ConfigError on a bad value.
+ *
+ * LEAD-WIRE (single call site): `loadConsulConnection(env)` exists in
+ * libs/consul-core/src/consul-env.ts but is not yet exported from @spaceport/consul-core's index.
+ * Once it is, replace this body with `return loadConsulConnection(env);` and import it. Until then
+ * distributed mode starts without a validated connection (`SPACEPORT_CONSUL_CONNECTION` is null).
+ */
+function resolveConsulConnection(_env: NodeJS.ProcessEnv): ConsulConnection | undefined {
+  return undefined;
+}
+
+/** Parses flags + env into the start-up config; throws `ConfigError` naming the bad flag/variable. */
+export function resolveStartupConfig(role: NodeRole, argv: readonly string[], env: NodeJS.ProcessEnv): StartupConfig {
+  const options = parseNodeOptions(role, argv, env);
+  const host = env['HOST']?.trim() || DEFAULT_HOST;
+  if (/\s/.test(host)) throw new ConfigError('HOST', `expected a host name or IP address, got "${host}"`);
+  const consul = options.enableConsul ? resolveConsulConnection(env) : undefined;
+  return { options, host, consul };
+}
+
+/** The one line printed to stderr before exiting with code 2 on bad configuration. */
+export function formatConfigError(role: NodeRole, error: ConfigError): string {
+  return `spaceport ${role}: invalid configuration: ${error.message}\n`;
+}
+
+/** `role` and `nodeId` are not repeated here: every log line carries them already. */
+export interface StartLine {
+  nodeIdGenerated: boolean;
+  mode: RunMode;
+  host: string;
+  port: number;
+  clusterId: string;
+  serviceName?: string;
+  register?: boolean;
+  /** e.g. `https://consul:8501 (token)`: never the secret itself */
+  consul?: string;
+}
+
+/** Fields of the start line. Built from known-safe fields only, so no secret can slip in. */
+export function startLine(config: StartupConfig, port: number): StartLine {
+  const { options } = config;
+  const line: StartLine = {
+    nodeIdGenerated: options.nodeIdGenerated,
+    mode: runMode(options),
+    host: config.host,
+    port,
+    clusterId: options.clusterId,
+  };
+  if (options.enableConsul) {
+    line.serviceName = options.serviceName;
+    line.register = options.register;
+    if (config.consul) line.consul = describeConnection(config.consul);
+  }
+  return line;
+}

@@ -1,0 +1,14 @@
+import { type NodeOptions } from '@spaceport/consul-core';
+
+/** DI token of this instance's `NodeOptions` (identity, mode, port), provided globally by the runtime. */
+export const SPACEPORT_NODE_OPTIONS = Symbol.for('spaceport:node-options');
+
+/** DI token of the validated `ConsulConnection` in distributed mode; `null` in standalone mode. */
+export const SPACEPORT_CONSUL_CONNECTION = Symbol.for('spaceport:consul-connection');
+
+/** `standalone` (config in a file, one worker owns all partitions) or `distributed` (Consul). */
+export type RunMode = 'standalone' | 'distributed';
+
+export function runMode(options: Pick<NodeOptions, 'enableConsul'>): RunMode {
+  return options.enableConsul ? 'distributed' : 'standalone';
+}

@@ -1,0 +1,197 @@
+// Static checks of docker-compose.yml, the Dockerfile and .dockerignore (no Docker engine needed):
+// the stack is wired the way the apps read their configuration and the way `npm run build` emits.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, posix, resolve } from 'node:path';
+import { type NodeRole, parseBoolean, parseNodeOptions } from '@spaceport/consul-core';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { effective, execForm, parseDockerfile, stageChain } from './dockerfile';
+
+const root = resolve(__dirname, '../..');
+const read = (file: string): string => readFileSync(join(root, file), 'utf8');
+
+interface Service {
+  image?: string;
+  build?: string | { context?: string; target?: string; dockerfile?: string };
+  command?: string | string[];
+  container_name?: string;
+  environment?: Record<string, string | number | boolean | null> | string[];
+  ports?: (string | number | { target: number; published?: string | number; host_ip?: string })[];
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  volumes?: (string | { source?: string })[];
+}
+
+const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
+const services = compose.services;
+const APPS: NodeRole[] = ['gateway', 'config-service', 'event-worker'];
+const INFRA = ['consul', 'redis'];
+
+function env(service: Service): Record<string, string> {
+  const raw = service.environment ?? {};
+  if (Array.isArray(raw)) {
+    return Object.fromEntries(raw.map((entry) => [entry.split('=')[0] ?? '', entry.split('=').slice(1).join('=')]));
+  }
+  return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, value === null ? '' : String(value)]));
+}
+
+function commandArgs(service: Service): string[] {
+  const command = service.command ?? [];
+  return Array.isArray(command) ? command : command.split(/\s+/);
+}
+
+/** What the app inside would resolve: the same parser the app runs, with the service's env. */
+const appOptions = (role: NodeRole) => parseNodeOptions(role, commandArgs(services[role] ?? {}), env(services[role] ?? {}));
+
+function hostBindings(service: Service): { published: number; target: number }[] {
+  return (service.ports ?? []).map((port) => {
+    if (typeof port === 'object') return { published: Number(port.published ?? NaN), target: port.target };
+    const parts = String(port).split('/')[0]?.split(':') ?? [];
+    const target = Number(parts.pop());
+    return { published: parts.length > 0 ? Number(parts.pop()) : NaN, target };
+  });
+}
+
+function healthTest(service: Service): string {
+  const test = service.healthcheck?.test;
+  return Array.isArray(test) ? test.join(' ') : (test ?? '');
+}
+
+/** `**` and `*` globs as tsconfig `include` uses them. */
+function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .split('**/')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))
+    .join('(?:.*/)?');
+  return new RegExp(`^${body}$`);
+}
+
+describe('docker-compose.yml', () => {
+  it('has the five services, each with an image or a build', () => {
+    expect(Object.keys(services).sort()).toEqual([...APPS, ...INFRA].sort());
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.image ?? service.build, `${name} has neither image nor build`).toBeTruthy();
+    }
+  });
+
+  it('runs one persistent Consul server and Redis with AOF, on named volumes', () => {
+    const consul = services['consul'] ?? {};
+    expect(consul.image).toMatch(/^hashicorp\/consul:1\.22(\.\d+)?$/);
+    expect(commandArgs(consul)).toEqual(expect.arrayContaining(['agent', '-server', '-bootstrap-expect=1', '-ui', '-client=0.0.0.0']));
+    const redis = services['redis'] ?? {};
+    expect(redis.image).toBe('redis:7-alpine');
+    expect(commandArgs(redis).join(' ')).toMatch(/--appendonly yes/);
+    expect(healthTest(redis)).toMatch(/redis-cli ping/);
+    for (const [name, dir] of [['consul', '/consul/data'], ['redis', '/data']] as const) {
+      const mount = (services[name]?.volumes ?? []).map(String).find((volume) => volume.endsWith(`:${dir}`));
+      const volume = mount?.split(':')[0] ?? '';
+      expect(Object.keys(compose.volumes ?? {}), `${name} mounts a named volume on ${dir}`).toContain(volume);
+    }
+  });
+
+  it.each(APPS)('%s runs distributed with the Consul and Redis addresses of the stack', (role) => {
+    const vars = env(services[role] ?? {});
+    expect(parseBoolean('ENABLE_CONSUL', vars['ENABLE_CONSUL'] ?? '')).toBe(true);
+    expect(appOptions(role)).toMatchObject({ role, enableConsul: true });
+    expect(vars['CONSUL_HTTP_ADDR']).toBe('consul:8500');
+    expect(vars['REDIS_URL']).toBe('redis://redis:6379');
+  });
+
+  it.each(APPS)('%s has a /healthz healthcheck on the port the app listens on', (role) => {
+    const test = healthTest(services[role] ?? {});
+    expect(test).toMatch(/^CMD node -e /);
+    expect(test).toContain(`http://127.0.0.1:${appOptions(role).port}/healthz`);
+  });
+
+  it('has a healthcheck on every service and depends only on healthy services', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect(healthTest(service), `${name} healthcheck`).not.toBe('');
+      const deps = service.depends_on ?? {};
+      expect(Array.isArray(deps), `${name} depends_on must use the long form with conditions`).toBe(false);
+      for (const [dep, spec] of Object.entries(deps)) {
+        expect(spec.condition, `${name} → ${dep}`).toBe('service_healthy');
+        expect(services[dep], `${name} depends on unknown ${dep}`).toBeDefined();
+      }
+    }
+    for (const role of APPS) {
+      expect(Object.keys(services[role]?.depends_on ?? {})).toEqual(expect.arrayContaining(INFRA));
+    }
+  });
+
+  it('lets event-worker scale: no container_name, no host ports, no fixed id', () => {
+    const worker = services['event-worker'] ?? {};
+    expect(worker.container_name).toBeUndefined();
+    expect(worker.ports ?? []).toEqual([]);
+    expect(env(worker)).not.toHaveProperty('NODE_ID');
+    expect(commandArgs(worker)).not.toContain('--id');
+    expect(appOptions('event-worker').nodeIdGenerated).toBe(true);
+  });
+
+  it('publishes the gateway on its default port', () => {
+    const port = parseNodeOptions('gateway', [], {}).port;
+    expect(appOptions('gateway').port).toBe(port);
+    expect(hostBindings(services['gateway'] ?? {})).toContainEqual({ published: port, target: port });
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = parseDockerfile(read('Dockerfile'));
+  const build = JSON.parse(read('tsconfig.build.json')) as {
+    compilerOptions: { rootDir: string; outDir: string };
+    include: string[];
+    exclude?: string[];
+  };
+  /** Where tsc puts the compiled form of a source file, relative to the repository root. */
+  const emitted = (source: string): string =>
+    posix.join(build.compilerOptions.outDir, posix.relative(build.compilerOptions.rootDir, source)).replace(/\.ts$/, '.js');
+
+  it('builds from node:20-bookworm-slim with npm ci, npm run build and a production prune', () => {
+    const image = dockerfile.args.find((arg) => arg.args.startsWith('NODE_IMAGE='))?.args.split('=')[1];
+    expect(image).toBe('node:20-bookworm-slim');
+    const names = dockerfile.stages.map((stage) => stage.name);
+    for (const stage of dockerfile.stages) {
+      expect(['${NODE_IMAGE}', image, ...names], `stage ${stage.name} FROM ${stage.base}`).toContain(stage.base);
+    }
+    const runs = dockerfile.stages.flatMap((stage) => stage.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args));
+    expect(runs.join('\n')).toMatch(/npm ci/);
+    expect(runs.join('\n')).toMatch(/npm run build/);
+    expect(runs.join('\n')).toMatch(/npm prune --omit=dev/);
+  });
+
+  it.each(APPS)('target %s runs, as user node, the main.js that npm run build emits', (role) => {
+    const spec = services[role]?.build;
+    const target = typeof spec === 'object' ? spec.target : undefined;
+    expect(target, `${role} builds a Dockerfile target`).toBe(role);
+    const chain = stageChain(dockerfile.stages, target ?? '');
+    expect(chain.length, `stage ${target}`).toBeGreaterThan(0);
+    expect(effective(chain, 'USER')).toBe('node');
+
+    const source = `apps/${role}/src/main.ts`;
+    expect(existsSync(join(root, source)), source).toBe(true);
+    expect(build.include.some((glob) => globToRegExp(glob).test(source)), `tsconfig.build.json includes ${source}`).toBe(true);
+
+    const command = [...(effective(chain, 'ENTRYPOINT') ? execForm(effective(chain, 'ENTRYPOINT') ?? '') : []), ...execForm(effective(chain, 'CMD') ?? '')];
+    expect(command[0]).toBe('node');
+    const workdir = effective(chain, 'WORKDIR') ?? '/';
+    expect(posix.resolve(workdir, command[1] ?? '')).toBe(posix.join(workdir, emitted(source)));
+
+    // the runtime stage must carry the compiled output over from the stage that ran the build
+    const outDir = build.compilerOptions.outDir;
+    const copies = chain
+      .flatMap((stage) => stage.instructions.filter((i) => i.keyword === 'COPY' && i.args.startsWith('--from=')))
+      .map((copy) => copy.args.split(/\s+/))
+      .map(([from, src, dest]) => ({ from: from?.slice('--from='.length) ?? '', src: src ?? '', dest: posix.resolve(workdir, dest ?? '') }));
+    const dist = copies.find((copy) => copy.dest === posix.join(workdir, outDir));
+    expect(dist, `COPY --from=… ${outDir}`).toBeDefined();
+    const builder = stageChain(dockerfile.stages, dist?.from ?? '');
+    expect(builder.flatMap((stage) => stage.instructions).some((i) => i.keyword === 'RUN' && /npm run build/.test(i.args))).toBe(true);
+    expect(dist?.src).toBe(posix.join(effective(builder, 'WORKDIR') ?? '/', outDir));
+  });
+});
+
+describe('.dockerignore', () => {
+  it('keeps local state and secrets out of the build context', () => {
+    const entries = read('.dockerignore').split('\n').map((line) => line.trim());
+    expect(entries).toEqual(expect.arrayContaining(['node_modules', 'dist', 'tmp', '.git', '.env']));
+  });
+});
