@@ -4,6 +4,7 @@ import {
   type NodeOptions,
   type NodeRole,
   describeConnection,
+  loadConsulConnection,
   parseNodeOptions,
 } from '@spaceport/consul-core';
 import { type RunMode, runMode } from './tokens';
@@ -19,24 +20,12 @@ export interface StartupConfig {
 
 export const DEFAULT_HOST = '0.0.0.0';
 
-/**
- * Resolves the Consul connection from the CONSUL_* variables; throws ConfigError on a bad value.
- *
- * LEAD-WIRE (single call site): `loadConsulConnection(env)` exists in
- * libs/consul-core/src/consul-env.ts but is not yet exported from @spaceport/consul-core's index.
- * Once it is, replace this body with `return loadConsulConnection(env);` and import it. Until then
- * distributed mode starts without a validated connection (`SPACEPORT_CONSUL_CONNECTION` is null).
- */
-function resolveConsulConnection(_env: NodeJS.ProcessEnv): ConsulConnection | undefined {
-  return undefined;
-}
-
 /** Parses flags + env into the start-up config; throws `ConfigError` naming the bad flag/variable. */
 export function resolveStartupConfig(role: NodeRole, argv: readonly string[], env: NodeJS.ProcessEnv): StartupConfig {
   const options = parseNodeOptions(role, argv, env);
   const host = env['HOST']?.trim() || DEFAULT_HOST;
   if (/\s/.test(host)) throw new ConfigError('HOST', `expected a host name or IP address, got "${host}"`);
-  const consul = options.enableConsul ? resolveConsulConnection(env) : undefined;
+  const consul = options.enableConsul ? loadConsulConnection(env) : undefined;
   return { options, host, consul };
 }
 

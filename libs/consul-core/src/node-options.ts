@@ -42,53 +42,91 @@ function parseId(source: string, value: string): string {
 }
 
 function parsePort(source: string, raw: string): number {
-  const port = Number(raw);
+  const port = /^\d{1,5}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new ConfigError(source, `expected a TCP port 0-65535, got "${raw}"`);
   }
   return port;
 }
 
-export function parseNodeOptions(role: NodeRole, argv: readonly string[], env: NodeJS.ProcessEnv): NodeOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: false,
-      allowPositionals: true,
-      options: {
-        id: { type: 'string' },
-        'enable-consul': { type: 'boolean' },
-        'no-register': { type: 'boolean' },
-        'service-name': { type: 'string' },
-        cluster: { type: 'string' },
-        port: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new ConfigError('argv', error instanceof Error ? error.message : String(error));
-  }
-  const flags = parsed.values;
-  const str = (name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+const OPTIONS = {
+  id: { type: 'string' },
+  'enable-consul': { type: 'boolean' },
+  'no-register': { type: 'boolean' },
+  'service-name': { type: 'string' },
+  cluster: { type: 'string' },
+  port: { type: 'string' },
+} as const;
 
-  const givenId = pickString(str('id'), env['NODE_ID']);
-  const idSource = str('id') !== undefined ? '--id' : 'NODE_ID';
-  const enableConsul =
-    flags['enable-consul'] === true || (env['ENABLE_CONSUL'] ? parseBoolean('ENABLE_CONSUL', env['ENABLE_CONSUL']) : false);
-  const register = flags['no-register'] === true ? false : env['CONSUL_REGISTER'] ? parseBoolean('CONSUL_REGISTER', env['CONSUL_REGISTER']) : true;
-  const serviceName = pickString(str('service-name'), env['CONSUL_SERVICE_NAME']) ?? 'space-cloud';
-  const clusterId = pickString(str('cluster'), env['CLUSTER_ID']) ?? 'default';
-  const portRaw = pickString(str('port'), env['PORT']);
+type OptionName = keyof typeof OPTIONS;
+
+function isKnownOption(name: string): name is OptionName {
+  return Object.prototype.hasOwnProperty.call(OPTIONS, name);
+}
+
+interface ParsedFlags {
+  values: Partial<Record<OptionName, string | boolean>>;
+  /** unknown options (as written) and positionals, in their original order */
+  rest: string[];
+}
+
+/**
+ * Lenient parsing (`strict: false`): unknown flags are kept for the app in `rest`. The price is that
+ * parseArgs does not type-check known flags, so `--enable-consul=false` arrives as the string
+ * "false" and a trailing `--id` as `true`; `flagString`/`flagBoolean` deal with both.
+ */
+function parseFlags(argv: readonly string[]): ParsedFlags {
+  const { tokens } = parseArgs({ args: [...argv], strict: false, allowPositionals: true, tokens: true, options: OPTIONS });
+  const values: ParsedFlags['values'] = {};
+  const rest: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'positional') rest.push(token.value);
+    else if (token.kind === 'option-terminator') rest.push('--');
+    else if (isKnownOption(token.name)) values[token.name] = token.value ?? true;
+    else rest.push(token.inlineValue ? `${token.rawName}=${token.value ?? ''}` : token.rawName);
+  }
+  return { values, rest };
+}
+
+function flagString(values: ParsedFlags['values'], name: 'id' | 'service-name' | 'cluster' | 'port'): string | undefined {
+  const value = values[name];
+  if (value === true) throw new ConfigError(`--${name}`, 'requires a value, e.g. --' + name + '=<value>');
+  return value === false ? undefined : value;
+}
+
+function flagBoolean(values: ParsedFlags['values'], name: 'enable-consul' | 'no-register'): boolean | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? parseBoolean(`--${name}`, value) : value;
+}
+
+function envBoolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : parseBoolean(name, raw);
+}
+
+export function parseNodeOptions(role: NodeRole, argv: readonly string[], env: NodeJS.ProcessEnv): NodeOptions {
+  const { values, rest } = parseFlags(argv);
+  const idFlag = flagString(values, 'id');
+  const serviceNameFlag = flagString(values, 'service-name');
+  const clusterFlag = flagString(values, 'cluster');
+  const portFlag = flagString(values, 'port');
+
+  const givenId = pickString(idFlag, env['NODE_ID']);
+  const noRegister = flagBoolean(values, 'no-register');
+  const register = noRegister !== undefined ? !noRegister : (envBoolean(env, 'CONSUL_REGISTER') ?? true);
+  const serviceName = pickString(serviceNameFlag, env['CONSUL_SERVICE_NAME']) ?? 'space-cloud';
+  const clusterId = pickString(clusterFlag, env['CLUSTER_ID']) ?? 'default';
+  const portRaw = pickString(portFlag, env['PORT']);
 
   return {
     role,
-    nodeId: givenId !== undefined ? parseId(idSource, givenId) : `${role}-${randomBytes(6).toString('hex')}`,
+    nodeId: givenId !== undefined ? parseId(idFlag !== undefined ? '--id' : 'NODE_ID', givenId) : `${role}-${randomBytes(6).toString('hex')}`,
     nodeIdGenerated: givenId === undefined,
-    enableConsul,
+    enableConsul: flagBoolean(values, 'enable-consul') ?? envBoolean(env, 'ENABLE_CONSUL') ?? false,
     register,
-    serviceName: parseId(str('service-name') !== undefined ? '--service-name' : 'CONSUL_SERVICE_NAME', serviceName),
-    clusterId: parseId(str('cluster') !== undefined ? '--cluster' : 'CLUSTER_ID', clusterId),
-    port: portRaw !== undefined ? parsePort(str('port') !== undefined ? '--port' : 'PORT', portRaw) : DEFAULT_PORTS[role],
-    rest: [...parsed.positionals],
+    serviceName: parseId(serviceNameFlag !== undefined ? '--service-name' : 'CONSUL_SERVICE_NAME', serviceName),
+    clusterId: parseId(clusterFlag !== undefined ? '--cluster' : 'CLUSTER_ID', clusterId),
+    port: portRaw !== undefined ? parsePort(portFlag !== undefined ? '--port' : 'PORT', portRaw) : DEFAULT_PORTS[role],
+    rest,
   };
 }
