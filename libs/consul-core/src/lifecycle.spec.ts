@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { abortableSleep, backoffDelay, childController, DEFAULT_BACKOFF, Emitter } from './lifecycle';
+
+describe('backoffDelay', () => {
+  const policy = { initialMs: 100, maxMs: 5_000, multiplier: 2 };
+
+  it('grows exponentially with equal jitter and is capped', () => {
+    expect(backoffDelay(1, policy, () => 0)).toBe(50);
+    expect(backoffDelay(1, policy, () => 1)).toBe(100);
+    expect(backoffDelay(3, policy, () => 1)).toBe(400);
+    expect(backoffDelay(30, policy, () => 1)).toBe(5_000);
+    expect(backoffDelay(30, policy, () => 0)).toBe(2_500);
+  });
+
+  it('properties: within [ceiling/2, ceiling] and never above maxMs', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100 }), fc.double({ min: 0, max: 1, noNaN: true }), (attempt, r) => {
+        const delay = backoffDelay(attempt, DEFAULT_BACKOFF, () => r);
+        const ceiling = Math.min(DEFAULT_BACKOFF.maxMs, DEFAULT_BACKOFF.initialMs * 2 ** (attempt - 1));
+        return delay >= Math.floor(ceiling / 2) && delay <= ceiling && delay <= DEFAULT_BACKOFF.maxMs;
+      }),
+    );
+  });
+});
+
+describe('abortableSleep', () => {
+  it('resolves early on abort and leaves no timer behind', async () => {
+    const controller = new AbortController();
+    const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const started = Date.now();
+    const sleeping = abortableSleep(60_000, controller.signal);
+    controller.abort();
+    await sleeping;
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(before);
+  });
+});
+
+describe('childController', () => {
+  it('follows its parent until disposed', () => {
+    const parent = new AbortController();
+    const { controller } = childController(parent.signal);
+    parent.abort();
+    expect(controller.signal.aborted).toBe(true);
+    const other = new AbortController();
+    const detached = childController(other.signal);
+    detached.dispose();
+    other.abort();
+    expect(detached.controller.signal.aborted).toBe(false);
+  });
+});
+
+describe('Emitter', () => {
+  it('delivers typed events in order, unsubscribes, and drops an unheard error', async () => {
+    const emitter = new Emitter<{ n: [value: number]; error: [error: unknown] }>();
+    const seen: number[] = [];
+    const off = emitter.on('n', (v) => seen.push(v));
+    emitter.emit('n', 1);
+    const next = emitter.next('n');
+    emitter.emit('n', 2);
+    off();
+    emitter.emit('n', 3);
+    expect(seen).toEqual([1, 2]);
+    expect(await next).toEqual([2]);
+    expect(() => emitter.emit('error', new Error('nobody listens'))).not.toThrow();
+  });
+});
