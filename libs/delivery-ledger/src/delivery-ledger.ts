@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Cluster, Redis } from 'ioredis';
+import { assertCount, type LedgerKeys, ledgerKeys } from './keys';
+import { parseBumpReply, parseClaimReply, parseRecordReply, parseReleaseReply, parseSentRecord } from './replies';
+import { COMMANDS } from './scripts';
+import {
+  type ClaimTiming,
+  DEFAULT_SAFETY_MARGIN_MS,
+  DEFAULT_SENT_RETENTION_DAYS,
+  maySendAt,
+  retentionMs,
+  sendDeadline,
+  validateClaimTiming,
+  validateClaimTtl,
+} from './timing';
+import type { BumpResult, ClaimResult, RecordResult, ReleaseResult, SentMeta, SentRecord } from './types';
+
+export type LedgerClient = Redis | Cluster;
+
+export interface DeliveryLedgerOptions {
+  /** Key prefix with a hash tag, e.g. `ledgerKeyPrefix(clusterId)` = `sp:{<cluster>}:ledger:`. */
+  readonly keyPrefix: string;
+  /** Timeout of one webhook HTTP attempt; every claim TTL must exceed it plus the margin. */
+  readonly httpTimeoutMs: number;
+  /** Default 1000 ms. */
+  readonly safetyMarginMs?: number;
+  /** How long sent records are kept; must outlive every job's retries. Default 7 days. */
+  readonly sentRetentionDays?: number;
+  /** Monotonic clock for the send deadline (default `performance.now`). */
+  readonly monotonicNow?: () => number;
+  /** Wall clock for the record timestamps (default `Date.now`). */
+  readonly wallNow?: () => number;
+  /** Claim token generator (default random UUID). */
+  readonly newToken?: () => string;
+}
+
+type ScriptArg = string | number;
+type CommandName = (typeof COMMANDS)[keyof typeof COMMANDS]['name'];
+type LedgerCommands = { [Name in CommandName]: (...args: ScriptArg[]) => Promise<unknown> };
+
+/**
+ * The once-only delivery ledger (README.md): partition epochs that fence stale owners, in-flight
+ * claims with a TTL, and sent records. The caller owns the ioredis client (a plain, non-blocking
+ * connection; not BullMQ's blocking one) and closes it.
+ */
+export class DeliveryLedger {
+  readonly keys: LedgerKeys;
+  readonly timing: ClaimTiming;
+  readonly sentRetentionMs: number;
+  private readonly client: LedgerClient & LedgerCommands;
+  private readonly monotonicNow: () => number;
+  private readonly wallNow: () => number;
+  private readonly newToken: () => string;
+
+  constructor(client: LedgerClient, options: DeliveryLedgerOptions) {
+    this.keys = ledgerKeys(options.keyPrefix);
+    this.timing = validateClaimTiming({
+      httpTimeoutMs: options.httpTimeoutMs,
+      safetyMarginMs: options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS,
+    });
+    this.sentRetentionMs = retentionMs(options.sentRetentionDays ?? DEFAULT_SENT_RETENTION_DAYS);
+    this.monotonicNow = options.monotonicNow ?? (() => performance.now());
+    this.wallNow = options.wallNow ?? Date.now;
+    this.newToken = options.newToken ?? randomUUID;
+    for (const command of Object.values(COMMANDS)) {
+      client.defineCommand(command.name, { numberOfKeys: command.numberOfKeys, lua: command.lua });
+    }
+    this.client = client as LedgerClient & LedgerCommands;
+  }
+
+  /** The new owner of `partition` sets its epoch to `generation`; refused (`stale`) if Redis has a newer one. */
+  async bumpEpoch(partition: number, generation: number): Promise<BumpResult> {
+    assertCount('generation', generation);
+    const reply = await this.client[COMMANDS.bumpEpoch.name](this.keys.epoch(partition), String(generation));
+    return parseBumpReply(reply, generation);
+  }
+
+  /** The epoch of `partition`, or null before any owner bumped it. */
+  async currentEpoch(partition: number): Promise<number | null> {
+    const value = await this.client.get(this.keys.epoch(partition));
+    return value === null ? null : Number(value);
+  }
+
+  /**
+   * Fence check and in-flight claim in one atomic step, before the send. Only `claimed` may send, and
+   * only while `maySend(claim)` holds.
+   */
+  async claim(deliveryId: string, partition: number, epoch: number, workerId: string, claimTtlMs: number): Promise<ClaimResult> {
+    validateClaimTtl(claimTtlMs, this.timing);
+    assertCount('epoch', epoch);
+    if (workerId.length === 0) throw new RangeError('worker id must not be empty');
+    const keys = [this.keys.sent(deliveryId), this.keys.claim(deliveryId), this.keys.epoch(partition)];
+    const token = this.newToken();
+    const requestedAt = this.monotonicNow();
+    const reply = await this.client[COMMANDS.claim.name](
+      ...keys, token, workerId, String(epoch), claimTtlMs, String(partition), this.wallNow(),
+    );
+    const parsed = parseClaimReply(reply, epoch);
+    if (parsed.status !== 'claimed') return parsed;
+    const sendBy = sendDeadline(requestedAt, claimTtlMs, this.timing);
+    return { status: 'claimed', claim: { deliveryId, partition, epoch, workerId, token, ttlMs: claimTtlMs, sendBy } };
+  }
+
+  /** True while the HTTP request for `claim` may still start (the claim outlives request + margin). */
+  maySend(claim: { readonly sendBy: number }): boolean {
+    return maySendAt(claim.sendBy, this.monotonicNow());
+  }
+
+  /**
+   * After a 2xx: records the delivery as sent (kept for the retention) unless it already is, and
+   * releases the caller's claim. Records even when the claim expired or was taken: the effect happened.
+   */
+  async recordSent(deliveryId: string, claimToken: string, epoch: number, meta: SentMeta): Promise<RecordResult> {
+    assertCount('epoch', epoch);
+    const reply = await this.client[COMMANDS.recordSent.name](
+      this.keys.sent(deliveryId), this.keys.claim(deliveryId),
+      claimToken, String(epoch), this.sentRetentionMs, this.wallNow(), meta.workerId, meta.statusCode, meta.attempt ?? '',
+    );
+    return parseRecordReply(reply);
+  }
+
+  /** After a failed attempt: drops the claim if it is still `claimToken`'s, so a retry can claim. */
+  async releaseClaim(deliveryId: string, claimToken: string): Promise<ReleaseResult> {
+    return parseReleaseReply(await this.client[COMMANDS.releaseClaim.name](this.keys.claim(deliveryId), claimToken));
+  }
+
+  async isSent(deliveryId: string): Promise<boolean> {
+    return (await this.client.exists(this.keys.sent(deliveryId))) === 1;
+  }
+
+  async getSent(deliveryId: string): Promise<SentRecord | null> {
+    return parseSentRecord(deliveryId, await this.client.hgetall(this.keys.sent(deliveryId)));
+  }
+}

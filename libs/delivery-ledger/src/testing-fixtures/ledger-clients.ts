@@ -1,0 +1,35 @@
+// Test helper (no vitest, no harness): real ioredis connections and ledgers on a fresh key prefix, so
+// suites sharing one redis-server never see each other's keys.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { DeliveryLedger, type DeliveryLedgerOptions } from '../delivery-ledger';
+import { ledgerKeyPrefix } from '../keys';
+
+/** Short timings so TTL expiry fits in a test: claims must live > 100 + 50 ms. */
+export const TEST_TIMING = { httpTimeoutMs: 100, safetyMarginMs: 50 } as const;
+
+export class LedgerClients {
+  private readonly connections: Redis[] = [];
+  readonly keyPrefix = ledgerKeyPrefix(`t-${randomUUID().slice(0, 8)}`);
+
+  constructor(private readonly url: string) {}
+
+  /** A ledger on its own connection (a separate "worker process" as far as Redis can tell). */
+  ledger(options: Partial<DeliveryLedgerOptions> = {}): DeliveryLedger {
+    const connection = new Redis(this.url, { maxRetriesPerRequest: 20 });
+    connection.on('error', () => undefined); // reconnects are expected around restarts
+    this.connections.push(connection);
+    return new DeliveryLedger(connection, { keyPrefix: this.keyPrefix, ...TEST_TIMING, ...options });
+  }
+
+  /** The raw connection of the first ledger, for assertions on keys and TTLs. */
+  get raw(): Redis {
+    const first = this.connections[0];
+    if (!first) throw new Error('create a ledger first');
+    return first;
+  }
+
+  close(): void {
+    for (const connection of this.connections.splice(0)) connection.disconnect();
+  }
+}
