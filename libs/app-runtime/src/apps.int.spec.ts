@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ManagedProcess, freePort, sleep, waitFor } from '@spaceport/testing';
+import { ManagedProcess, freePort, sleep, useConsulAgent, waitFor } from '@spaceport/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const APPS = ['gateway', 'config-service', 'event-worker'] as const;
@@ -14,6 +14,7 @@ const root = resolve(__dirname, '../../..');
 const entry = (app: App): string => join(root, 'dist', 'apps', app, 'src', 'main.js');
 const workDir = mkdtempSync(join(tmpdir(), 'spaceport-apps-'));
 const started: ManagedProcess[] = [];
+const consul = useConsulAgent();
 const startupMs: Partial<Record<App, number[]>> = {};
 
 interface Launched {
@@ -110,7 +111,7 @@ describe.each(APPS)('%s (built entry)', (app) => {
   });
 
   it('generates its own id when none is given and reports distributed mode with ENABLE_CONSUL=true', async () => {
-    const { proc, logFile, health } = await launchHealthy(app, [], { ENABLE_CONSUL: 'true' });
+    const { proc, logFile, health } = await launchHealthy(app, [], { ENABLE_CONSUL: 'true', CONSUL_HTTP_ADDR: consul.agent.httpAddr });
     expect(health).toMatchObject({ status: 'ok', role: app, mode: 'distributed' });
     const nodeId = (health as { nodeId: string }).nodeId;
     expect(nodeId).toMatch(new RegExp(`^${app}-[0-9a-f]{12}$`));
@@ -129,5 +130,58 @@ describe.each(APPS)('%s (built entry)', (app) => {
     const output = logLines(logFile);
     expect(output).toHaveLength(1);
     expect(output[0]).toMatch(new RegExp(`^spaceport ${app}: invalid configuration: ENABLE_CONSUL: .*"maybe"`));
+  });
+});
+
+interface HealthEntry {
+  Service: { ID: string; Service: string; Tags: string[]; Address: string; Port: number };
+  Checks: { CheckID: string; Status: string }[];
+}
+
+async function healthyInstances(service: string): Promise<HealthEntry[]> {
+  const res = await fetch(`${consul.agent.httpAddr}/v1/health/service/${service}?passing=true`);
+  return (await res.json()) as HealthEntry[];
+}
+
+describe.each(APPS)('%s in distributed mode (real Consul agent)', (app) => {
+  it('registers itself with role and cluster tags and a passing TTL check, and deregisters on SIGTERM', async () => {
+    const nodeId = `${app}-registered`;
+    const { proc, port } = await launchHealthy(app, ['--id', nodeId, '--enable-consul', '--cluster', 'blue'], {
+      CONSUL_HTTP_ADDR: consul.agent.httpAddr,
+    });
+    const [entry] = await waitFor(async () => {
+      const found = (await healthyInstances('space-cloud')).filter((e) => e.Service.ID === nodeId);
+      return found.length > 0 ? found : undefined;
+    }, { what: `${nodeId} passing in Consul`, timeoutMs: 10_000 });
+    expect(entry?.Service).toMatchObject({ Service: 'space-cloud', Address: '127.0.0.1', Port: port });
+    expect(entry?.Service.Tags).toEqual(expect.arrayContaining([`role:${app}`, 'cluster:blue']));
+    expect(entry?.Checks.find((c) => c.CheckID === `service:${nodeId}`)?.Status).toBe('passing');
+
+    proc.signal('SIGTERM');
+    await exitWithin(proc, 5_000);
+    expect(proc.exitCode).toBe(0);
+    const catalog = await fetch(`${consul.agent.httpAddr}/v1/agent/services`);
+    expect(Object.keys((await catalog.json()) as Record<string, unknown>)).not.toContain(nodeId);
+  });
+
+  it('does not register with --no-register', async () => {
+    const nodeId = `${app}-unregistered`;
+    const { proc } = await launchHealthy(app, ['--id', nodeId, '--enable-consul', '--no-register', '--service-name', `svc-${app}`], {
+      CONSUL_HTTP_ADDR: consul.agent.httpAddr,
+    });
+    await sleep(500);
+    const services = (await (await fetch(`${consul.agent.httpAddr}/v1/agent/services`)).json()) as Record<string, unknown>;
+    expect(Object.keys(services)).not.toContain(nodeId);
+    proc.signal('SIGTERM');
+    await exitWithin(proc, 5_000);
+  });
+});
+
+describe('bad Consul settings', () => {
+  it('refuses to start when CONSUL_CLIENT_CERT comes without CONSUL_CLIENT_KEY, naming the variable', async () => {
+    const { proc, logFile } = launch('gateway', ['--enable-consul'], { CONSUL_CLIENT_CERT: '/nonexistent/cert.pem' }, await freePort());
+    await exitWithin(proc, 10_000);
+    expect(proc.exitCode).toBe(2);
+    expect(logLines(logFile).join('\n')).toMatch(/invalid configuration: CONSUL_CLIENT_(CERT|KEY)/);
   });
 });

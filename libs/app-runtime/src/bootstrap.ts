@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, type NodeRole } from '@spaceport/consul-core';
 import { type Logger } from 'pino';
+import { InstanceRegistration } from './consul/instance-registration';
 import { createRootLogger } from './logger/pino-logger';
 import { NestPinoLogger } from './logger/nest-pino-logger';
 import { SpaceportRootModule } from './runtime.module';
@@ -51,7 +52,9 @@ async function start(spec: SpaceportAppSpec, config: StartupConfig, logger: Logg
   app.enableShutdownHooks([...SIGNALS], { useProcessExit: true });
   boundShutdown(logger);
   await app.listen(config.options.port, config.host);
-  logger.info(startLine(config, boundPort(app, config.options.port)), `spaceport ${spec.role} started`);
+  const port = boundPort(app, config.options.port);
+  logger.info(startLine(config, port), `spaceport ${spec.role} started`);
+  app.get(InstanceRegistration).start(config.advertiseAddress, port);
   return app;
 }
 

@@ -10,10 +10,9 @@ import {
 import { type Logger } from 'pino';
 import { HealthModule } from './health/health.module';
 import { type StartupConfig } from './startup';
-import { SPACEPORT_CONSUL_CONNECTION, SPACEPORT_NODE_OPTIONS } from './tokens';
-
-/** DI token of the process-wide pino logger, for services that log structured fields. */
-export const SPACEPORT_LOGGER = Symbol.for('spaceport:logger');
+import { createConsulClient } from '@spaceport/consul-core';
+import { InstanceRegistration } from './consul/instance-registration';
+import { SPACEPORT_CONSUL_CLIENT, SPACEPORT_CONSUL_CONNECTION, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from './tokens';
 
 /** Logs the two ends of a graceful shutdown. */
 @Injectable()
@@ -29,7 +28,10 @@ class ShutdownLogger implements BeforeApplicationShutdown, OnApplicationShutdown
   }
 }
 
-/** Global: NodeOptions, the Consul connection and the logger for every module, plus `GET /healthz`. */
+/**
+ * Global: NodeOptions, the Consul connection and client, the logger and the instance's Consul
+ * registration for every module, plus `GET /healthz`.
+ */
 @Module({})
 export class RuntimeModule {
   static forRoot(config: StartupConfig, logger: Logger): DynamicModule {
@@ -40,10 +42,12 @@ export class RuntimeModule {
       providers: [
         { provide: SPACEPORT_NODE_OPTIONS, useValue: config.options },
         { provide: SPACEPORT_CONSUL_CONNECTION, useValue: config.consul ?? null },
+        { provide: SPACEPORT_CONSUL_CLIENT, useValue: config.consul ? createConsulClient(config.consul) : null },
         { provide: SPACEPORT_LOGGER, useValue: logger },
         ShutdownLogger,
+        InstanceRegistration,
       ],
-      exports: [SPACEPORT_NODE_OPTIONS, SPACEPORT_CONSUL_CONNECTION, SPACEPORT_LOGGER],
+      exports: [SPACEPORT_NODE_OPTIONS, SPACEPORT_CONSUL_CONNECTION, SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, InstanceRegistration],
     };
   }
 }

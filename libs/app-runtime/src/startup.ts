@@ -7,6 +7,7 @@ import {
   loadConsulConnection,
   parseNodeOptions,
 } from '@spaceport/consul-core';
+import { resolveAdvertiseAddress } from './consul/advertise-address';
 import { type RunMode, runMode } from './tokens';
 
 /** Everything an instance resolves from flags and environment before Nest starts. */
@@ -16,6 +17,8 @@ export interface StartupConfig {
   host: string;
   /** the validated Consul connection, in distributed mode */
   consul?: ConsulConnection;
+  /** the address registered in Consul (`ADVERTISE_ADDR`, see resolveAdvertiseAddress) */
+  advertiseAddress: string;
 }
 
 export const DEFAULT_HOST = '0.0.0.0';
@@ -26,7 +29,7 @@ export function resolveStartupConfig(role: NodeRole, argv: readonly string[], en
   const host = env['HOST']?.trim() || DEFAULT_HOST;
   if (/\s/.test(host)) throw new ConfigError('HOST', `expected a host name or IP address, got "${host}"`);
   const consul = options.enableConsul ? loadConsulConnection(env) : undefined;
-  return { options, host, consul };
+  return { options, host, consul, advertiseAddress: resolveAdvertiseAddress(env, host) };
 }
 
 /** The one line printed to stderr before exiting with code 2 on bad configuration. */

@@ -158,3 +158,22 @@ describe('parseNodeOptions: arguments left for the app', () => {
     expect(options.rest).toEqual(['serve', '--verbose', '--log-level=debug', 'extra', '--', '--id', 'x']);
   });
 });
+
+describe('Consul check timing', () => {
+  it('defaults to a 10 s check TTL and 1m deregister-after', () => {
+    const options = parseNodeOptions('event-worker', [], {});
+    expect(options.checkTtlMs).toBe(10_000);
+    expect(options.deregisterCriticalAfter).toBe('60s');
+  });
+
+  it('reads CONSUL_CHECK_TTL and CONSUL_DEREGISTER_AFTER as durations', () => {
+    const options = parseNodeOptions('event-worker', [], { CONSUL_CHECK_TTL: '2500ms', CONSUL_DEREGISTER_AFTER: '5m' });
+    expect(options.checkTtlMs).toBe(2_500);
+    expect(options.deregisterCriticalAfter).toBe('300s');
+  });
+
+  it('names the variable when a duration is malformed or below Consul minimum', () => {
+    expect(() => parseNodeOptions('gateway', [], { CONSUL_CHECK_TTL: 'ten seconds' })).toThrow(/^CONSUL_CHECK_TTL: /);
+    expect(() => parseNodeOptions('gateway', [], { CONSUL_DEREGISTER_AFTER: '30s' })).toThrow(/^CONSUL_DEREGISTER_AFTER: .*1m/);
+  });
+});

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { ConfigError, parseBoolean } from './config-error';
+import { ConfigError, parseBoolean, parseDurationMs } from './config-error';
 
 export type NodeRole = 'gateway' | 'config-service' | 'event-worker';
 
@@ -21,6 +21,10 @@ export interface NodeOptions {
   clusterId: string;
   /** `--port` / `PORT`: HTTP port of the instance */
   port: number;
+  /** `CONSUL_CHECK_TTL`, default 10s: TTL of the instance's health check in Consul */
+  checkTtlMs: number;
+  /** `CONSUL_DEREGISTER_AFTER`, default `1m` (Consul's minimum): a critical instance is removed after it */
+  deregisterCriticalAfter: string;
   /** arguments this parser does not know, left for the app */
   rest: string[];
 }
@@ -104,6 +108,13 @@ function envBoolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : parseBoolean(name, raw);
 }
 
+/** Validates a duration that is handed to Consul as text (e.g. `1m`); Consul's own minimum is 1m. */
+function consulDuration(source: string, raw: string): string {
+  const ms = parseDurationMs(source, raw);
+  if (ms < 60_000) throw new ConfigError(source, `Consul removes critical services no sooner than 1m, got "${raw}"`);
+  return `${Math.round(ms / 1000)}s`;
+}
+
 export function parseNodeOptions(role: NodeRole, argv: readonly string[], env: NodeJS.ProcessEnv): NodeOptions {
   const { values, rest } = parseFlags(argv);
   const idFlag = flagString(values, 'id');
@@ -127,6 +138,8 @@ export function parseNodeOptions(role: NodeRole, argv: readonly string[], env: N
     serviceName: parseId(serviceNameFlag !== undefined ? '--service-name' : 'CONSUL_SERVICE_NAME', serviceName),
     clusterId: parseId(clusterFlag !== undefined ? '--cluster' : 'CLUSTER_ID', clusterId),
     port: portRaw !== undefined ? parsePort(portFlag !== undefined ? '--port' : 'PORT', portRaw) : DEFAULT_PORTS[role],
+    checkTtlMs: parseDurationMs('CONSUL_CHECK_TTL', env['CONSUL_CHECK_TTL'] || '10s'),
+    deregisterCriticalAfter: consulDuration('CONSUL_DEREGISTER_AFTER', env['CONSUL_DEREGISTER_AFTER'] || '1m'),
     rest,
   };
 }
