@@ -1,20 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error';
+import { configErrorOf } from './testing-fixtures/config-error-of';
 import { type ConsulEnvSettings, buildConsulConnection, parseConsulAddress, parseConsulEnv } from './consul-env';
 
 const TOKEN = 'b1gS3cret-t0ken-0000-1111';
 const PASSWORD = 'hunter2-very-secret';
 
-function configErrorOf(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseConsulEnv: CONSUL_HTTP_ADDR', () => {
   it('defaults to http://127.0.0.1:8500', () => {

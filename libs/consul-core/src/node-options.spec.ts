@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error';
+import { configErrorOf } from './testing-fixtures/config-error-of';
 import { parseNodeOptions } from './node-options';
 
-function configErrorOf(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseNodeOptions: node id', () => {
   it('generates <role>-<12 hex> when neither --id nor NODE_ID is given', () => {
