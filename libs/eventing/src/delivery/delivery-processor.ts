@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
+import { DeliveryLedger, ledgerKeyPrefix } from '@spaceport/delivery-ledger';
+import { type NodeOptions } from '@spaceport/consul-core';
+import { type Job, DelayedError } from 'bullmq';
+import { type Redis } from 'ioredis';
+import { type Logger } from 'pino';
+import { ConfigAccess } from '../shared/config-access';
+import { DeadLetters } from '../shared/dead-letters';
+import { type DeliveryJobData } from '../shared/delivery-job';
+import { DisabledTriggers } from '../shared/disabled-triggers';
+import { EventLog } from '../shared/event-log';
+import { EVENTING_REDIS } from '../shared/tokens';
+import { DeadLetterEvents } from './dead-letter-events';
+import { lookupTarget } from './delivery-target';
+import { AttemptRunner } from './attempt-runner';
+import { RetryLaterError } from './retry';
+
+/** Claim TTL = per-attempt timeout + ledger safety margin (1 s) + 1 s to start the request. */
+export const CLAIM_SLACK_MS = 2_000;
+
+export interface PartitionLease {
+  readonly partition: number;
+  readonly epoch: number;
+  /** aborted when the partition is being stopped (ends an ordered retry wait) */
+  readonly signal: AbortSignal;
+  /** the ledger says another owner has a newer epoch */
+  readonly onFenced: () => void;
+}
+
+/** Postpones a job without spending an attempt (BullMQ DelayedError protocol). */
+async function postpone(job: Job<DeliveryJobData>, token: string | undefined, delayMs: number): Promise<never> {
+  await job.moveToDelayed(Date.now() + delayMs, token);
+  throw new DelayedError();
+}
+
+/**
+ * One delivery job (DESIGN.md "Once-only delivery"): look up the trigger, claim in the ledger under
+ * the partition epoch, send while `maySend`, record after a 2xx, release after a failure, then retry
+ * (RetryLaterError → BullMQ backoff) or fail to the DLQ.
+ */
+@Injectable()
+export class DeliveryProcessor {
+  private readonly ledgers = new Map<number, DeliveryLedger>();
+
+  constructor(
+    @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(SPACEPORT_NODE_OPTIONS) private readonly node: NodeOptions,
+    @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
+    private readonly config: ConfigAccess,
+    private readonly log: EventLog,
+    private readonly disabled: DisabledTriggers,
+    private readonly deadLetters: DeadLetters,
+    private readonly dlqEvents: DeadLetterEvents,
+    private readonly attempts: AttemptRunner,
+  ) {}
+
+  /** One ledger per HTTP timeout (the ledger validates claim TTLs against it). */
+  ledgerFor(timeoutMs: number): DeliveryLedger {
+    let ledger = this.ledgers.get(timeoutMs);
+    if (!ledger) {
+      ledger = new DeliveryLedger(this.redis, { keyPrefix: ledgerKeyPrefix(this.node.clusterId), httpTimeoutMs: timeoutMs });
+      this.ledgers.set(timeoutMs, ledger);
+    }
+    return ledger;
+  }
+
+  async process(job: Job<DeliveryJobData>, token: string | undefined, lease: PartitionLease): Promise<string> {
+    const data = job.data;
+    const snapshot = this.config.current();
+    if (!snapshot) return postpone(job, token, 1_000);
+    const target = lookupTarget(snapshot, data);
+    if (target.kind === 'cancelled' || (await this.disabled.isDisabled(data.project, data.triggerId))) {
+      await this.log.setStatus(data.project, data.eventId, data.triggerId, 'cancelled');
+      return target.kind === 'cancelled' ? target.reason : 'trigger disabled by the data plane';
+    }
+    for (let attempt = job.attemptsMade + 1; ; attempt += 1) {
+      const ledger = this.ledgerFor(target.trigger.timeout);
+      const claimed = await ledger.claim(data.deliveryId, lease.partition, lease.epoch, this.node.nodeId, target.trigger.timeout + CLAIM_SLACK_MS);
+      if (claimed.status === 'already-sent') {
+        await this.log.setStatus(data.project, data.eventId, data.triggerId, 'processed');
+        return 'already sent';
+      }
+      if (claimed.status === 'fenced') {
+        lease.onFenced();
+        return postpone(job, token, 1_000);
+      }
+      if (claimed.status === 'in-flight-elsewhere') return postpone(job, token, claimed.holder.ttlMs + 100);
+      const verdict = await this.attempts.run(ledger, claimed.claim, data, target, attempt, snapshot.eventing.value.retention);
+      if (verdict.kind === 'success') return 'sent';
+      if (verdict.kind === 'retry') {
+        if (!data.ordered) throw new RetryLaterError(verdict.delayMs, `attempt ${attempt} failed; retrying in ${verdict.delayMs} ms`);
+        if (!(await sleepUnlessAborted(verdict.delayMs, lease.signal))) throw new RetryLaterError(0, 'partition stopping');
+        continue;
+      }
+      await this.fail(data, verdict.reason, verdict.statusCode);
+      return `failed: ${verdict.reason}`;
+    }
+  }
+
+  private async fail(job: DeliveryJobData, reason: string, statusCode: number | null): Promise<void> {
+    if (reason === 'gone') {
+      await this.disabled.disable(job.project, job.triggerId, { reason: 'gone', at: new Date().toISOString(), statusCode });
+      this.logger.warn({ project: job.project, trigger: job.triggerId }, 'trigger disabled: the receiver answered 410 Gone');
+    }
+    await this.log.setStatus(job.project, job.eventId, job.triggerId, 'failed');
+    await this.deadLetters.add(job, reason, statusCode);
+    await this.dlqEvents.emit(job, reason, statusCode).catch((error: unknown) => {
+      this.logger.warn({ err: error, project: job.project, trigger: job.triggerId }, 'could not queue the dlq event');
+    });
+  }
+}
+
+/** Resolves true after `ms`, or false at once when `signal` aborts. */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

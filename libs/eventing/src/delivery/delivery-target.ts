@@ -1,0 +1,46 @@
+import { type ConfigSnapshot, type EffectiveTrigger, getProject, getTrigger, type Project, resolveTrigger } from '@spaceport/config-model';
+import { cloudEventBody, webhookHeaders } from '@spaceport/eventing-core';
+import { type DeliveryJobData } from '../shared/delivery-job';
+import { type WebhookRequest } from './webhook-sender';
+
+export interface EffectiveTarget {
+  readonly kind: 'ok';
+  readonly project: Project;
+  readonly trigger: EffectiveTrigger;
+}
+
+export type TargetLookup =
+  | EffectiveTarget
+  | { readonly kind: 'cancelled'; readonly reason: string };
+
+/** The project and effective trigger of a job from the current snapshot, or why it is cancelled. */
+export function lookupTarget(snapshot: ConfigSnapshot, job: DeliveryJobData): TargetLookup {
+  const project = getProject(snapshot, job.project);
+  if (!project) return { kind: 'cancelled', reason: 'project deleted' };
+  const trigger = getTrigger(snapshot, job.project, job.triggerId);
+  if (!trigger) return { kind: 'cancelled', reason: 'trigger deleted' };
+  if (!trigger.value.enabled) return { kind: 'cancelled', reason: 'trigger disabled' };
+  return { kind: 'ok', project: project.value, trigger: resolveTrigger(trigger.value, snapshot.eventing.value) };
+}
+
+/**
+ * The HTTP request of one attempt: CloudEvents body (byte-identical on every attempt: it depends on
+ * the job only), trigger headers, then the Standard Webhooks headers signed with every active secret.
+ */
+export function webhookRequestOf(job: DeliveryJobData, project: Project, trigger: EffectiveTrigger, nowMs: number): WebhookRequest {
+  const body = cloudEventBody({
+    id: job.eventId,
+    type: job.type,
+    project: job.project,
+    time: new Date(job.time),
+    data: job.payload,
+    partitionKey: job.partitionKey,
+  });
+  const signed = webhookHeaders({ webhookId: job.deliveryId, timestamp: Math.floor(nowMs / 1000), body, secrets: project.secrets.webhook });
+  return {
+    url: trigger.url,
+    headers: { ...trigger.headers, 'content-type': 'application/json', ...signed },
+    body,
+    timeoutMs: trigger.timeout,
+  };
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { EventingSharedModule } from '../shared/eventing-shared.module';
+import { AttemptRunner } from './attempt-runner';
+import { DeadLetterEvents } from './dead-letter-events';
+import { DeliveryProcessor } from './delivery-processor';
+import { PartitionConsumers } from './partition-consumers';
+import { StandalonePartitions } from './standalone-partitions';
+
+/** The event-worker's data plane: partition consumers, delivery, standalone ownership of all partitions. */
+@Module({
+  imports: [EventingSharedModule],
+  providers: [AttemptRunner, DeadLetterEvents, DeliveryProcessor, PartitionConsumers, StandalonePartitions],
+  exports: [PartitionConsumers],
+})
+export class EventDeliveryModule {}

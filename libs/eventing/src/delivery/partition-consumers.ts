@@ -1,0 +1,121 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
+import { type NodeOptions } from '@spaceport/consul-core';
+import { type Job, Worker } from 'bullmq';
+import { type Redis } from 'ioredis';
+import { type Logger } from 'pino';
+import { type DeliveryJobData } from '../shared/delivery-job';
+import { BACKOFF_TYPE } from '../shared/event-publisher';
+import { partitionQueueName } from '../shared/keys';
+import { createWorkerRedis } from '../shared/redis';
+import { type EventingEnv } from '../shared/settings';
+import { EVENTING_ENV } from '../shared/tokens';
+import { DeliveryProcessor, type PartitionLease } from './delivery-processor';
+import { backoffDelay } from './retry';
+
+export interface OwnedPartition {
+  readonly partition: number;
+  readonly epoch: number;
+}
+
+interface Consumer {
+  readonly epoch: number;
+  readonly workers: Worker<DeliveryJobData, string>[];
+  readonly abort: AbortController;
+}
+
+export type StartResult = 'started' | 'already-owned' | 'stale';
+
+/**
+ * The BullMQ consumers of the partitions this worker owns; the cluster layer (or, standalone, the
+ * starter) drives it. `start` bumps the partition epoch in the ledger first (fencing any older owner),
+ * `stop` stops taking jobs and waits for those in flight. Per partition: a worker with
+ * `EVENTING_CONCURRENCY` on the main queue and one with concurrency 1 on the ordered queue.
+ */
+@Injectable()
+export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdown {
+  private readonly consumers = new Map<number, Consumer>();
+  private readonly stopping = new Map<number, Promise<void>>();
+  private connection: Redis | undefined;
+
+  constructor(
+    @Inject(EVENTING_ENV) private readonly env: EventingEnv,
+    @Inject(SPACEPORT_NODE_OPTIONS) private readonly node: NodeOptions,
+    @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
+    private readonly processor: DeliveryProcessor,
+  ) {}
+
+  owned(): OwnedPartition[] {
+    return [...this.consumers].map(([partition, consumer]) => ({ partition, epoch: consumer.epoch })).sort((a, b) => a.partition - b.partition);
+  }
+
+  async start(partition: number, epoch: number): Promise<StartResult> {
+    await this.stopping.get(partition);
+    const current = this.consumers.get(partition);
+    if (current && current.epoch === epoch) return 'already-owned';
+    if (current) await this.stop(partition);
+    const bumped = await this.processor.ledgerFor(1_000).bumpEpoch(partition, epoch);
+    if (bumped.status === 'stale') {
+      this.logger.warn({ partition, epoch, current: bumped.current }, 'partition epoch is stale; not consuming');
+      return 'stale';
+    }
+    const abort = new AbortController();
+    const lease: PartitionLease = { partition, epoch, signal: abort.signal, onFenced: () => void this.stop(partition) };
+    const workers = [false, true].map((ordered) => this.worker(partition, ordered, lease));
+    this.consumers.set(partition, { epoch, workers, abort });
+    this.logger.info({ partition, epoch }, 'consuming partition');
+    return 'started';
+  }
+
+  /** Graceful: no new jobs of the partition; resolves once the jobs in flight are done. */
+  stop(partition: number): Promise<void> {
+    const pending = this.stopping.get(partition);
+    if (pending) return pending;
+    const consumer = this.consumers.get(partition);
+    if (!consumer) return Promise.resolve();
+    this.consumers.delete(partition);
+    consumer.abort.abort();
+    const done = Promise.allSettled(consumer.workers.map((worker) => worker.close())).then(() => {
+      this.stopping.delete(partition);
+      this.logger.info({ partition, epoch: consumer.epoch }, 'stopped consuming partition');
+    });
+    this.stopping.set(partition, done);
+    return done;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.consumers.keys()].map((partition) => this.stop(partition)));
+    await Promise.all([...this.stopping.values()]);
+  }
+
+  private worker(partition: number, ordered: boolean, lease: PartitionLease): Worker<DeliveryJobData, string> {
+    this.connection ??= createWorkerRedis(this.env.redisUrl, this.logger, `spaceport-worker-${this.node.nodeId}`);
+    const worker = new Worker<DeliveryJobData, string>(
+      partitionQueueName(this.node.clusterId, partition, ordered),
+      (job: Job<DeliveryJobData>, token?: string) => this.processor.process(job, token, lease),
+      {
+        connection: this.connection,
+        prefix: this.env.bullPrefix,
+        concurrency: ordered ? 1 : this.env.concurrency,
+        lockDuration: this.env.lockMs,
+        stalledInterval: this.env.lockMs,
+        maxStalledCount: 1_000,
+        settings: { backoffStrategy: (_attempts: number, type?: string, error?: Error) => (type === BACKOFF_TYPE ? backoffDelay(error) : 1_000) },
+      },
+    );
+    worker.on('error', (error) => this.logger.warn({ partition, err: { message: error.message } }, 'partition worker error'));
+    worker.on('failed', (job, error) => {
+      if (error.name !== 'RetryLaterError') this.logger.warn({ partition, job: job?.id, err: { message: error.message } }, 'delivery job error');
+    });
+    return worker;
+  }
+
+  /** First shutdown step: finish in-flight deliveries while Redis and the HTTP pool are still open. */
+  async onModuleDestroy(): Promise<void> {
+    await this.stopAll();
+  }
+
+  onApplicationShutdown(): void {
+    this.connection?.disconnect();
+  }
+}

@@ -1,0 +1,128 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Agent, request } from 'undici';
+import { type SsrfPolicy, SsrfRefusedError } from './ssrf';
+
+export interface WebhookRequest {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly timeoutMs: number;
+}
+
+export interface AttemptOutcome {
+  /** HTTP status, undefined when no response came (refused, reset, timeout, SSRF) */
+  readonly statusCode?: number;
+  readonly retryAfter?: string;
+  /** first bytes of the response body (UTF-8) */
+  readonly response: string;
+  readonly latencyMs: number;
+  readonly error?: string;
+  /** the SSRF guard refused the target: permanent */
+  readonly refused: boolean;
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+function isRefusal(error: unknown): SsrfRefusedError | undefined {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    if (current instanceof SsrfRefusedError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Sends webhooks over undici keep-alive pools. Every connection goes through a DNS lookup that
+ * checks each resolved address against the SSRF policy, so the address connected to is the one
+ * checked (no DNS-rebinding window); IP-literal hosts are checked before the request.
+ */
+export class WebhookSender {
+  private readonly agent: Agent;
+
+  constructor(private readonly policy: SsrfPolicy, private readonly maxResponseBytes: number) {
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      connections: 128,
+      pipelining: 1,
+      connect: { lookup: (hostname: string, options: object, callback: LookupCallback) => this.guardedLookup(hostname, options, callback) },
+    });
+  }
+
+  private guardedLookup(hostname: string, options: object, callback: LookupCallback): void {
+    const wantsAll = (options as { all?: boolean }).all === true;
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, []);
+      const denied = addresses.find((entry) => !this.policy.allows(entry.address));
+      if (denied) return callback(new SsrfRefusedError(hostname, denied.address) as NodeJS.ErrnoException, []);
+      if (wantsAll) return callback(null, addresses);
+      const first = addresses[0]!;
+      return callback(null, first.address, first.family);
+    });
+  }
+
+  async send(target: WebhookRequest): Promise<AttemptOutcome> {
+    const started = performance.now();
+    const latency = (): number => Math.round((performance.now() - started) * 100) / 100;
+    const host = new URL(target.url).hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) !== 0 && !this.policy.allows(host)) {
+      return { response: '', latencyMs: 0, refused: true, error: new SsrfRefusedError(host, host).message };
+    }
+    try {
+      const response = await request(target.url, {
+        method: 'POST',
+        headers: target.headers,
+        body: target.body,
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(target.timeoutMs),
+      });
+      const text = await this.readBounded(response.body);
+      const retryAfter = response.headers['retry-after'];
+      return {
+        statusCode: response.statusCode,
+        ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+        response: text,
+        latencyMs: latency(),
+        refused: false,
+      };
+    } catch (error) {
+      const refusal = isRefusal(error);
+      const message = refusal?.message ?? describeError(error, target.timeoutMs);
+      return { response: '', latencyMs: latency(), refused: refusal !== undefined, error: message };
+    }
+  }
+
+  /** Keeps the first maxResponseBytes; drains up to 1 MiB so the connection can be reused. */
+  private async readBounded(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    let seen = 0;
+    for await (const chunk of body) {
+      seen += chunk.length;
+      if (keptBytes < this.maxResponseBytes) {
+        const part = chunk.subarray(0, this.maxResponseBytes - keptBytes);
+        kept.push(part);
+        keptBytes += part.length;
+      }
+      if (seen > 1_048_576) {
+        body.destroy();
+        break;
+      }
+    }
+    return Buffer.concat(kept).toString('utf8');
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function describeError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,226 @@
+import { useRedisServer, waitFor } from '@spaceport/testing';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EventDeliveryModule, EventIngestModule } from './index';
+import { type RunningApp, startTestApp } from './test-support/apps';
+import { SECRETS, shopSpec, TOKEN } from './test-support/fixtures';
+import { TestReceiver } from './test-support/receiver';
+import { snapshotOf, StaticConfigView } from './test-support/snapshot';
+
+const redis = useRedisServer();
+const receiver = new TestReceiver();
+let view: StaticConfigView;
+let gateway: RunningApp;
+let worker: RunningApp;
+
+const triggers = (url: string) => ({
+  plain: { type: 'order.created', url: `${url}/plain`, headers: { 'X-Tenant': 'acme' } },
+  flaky: { type: 'flaky', url: `${url}/flaky` },
+  slow: { type: 'slow', url: `${url}/slow`, timeout: 300 },
+  limited: { type: 'limited', url: `${url}/limited` },
+  gone: { type: 'gone', url: `${url}/gone` },
+  broken: { type: 'broken', url: `${url}/broken`, retries: 1 },
+  'broken-dlq': { type: 'dlq_broken', url: `${url}/dlq` },
+  ordered: { type: 'ordered', url: `${url}/ordered`, ordered: true },
+  private: { type: 'ssrf', url: 'http://10.1.2.3/hook' },
+  metadata: { type: 'ssrf', url: 'http://169.254.169.254/latest/meta-data' },
+  loopback6: { type: 'ssrf', url: 'http://[::1]:9/x' },
+});
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
+  const res = await fetch(`${gateway.url}/v1/api/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : {}) as Record<string, unknown>, headers: res.headers };
+}
+
+async function getJson(path: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${gateway.url}/v1/api/${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  return (await res.json()) as Record<string, unknown>;
+}
+
+interface EventDetail {
+  status: string;
+  deliveries: { trigger: string; status: string }[];
+  invocations: { statusCode: number | null; error: string | null; attempt: number }[];
+}
+
+const eventDetail = async (id: string): Promise<EventDetail> => (await getJson(`shop/eventing/events/${id}`)) as unknown as EventDetail;
+
+async function settled(id: string, status = 'processed'): Promise<EventDetail> {
+  return waitFor(async () => {
+    const detail = await eventDetail(id);
+    return detail.status === status ? detail : undefined;
+  }, { what: `event ${id} ${status}`, timeoutMs: 15_000 });
+}
+
+beforeAll(async () => {
+  process.env['REDIS_URL'] = redis.redis.url;
+  process.env['WEBHOOK_ALLOWED_CIDRS'] = '127.0.0.1/32';
+  process.env['EVENTING_LOCK_MS'] = '2000';
+  await receiver.start();
+  view = new StaticConfigView(snapshotOf(shopSpec(triggers(receiver.url))));
+  gateway = await startTestApp('gateway', 'gw-1', EventIngestModule, view);
+  worker = await startTestApp('event-worker', 'worker-1', EventDeliveryModule, view);
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await gateway?.close();
+  await receiver.stop();
+});
+
+afterEach(() => receiver.setBehaviour(() => ({ status: 200 })));
+
+describe('queue → deliver', () => {
+  it('delivers a CloudEvent signed with every active secret (verified by standardwebhooks)', async () => {
+    const { status, json } = await post('shop/eventing/queue', { type: 'order.created', payload: { orderId: 'o-1', amount: 5 } });
+    expect(status).toBe(202);
+    const eventId = json['eventId'] as string;
+    const [delivery] = json['deliveries'] as { id: string; trigger: string }[];
+    expect(delivery?.trigger).toBe('plain');
+    const got = await waitFor(() => receiver.on('/plain').find((r) => r.headers['webhook-id'] === delivery?.id), { what: 'delivery' });
+    const headers = Object.fromEntries(Object.entries(got.headers).map(([k, v]) => [k, String(v)]));
+    for (const secret of SECRETS) expect(new Webhook(secret).verify(got.body, headers)).toMatchObject({ id: eventId, type: 'order.created' });
+    expect(headers['idempotency-key']).toBe(delivery?.id);
+    expect(headers['x-tenant']).toBe('acme');
+    expect(JSON.parse(got.body)).toMatchObject({ specversion: '1.0', source: '/spaceport/shop', data: { orderId: 'o-1', amount: 5 } });
+    const detail = await settled(eventId);
+    expect(detail.invocations).toEqual([expect.objectContaining({ statusCode: 200, attempt: 1 })]);
+  });
+
+  it('retries a flaky receiver with the same webhook-id and byte-identical body', async () => {
+    receiver.setBehaviour((path, count) => ({ status: path === '/flaky' && count < 2 ? 500 : 200 }));
+    const { json } = await post('shop/eventing/queue', { type: 'flaky', payload: { b: 1, a: [1, 2] } });
+    const detail = await settled(json['eventId'] as string);
+    expect(detail.invocations.map((i) => i.statusCode)).toEqual([500, 500, 200]);
+    const attempts = receiver.on('/flaky');
+    expect(new Set(attempts.map((r) => r.headers['webhook-id'])).size).toBe(1);
+    expect(new Set(attempts.map((r) => r.body)).size).toBe(1);
+  });
+
+  it('times out a slow receiver and retries', async () => {
+    receiver.setBehaviour((path, count) => ({ status: 200, delayMs: path === '/slow' && count === 0 ? 1_500 : 0 }));
+    const { json } = await post('shop/eventing/queue', { type: 'slow', payload: {} });
+    const detail = await settled(json['eventId'] as string);
+    expect(detail.invocations[0]).toMatchObject({ statusCode: null, error: expect.stringMatching(/timed out/) });
+    expect(detail.invocations.at(-1)).toMatchObject({ statusCode: 200 });
+  });
+
+  it('honours 429 Retry-After', async () => {
+    receiver.setBehaviour((path, count) => (path === '/limited' && count === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
+    const { json } = await post('shop/eventing/queue', { type: 'limited', payload: {} });
+    await settled(json['eventId'] as string);
+    const [first, second] = receiver.on('/limited');
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('disables a trigger on 410: the delivery fails to the DLQ and later events skip it', async () => {
+    receiver.setBehaviour((path) => ({ status: path === '/gone' ? 410 : 200 }));
+    const { json } = await post('shop/eventing/queue', { type: 'gone', payload: {} });
+    await settled(json['eventId'] as string, 'failed');
+    const again = await post('shop/eventing/queue', { type: 'gone', payload: {} });
+    expect(again.json['deliveries']).toEqual([]);
+    expect(receiver.on('/gone')).toHaveLength(1);
+  });
+
+  it('dead-letters exhausted deliveries, raises dlq_<trigger>, and redrives them', async () => {
+    receiver.setBehaviour((path) => ({ status: path === '/broken' ? 503 : 200 }));
+    const since = new Date().toISOString();
+    const { json } = await post('shop/eventing/queue', { type: 'broken', payload: { n: 1 } });
+    const detail = await settled(json['eventId'] as string, 'failed');
+    expect(detail.invocations).toHaveLength(2);
+    const dlqEvent = await waitFor(() => receiver.on('/dlq')[0], { what: 'dlq_broken event' });
+    expect(JSON.parse(dlqEvent.body)).toMatchObject({ type: 'dlq_broken', data: { eventId: json['eventId'], reason: 'retries-exhausted' } });
+    receiver.setBehaviour(() => ({ status: 200 }));
+    const redrive = await post('shop/eventing/dlq/redrive', { since });
+    expect(redrive.json).toEqual({ redriven: 1 });
+    await settled(json['eventId'] as string, 'processed');
+  });
+
+  it('delivers ordered triggers in order per partition key despite a failure', async () => {
+    receiver.setBehaviour((path, _count, id) => ({ status: path === '/ordered' && id === failOnce.id && !failOnce.done++ ? 500 : 200 }));
+    const failOnce = { id: '', done: 0 };
+    const ids: string[] = [];
+    for (let n = 0; n < 12; n += 1) {
+      const { json } = await post('shop/eventing/queue', { type: 'ordered', payload: { n }, partitionKey: 'customer-1' });
+      const deliveries = json['deliveries'] as { id: string }[];
+      ids.push(deliveries[0]!.id);
+      if (n === 3) failOnce.id = deliveries[0]!.id;
+    }
+    await waitFor(() => receiver.on('/ordered').filter((r) => r.status === 200).length === 12, { what: 'ordered deliveries' });
+    const succeeded = receiver.on('/ordered').filter((r) => r.status === 200).map((r) => (JSON.parse(r.body) as { data: { n: number } }).data.n);
+    expect(succeeded).toEqual([...Array(12).keys()]);
+  });
+
+  it('refuses private, metadata and loopback targets (SSRF guard)', async () => {
+    const { json } = await post('shop/eventing/queue', { type: 'ssrf', payload: {} });
+    const detail = await settled(json['eventId'] as string, 'failed');
+    expect(detail.deliveries.map((d) => d.status)).toEqual(['failed', 'failed', 'failed']);
+    for (const invocation of detail.invocations) expect(invocation.error).toMatch(/SSRF/);
+  });
+
+  it('delays delivery by `delay` and until a future `timestamp`', async () => {
+    const t0 = performance.now();
+    const delayed = await post('shop/eventing/queue', { type: 'order.created', payload: { d: 1 }, delay: 800 });
+    const at = new Date(Date.now() + 800).toISOString();
+    const scheduled = await post('shop/eventing/queue', { type: 'order.created', payload: { d: 2 }, timestamp: at });
+    for (const res of [delayed, scheduled]) {
+      const id = (res.json['deliveries'] as { id: string }[])[0]!.id;
+      const got = await waitFor(() => receiver.received.find((r) => r.headers['webhook-id'] === id), { what: 'delayed delivery' });
+      expect(got.at - t0).toBeGreaterThanOrEqual(750);
+    }
+  });
+});
+
+describe('queue API contract', () => {
+  it('dedupes Idempotency-Key: same id for the same body, 422 for another', async () => {
+    const headers = { 'idempotency-key': 'key-1' };
+    const first = await post('shop/eventing/queue', { type: 'order.created', payload: { x: 1 } }, headers);
+    const second = await post('shop/eventing/queue', { payload: { x: 1 }, type: 'order.created' }, headers);
+    expect(second.status).toBe(202);
+    expect(second.json['eventId']).toBe(first.json['eventId']);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    const conflict = await post('shop/eventing/queue', { type: 'order.created', payload: { x: 2 } }, headers);
+    expect(conflict.status).toBe(422);
+    const id = (first.json['deliveries'] as { id: string }[])[0]!.id;
+    await waitFor(() => receiver.received.some((r) => r.headers['webhook-id'] === id), { what: 'delivery' });
+    expect(receiver.received.filter((r) => r.headers['webhook-id'] === id)).toHaveLength(1);
+  });
+
+  it('answers 404, 401, 400 (naming the field) and 413', async () => {
+    expect((await post('nope/eventing/queue', { type: 't', payload: {} })).status).toBe(404);
+    expect((await post('shop/eventing/queue', { type: 't', payload: {} }, { authorization: 'Bearer wrong-token-000000000000000' })).status).toBe(401);
+    const missing = await post('shop/eventing/queue', { payload: {} });
+    expect(missing.status).toBe(400);
+    expect(missing.json['message']).toMatch(/^type:/);
+    const unknown = await post('shop/eventing/queue', { type: 't', payload: {}, colour: 'red' });
+    expect(unknown.json['message']).toMatch(/colour/);
+    const badTime = await post('shop/eventing/queue', { type: 't', payload: {}, timestamp: 'tomorrow' });
+    expect(badTime.json['message']).toMatch(/^timestamp:/);
+    const large = await post('shop/eventing/queue', { type: 't', payload: { blob: 'x'.repeat(5000) } });
+    expect(large.status).toBe(413);
+  });
+
+  it('queues a batch and lists, filters and pages the event log', async () => {
+    const batch = await post('shop/eventing/queue/batch', { events: [{ type: 'batch.x', payload: { i: 1 } }, { type: 'batch.x', payload: { i: 2 } }] });
+    expect(batch.status).toBe(202);
+    expect(batch.json['events']).toHaveLength(2);
+    const page1 = (await getJson('shop/eventing/events?type=batch.x&limit=1')) as { events: { id: string }[]; nextCursor: string };
+    expect(page1.events).toHaveLength(1);
+    const page2 = (await getJson(`shop/eventing/events?type=batch.x&limit=1&cursor=${page1.nextCursor}`)) as { events: { id: string }[] };
+    expect(page2.events).toHaveLength(1);
+    expect(page2.events[0]!.id < page1.events[0]!.id).toBe(true);
+  });
+
+  it('redelivers an event with a new webhook-id', async () => {
+    const { json } = await post('shop/eventing/queue', { type: 'order.created', payload: { r: 1 } });
+    await settled(json['eventId'] as string);
+    const redo = await post(`shop/eventing/events/${json['eventId'] as string}/redeliver`, {});
+    const id = (redo.json['deliveries'] as { id: string }[])[0]!.id;
+    await waitFor(() => receiver.received.some((r) => r.headers['webhook-id'] === id), { what: 'redelivery' });
+  });
+});

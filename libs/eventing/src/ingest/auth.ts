@@ -1,0 +1,19 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** The bearer token of an `Authorization` header, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/** True when `token` equals one of `accepted`; compared in constant time (over SHA-256 digests). */
+export function tokenAccepted(token: string | undefined, accepted: readonly string[]): boolean {
+  if (token === undefined) return false;
+  const presented = digest(token);
+  let ok = false;
+  for (const candidate of accepted) ok = timingSafeEqual(presented, digest(candidate)) || ok;
+  return ok;
+}

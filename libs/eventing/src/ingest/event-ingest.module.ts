@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { EventsController } from '../observe/events.controller';
+import { ObserveService } from '../observe/observe.service';
+import { EventingSharedModule } from '../shared/eventing-shared.module';
+import { IdempotencyStore } from './idempotency';
+import { IngestController } from './ingest.controller';
+import { IngestService } from './ingest.service';
+import { JsonBodyLimit } from './json-body-limit';
+
+/** The gateway's data-plane API: queue events, event/invocation logs, redeliver, DLQ redrive. */
+@Module({
+  imports: [EventingSharedModule],
+  controllers: [IngestController, EventsController],
+  providers: [JsonBodyLimit, IdempotencyStore, IngestService, ObserveService],
+})
+export class EventIngestModule {}

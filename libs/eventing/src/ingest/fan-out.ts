@@ -1,0 +1,41 @@
+import { type ConfigSnapshot, triggersForEvent } from '@spaceport/config-model';
+import { deliveryIdOf, partitionOf } from '@spaceport/eventing-core';
+import { type DeliveryJobData } from '../shared/delivery-job';
+import { triggerRef } from '../shared/keys';
+import { type QueuedEvent } from './queue-body';
+
+export interface FanOut {
+  readonly partition: number;
+  readonly jobs: DeliveryJobData[];
+}
+
+/**
+ * The delivery jobs of one event: one per enabled trigger of the project matching type, options and
+ * filter, and not disabled by the data plane (`disabled` holds `<project>/<trigger>` refs). All jobs
+ * of an event go to one partition: `partitionOf(project, partitionKey ?? eventId, P)`.
+ */
+export function fanOut(
+  snapshot: ConfigSnapshot,
+  project: string,
+  eventId: string,
+  event: QueuedEvent,
+  eventTime: Date,
+  disabled: ReadonlySet<string>,
+): FanOut {
+  const partition = partitionOf(project, event.partitionKey ?? eventId, snapshot.eventing.value.partitionCount);
+  const triggers = triggersForEvent(snapshot, project, { type: event.type, payload: event.payload, options: event.options ?? null })
+    .filter((trigger) => !disabled.has(triggerRef(project, trigger.id)));
+  const jobs = triggers.map((trigger): DeliveryJobData => ({
+    project,
+    eventId,
+    triggerId: trigger.id,
+    deliveryId: deliveryIdOf(eventId, trigger.id),
+    partition,
+    type: event.type,
+    payload: event.payload,
+    time: eventTime.toISOString(),
+    ...(event.partitionKey === undefined ? {} : { partitionKey: event.partitionKey }),
+    ordered: trigger.ordered,
+  }));
+  return { partition, jobs };
+}

@@ -1,0 +1,19 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { type FieldIssue } from './queue-body';
+
+/** 503 with `Retry-After` (seconds): Redis (or the config) is not available right now. */
+export class UnavailableError extends HttpException {
+  constructor(message: string, readonly retryAfterSeconds = 1) {
+    super({ statusCode: 503, error: 'Service Unavailable', message }, HttpStatus.SERVICE_UNAVAILABLE);
+  }
+}
+
+export function badRequest(issues: readonly FieldIssue[]): HttpException {
+  const first = issues[0];
+  const message = first ? `${first.field}: ${first.message}` : 'invalid body';
+  return new HttpException({ statusCode: 400, error: 'Bad Request', message, issues }, HttpStatus.BAD_REQUEST);
+}
+
+export function httpError(status: HttpStatus, error: string, message: string): HttpException {
+  return new HttpException({ statusCode: status, error, message }, status);
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { UnavailableError } from './http-errors';
+import { IngestService } from './ingest.service';
+
+/** The bit of express's response used here (express types are not installed). */
+export interface HeaderSink {
+  setHeader(name: string, value: string): unknown;
+}
+
+/** `POST /v1/api/:project/eventing/queue` (Space Cloud body + partitionKey) and `/queue/batch`. */
+@Controller('v1/api/:project/eventing')
+export class IngestController {
+  constructor(private readonly ingest: IngestService) {}
+
+  @Post('queue')
+  @HttpCode(202)
+  queue(
+    @Param('project') project: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: HeaderSink,
+  ): Promise<unknown> {
+    return this.run(res, { project, authorization, idempotencyKey, body, batch: false });
+  }
+
+  @Post('queue/batch')
+  @HttpCode(202)
+  queueBatch(
+    @Param('project') project: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: HeaderSink,
+  ): Promise<unknown> {
+    return this.run(res, { project, authorization, idempotencyKey, body, batch: true });
+  }
+
+  private async run(res: HeaderSink, request: Parameters<IngestService['queue']>[0]): Promise<unknown> {
+    try {
+      const { response, replayed } = await this.ingest.queue(request);
+      if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+      return response;
+    } catch (error) {
+      if (error instanceof UnavailableError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      throw error;
+    }
+  }
+}

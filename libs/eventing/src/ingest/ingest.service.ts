@@ -1,0 +1,121 @@
+import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { type ConfigSnapshot, getProject, type Project } from '@spaceport/config-model';
+import { createEventIdGenerator } from '@spaceport/eventing-core';
+import { ConfigAccess } from '../shared/config-access';
+import { EventPublisher, type PublishedEvent } from '../shared/event-publisher';
+import { isRedisUnavailable } from '../shared/redis';
+import { bearerToken, tokenAccepted } from './auth';
+import { badRequest, httpError, UnavailableError } from './http-errors';
+import { IdempotencyStore, type IdempotencyRecord } from './idempotency';
+import { bodyHash, type FieldIssue, isValidIdempotencyKey, parseQueueEvent, queueBatchSchema, type QueuedEvent } from './queue-body';
+
+export interface QueueRequest {
+  readonly project: string;
+  readonly authorization: string | undefined;
+  readonly idempotencyKey: string | undefined;
+  readonly body: unknown;
+  readonly batch: boolean;
+}
+
+export interface QueueResponse {
+  readonly response: unknown;
+  readonly replayed: boolean;
+}
+
+/** The queue API (DESIGN.md "Event flow" 1): auth, size, schema, idempotency, fan-out, enqueue. */
+@Injectable()
+export class IngestService {
+  private readonly nextEventId = createEventIdGenerator();
+
+  constructor(
+    private readonly config: ConfigAccess,
+    private readonly publisher: EventPublisher,
+    private readonly idempotency: IdempotencyStore,
+  ) {}
+
+  /** The project after checking the bearer token: 503 without config, 404 unknown, 401 bad token. */
+  authorize(projectId: string, authorization: string | undefined): { snapshot: ConfigSnapshot; project: Project } {
+    const snapshot = this.config.current();
+    if (!snapshot) throw new UnavailableError('configuration not loaded yet');
+    const project = getProject(snapshot, projectId);
+    if (!project) throw httpError(HttpStatus.NOT_FOUND, 'Not Found', `project ${JSON.stringify(projectId)} does not exist`);
+    if (!tokenAccepted(bearerToken(authorization), project.value.secrets.apiTokens)) {
+      throw httpError(HttpStatus.UNAUTHORIZED, 'Unauthorized', 'a valid project token is required (Authorization: Bearer <token>)');
+    }
+    return { snapshot, project: project.value };
+  }
+
+  async queue(request: QueueRequest): Promise<QueueResponse> {
+    const { snapshot, project } = this.authorize(request.project, request.authorization);
+    const now = Date.now();
+    const events = this.parseEvents(request, project, now);
+    const key = request.idempotencyKey;
+    if (key !== undefined && !isValidIdempotencyKey(key)) {
+      throw badRequest([{ field: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }]);
+    }
+    try {
+      return await this.publishWithKey(snapshot, project, events, request, now);
+    } catch (error) {
+      if (error instanceof HttpException || !isRedisUnavailable(error)) throw error;
+      throw new UnavailableError('event store unavailable, retry later');
+    }
+  }
+
+  private parseEvents(request: QueueRequest, project: Project, now: number): QueuedEvent[] {
+    const bodies = request.batch ? this.batchBodies(request.body) : [request.body];
+    const issues: FieldIssue[] = [];
+    const events: QueuedEvent[] = [];
+    bodies.forEach((body, index) => {
+      const parsed = parseQueueEvent(body, now, request.batch ? `events.${index}` : '');
+      if (parsed.ok) events.push(parsed.event);
+      else issues.push(...parsed.issues);
+    });
+    if (issues.length > 0) throw badRequest(issues);
+    const limit = project.settings.maxPayloadBytes;
+    const tooLarge = events.findIndex((event) => event.payloadBytes > limit);
+    if (tooLarge >= 0) {
+      const field = request.batch ? `events.${tooLarge}.payload` : 'payload';
+      throw httpError(HttpStatus.PAYLOAD_TOO_LARGE, 'Payload Too Large', `${field}: larger than the project limit of ${limit} bytes`);
+    }
+    return events;
+  }
+
+  private batchBodies(body: unknown): unknown[] {
+    const parsed = queueBatchSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw badRequest([{ field: issue?.path.join('.') || 'events', message: issue?.message ?? 'invalid' }]);
+    }
+    return parsed.data.events;
+  }
+
+  private async publishWithKey(
+    snapshot: ConfigSnapshot, project: Project, events: QueuedEvent[], request: QueueRequest, now: number,
+  ): Promise<QueueResponse> {
+    const key = request.idempotencyKey;
+    let record: IdempotencyRecord = {
+      hash: bodyHash(`${request.batch ? 'batch' : 'single'}:${events.map((event) => event.canonical).join('\n')}`),
+      eventIds: events.map(() => this.nextEventId()),
+      acceptedAt: now,
+      state: 'pending',
+    };
+    if (key !== undefined) {
+      const begun = await this.idempotency.begin(project.id, key, record, project.settings.idempotencyTtlMs);
+      if (begun.kind === 'conflict') {
+        throw httpError(HttpStatus.UNPROCESSABLE_ENTITY, 'Unprocessable Entity', 'Idempotency-Key was used with a different body');
+      }
+      if (begun.kind === 'replay' && begun.record.state === 'done') return { response: begun.record.response, replayed: true };
+      record = begun.record;
+    }
+    const ids = record.eventIds;
+    const acceptedAt = record.acceptedAt;
+    const published = await Promise.all(events.map((event, index) => this.publisher.publish(snapshot, project.id, event, ids[index]!, acceptedAt)));
+    const response = request.batch ? { events: published.map(toResponse) } : toResponse(published[0]!);
+    if (key !== undefined) await this.idempotency.complete(project.id, key, { ...record, state: 'done', response });
+    return { response, replayed: false };
+  }
+}
+
+function toResponse(event: PublishedEvent): { id: string; eventId: string; partition: number; deliveries: PublishedEvent['deliveries'] } {
+  return { id: event.eventId, eventId: event.eventId, partition: event.partition, deliveries: event.deliveries };
+}

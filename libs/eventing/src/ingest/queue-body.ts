@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { eventTypeSchema, jsonObjectSchema } from '@spaceport/config-model';
+import { canonicalJson, type JsonValue } from '@spaceport/eventing-core';
+import { z } from 'zod';
+
+/** Longest accepted `delay` / time ahead of `timestamp`: 30 days. */
+export const MAX_SCHEDULE_AHEAD_MS = 30 * 24 * 3_600_000;
+export const MAX_BATCH_EVENTS = 500;
+
+const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Space Cloud's queue body plus `partitionKey`. Unknown fields are rejected. */
+export const queueEventSchema = z
+  .object({
+    type: eventTypeSchema,
+    payload: z.unknown().refine((value) => value !== undefined, { message: 'is required' }),
+    delay: z.number().int().min(0).max(MAX_SCHEDULE_AHEAD_MS).optional(),
+    timestamp: z
+      .string()
+      .regex(rfc3339, { message: 'must be an RFC 3339 date-time' })
+      .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'must be a valid date-time' })
+      .optional(),
+    options: jsonObjectSchema.nullable().optional(),
+    partitionKey: z.string().min(1).max(256).optional(),
+  })
+  .strict();
+
+export const queueBatchSchema = z.object({ events: z.array(z.unknown()).min(1).max(MAX_BATCH_EVENTS) }).strict();
+
+export type QueueEventBody = z.output<typeof queueEventSchema>;
+
+export interface QueuedEvent {
+  readonly type: string;
+  readonly payload: JsonValue;
+  readonly options: Record<string, JsonValue> | undefined;
+  readonly partitionKey: string | undefined;
+  /** Unix ms before which no delivery is attempted (0 = now) */
+  readonly notBefore: number;
+  /** size of the payload's canonical JSON, bytes */
+  readonly payloadBytes: number;
+  /** canonical JSON of the whole body, for the idempotency hash */
+  readonly canonical: string;
+}
+
+export interface FieldIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+export type ParseResult = { ok: true; event: QueuedEvent } | { ok: false; issues: FieldIssue[] };
+
+function issuesOf(error: z.ZodError, prefix: string): FieldIssue[] {
+  return error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter((part) => part !== '').join('.');
+    const message = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
+    const field = issue.code === 'unrecognized_keys' ? [path, ...issue.keys].filter((p) => p !== '').join('.') : path || '(body)';
+    return { field, message };
+  });
+}
+
+/** Validates one queue body at time `now`; `prefix` names it inside a batch (e.g. `events.3`). */
+export function parseQueueEvent(body: unknown, now: number, prefix = ''): ParseResult {
+  const parsed = queueEventSchema.safeParse(body);
+  if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error, prefix) };
+  const value = parsed.data;
+  let payloadJson: string;
+  try {
+    payloadJson = canonicalJson(value.payload);
+  } catch (error) {
+    return { ok: false, issues: [{ field: [prefix, 'payload'].filter((p) => p).join('.'), message: (error as Error).message }] };
+  }
+  const at = value.timestamp === undefined ? 0 : Date.parse(value.timestamp);
+  if (at > now + MAX_SCHEDULE_AHEAD_MS) {
+    return { ok: false, issues: [{ field: [prefix, 'timestamp'].filter((p) => p).join('.'), message: 'is more than 30 days ahead' }] };
+  }
+  const notBefore = Math.max(value.delay === undefined ? 0 : now + value.delay, at > now ? at : 0);
+  return {
+    ok: true,
+    event: {
+      type: value.type,
+      payload: JSON.parse(payloadJson) as JsonValue,
+      options: (value.options ?? undefined) as Record<string, JsonValue> | undefined,
+      partitionKey: value.partitionKey,
+      notBefore,
+      payloadBytes: Buffer.byteLength(payloadJson, 'utf8'),
+      canonical: canonicalJson(body),
+    },
+  };
+}
+
+/** SHA-256 hex of the canonical body: equal bodies (key order aside) hash equal. */
+export function bodyHash(canonical: string): string {
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+/** `Idempotency-Key` header: 1..255 printable ASCII. */
+export function isValidIdempotencyKey(key: string): boolean {
+  return /^[\x21-\x7e]{1,255}$/.test(key);
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { IngestService } from '../ingest/ingest.service';
+import { type ListQuery, ObserveService } from './observe.service';
+
+/** Event log, invocations, redelivery and DLQ redrive; project token auth like the queue API. */
+@Controller('v1/api/:project/eventing')
+export class EventsController {
+  constructor(private readonly ingest: IngestService, private readonly observe: ObserveService) {}
+
+  @Get('events')
+  list(@Param('project') project: string, @Headers('authorization') auth: string | undefined, @Query() query: ListQuery): Promise<unknown> {
+    this.ingest.authorize(project, auth);
+    return this.observe.list(project, query);
+  }
+
+  @Get('events/:id')
+  get(@Param('project') project: string, @Param('id') id: string, @Headers('authorization') auth: string | undefined): Promise<unknown> {
+    this.ingest.authorize(project, auth);
+    return this.observe.get(project, id);
+  }
+
+  @Post('events/:id/redeliver')
+  @HttpCode(202)
+  redeliver(
+    @Param('project') project: string,
+    @Param('id') id: string,
+    @Headers('authorization') auth: string | undefined,
+    @Body() body: { trigger?: unknown } | undefined,
+  ): Promise<unknown> {
+    this.ingest.authorize(project, auth);
+    const trigger = typeof body?.trigger === 'string' ? body.trigger : undefined;
+    return this.observe.redeliver(project, id, trigger);
+  }
+
+  @Post('dlq/redrive')
+  @HttpCode(202)
+  redrive(@Param('project') project: string, @Headers('authorization') auth: string | undefined, @Body() body: { since?: unknown } | undefined): Promise<unknown> {
+    this.ingest.authorize(project, auth);
+    return this.observe.redrive(project, typeof body?.since === 'string' || typeof body?.since === 'number' ? String(body.since) : undefined);
+  }
+}

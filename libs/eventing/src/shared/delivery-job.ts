@@ -1,0 +1,34 @@
+import { type JsonValue } from '@spaceport/eventing-core';
+
+/** What one BullMQ job carries: one delivery of one event to one trigger (job id = delivery id). */
+export interface DeliveryJobData {
+  readonly project: string;
+  readonly eventId: string;
+  readonly triggerId: string;
+  readonly deliveryId: string;
+  readonly partition: number;
+  readonly type: string;
+  readonly payload: JsonValue;
+  /** event time (RFC 3339), the CloudEvents `time` */
+  readonly time: string;
+  readonly partitionKey?: string;
+  readonly ordered: boolean;
+}
+
+/** Statuses of one delivery (and, aggregated, of an event); see docs/eventing.md. */
+export type DeliveryStatus = 'staged' | 'processing' | 'processed' | 'failed' | 'cancelled';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['staged', 'processing', 'processed', 'failed', 'cancelled'];
+
+/**
+ * The status of an event from its deliveries': no delivery → processed (nothing to do); any in
+ * staged/processing → processing (staged while none started); else failed if any failed; processed
+ * if any processed; else cancelled.
+ */
+export function eventStatusOf(statuses: readonly DeliveryStatus[]): DeliveryStatus {
+  if (statuses.length === 0) return 'processed';
+  if (statuses.every((s) => s === 'staged')) return 'staged';
+  if (statuses.some((s) => s === 'staged' || s === 'processing')) return 'processing';
+  if (statuses.includes('failed')) return 'failed';
+  if (statuses.includes('processed')) return 'processed';
+  return 'cancelled';
+}

@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type EventingSettings } from '@spaceport/config-model';
+import { eventIdAt } from '@spaceport/eventing-core';
+import { type Redis } from 'ioredis';
+import { type DeliveryStatus } from './delivery-job';
+import { type EventFilter, type EventView, eventViewOf, type Invocation, matchesEventFilter, statusField } from './event-record';
+import { type EventingKeys } from './keys';
+import { EVENTING_KEYS, EVENTING_REDIS } from './tokens';
+
+type Retention = EventingSettings['retention'];
+
+/** Sets a delivery status if the event is still logged; a final status is only left by `force`. */
+const SET_STATUS_LUA = `
+if redis.call('exists', KEYS[1]) == 0 then return 0 end
+local current = redis.call('hget', KEYS[1], ARGV[1])
+local final = current == 'processed' or current == 'failed' or current == 'cancelled'
+if ARGV[3] ~= '1' and final then return 0 end
+redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
+return 1`;
+
+const ZERO_ENTROPY = new Uint8Array(10);
+
+export interface AcceptedEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly payloadJson: string;
+  readonly time: string;
+  readonly acceptedAt: number;
+  readonly partition: number;
+  readonly partitionKey: string | undefined;
+  readonly triggers: readonly string[];
+}
+
+export interface EventPage {
+  readonly events: EventView[];
+  /** pass as `cursor` for the next (older) page; null at the end */
+  readonly nextCursor: string | null;
+}
+
+/**
+ * Event log and invocation log in Redis (docs/eventing.md). Index per project: a sorted set of event
+ * ids with score 0, so ULID lexical order = time order and paging/age trimming are range ops.
+ */
+@Injectable()
+export class EventLog {
+  constructor(
+    @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
+  ) {
+    redis.defineCommand('spSetDeliveryStatus', { numberOfKeys: 1, lua: SET_STATUS_LUA });
+  }
+
+  /** Writes the accepted event with every delivery staged, then trims the index by age and count. */
+  async recordAccepted(project: string, event: AcceptedEvent, retention: Retention): Promise<void> {
+    const key = this.keys.event(project, event.eventId);
+    const index = this.keys.events(project);
+    const fields: Record<string, string> = {
+      type: event.type, payload: event.payloadJson, time: event.time, acceptedAt: String(event.acceptedAt),
+      partition: String(event.partition), partitionKey: event.partitionKey ?? '', triggers: JSON.stringify(event.triggers),
+    };
+    for (const trigger of event.triggers) fields[statusField(trigger)] = 'staged';
+    const oldest = eventIdAt(Math.max(0, Date.now() - retention.maxAgeMs), ZERO_ENTROPY);
+    await this.redis
+      .multi()
+      .hset(key, fields)
+      .pexpire(key, retention.maxAgeMs)
+      .zadd(index, 0, event.eventId)
+      .zremrangebylex(index, '-', `(${oldest}`)
+      .zremrangebyrank(index, 0, -(retention.maxCount + 1))
+      .exec()
+      .then(throwOnFailedReply);
+  }
+
+  async setStatus(project: string, eventId: string, triggerId: string, status: DeliveryStatus, force = false): Promise<void> {
+    const command = (this.redis as unknown as Record<string, (...args: string[]) => Promise<number>>)['spSetDeliveryStatus']!;
+    await command.call(this.redis, this.keys.event(project, eventId), statusField(triggerId), status, force ? '1' : '0');
+  }
+
+  async addInvocation(project: string, eventId: string, invocation: Invocation, retention: Retention): Promise<void> {
+    const key = this.keys.invocations(project, eventId);
+    await this.redis.multi().rpush(key, JSON.stringify(invocation)).ltrim(key, -1000, -1).pexpire(key, retention.maxAgeMs).exec().then(throwOnFailedReply);
+  }
+
+  async get(project: string, eventId: string): Promise<(EventView & { invocations: Invocation[] }) | undefined> {
+    const [hash, invocations] = await Promise.all([
+      this.redis.hgetall(this.keys.event(project, eventId)),
+      this.redis.lrange(this.keys.invocations(project, eventId), 0, -1),
+    ]);
+    const view = eventViewOf(eventId, hash);
+    return view && { ...view, invocations: invocations.map((line) => JSON.parse(line) as Invocation) };
+  }
+
+  /** Newest first, from before `cursor`; scans at most 20 × limit ids per page. */
+  async list(project: string, filter: EventFilter & { since?: number; until?: number }, limit: number, cursor?: string): Promise<EventPage> {
+    const index = this.keys.events(project);
+    const floor = filter.since === undefined ? '-' : `[${eventIdAt(filter.since, ZERO_ENTROPY)}`;
+    let upper = cursor !== undefined ? `(${cursor}` : filter.until === undefined ? '+' : `(${eventIdAt(filter.until + 1, ZERO_ENTROPY)}`;
+    const events: EventView[] = [];
+    for (let scanned = 0; events.length < limit && scanned < limit * 20;) {
+      const ids = await this.redis.zrevrangebylex(index, upper, floor, 'LIMIT', 0, Math.max(limit, 50));
+      if (ids.length === 0) return { events, nextCursor: null };
+      scanned += ids.length;
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) pipeline.hgetall(this.keys.event(project, id));
+      const hashes = ((await pipeline.exec()) ?? []).map(([, value]) => (value ?? {}) as Record<string, string>);
+      for (const [position, id] of ids.entries()) {
+        upper = `(${id}`;
+        const view = eventViewOf(id, hashes[position] ?? {});
+        if (view && matchesEventFilter(view, filter)) events.push(view);
+        if (events.length === limit) return { events, nextCursor: id };
+      }
+    }
+    return { events, nextCursor: upper.slice(1) };
+  }
+}
+
+/** `multi().exec()` reports per-command errors in its result; surface the first. */
+export function throwOnFailedReply(results: [Error | null, unknown][] | null): void {
+  if (results === null) throw new Error('Redis transaction aborted');
+  const failed = results.find(([error]) => error !== null);
+  if (failed?.[0]) throw failed[0];
+}

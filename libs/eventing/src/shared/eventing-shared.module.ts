@@ -1,0 +1,60 @@
+import { Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
+import { type NodeOptions } from '@spaceport/consul-core';
+import { type Redis } from 'ioredis';
+import { type Logger } from 'pino';
+import { ConfigAccess } from './config-access';
+import { DeadLetters } from './dead-letters';
+import { DisabledTriggers } from './disabled-triggers';
+import { EventLog } from './event-log';
+import { EventPublisher } from './event-publisher';
+import { eventingKeys } from './keys';
+import { createFailFastRedis } from './redis';
+import { type EventingEnv, parseEventingEnv } from './settings';
+import { EVENTING_ENV, EVENTING_KEYS, EVENTING_REDIS } from './tokens';
+
+/** Connects the shared command client at start (when a config plane is wired) and closes it last. */
+@Injectable()
+class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    private readonly config: ConfigAccess,
+    @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Connects (waiting up to 3 s, so the first requests find it ready); keeps reconnecting by itself. */
+  async onModuleInit(): Promise<void> {
+    if (!this.config.available) {
+      this.logger.warn('eventing: no config plane (CONFIG_VIEW) is wired; the event data plane stays idle');
+      return;
+    }
+    const connected = this.redis.connect().catch(() => undefined);
+    await Promise.race([connected, new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
+  }
+
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+}
+
+/** What the ingest (gateway) and delivery (worker) modules share: Redis, keys, logs, publisher. */
+@Module({
+  providers: [
+    { provide: EVENTING_ENV, useFactory: (): EventingEnv => parseEventingEnv(process.env) },
+    {
+      provide: EVENTING_REDIS,
+      inject: [EVENTING_ENV, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS],
+      useFactory: (env: EventingEnv, logger: Logger, node: NodeOptions): Redis =>
+        createFailFastRedis(env.redisUrl, env.commandTimeoutMs, logger, `spaceport-${node.role}-${node.nodeId}`),
+    },
+    { provide: EVENTING_KEYS, inject: [SPACEPORT_NODE_OPTIONS], useFactory: (node: NodeOptions) => eventingKeys(node.clusterId) },
+    ConfigAccess,
+    RedisLifecycle,
+    EventLog,
+    DisabledTriggers,
+    EventPublisher,
+    DeadLetters,
+  ],
+  exports: [DeadLetters, EVENTING_ENV, EVENTING_REDIS, EVENTING_KEYS, ConfigAccess, EventLog, DisabledTriggers, EventPublisher],
+})
+export class EventingSharedModule {}

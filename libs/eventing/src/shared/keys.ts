@@ -1,0 +1,49 @@
+/**
+ * Redis key layout of the eventing data plane (docs/eventing.md). Every key of a cluster carries the
+ * hash tag `{<cluster>}` like the delivery ledger, so multi-key commands stay in one slot.
+ */
+
+export interface EventingKeys {
+  readonly prefix: string;
+  /** string JSON {hash, eventId, state, acceptedAt}, PX idempotency TTL */
+  idempotency(project: string, key: string): string;
+  /** hash: the event and the status of each of its deliveries */
+  event(project: string, eventId: string): string;
+  /** zset score = accepted ms, member = event id: the event log index of a project */
+  events(project: string): string;
+  /** list of JSON invocations (attempts) of one event */
+  invocations(project: string, eventId: string): string;
+  /** set of `<project>/<trigger>` disabled by the data plane (410 or failure run) */
+  readonly disabledTriggers: string;
+  /** hash `<project>/<trigger>` → JSON reason */
+  readonly disabledReasons: string;
+  /** stream of dead-lettered deliveries of a project */
+  dlq(project: string): string;
+}
+
+const CLUSTER_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function eventingKeys(clusterId: string): EventingKeys {
+  if (!CLUSTER_PATTERN.test(clusterId)) throw new RangeError(`cluster id must match ${CLUSTER_PATTERN.source}`);
+  const prefix = `sp:{${clusterId}}:ev:`;
+  return {
+    prefix,
+    idempotency: (project, key) => `${prefix}idem:${project}:${key}`,
+    event: (project, eventId) => `${prefix}event:${project}:${eventId}`,
+    events: (project) => `${prefix}events:${project}`,
+    invocations: (project, eventId) => `${prefix}inv:${project}:${eventId}`,
+    disabledTriggers: `${prefix}disabled-triggers`,
+    disabledReasons: `${prefix}disabled-reasons`,
+    dlq: (project) => `${prefix}dlq:${project}`,
+  };
+}
+
+/** BullMQ queue of a partition: `sp-<cluster>-p<n>`, and `…-ordered` for ordered triggers. */
+export function partitionQueueName(clusterId: string, partition: number, ordered = false): string {
+  return `sp-${clusterId}-p${partition}${ordered ? '-ordered' : ''}`;
+}
+
+/** Member of the disabled-triggers set. */
+export function triggerRef(project: string, triggerId: string): string {
+  return `${project}/${triggerId}`;
+}

@@ -1,0 +1,50 @@
+import { Redis } from 'ioredis';
+import { type Logger } from 'pino';
+
+/**
+ * A client that fails fast while Redis is away (no offline queue, a command timeout, one retry per
+ * request), so the API answers 503 at once instead of hanging or answering 202 for nothing stored.
+ * Reconnects in the background; errors are logged at most every 5 s (the URL's password never is).
+ */
+export function createFailFastRedis(url: string, commandTimeoutMs: number, logger: Logger, name: string): Redis {
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    commandTimeout: commandTimeoutMs,
+    maxRetriesPerRequest: 1,
+    connectTimeout: Math.max(1_000, commandTimeoutMs),
+    lazyConnect: true,
+    retryStrategy: (times) => Math.min(times * 100, 1_000),
+    connectionName: name,
+  });
+  attachErrorLog(client, logger, name);
+  return client;
+}
+
+/** A client for BullMQ workers (BullMQ requires `maxRetriesPerRequest: null` for blocking commands). */
+export function createWorkerRedis(url: string, logger: Logger, name: string): Redis {
+  const client = new Redis(url, {
+    maxRetriesPerRequest: null,
+    lazyConnect: true,
+    retryStrategy: (times) => Math.min(times * 100, 1_000),
+    connectionName: name,
+  });
+  attachErrorLog(client, logger, name);
+  return client;
+}
+
+export function attachErrorLog(client: Redis, logger: Logger, name: string): void {
+  let lastLogged = 0;
+  client.on('error', (error: Error) => {
+    const now = Date.now();
+    if (now - lastLogged < 5_000) return;
+    lastLogged = now;
+    logger.warn({ connection: name, err: { message: error.message } }, 'redis connection error');
+  });
+}
+
+/** Errors that mean "Redis unavailable" rather than a bug: connection, timeout, offline queue off. */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Reached the max retries|LOADING|MaxRetriesPerRequestError|connect/i
+    .test(`${error.name} ${error.message}`);
+}

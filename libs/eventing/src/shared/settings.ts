@@ -1,0 +1,66 @@
+/**
+ * Process settings of the eventing data plane, read once from the environment (pure: the caller
+ * passes `env`). Per-project and per-trigger settings come from the config snapshot instead.
+ */
+
+export interface EventingEnv {
+  /** `REDIS_URL`, default redis://127.0.0.1:6379 */
+  readonly redisUrl: string;
+  /** `EVENTING_BULL_PREFIX`: BullMQ key prefix, default `bull` */
+  readonly bullPrefix: string;
+  /** `EVENTING_CONCURRENCY`: deliveries in flight per owned partition, default 16 */
+  readonly concurrency: number;
+  /** `EVENTING_LOCK_MS`: BullMQ job lock; a dead worker's jobs are re-run after about this long. Default 30000 */
+  readonly lockMs: number;
+  /** `REDIS_COMMAND_TIMEOUT_MS`: the gateway fails fast (503) past this, default 2000 */
+  readonly commandTimeoutMs: number;
+  /** `WEBHOOK_ALLOW_PRIVATE=true`: no SSRF guard at all (trusted networks only) */
+  readonly allowPrivate: boolean;
+  /** `WEBHOOK_ALLOWED_CIDRS`: comma-separated CIDRs allowed despite the SSRF guard */
+  readonly allowedCidrs: readonly string[];
+  /** `WEBHOOK_MAX_RESPONSE_BYTES`: response body kept in the invocation log, default 2048 */
+  readonly maxResponseBytes: number;
+}
+
+export class EventingEnvError extends Error {
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'EventingEnvError';
+  }
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new EventingEnvError(name, `expected an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new EventingEnvError(name, `expected true or false, got ${JSON.stringify(raw)}`);
+}
+
+/** Parses the eventing variables; throws EventingEnvError naming the variable. */
+export function parseEventingEnv(env: NodeJS.ProcessEnv): EventingEnv {
+  const redisUrl = env['REDIS_URL']?.trim() || 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\//.test(redisUrl)) throw new EventingEnvError('REDIS_URL', 'expected a redis:// or rediss:// URL');
+  const bullPrefix = env['EVENTING_BULL_PREFIX']?.trim() || 'bull';
+  if (!/^[A-Za-z0-9{}_.-]{1,64}$/.test(bullPrefix)) throw new EventingEnvError('EVENTING_BULL_PREFIX', 'expected 1-64 of [A-Za-z0-9{}_.-]');
+  const allowedCidrs = (env['WEBHOOK_ALLOWED_CIDRS'] ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '');
+  return {
+    redisUrl,
+    bullPrefix,
+    concurrency: integer(env, 'EVENTING_CONCURRENCY', 16, 1, 1000),
+    lockMs: integer(env, 'EVENTING_LOCK_MS', 30_000, 1_000, 600_000),
+    commandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 60_000),
+    allowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE'),
+    allowedCidrs,
+    maxResponseBytes: integer(env, 'WEBHOOK_MAX_RESPONSE_BYTES', 2_048, 0, 1_048_576),
+  };
+}

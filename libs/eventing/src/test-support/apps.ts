@@ -1,0 +1,40 @@
+import { type DynamicModule, type INestApplication, Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createRootLogger, resolveStartupConfig, RuntimeModule } from '@spaceport/app-runtime';
+import { CONFIG_VIEW, type ConfigView } from '@spaceport/config-model';
+import { type NodeRole } from '@spaceport/consul-core';
+
+@Module({})
+class ConfigViewTestModule {
+  static of(view: ConfigView): DynamicModule {
+    return { module: ConfigViewTestModule, global: true, providers: [{ provide: CONFIG_VIEW, useValue: view }], exports: [CONFIG_VIEW] };
+  }
+}
+
+@Module({})
+class TestRootModule {
+  static of(imports: DynamicModule['imports']): DynamicModule {
+    return { module: TestRootModule, imports };
+  }
+}
+
+export interface RunningApp {
+  readonly app: INestApplication;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A Nest app in this process, wired like bootstrapSpaceportApp does (runtime module, pino logger),
+ * with `view` as the global CONFIG_VIEW, listening on a free loopback port. Eventing settings come
+ * from process.env (set REDIS_URL etc. before calling).
+ */
+export async function startTestApp(role: NodeRole, nodeId: string, feature: Type<unknown>, view: ConfigView): Promise<RunningApp> {
+  const config = resolveStartupConfig(role, ['--id', nodeId, '--port', '0'], { PATH: process.env['PATH'] });
+  const logger = createRootLogger(config.options, { level: process.env['TEST_LOG_LEVEL'] ?? 'error' });
+  const root = TestRootModule.of([RuntimeModule.forRoot(config, logger), ConfigViewTestModule.of(view), feature]);
+  const app = await NestFactory.create(root, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return { app, url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+}
