@@ -30,7 +30,8 @@ function launch(app: App, args: string[], env: Record<string, string>, port: num
     command: process.execPath,
     args: [entry(app), ...args],
     // A clean environment, so a developer's NODE_ID or ENABLE_CONSUL cannot leak in.
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+    // CONFIG_PATH in the temp dir: a standalone config-service creates its file there, not in the repo.
+    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), CONFIG_PATH: join(workDir, `${app}-${port}.yaml`), ...env },
     cwd: root,
     logFile,
   });

@@ -46,6 +46,8 @@ function boundPort(app: INestApplication, fallback: number): number {
 async function start(spec: SpaceportAppSpec, config: StartupConfig, logger: Logger): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(SpaceportRootModule.create(config, logger, spec.module), {
     logger: new NestPinoLogger(logger),
+    // Let start-up errors reach bootstrapSpaceportApp (ConfigError → exit 2) instead of Nest aborting.
+    abortOnError: false,
   });
   app.disable('x-powered-by');
   // SIGTERM/SIGINT → app.close() (Nest lifecycle hooks) → exit 0.
@@ -77,6 +79,11 @@ export async function bootstrapSpaceportApp(spec: SpaceportAppSpec): Promise<INe
   try {
     return await start(spec, config, logger);
   } catch (error) {
+    // A module that validates its own settings (e.g. REDIS_URL, ADMIN_TOKEN) fails like the flags do.
+    if (error instanceof ConfigError) {
+      process.stderr.write(formatConfigError(spec.role, error));
+      process.exit(2);
+    }
     logger.fatal({ err: error }, `spaceport ${spec.role} failed to start`);
     process.exit(1);
   }

@@ -1,0 +1,31 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { SPACEPORT_LOGGER } from '@spaceport/app-runtime';
+import { type Logger } from 'pino';
+import { type AdminTokens, resolveAdminTokens } from './admin-auth';
+import { ADMIN_TOKENS, AdminAuthGuard } from './admin-auth.guard';
+import { ConfigAdminController } from './config-admin.controller';
+import { ConfigAdminService } from './config-admin.service';
+
+/**
+ * Gateway: the config admin REST API (`/v1/config/projects/...`). Needs `ConfigMirrorModule`
+ * (global) for reads and for writes through the config-service. `ADMIN_TOKEN` unset → the API
+ * answers 401 to everything and a warning is logged at start (the rest of the gateway still runs).
+ */
+@Module({
+  controllers: [ConfigAdminController],
+  providers: [{ provide: ADMIN_TOKENS, useFactory: () => resolveAdminTokens(process.env) }, AdminAuthGuard, ConfigAdminService],
+})
+export class ConfigAdminModule implements OnModuleInit {
+  constructor(
+    @Inject(ADMIN_TOKENS) private readonly tokens: AdminTokens,
+    @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.tokens.full === undefined) {
+      this.logger.warn('ADMIN_TOKEN is not set: the config API (/v1/config) refuses every request; set ADMIN_TOKEN (and optionally ADMIN_READ_TOKEN) to enable it');
+    } else {
+      this.logger.info({ readOnlyToken: this.tokens.read !== undefined }, 'config API enabled (bearer tokens)');
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { HttpException, Inject, Injectable } from '@nestjs/common';
+import { type ConfigRef, type ConfigSnapshot, parseConfigValue } from '@spaceport/config-model';
+import { type ConfigWrite, versionOfEntry } from '@spaceport/config-store';
+import { ConfigMirrorService } from '../mirror/config-mirror.service';
+import { type WriteCommand } from '../protocol';
+import { type HttpOutcome, invalidBody, parseIfMatch, refusalToHttp } from './http-mapping';
+
+const READ_YOUR_WRITES_MS = 3_000;
+
+export interface Versioned<T> {
+  result: T;
+  version: number;
+}
+
+/** Raised as the HTTP answer; the body never contains config values. */
+export function httpError(outcome: HttpOutcome): HttpException {
+  return new HttpException(outcome.body, outcome.status);
+}
+
+export function describeRef(ref: ConfigRef): string {
+  switch (ref.kind) {
+    case 'eventing':
+      return 'eventing config';
+    case 'project':
+      return `project "${ref.projectId}"`;
+    case 'trigger':
+      return `trigger "${ref.triggerId}" of project "${ref.projectId}"`;
+  }
+}
+
+/**
+ * The config admin API's logic: reads come from the mirrored snapshot, writes go to the
+ * config-service (single writer) as CAS on the version the client read (`If-Match`) or, without
+ * it, on the version this gateway sees. A successful write waits until this gateway's mirror has it.
+ */
+@Injectable()
+export class ConfigAdminService {
+  constructor(@Inject(ConfigMirrorService) private readonly mirror: ConfigMirrorService) {}
+
+  snapshot(): ConfigSnapshot {
+    const snapshot = this.mirror.current();
+    if (!snapshot) throw httpError({ status: 503, body: { error: 'config not loaded yet (config-service unreachable?)' } });
+    return snapshot;
+  }
+
+  /** Validates `body` for `ref` (400 with field issues) and writes it. */
+  async put(ref: ConfigRef, body: unknown, ifMatch: string | undefined): Promise<number> {
+    const parsed = parseConfigValue(ref, body);
+    if (!parsed.ok) throw httpError(invalidBody(parsed.error.issues));
+    const entry = parsed.entry;
+    const write: ConfigWrite =
+      entry.kind === 'eventing'
+        ? { kind: 'eventing', value: entry.value }
+        : entry.kind === 'project'
+          ? { kind: 'project', value: entry.value }
+          : { kind: 'trigger', projectId: entry.projectId, value: entry.value };
+    return this.send(ref, { op: 'put', write, expectedVersion: this.expectedVersion(ref, ifMatch) });
+  }
+
+  async delete(ref: ConfigRef, ifMatch: string | undefined): Promise<number> {
+    return this.send(ref, { op: 'delete', ref, expectedVersion: this.expectedVersion(ref, ifMatch) });
+  }
+
+  private expectedVersion(ref: ConfigRef, ifMatch: string | undefined): number {
+    const parsed = parseIfMatch(ifMatch);
+    if (!parsed.ok) throw httpError({ status: 400, body: { error: parsed.message, issues: [{ field: 'If-Match', message: parsed.message }] } });
+    return parsed.version ?? versionOfEntry(this.snapshot(), ref) ?? 0;
+  }
+
+  private async send(ref: ConfigRef, command: WriteCommand): Promise<number> {
+    const reply = await this.mirror.write(command);
+    if (!reply.ok) throw httpError(refusalToHttp(reply, describeRef(ref)));
+    await this.mirror.awaitVersion(reply.version, READ_YOUR_WRITES_MS);
+    return reply.version;
+  }
+}
+

@@ -1,0 +1,13 @@
+export * from './protocol';
+export * from './settings';
+export * from './transport/redis-url';
+export * from './mirror/stream-tracker';
+export * from './mirror/mirror-status';
+export { ConfigMirrorService } from './mirror/config-mirror.service';
+export { ConfigMirrorModule } from './mirror/config-mirror.module';
+export { ConfigAuthorityService, type AuthorityStatus } from './authority/config-authority.service';
+export { ConfigAuthorityModule, type ConfigPlaneModuleOptions } from './authority/config-authority.module';
+export { parseWriteCommand } from './authority/write-command';
+export * from './admin-api/admin-auth';
+export * from './admin-api/http-mapping';
+export { ConfigAdminModule } from './admin-api/config-admin.module';

@@ -1,0 +1,79 @@
+import { ClientRedis, ServerRedis } from '@nestjs/microservices';
+import { type Redis } from 'ioredis';
+import { type RedisConnectionOptions } from './redis-url';
+
+/** Reconnect forever, quickly: the config plane must heal by itself after a Redis restart. */
+const RETRY = { retryAttempts: Number.MAX_SAFE_INTEGER, retryDelay: 250 } as const;
+
+/** While Redis is down every reconnect attempt fails; log the first error, then at most every 30 s. */
+const ERROR_LOG_INTERVAL_MS = 30_000;
+
+function throttledErrorLog(log: (error: unknown) => void): (client: Redis) => void {
+  let lastLoggedAt = 0;
+  return (client) => {
+    client.on('error', (error: unknown) => {
+      const now = Date.now();
+      if (now - lastLoggedAt < ERROR_LOG_INTERVAL_MS) return;
+      lastLoggedAt = now;
+      log(error);
+    });
+  };
+}
+
+/**
+ * Nest's Redis transport server, started without blocking: `listen` returns at once and the
+ * subscriptions are made as soon as Redis is reachable (Nest's own `start` fails start-up when
+ * Redis is down and never subscribes later). ioredis re-subscribes after reconnects by itself.
+ */
+export class ResilientRedisServer extends ServerRedis {
+  private bound = false;
+  private readonly errorLog = throttledErrorLog((error) => this.logger.error(`Redis unreachable (retrying every ${RETRY.retryDelay} ms): ${String(error)}`));
+
+  constructor(connection: RedisConnectionOptions, connectionName: string) {
+    super({ ...connection, ...RETRY, connectionName });
+  }
+
+  override registerErrorListener(client: Redis): void {
+    this.errorLog(client);
+  }
+
+  override start(callback?: () => void): void {
+    const [pub, sub] = this.unwrap<[Redis, Redis]>();
+    const bindWhenReady = (): void => {
+      if (this.bound || pub.status !== 'ready' || sub.status !== 'ready') return;
+      this.bound = true;
+      this.bindEvents(sub, pub);
+    };
+    pub.on('ready', bindWhenReady);
+    sub.on('ready', bindWhenReady);
+    void pub.connect().catch(() => undefined);
+    void sub.connect().catch(() => undefined);
+    callback?.();
+  }
+
+  /** Calls `listener` every time the subscriber connection becomes ready again (not the first time). */
+  onReconnected(listener: () => void): void {
+    let first = true;
+    this.on('ready', (type: string) => {
+      if (type !== 'sub') return;
+      if (first) {
+        first = false;
+        return;
+      }
+      listener();
+    });
+  }
+}
+
+/** Nest's Redis transport client with the same reconnect policy and throttled error logs. */
+export class ResilientRedisClient extends ClientRedis {
+  private readonly errorLog = throttledErrorLog((error) => this.logger.error(`Redis unreachable (retrying every ${RETRY.retryDelay} ms): ${String(error)}`));
+
+  override registerErrorListener(client: Redis): void {
+    this.errorLog(client);
+  }
+}
+
+export function createRedisClient(connection: RedisConnectionOptions, connectionName: string): ClientRedis {
+  return new ResilientRedisClient({ ...connection, ...RETRY, connectionName });
+}
