@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ConfigAdminModule, ConfigMirrorModule } from '@spaceport/config-plane';
+import { EventIngestModule } from '@spaceport/eventing';
 
 /**
  * Root module of the gateway. REST API: config admin, event queueing, logs, cluster status. Features are added as modules here.
  * The runtime (NodeOptions under SPACEPORT_NODE_OPTIONS, the pino logger, GET /healthz) is
  * registered next to it by bootstrapSpaceportApp.
  */
-@Module({})
+@Module({ imports: [ConfigMirrorModule.forRoot(), ConfigAdminModule, EventIngestModule] })
 export class AppModule {}
