@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ConfigAdminModule, ConfigMirrorModule } from '@spaceport/config-plane';
+import { ClusterStatusModule } from '@spaceport/cluster';
 import { EventIngestModule } from '@spaceport/eventing';
+import { ConfigAdminModule, ConfigMirrorModule } from '@spaceport/config-plane';
 
 /**
  * Root module of the gateway. REST API: config admin, event queueing, logs, cluster status. Features are added as modules here.
  * The runtime (NodeOptions under SPACEPORT_NODE_OPTIONS, the pino logger, GET /healthz) is
  * registered next to it by bootstrapSpaceportApp.
  */
-@Module({ imports: [ConfigMirrorModule.forRoot(), ConfigAdminModule, EventIngestModule] })
+@Module({ imports: [ConfigMirrorModule.forRoot(), ConfigAdminModule, EventIngestModule, ClusterStatusModule] })
 export class AppModule {}

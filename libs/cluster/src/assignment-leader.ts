@@ -1,0 +1,184 @@
+import {
+  type BlockingQuery,
+  type ConsulClient,
+  type HealthyInstance,
+  KvStore,
+  LeaderElection,
+  watchHealthyService,
+} from '@spaceport/consul-core';
+import { planAssignment } from './assignment-document';
+import { type ClusterEventListener, errorText } from './cluster-events';
+import { clusterMemberIds, readAcks, readAssignment } from './cluster-kv';
+import { CLUSTER_KEYS, type ClusterSettings, EVENT_WORKER_TAG } from './settings';
+
+export interface ClusterNodeOptions {
+  client: ConsulClient;
+  nodeId: string;
+  clusterId: string;
+  /** Consul service the instances register under, default `space-cloud` */
+  serviceName?: string;
+  partitionCount: number;
+  settings: ClusterSettings;
+  onEvent?: ClusterEventListener;
+}
+
+export interface AssignmentLeaderOptions extends ClusterNodeOptions {
+  /** the instance's TTL check: the leader session is tied to it and serfHealth */
+  serviceCheckId?: string;
+}
+
+/** One term of leadership: everything it started ends with its controller. */
+interface Term {
+  lockIndex: number;
+  sessionId: string;
+  controller: AbortController;
+  watch: BlockingQuery<HealthyInstance[]> | undefined;
+  members: string[] | undefined;
+  timer: NodeJS.Timeout | undefined;
+  busy: boolean;
+  dirty: boolean;
+}
+
+const MAX_CAS_RETRIES = 5;
+const ERROR_RETRY_MS = 500;
+
+/**
+ * The Consul-elected assigner. While it leads (`spaceport/<cluster>/leader`) it watches the healthy
+ * `role:event-worker` members of its cluster and writes `assignment` in one transaction that checks
+ * its session still holds `leader` and CASes the previous ModifyIndex. On `lost` the term is aborted
+ * synchronously, before anything else happens.
+ */
+export class AssignmentLeader {
+  readonly election: LeaderElection;
+  private readonly kv: KvStore;
+  private term: Term | undefined;
+
+  constructor(private readonly options: AssignmentLeaderOptions) {
+    this.kv = new KvStore(options.client, { clusterId: options.clusterId });
+    this.election = new LeaderElection({
+      client: options.client,
+      key: this.kv.fullKey(CLUSTER_KEYS.leader),
+      nodeId: options.nodeId,
+      serviceCheckId: options.serviceCheckId,
+      sessionTtlMs: options.settings.sessionTtlMs,
+      lockDelayMs: options.settings.lockDelayMs,
+      backoff: { initialMs: 100, maxMs: 2_000 },
+    });
+    this.election.on('elected', (lockIndex) => this.beginTerm(lockIndex));
+    this.election.on('lost', (reason) => {
+      this.endTerm();
+      this.emit({ type: 'lost', nodeId: options.nodeId, reason });
+    });
+    this.election.on('error', (error) => this.emit({ type: 'error', nodeId: options.nodeId, where: 'election', message: errorText(error) }));
+  }
+
+  get isLeader(): boolean {
+    return this.term !== undefined && this.election.isLeader;
+  }
+
+  start(): this {
+    this.election.start();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.endTerm();
+    await this.election.stop();
+  }
+
+  private emit(event: Parameters<ClusterEventListener>[0]): void {
+    this.options.onEvent?.(event);
+  }
+
+  private beginTerm(lockIndex: number): void {
+    const sessionId = this.election.sessionId;
+    if (sessionId === undefined) return;
+    this.endTerm();
+    const term: Term = { lockIndex, sessionId, controller: new AbortController(), watch: undefined, members: undefined, timer: undefined, busy: false, dirty: false };
+    this.term = term;
+    this.emit({ type: 'elected', nodeId: this.options.nodeId, lockIndex });
+    term.watch = watchHealthyService(this.options.client, this.options.serviceName ?? 'space-cloud', {
+      tag: EVENT_WORKER_TAG,
+      signal: term.controller.signal,
+      onChange: (instances) => {
+        const first = term.members === undefined;
+        term.members = clusterMemberIds(instances, this.options.clusterId);
+        this.schedule(term, first ? 0 : this.options.settings.membershipDebounceMs);
+      },
+    });
+    term.watch.on('error', (error) => this.emit({ type: 'error', nodeId: this.options.nodeId, where: 'members-watch', message: errorText(error) }));
+  }
+
+  /** Stops acting as leader: no timer, no watch, no write of this term after this returns. */
+  private endTerm(): void {
+    const term = this.term;
+    if (!term) return;
+    this.term = undefined;
+    term.controller.abort();
+    clearTimeout(term.timer);
+    void term.watch?.stop();
+  }
+
+  private live(term: Term): boolean {
+    return this.term === term && !term.controller.signal.aborted && this.election.isLeader;
+  }
+
+  private schedule(term: Term, delayMs: number): void {
+    if (!this.live(term)) return;
+    clearTimeout(term.timer);
+    term.timer = setTimeout(() => void this.reconcile(term), delayMs);
+  }
+
+  /** Serialized: a change arriving while a write is in flight runs one more round afterwards. */
+  private async reconcile(term: Term): Promise<void> {
+    if (term.busy) {
+      term.dirty = true;
+      return;
+    }
+    term.busy = true;
+    try {
+      for (let round = 0; round < MAX_CAS_RETRIES && this.live(term); round += 1) {
+        term.dirty = false;
+        const outcome = await this.writeOnce(term);
+        if (outcome === 'retry-later') this.schedule(term, ERROR_RETRY_MS);
+        if (outcome !== 'stale' && !term.dirty) break;
+      }
+    } finally {
+      term.busy = false;
+    }
+  }
+
+  private async writeOnce(term: Term): Promise<'done' | 'stale' | 'refused' | 'retry-later'> {
+    const members = term.members;
+    if (members === undefined) return 'done';
+    try {
+      const [stored, acks] = await Promise.all([readAssignment(this.kv), readAcks(this.kv)]);
+      const plan = planAssignment({
+        previous: stored.document,
+        members,
+        partitionCount: this.options.partitionCount,
+        leaderId: this.options.nodeId,
+        leaderLockIndex: term.lockIndex,
+        acks,
+        now: new Date(),
+      });
+      if (!plan.changed || !this.live(term)) return 'done';
+      const result = await this.kv.fencedWrite({
+        lockKey: CLUSTER_KEYS.leader,
+        session: term.sessionId,
+        key: CLUSTER_KEYS.assignment,
+        value: plan.document,
+        cas: stored.modifyIndex,
+      });
+      if (result.ok) {
+        this.emit({ type: 'assigned', nodeId: this.options.nodeId, document: plan.document, moves: plan.moves });
+        return 'done';
+      }
+      this.emit({ type: 'write-refused', nodeId: this.options.nodeId, reason: result.reason });
+      return result.reason === 'stale-index' ? 'stale' : 'refused';
+    } catch (error) {
+      this.emit({ type: 'error', nodeId: this.options.nodeId, where: 'assignment-write', message: errorText(error) });
+      return 'retry-later';
+    }
+  }
+}

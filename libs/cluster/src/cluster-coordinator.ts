@@ -1,0 +1,35 @@
+import { AssignmentFollower } from './assignment-follower';
+import { AssignmentLeader, type ClusterNodeOptions } from './assignment-leader';
+import { type PartitionRunner } from './runner';
+
+export interface ClusterCoordinatorOptions extends ClusterNodeOptions {
+  runner: PartitionRunner;
+  /** the instance's TTL check (ServiceRegistration.checkId) the leader session is tied to */
+  serviceCheckId?: string;
+}
+
+/**
+ * One event worker's part in the cluster: a leader candidate (assigns while elected) and a
+ * follower (runs what the assignment gives it). The instance's registration is the caller's.
+ */
+export class ClusterCoordinator {
+  readonly leader: AssignmentLeader;
+  readonly follower: AssignmentFollower;
+
+  constructor(options: ClusterCoordinatorOptions) {
+    this.leader = new AssignmentLeader(options);
+    this.follower = new AssignmentFollower(options);
+  }
+
+  start(): this {
+    this.follower.start();
+    this.leader.start();
+    return this;
+  }
+
+  /** Graceful: stops its partitions (cooperative), then steps down (an explicit release, no lock-delay). */
+  async stop(): Promise<void> {
+    await this.follower.stop();
+    await this.leader.stop();
+  }
+}

@@ -1,0 +1,56 @@
+import { type ConsulClient, KvStore } from '@spaceport/consul-core';
+import { z } from 'zod';
+import { readAssignment } from './cluster-kv';
+import { type ClusterLeader, type ClusterStatus, shapeClusterStatus, shapeMembers } from './cluster-status';
+import { CLUSTER_KEYS } from './settings';
+
+/** Per-partition backlog, supplied by the data plane (optional). */
+export type BacklogProvider = () => Promise<ReadonlyMap<number, number>>;
+
+export interface ClusterStatusReaderOptions {
+  client: ConsulClient;
+  clusterId: string;
+  serviceName?: string;
+  backlog?: BacklogProvider;
+}
+
+const lockValueSchema = z.object({ nodeId: z.string() }).passthrough();
+const sessionInfoSchema = z.array(z.object({ Node: z.string() })).nullish();
+
+/** Reads members (any health), the leader and the assignment from Consul and shapes them. */
+export class ClusterStatusReader {
+  private readonly kv: KvStore;
+
+  constructor(private readonly options: ClusterStatusReaderOptions) {
+    this.kv = new KvStore(options.client, { clusterId: options.clusterId });
+  }
+
+  async read(): Promise<ClusterStatus> {
+    const [members, leader, stored, backlog] = await Promise.all([
+      this.options.client.health.service({ service: this.options.serviceName ?? 'space-cloud' }),
+      this.readLeader(),
+      readAssignment(this.kv),
+      this.options.backlog?.(),
+    ]);
+    return shapeClusterStatus({
+      clusterId: this.options.clusterId,
+      members: shapeMembers(members, this.options.clusterId),
+      leader,
+      assignment: stored.document,
+      ...(backlog ? { backlog } : {}),
+    });
+  }
+
+  private async readLeader(): Promise<ClusterLeader | null> {
+    const entries = await this.kv.list(CLUSTER_KEYS.leader, lockValueSchema);
+    const entry = entries.find((candidate) => candidate.key === CLUSTER_KEYS.leader);
+    if (!entry) return null;
+    if (!entry.session) return { nodeId: null, consulNode: null, lockIndex: entry.lockIndex };
+    const info = sessionInfoSchema.safeParse(await this.options.client.session.info({ id: entry.session }));
+    return {
+      nodeId: entry.ok ? entry.value.nodeId : null,
+      consulNode: info.success ? (info.data?.[0]?.Node ?? null) : null,
+      lockIndex: entry.lockIndex,
+    };
+  }
+}

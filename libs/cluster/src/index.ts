@@ -1,0 +1,14 @@
+export * from './assignment-document';
+export * from './assignment-follower';
+export * from './assignment-leader';
+export * from './cluster-coordinator';
+export * from './cluster-events';
+export * from './cluster-kv';
+export * from './cluster-status';
+export * from './cluster-status-reader';
+export * from './follower-plan';
+export * from './nest/cluster-coordinator.module';
+export * from './nest/cluster-status.module';
+export * from './runner';
+export * from './settings';
+export { CLUSTER_BACKLOG_PROVIDER } from './nest/cluster-status.controller';

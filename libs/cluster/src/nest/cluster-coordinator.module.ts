@@ -1,0 +1,109 @@
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type ModuleMetadata,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { InstanceRegistration, SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
+import { abortableSleep, type ConsulClient, type NodeOptions } from '@spaceport/consul-core';
+import { CONFIG_VIEW, type ConfigView } from '@spaceport/config-model';
+import { type Logger } from 'pino';
+import { type ClusterEvent } from '../cluster-events';
+import { ClusterCoordinator } from '../cluster-coordinator';
+import { type PartitionRunner, PARTITION_RUNNER } from '../runner';
+import { type ClusterSettings, resolveClusterSettings } from '../settings';
+
+export interface ClusterCoordinatorModuleOptions {
+  /**
+   * P. When absent it is read from the first config snapshot (`CONFIG_VIEW`, eventing settings).
+   * A change of P takes effect when the workers restart.
+   */
+  partitionCount?: number;
+  settings?: Partial<ClusterSettings>;
+  /** modules that export the PARTITION_RUNNER provider (the data plane) */
+  imports?: ModuleMetadata['imports'];
+}
+
+const COORDINATOR_OPTIONS = Symbol.for('spaceport:cluster-coordinator-options');
+
+/** Starts the coordinator once the instance registration is under way; stops it before deregistration. */
+@Injectable()
+export class ClusterCoordinatorService implements OnApplicationBootstrap, OnModuleDestroy {
+  private coordinator: ClusterCoordinator | undefined;
+  private readonly stopped = new AbortController();
+  private starting: Promise<void> | undefined;
+
+  constructor(
+    @Inject(COORDINATOR_OPTIONS) private readonly moduleOptions: ClusterCoordinatorModuleOptions,
+    @Inject(SPACEPORT_NODE_OPTIONS) private readonly node: NodeOptions,
+    @Inject(SPACEPORT_CONSUL_CLIENT) private readonly client: ConsulClient | null,
+    @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
+    @Inject(PARTITION_RUNNER) private readonly runner: PartitionRunner,
+    private readonly registration: InstanceRegistration,
+    @Optional() @Inject(CONFIG_VIEW) private readonly configView: ConfigView | null,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Standalone mode: no coordinator (the worker owns every partition).
+    if (!this.client || !this.node.enableConsul) return;
+    this.starting = this.startWhenRegistered(this.client);
+  }
+
+  /** Runs before the registration's beforeApplicationShutdown: partitions stop while still registered. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped.abort();
+    await this.starting;
+    await this.coordinator?.stop();
+  }
+
+  private async startWhenRegistered(client: ConsulClient): Promise<void> {
+    // The bootstrap registers the instance after `listen`; wait for it (not when --no-register).
+    while (this.node.register && this.registration.checkId === undefined && !this.stopped.signal.aborted) {
+      await abortableSleep(100, this.stopped.signal);
+    }
+    const partitionCount = await this.partitionCount();
+    if (this.stopped.signal.aborted || partitionCount === undefined) return;
+    this.coordinator = new ClusterCoordinator({
+      client,
+      nodeId: this.node.nodeId,
+      clusterId: this.node.clusterId,
+      serviceName: this.node.serviceName,
+      partitionCount,
+      settings: resolveClusterSettings({ checkTtlMs: this.node.checkTtlMs, ...this.moduleOptions.settings }),
+      runner: this.runner,
+      serviceCheckId: this.registration.checkId,
+      onEvent: (event) => this.log(event),
+    }).start();
+  }
+
+  /** P from the module options, else from the first mirrored config snapshot (undefined once stopped). */
+  private async partitionCount(): Promise<number | undefined> {
+    if (this.moduleOptions.partitionCount !== undefined) return this.moduleOptions.partitionCount;
+    if (!this.configView) throw new Error('ClusterCoordinatorModule needs partitionCount or a CONFIG_VIEW provider');
+    const stopped = new Promise<undefined>((resolve) => this.stopped.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+    const snapshot = await Promise.race([this.configView.ready(), stopped]);
+    return snapshot?.eventing.value.partitionCount;
+  }
+
+  private log(event: ClusterEvent): void {
+    if (event.type === 'error') this.logger.warn(event, 'cluster coordination call failed');
+    else if (event.type === 'assigned') this.logger.info({ generation: event.document.generation, moves: event.moves }, 'assignment written');
+    else this.logger.info(event, `cluster ${event.type}`);
+  }
+}
+
+/** The event worker's coordinator; needs a PARTITION_RUNNER provider from `imports`. */
+@Module({})
+export class ClusterCoordinatorModule {
+  static register(options: ClusterCoordinatorModuleOptions): DynamicModule {
+    return {
+      module: ClusterCoordinatorModule,
+      imports: options.imports ?? [],
+      providers: [{ provide: COORDINATOR_OPTIONS, useValue: options }, ClusterCoordinatorService],
+    };
+  }
+}

@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import { Global, type INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { SPACEPORT_CONSUL_CLIENT, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
+import { type ConsulClient, createConsulClient, type NodeOptions, parseNodeOptions, ServiceRegistration } from '@spaceport/consul-core';
+import { useConsulAgent, waitFor } from '@spaceport/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type ClusterStatus } from '../cluster-status';
+import { ClusterStatusModule } from './cluster-status.module';
+
+// GET /v1/cluster served by the real Nest module over real HTTP, reading a real Consul agent.
+describe('GET /v1/cluster (Nest module, real Consul)', () => {
+  const consul = useConsulAgent();
+  let app: INestApplication | undefined;
+  let client: ConsulClient | undefined;
+  const registrations: ServiceRegistration[] = [];
+
+  async function serve(options: NodeOptions, consulClient: ConsulClient | null): Promise<string> {
+    // What RuntimeModule provides globally in the apps.
+    @Global()
+    @Module({
+      providers: [
+        { provide: SPACEPORT_NODE_OPTIONS, useValue: options },
+        { provide: SPACEPORT_CONSUL_CLIENT, useValue: consulClient },
+      ],
+      exports: [SPACEPORT_NODE_OPTIONS, SPACEPORT_CONSUL_CLIENT],
+    })
+    class TestRuntime {}
+    @Module({ imports: [TestRuntime, ClusterStatusModule] })
+    class TestRoot {}
+    await app?.close();
+    app = await NestFactory.create(TestRoot, { logger: false, abortOnError: false });
+    await app.listen(0, '127.0.0.1');
+    return `${await app.getUrl()}/v1/cluster`;
+  }
+
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all(registrations.map((r) => r.stop()));
+    client?.destroy();
+  });
+
+  it('lists members of every role with health, and never their meta', async () => {
+    client = createConsulClient({ host: '127.0.0.1', port: consul.agent.httpPort, secure: false });
+    for (const [nodeId, role] of [['gw-1', 'gateway'], ['w-1', 'event-worker']] as const) {
+      const registration = new ServiceRegistration({ client, nodeId, role, clusterId: 'st', port: 4000, ttlMs: 5_000, meta: { note: 'CONSUL_HTTP_TOKEN=s3cr3t' } });
+      await registration.start();
+      registrations.push(registration);
+    }
+    const options = parseNodeOptions('gateway', ['--enable-consul', '--cluster', 'st'], {});
+    const url = await serve(options, client);
+    const body = await waitFor(
+      async () => {
+        const response = await fetch(url);
+        const status = (await response.json()) as ClusterStatus;
+        return response.status === 200 && status.members.length === 2 ? { status, text: JSON.stringify(status) } : undefined;
+      },
+      { what: 'two members in /v1/cluster' },
+    );
+    expect(body.status).toMatchObject({ mode: 'distributed', clusterId: 'st', leader: null, generation: null, partitions: [] });
+    expect(body.status.members.map((m) => [m.id, m.role, m.health])).toEqual([['gw-1', 'gateway', 'passing'], ['w-1', 'event-worker', 'passing']]);
+    expect(body.text).not.toContain('s3cr3t');
+  });
+
+  it('standalone mode answers without Consul', async () => {
+    const url = await serve(parseNodeOptions('gateway', [], {}), null);
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ mode: 'standalone', members: [] });
+  });
+});
