@@ -16,7 +16,8 @@ const withTesting = layers.map((c) => ({
   ...c,
   onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'],
 }));
-const testFiles = ['**/*.spec.ts', '**/*.test.ts', 'tools/bench/**/*.ts'];
+// Test-only code: specs, the fixtures they share (`testing-fixtures/`), and benchmarks.
+const testFiles = ['**/*.spec.ts', '**/*.test.ts', '**/testing-fixtures/**/*.ts', 'tools/bench/**/*.ts'];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'tmp/**', '.nx/**', 'coverage/**'] },

@@ -9,12 +9,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The harness's files directly: its index also loads the vitest hooks, which need a vitest run.
+import { AppStack, ROOT } from '../../libs/testing/src/app-stack';
 import { startConsulAgent } from '../../libs/testing/src/consul-agent';
-import { ManagedProcess } from '../../libs/testing/src/managed-process';
-import { freePort } from '../../libs/testing/src/ports';
 import { startRedisServer } from '../../libs/testing/src/redis-server';
-import { sleep, waitFor } from '../../libs/testing/src/wait';
-import { ConfigPlaneStack, ROOT } from '../../libs/config-plane/src/testing-fixtures/config-plane-stack';
+import { sleep } from '../../libs/testing/src/wait';
 
 const CHANGES = Number(process.argv[2] ?? 200);
 const SPACING_MS = 30;
@@ -74,9 +72,8 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'spaceport-bench-config-'));
   const consul = await startConsulAgent();
   const redis = await startRedisServer();
-  const stack = new ConfigPlaneStack(
+  const stack = new AppStack(
     { workDir, redisUrl: redis.url, consulAddr: consul.httpAddr, clusterId: 'bench', adminToken: 'bench-admin-token-0123456789', readToken: 'bench-read-token-0123456789', heartbeat: '1s', logLevel: 'debug' },
-    { ManagedProcess, freePort, waitFor },
   );
   const stop = { done: false };
   try {

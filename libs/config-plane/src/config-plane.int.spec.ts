@@ -7,11 +7,23 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { parseDocument } from 'yaml';
-import { consulBin, freePort, ManagedProcess, sleep, useConsulAgent, useRedisServer, waitFor } from '@spaceport/testing';
+import {
+  type AppName,
+  AppStack,
+  call,
+  consulBin,
+  entryOf,
+  type LaunchedApp,
+  type MirrorReadyz,
+  projectBody,
+  sleep,
+  spaceCloudTrigger,
+  useConsulAgent,
+  useRedisServer,
+  waitFor,
+} from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, projectBody, spaceCloudTrigger } from './testing-fixtures/config-api-client';
 import { configApiContract } from './testing-fixtures/config-api-contract';
-import { type AppName, ConfigPlaneStack, entryOf, type LaunchedApp, type MirrorReadyz } from './testing-fixtures/config-plane-stack';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const READ = 'read-token-0123456789abcdef';
@@ -26,9 +38,9 @@ beforeAll(() => {
 
 function stackSuite(mode: 'distributed' | 'standalone', consul: { readonly agent: { httpAddr: string } } | undefined, redis: { readonly redis: { url: string } }) {
   const workDir = mkdtempSync(join(tmpdir(), `spaceport-config-plane-${mode}-`));
-  let stack: ConfigPlaneStack;
+  let stack: AppStack;
   beforeAll(async () => {
-    stack = new ConfigPlaneStack({
+    stack = new AppStack({
       workDir,
       redisUrl: redis.redis.url,
       ...(consul ? { consulAddr: consul.agent.httpAddr } : { configPath: join(workDir, 'spaceport.yaml') }),
@@ -36,7 +48,7 @@ function stackSuite(mode: 'distributed' | 'standalone', consul: { readonly agent
       adminToken: ADMIN,
       readToken: READ,
       heartbeat: '200ms',
-    }, { ManagedProcess, freePort, waitFor });
+    });
     await stack.launch('config-service', 'config-service');
     await Promise.all([stack.launch('gateway', 'gateway'), stack.launch('event-worker', 'worker-1'), stack.launch('event-worker', 'worker-2')]);
     await stack.waitForMirrors('every app holds a config', (s) => s.status === 'ready');

@@ -1,28 +1,13 @@
-// Test/bench helper: launches the built apps (dist/apps/<app>/src/main.js) as real processes for
-// the config-plane integration tests and the propagation benchmark. Build first: `npm run build`.
-// The process harness (libs/testing) is handed in by the caller: non-test files may not import it.
+// Launches the built apps (dist/apps/<app>/src/main.js) as real processes for end-to-end tests and
+// benchmarks, each with its log in `workDir`. Build first: `npm run build`.
 import { join, resolve } from 'node:path';
-
-/** The pieces of `@spaceport/testing` this helper uses. */
-export interface ProcessHarness {
-  ManagedProcess: new (options: { name: string; command: string; args: string[]; env?: NodeJS.ProcessEnv; cwd?: string; logFile: string }) => HarnessProcess;
-  freePort: () => Promise<number>;
-  waitFor: <T>(probe: () => Promise<T | undefined | false>, options: { what: string; timeoutMs: number; intervalMs?: number }) => Promise<T>;
-}
-
-export interface HarnessProcess {
-  readonly running: boolean;
-  readonly exitCode: number | null;
-  start(): void;
-  signal(signal: NodeJS.Signals): void;
-  stop(graceMs?: number): Promise<void>;
-  kill(): Promise<void>;
-  logTail(lines?: number): string;
-}
+import { ManagedProcess } from './managed-process';
+import { freePort } from './ports';
+import { waitFor } from './wait';
 
 export type AppName = 'gateway' | 'config-service' | 'event-worker';
 
-export const ROOT = resolve(__dirname, '../../../..');
+export const ROOT = resolve(__dirname, '../../..');
 export const entryOf = (app: AppName): string => join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
 
 export interface StackSettings {
@@ -37,13 +22,17 @@ export interface StackSettings {
   heartbeat: string;
   /** default info; the benchmark uses debug ("config applied" lines) */
   logLevel?: string;
+  /** distributed mode: register instances in Consul (the cluster needs it); default false */
+  register?: boolean;
+  /** more environment for every app, e.g. WEBHOOK_ALLOWED_CIDRS */
+  extraEnv?: NodeJS.ProcessEnv;
 }
 
 export interface LaunchedApp {
   name: string;
   app: AppName;
   port: number;
-  proc: HarnessProcess;
+  proc: ManagedProcess;
   logFile: string;
   url: string;
 }
@@ -53,13 +42,10 @@ export interface MirrorReadyz {
   config: { state: string; version?: number; origin?: string; seq?: number; sourceAvailable: boolean; projects: Record<string, { version: number; triggers: Record<string, number> }> };
 }
 
-export class ConfigPlaneStack {
+export class AppStack {
   readonly apps: LaunchedApp[] = [];
 
-  constructor(
-    readonly settings: StackSettings,
-    private readonly harness: ProcessHarness,
-  ) {}
+  constructor(readonly settings: StackSettings) {}
 
   private env(port: number, nodeId: string): NodeJS.ProcessEnv {
     const s = this.settings;
@@ -74,22 +60,23 @@ export class ConfigPlaneStack {
       ADMIN_READ_TOKEN: s.readToken,
       CONFIG_HEARTBEAT_INTERVAL: s.heartbeat,
       LOG_LEVEL: s.logLevel ?? 'info',
-      ...(s.consulAddr ? { ENABLE_CONSUL: 'true', CONSUL_HTTP_ADDR: s.consulAddr, CONSUL_REGISTER: 'false' } : {}),
+      ...(s.consulAddr ? { ENABLE_CONSUL: 'true', CONSUL_HTTP_ADDR: s.consulAddr, CONSUL_REGISTER: s.register ? 'true' : 'false' } : {}),
       ...(s.configPath ? { CONFIG_PATH: s.configPath } : {}),
+      ...s.extraEnv,
     };
   }
 
   /** Starts `app` as `name` and waits for /healthz. */
   async launch(app: AppName, name: string, port?: number): Promise<LaunchedApp> {
-    const chosen = port ?? (await this.harness.freePort());
+    const chosen = port ?? (await freePort());
     const logFile = join(this.settings.workDir, `${name}.log`);
-    const proc = new this.harness.ManagedProcess({ name, command: process.execPath, args: [entryOf(app)], env: this.env(chosen, name), cwd: this.settings.workDir, logFile });
+    const proc = new ManagedProcess({ name, command: process.execPath, args: [entryOf(app)], env: this.env(chosen, name), cwd: this.settings.workDir, logFile });
     proc.start();
     const launched: LaunchedApp = { name, app, port: chosen, proc, logFile, url: `http://127.0.0.1:${chosen}` };
     const existing = this.apps.findIndex((a) => a.name === name);
     if (existing >= 0) this.apps.splice(existing, 1, launched);
     else this.apps.push(launched);
-    await this.harness.waitFor(
+    await waitFor(
       async () => {
         if (!proc.running) throw new Error(`${name} exited with ${proc.exitCode}:\n${proc.logTail()}`);
         const res = await fetch(`${launched.url}/healthz`).catch(() => undefined);
@@ -109,7 +96,7 @@ export class ConfigPlaneStack {
   /** Waits until every mirror (gateway, workers) satisfies `done`. */
   async waitForMirrors(what: string, done: (status: MirrorReadyz) => boolean, timeoutMs = 10_000): Promise<void> {
     const mirrors = this.apps.filter((a) => a.app !== 'config-service');
-    await this.harness.waitFor(
+    await waitFor(
       async () => {
         const all = await Promise.all(mirrors.map((m) => this.readyz(m)));
         return all.every((s) => s !== undefined && done(s));

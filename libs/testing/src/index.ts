@@ -1,3 +1,5 @@
+export * from './app-stack';
+export * from './config-api-client';
 export * from './consul-agent';
 export * from './managed-process';
 export * from './ports';

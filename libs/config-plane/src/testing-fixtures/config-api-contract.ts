@@ -1,6 +1,6 @@
 // The config API behaviour both modes (Consul KV, file) must show. Called inside a describe block.
 import { expect, it } from 'vitest';
-import { call, projectBody, spaceCloudTrigger } from './config-api-client';
+import { call, projectBody, spaceCloudTrigger } from '@spaceport/testing';
 
 export interface ContractContext {
   gatewayUrl: () => string;
