@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
-import { EventDeliveryModule } from '@spaceport/eventing';
+import { ClusterCoordinatorModule } from '@spaceport/cluster';
 import { ConfigMirrorModule } from '@spaceport/config-plane';
+import { EventDeliveryModule } from '@spaceport/eventing';
+import { PartitionRunnerModule } from './cluster/partition-runner.module';
 
 /**
- * Root module of the event-worker. Owns partitions, runs the BullMQ workers and delivers webhooks. Features are added as modules here.
- * The runtime (NodeOptions under SPACEPORT_NODE_OPTIONS, the pino logger, GET /healthz) is
- * registered next to it by bootstrapSpaceportApp.
+ * Root module of the event-worker: mirrors config, runs the BullMQ consumers of the partitions it
+ * owns and delivers webhooks. Standalone: it owns every partition. Distributed: the cluster
+ * coordinator (leader election + assignment in Consul) starts and stops partitions on it.
+ * The runtime (NodeOptions, the pino logger, GET /healthz, Consul registration) is registered next to
+ * it by bootstrapSpaceportApp.
  */
-@Module({ imports: [ConfigMirrorModule.forRoot(), EventDeliveryModule] })
+@Module({
+  imports: [ConfigMirrorModule.forRoot(), EventDeliveryModule, ClusterCoordinatorModule.register({ imports: [PartitionRunnerModule] })],
+})
 export class AppModule {}

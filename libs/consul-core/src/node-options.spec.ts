@@ -151,9 +151,9 @@ describe('parseNodeOptions: arguments left for the app', () => {
 });
 
 describe('Consul check timing', () => {
-  it('defaults to a 10 s check TTL and 1m deregister-after', () => {
+  it('defaults to a 3 s check TTL and 1m deregister-after', () => {
     const options = parseNodeOptions('event-worker', [], {});
-    expect(options.checkTtlMs).toBe(10_000);
+    expect(options.checkTtlMs).toBe(3_000);
     expect(options.deregisterCriticalAfter).toBe('60s');
   });
 

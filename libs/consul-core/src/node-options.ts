@@ -21,7 +21,7 @@ export interface NodeOptions {
   clusterId: string;
   /** `--port` / `PORT`: HTTP port of the instance */
   port: number;
-  /** `CONSUL_CHECK_TTL`, default 10s: TTL of the instance's health check in Consul */
+  /** `CONSUL_CHECK_TTL`, default 3s: TTL of the instance's health check in Consul (drives failover time) */
   checkTtlMs: number;
   /** `CONSUL_DEREGISTER_AFTER`, default `1m` (Consul's minimum): a critical instance is removed after it */
   deregisterCriticalAfter: string;
@@ -138,7 +138,7 @@ export function parseNodeOptions(role: NodeRole, argv: readonly string[], env: N
     serviceName: parseId(serviceNameFlag !== undefined ? '--service-name' : 'CONSUL_SERVICE_NAME', serviceName),
     clusterId: parseId(clusterFlag !== undefined ? '--cluster' : 'CLUSTER_ID', clusterId),
     port: portRaw !== undefined ? parsePort(portFlag !== undefined ? '--port' : 'PORT', portRaw) : DEFAULT_PORTS[role],
-    checkTtlMs: parseDurationMs('CONSUL_CHECK_TTL', env['CONSUL_CHECK_TTL'] || '10s'),
+    checkTtlMs: parseDurationMs('CONSUL_CHECK_TTL', env['CONSUL_CHECK_TTL'] || '3s'),
     deregisterCriticalAfter: consulDuration('CONSUL_DEREGISTER_AFTER', env['CONSUL_DEREGISTER_AFTER'] || '1m'),
     rest,
   };
