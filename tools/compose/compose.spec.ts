@@ -127,6 +127,10 @@ describe('docker-compose.yml', () => {
     expect(appOptions('event-worker').nodeIdGenerated).toBe(true);
   });
 
+  it('requires the admin token from the environment instead of shipping one', () => {
+    expect(env(services['gateway'] ?? {})['ADMIN_TOKEN']).toMatch(/^\$\{ADMIN_TOKEN:\?.+\}$/);
+  });
+
   it('publishes the gateway on its default port', () => {
     const port = parseNodeOptions('gateway', [], {}).port;
     expect(appOptions('gateway').port).toBe(port);

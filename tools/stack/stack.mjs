@@ -27,6 +27,7 @@ if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 16) {
   process.exit(2);
 }
 
+const LOCAL_ADMIN_TOKEN = 'spaceport-local-admin-token';
 const colours = [36, 33, 35, 32, 34, 91, 92, 93, 94, 95, 96];
 const children = [];
 let stopping = false;
@@ -98,7 +99,14 @@ async function main() {
   mkdirSync(join(dataDir, 'redis'), { recursive: true });
   const redisPort = flags['redis-port'];
   run('redis', bins.REDIS_SERVER_BIN, ['--port', redisPort, '--bind', '127.0.0.1', '--dir', join(dataDir, 'redis'), '--appendonly', 'yes']);
-  const appEnv = { HOST: '127.0.0.1', REDIS_URL: `redis://127.0.0.1:${redisPort}` };
+  // Local stack only: a fixed, documented admin token unless ADMIN_TOKEN is set, and webhooks to
+  // this machine allowed (the SSRF guard refuses loopback otherwise) so a local receiver works.
+  const appEnv = {
+    HOST: '127.0.0.1',
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    ADMIN_TOKEN: process.env.ADMIN_TOKEN || LOCAL_ADMIN_TOKEN,
+    WEBHOOK_ALLOWED_CIDRS: process.env.WEBHOOK_ALLOWED_CIDRS || '127.0.0.1/32',
+  };
   if (!flags.standalone) {
     const consulPort = flags['consul-port'];
     mkdirSync(join(dataDir, 'consul'), { recursive: true });
@@ -123,7 +131,8 @@ async function main() {
   }
   await waitHttp(`http://127.0.0.1:${gatewayPort}/healthz`, 'gateway');
   console.log(`\nSpaceport is up (${flags.standalone ? 'standalone' : 'distributed'} mode, ${workerCount} event-worker(s)).`);
-  console.log(`  gateway   http://127.0.0.1:${gatewayPort}  (GET /healthz)`);
+  console.log(`  gateway   http://127.0.0.1:${gatewayPort}  (GET /healthz, /v1/cluster)`);
+  console.log(`  admin API Authorization: Bearer ${process.env.ADMIN_TOKEN ? '$ADMIN_TOKEN' : LOCAL_ADMIN_TOKEN}`);
   if (!flags.standalone) console.log(`  consul UI http://127.0.0.1:${flags['consul-port']}/ui`);
   console.log(`  redis     redis://127.0.0.1:${redisPort}`);
   console.log('Ctrl-C stops everything.\n');
