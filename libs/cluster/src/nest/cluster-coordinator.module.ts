@@ -84,6 +84,8 @@ export class ClusterCoordinatorService implements OnApplicationBootstrap, OnModu
   private async partitionCount(): Promise<number | undefined> {
     if (this.moduleOptions.partitionCount !== undefined) return this.moduleOptions.partitionCount;
     if (!this.configView) throw new Error('ClusterCoordinatorModule needs partitionCount or a CONFIG_VIEW provider');
+    // An abort listener added after the abort never runs: check first.
+    if (this.stopped.signal.aborted) return undefined;
     const stopped = new Promise<undefined>((resolve) => this.stopped.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
     const snapshot = await Promise.race([this.configView.ready(), stopped]);
     return snapshot?.eventing.value.partitionCount;
