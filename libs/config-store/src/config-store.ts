@@ -1,4 +1,12 @@
-import { type ConfigRef, type ConfigSnapshot, type EventingSettings, type FieldIssue, type Project, type Trigger } from '@spaceport/config-model';
+import {
+  type ConfigEntry,
+  type ConfigRef,
+  type ConfigSnapshot,
+  type EventingSettings,
+  type FieldIssue,
+  type Project,
+  type Trigger,
+} from '@spaceport/config-model';
 
 /**
  * Where config lives: a file (standalone) or Consul KV (distributed). Every write is a
@@ -13,6 +21,13 @@ export type ConfigWrite =
   | { kind: 'eventing'; value: EventingSettings }
   | { kind: 'project'; value: Project }
   | { kind: 'trigger'; projectId: string; value: Trigger };
+
+/** The store write that puts a validated entry (as `parseConfigValue` returns it). */
+export function configWriteOf(entry: ConfigEntry): ConfigWrite {
+  if (entry.kind === 'eventing') return { kind: 'eventing', value: entry.value };
+  if (entry.kind === 'project') return { kind: 'project', value: entry.value };
+  return { kind: 'trigger', projectId: entry.projectId, value: entry.value };
+}
 
 export type WriteResult =
   /** `version`: the entry's new version (and the store's) */

@@ -1,6 +1,6 @@
 import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { type ConfigRef, type ConfigSnapshot, parseConfigValue } from '@spaceport/config-model';
-import { type ConfigWrite, versionOfEntry } from '@spaceport/config-store';
+import { configWriteOf, versionOfEntry } from '@spaceport/config-store';
 import { ConfigMirrorService } from '../mirror/config-mirror.service';
 import { type WriteCommand } from '../protocol';
 import { type HttpOutcome, invalidBody, parseIfMatch, refusalToHttp } from './http-mapping';
@@ -47,14 +47,7 @@ export class ConfigAdminService {
   async put(ref: ConfigRef, body: unknown, ifMatch: string | undefined): Promise<number> {
     const parsed = parseConfigValue(ref, body);
     if (!parsed.ok) throw httpError(invalidBody(parsed.error.issues));
-    const entry = parsed.entry;
-    const write: ConfigWrite =
-      entry.kind === 'eventing'
-        ? { kind: 'eventing', value: entry.value }
-        : entry.kind === 'project'
-          ? { kind: 'project', value: entry.value }
-          : { kind: 'trigger', projectId: entry.projectId, value: entry.value };
-    return this.send(ref, { op: 'put', write, expectedVersion: this.expectedVersion(ref, ifMatch) });
+    return this.send(ref, { op: 'put', write: configWriteOf(parsed.entry), expectedVersion: this.expectedVersion(ref, ifMatch) });
   }
 
   async delete(ref: ConfigRef, ifMatch: string | undefined): Promise<number> {

@@ -1,5 +1,5 @@
 import { type ConfigRef, type FieldIssue, isSlug, parseConfigValue } from '@spaceport/config-model';
-import { type ConfigWrite } from '@spaceport/config-store';
+import { configWriteOf } from '@spaceport/config-store';
 import { z } from 'zod';
 import { type WriteCommand } from '../protocol';
 
@@ -41,12 +41,5 @@ export function parseWriteCommand(input: unknown): ParsedWriteCommand {
   if (!ref) return { ok: false, issues: [{ field: 'id', message: 'missing or invalid id' }] };
   const parsed = parseConfigValue(ref, command.write.value);
   if (!parsed.ok) return { ok: false, issues: parsed.error.issues };
-  const entry = parsed.entry;
-  const write: ConfigWrite =
-    entry.kind === 'eventing'
-      ? { kind: 'eventing', value: entry.value }
-      : entry.kind === 'project'
-        ? { kind: 'project', value: entry.value }
-        : { kind: 'trigger', projectId: entry.projectId, value: entry.value };
-  return { ok: true, command: { op: 'put', write, expectedVersion: command.expectedVersion } };
+  return { ok: true, command: { op: 'put', write: configWriteOf(parsed.entry), expectedVersion: command.expectedVersion } };
 }
