@@ -1,141 +1,133 @@
-// Benchmark (not a test): events through gateway → Redis/BullMQ → event-worker → a local receiver,
-// against a baseline of a plain BullMQ queue + worker POSTing the same bodies with undici, in one run.
-// Started by eventing-throughput.ts (which adds the workspace aliases and SWC decorator metadata).
-import 'reflect-metadata';
+// Benchmark (not a test): events through Spaceport's built processes — gateway (queue API) → Redis/
+// BullMQ partition queue → event-worker → a local receiver — against a baseline of two processes, a
+// node:http ingest doing one BullMQ `queue.add` and a plain BullMQ worker POSTing with undici. The load
+// generator and the receiver run in this process for both paths; figures are ratios from the same run.
+// Started by eventing-throughput.ts (workspace aliases). Build first: `npm run build`.
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
-import { EventDeliveryModule, EventIngestModule } from '@spaceport/eventing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AppStack } from '../../libs/testing/src/app-stack';
+import { call, projectBody, spaceCloudTrigger } from '../../libs/testing/src/config-api-client';
+import { ManagedProcess } from '../../libs/testing/src/managed-process';
+import { freePort } from '../../libs/testing/src/ports';
 import { startRedisServer } from '../../libs/testing/src/redis-server';
-import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { Agent, request } from 'undici';
-import { startTestApp } from '../../libs/eventing/src/test-support/apps';
-import { shopSpec, TOKEN } from '../../libs/eventing/src/test-support/fixtures';
+import { waitFor } from '../../libs/testing/src/wait';
 import { TestReceiver } from '../../libs/eventing/src/test-support/receiver';
-import { snapshotOf, StaticConfigView } from '../../libs/eventing/src/test-support/snapshot';
+import { commandCounts, cpuMsOf, perEvent } from './redis-commandstats';
+import { IN_FLIGHT, measure, PACED_SECONDS, RATE, type RunResult } from './eventing-load';
 
 const N = Math.min(Number(process.env['BENCH_EVENTS'] ?? 3000), 20_000);
-const RATE = 1000;
-const PACED_SECONDS = 3;
-const IN_FLIGHT = 64;
-const sent = new Map<number, number>();
-const latencies: number[] = [];
+const ADMIN = 'admin-token-0123456789abcdef';
+const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
+const ROOT = resolve(__dirname, '../..');
 
 function provisionEnv(): void {
-  const out = execFileSync(process.execPath, [resolve(__dirname, '../provision/provision.mjs'), '--print-env'], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [resolve(ROOT, 'tools/provision/provision.mjs'), '--print-env'], { encoding: 'utf8' });
   for (const line of out.split('\n')) {
     const eq = line.indexOf('=');
     if (eq > 0) process.env[line.slice(0, eq)] = line.slice(eq + 1);
   }
 }
 
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
-
-/** Waits until `count` receipts or 60 s. */
-async function receipts(receiver: TestReceiver, count: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (receiver.received.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-  if (receiver.received.length < count) throw new Error(`only ${receiver.received.length}/${count} received`);
+/** A bench helper script (tools/bench/<script>.ts) as a child process under vite-node; waits for /healthz. */
+async function startHelper(workDir: string, script: string, env: NodeJS.ProcessEnv): Promise<{ proc: ManagedProcess; url: string }> {
+  const port = await freePort();
+  const proc = new ManagedProcess({
+    name: script, command: process.execPath, cwd: ROOT, logFile: join(workDir, `${script}.log`),
+    args: [resolve(ROOT, 'node_modules/vite-node/vite-node.mjs'), resolve(__dirname, `${script}.ts`)],
+    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env },
+  });
+  proc.start();
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200, { what: `${script} /healthz`, timeoutMs: 30_000, intervalMs: 50 });
+  return { proc, url };
 }
 
-/** Sends `count` events with at most IN_FLIGHT outstanding; returns events/s until the last receipt. */
-async function throughput(receiver: TestReceiver, count: number, send: (seq: number) => Promise<void>): Promise<number> {
-  receiver.received.length = 0;
-  const t0 = performance.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-    while (next < count) await send(next++);
-  }));
-  await receipts(receiver, count);
-  return count / ((performance.now() - t0) / 1000);
+/** Runs `run`; prints the Redis commands and the CPU ms per event of each process (`pids`) it caused. */
+async function counted(redisUrl: string, label: string, pids: Record<string, number | undefined>, run: () => Promise<RunResult>): Promise<RunResult> {
+  const before = await commandCounts(redisUrl);
+  const cpuBefore = Object.entries(pids).map(([name, pid]) => [name, pid, cpuMsOf(pid)] as const);
+  const result = await run();
+  const cpu = cpuBefore.map(([name, pid, at]) => `${name} ${((cpuMsOf(pid) - at) / result.events).toFixed(3)}`).join(', ');
+  console.log(`${label}: ${perEvent(before, await commandCounts(redisUrl), result.events)}`);
+  console.log(`${label}: CPU ms/event: ${cpu}`);
+  return result;
 }
 
-/** Offers RATE events/s for PACED_SECONDS; returns p50/p99 ingest-to-receipt latency in ms. */
-async function paced(receiver: TestReceiver, send: (seq: number) => Promise<void>): Promise<{ p50: number; p99: number }> {
-  receiver.received.length = 0;
-  latencies.length = 0;
-  sent.clear();
-  const total = RATE * PACED_SECONDS;
-  const t0 = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let seq = 0; seq < total; seq += 1) {
-    const due = t0 + (seq * 1000) / RATE;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    sent.set(seq, performance.now());
-    pending.push(send(seq));
+async function baseline(workDir: string, redisUrl: string, redisPid: number | undefined, receiver: TestReceiver): Promise<RunResult> {
+  const common = { REDIS_URL: redisUrl, QUEUE: 'baseline' };
+  const worker = await startHelper(workDir, 'baseline-worker', { ...common, TARGET_URL: `${receiver.url}/base`, CONCURRENCY: String(IN_FLIGHT) });
+  const producer = await startHelper(workDir, 'baseline-producer', common);
+  try {
+    const body = (seq: number): unknown => ({ seq, payload: { orderId: `o-${seq}`, amount: 42 } });
+    const pids = { producer: producer.proc.pid, worker: worker.proc.pid, redis: redisPid, bench: process.pid };
+    return await counted(redisUrl, 'baseline', pids, () => measure(receiver, { url: `${producer.url}/queue`, headers: {}, body, accepted: 202 }, N));
+  } finally {
+    await producer.proc.stop(3_000);
+    await worker.proc.stop(3_000);
   }
-  await Promise.all(pending);
-  await receipts(receiver, total);
-  for (const got of receiver.received) {
-    const seq = (JSON.parse(got.body) as { data?: { seq: number }; seq?: number }).data?.seq ?? (JSON.parse(got.body) as { seq: number }).seq;
-    latencies.push(got.at - sent.get(seq)!);
+}
+
+/** Project `shop` with one trigger to `target`; BENCH_PARTITIONS=P sets the partition count (default 32). */
+async function configure(gatewayUrl: string, target: string): Promise<void> {
+  if ((await call(gatewayUrl, 'POST', '/v1/config/projects/shop', ADMIN, projectBody('Shop'))).status !== 200) throw new Error('project not created');
+  const trigger = await call(gatewayUrl, 'POST', '/v1/config/projects/shop/eventing/triggers/bench', ADMIN, spaceCloudTrigger('bench', target));
+  if (trigger.status !== 200) throw new Error(`trigger not created: ${trigger.status}`);
+  const partitions = process.env['BENCH_PARTITIONS'];
+  if (partitions === undefined) return;
+  const set = await call(gatewayUrl, 'POST', '/v1/config/projects/shop/eventing/config', ADMIN, { partitionCount: Number(partitions) });
+  if (set.status !== 200) throw new Error(`partition count not set: ${set.status} ${JSON.stringify(set.body)}`);
+}
+
+async function spaceport(workDir: string, redisUrl: string, redisPid: number | undefined, receiver: TestReceiver): Promise<RunResult> {
+  const stack = new AppStack({
+    workDir, redisUrl, clusterId: 'bench', configPath: join(workDir, 'spaceport.yaml'),
+    adminToken: ADMIN, readToken: 'read-token-0123456789abcdef', heartbeat: '1s',
+    extraEnv: {
+      WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
+      ...(process.env['EVENTING_CONCURRENCY'] ? { EVENTING_CONCURRENCY: process.env['EVENTING_CONCURRENCY'] } : {}),
+      // BENCH_CPU_PROF=<abs path of cpu-profile-preload.mjs>: a V8 profile per app in the work dir (with BENCH_KEEP=1)
+      ...(process.env['BENCH_CPU_PROF'] ? { NODE_OPTIONS: `--import ${process.env['BENCH_CPU_PROF']}`, PROF_DIR: workDir } : {}),
+    },
+  });
+  try {
+    await stack.launch('config-service', 'config-service');
+    const gateway = await stack.launch('gateway', 'gateway');
+    await stack.waitForMirrors('gateway holds a config', (s) => s.status === 'ready');
+    await configure(gateway.url, `${receiver.url}/sp`);
+    const worker = await stack.launch('event-worker', 'worker-1');
+    await stack.waitForMirrors('trigger mirrored', (s) => s.config.projects['shop']?.triggers['bench'] !== undefined, 15_000);
+    await new Promise((r) => setTimeout(r, 1_000)); // the worker starts its partition consumers
+    const body = (seq: number): unknown => ({ type: 'order.paid', payload: { seq, orderId: `o-${seq}`, amount: 42 }, partitionKey: `k${seq % 64}` });
+    const ingest = { url: `${gateway.url}/v1/api/shop/eventing/queue`, headers: { authorization: `Bearer ${PROJECT_TOKEN}` }, body, accepted: 202 };
+    const pids = { gateway: gateway.proc.pid, worker: worker.proc.pid, redis: redisPid, bench: process.pid };
+    return await counted(redisUrl, 'spaceport', pids, () => measure(receiver, ingest, N));
+  } finally {
+    await stack.stopAll();
   }
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
-
-async function baseline(redisUrl: string, receiver: TestReceiver) {
-  const agent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue('baseline', { connection });
-  const worker = new Worker('baseline', async (job) => {
-    const res = await request(`${receiver.url}/base`, { method: 'POST', body: JSON.stringify(job.data), headers: { 'content-type': 'application/json' }, dispatcher: agent });
-    await res.body.dump();
-  }, { connection, concurrency: IN_FLIGHT });
-  const send = async (seq: number): Promise<void> => void (await queue.add('e', { seq, payload: { orderId: `o-${seq}`, amount: 42 } }, { removeOnComplete: true }));
-  const rate = await throughput(receiver, N, send);
-  const latency = await paced(receiver, send);
-  await worker.close();
-  await queue.close();
-  connection.disconnect();
-  await agent.close();
-  return { rate, ...latency };
-}
-
-async function spaceport(redisUrl: string, receiver: TestReceiver) {
-  process.env['REDIS_URL'] = redisUrl;
-  process.env['WEBHOOK_ALLOWED_CIDRS'] = '127.0.0.1/32';
-  process.env['EVENTING_CONCURRENCY'] = String(IN_FLIGHT / 4);
-  const view = new StaticConfigView(snapshotOf(shopSpec({ bench: { type: 'bench', url: `${receiver.url}/sp` } })));
-  const gateway = await startTestApp('gateway', 'bench-gw', EventIngestModule, view);
-  const worker = await startTestApp('event-worker', 'bench-worker', EventDeliveryModule, view);
-  await new Promise((r) => setTimeout(r, 500));
-  const client = new Agent({ keepAliveTimeout: 30_000, connections: IN_FLIGHT });
-  const send = async (seq: number): Promise<void> => {
-    const res = await request(`${gateway.url}/v1/api/shop/eventing/queue`, {
-      method: 'POST', dispatcher: client,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify({ type: 'bench', payload: { seq, orderId: `o-${seq}`, amount: 42 }, partitionKey: `k${seq % 64}` }),
-    });
-    await res.body.dump();
-    if (res.statusCode !== 202) throw new Error(`gateway answered ${res.statusCode}`);
-  };
-  const rate = await throughput(receiver, N, send);
-  const latency = await paced(receiver, send);
-  await worker.close();
-  await gateway.close();
-  await client.close();
-  return { rate, ...latency };
 }
 
 async function main(): Promise<void> {
   provisionEnv();
+  const workDir = mkdtempSync(join(tmpdir(), 'spaceport-bench-eventing-'));
   const redis = await startRedisServer();
   const receiver = await new TestReceiver().start();
+  const load = (): string => loadavg().map((l) => l.toFixed(2)).join(', ');
   try {
-    const base = await baseline(redis.url, receiver);
-    const sp = await spaceport(redis.url, receiver);
+    console.log(`load average at start: ${load()}`);
+    const base = await baseline(workDir, redis.url, redis.process.pid, receiver);
+    const sp = await spaceport(workDir, redis.url, redis.process.pid, receiver);
     const f = (n: number): string => n.toFixed(1);
-    console.log(`events: ${N} throughput, ${RATE * PACED_SECONDS} paced at ${RATE}/s`);
-    console.log(`baseline (BullMQ + undici): ${f(base.rate)} ev/s, p50 ${f(base.p50)} ms, p99 ${f(base.p99)} ms`);
-    console.log(`spaceport (gateway → worker): ${f(sp.rate)} ev/s, p50 ${f(sp.p50)} ms, p99 ${f(sp.p99)} ms`);
+    console.log(`events: ${N} throughput (after 500 warm-up), ${RATE * PACED_SECONDS} paced at ${RATE}/s; load average at end: ${load()}`);
+    console.log(`baseline (http ingest → BullMQ → worker → undici): ${f(base.rate)} ev/s, p50 ${f(base.p50)} ms, p99 ${f(base.p99)} ms`);
+    console.log(`spaceport (gateway → event-worker): ${f(sp.rate)} ev/s, p50 ${f(sp.p50)} ms, p99 ${f(sp.p99)} ms`);
     console.log(`ratio throughput ${(sp.rate / base.rate).toFixed(2)}x, p50 ${(sp.p50 / base.p50).toFixed(2)}x, p99 ${(sp.p99 / base.p99).toFixed(2)}x`);
   } finally {
     await receiver.stop();
     await redis.stop();
+    if (!process.env['BENCH_KEEP']) rmSync(workDir, { recursive: true, force: true });
+    else console.log(`logs in ${workDir}`);
   }
   process.exit(0);
 }

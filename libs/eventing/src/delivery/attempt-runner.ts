@@ -4,17 +4,22 @@ import { type EventingSettings } from '@spaceport/config-model';
 import { type NodeOptions } from '@spaceport/consul-core';
 import { type Claim, type DeliveryLedger } from '@spaceport/delivery-ledger';
 import { type DeliveryJobData } from '../shared/delivery-job';
+import { type Invocation } from '../shared/event-record';
 import { EventLog } from '../shared/event-log';
 import { type EventingEnv } from '../shared/settings';
 import { EVENTING_ENV } from '../shared/tokens';
 import { type EffectiveTarget, webhookRequestOf } from './delivery-target';
 import { type AttemptVerdict, verdictOf } from './retry';
 import { ssrfPolicy } from './ssrf';
-import { WebhookSender } from './webhook-sender';
+import { type AttemptOutcome, WebhookSender } from './webhook-sender';
 
 export type RunVerdict = AttemptVerdict & { readonly statusCode: number | null };
 
-/** One claimed attempt: send, then record (2xx) or release, and write the invocation log. */
+/**
+ * One claimed attempt: send, then in one round trip record the send (2xx) or release the claim, append
+ * the invocation and set the delivery status. The ledger script goes first on the connection, so a
+ * delivery is never shown processed before it is recorded as sent.
+ */
 @Injectable()
 export class AttemptRunner implements OnApplicationShutdown {
   readonly sender: WebhookSender;
@@ -36,28 +41,43 @@ export class AttemptRunner implements OnApplicationShutdown {
       return { kind: 'retry', delayMs: 0, statusCode: null };
     }
     const startedAt = Date.now();
-    const processing = this.log.setStatus(job.project, job.eventId, job.triggerId, 'processing').catch(() => undefined);
+    // A first attempt goes straight from staged to its outcome (one write fewer per delivery);
+    // a retry shows `processing` while it runs (a failed first attempt already wrote it).
+    const processing = attempt > 1 ? this.log.setStatus(job.project, job.eventId, job.triggerId, 'processing').catch(() => undefined) : undefined;
     const outcome = await this.sender.send(webhookRequestOf(job, target.project, target.trigger, startedAt));
     const verdict = verdictOf({ ...outcome, attempt }, target.trigger, Date.now(), Math.random);
     const statusCode = outcome.statusCode ?? null;
-    if (verdict.kind === 'success') {
-      await ledger.recordSent(claim.deliveryId, claim.token, claim.epoch, { workerId: this.node.nodeId, statusCode: statusCode ?? 0, attempt });
-    } else {
-      await ledger.releaseClaim(claim.deliveryId, claim.token);
-    }
     await processing;
-    const invocation = {
-      trigger: job.triggerId, deliveryId: job.deliveryId, attempt, at: new Date(startedAt).toISOString(),
-      statusCode, latencyMs: outcome.latencyMs, response: outcome.response, error: outcome.error ?? null,
-    };
-    await Promise.all([
-      this.log.addInvocation(job.project, job.eventId, invocation, retention),
-      verdict.kind === 'success' ? this.log.setStatus(job.project, job.eventId, job.triggerId, 'processed') : undefined,
-    ]);
+    await this.finish(ledger, claim, job, verdict.kind === 'success', invocationOf(job, attempt, startedAt, outcome), retention);
     return { ...verdict, statusCode };
+  }
+
+  /**
+   * recordSent (2xx) or releaseClaim, then the invocation and the status: issued in one tick on the
+   * auto-pipelined client, so they leave in one write, run in this order and cost one round trip.
+   */
+  private async finish(
+    ledger: DeliveryLedger, claim: Claim, job: DeliveryJobData, success: boolean, invocation: Invocation,
+    retention: EventingSettings['retention'],
+  ): Promise<void> {
+    const ledgerWrite = success
+      ? ledger.recordSent(claim.deliveryId, claim.token, claim.epoch, { workerId: this.node.nodeId, statusCode: invocation.statusCode ?? 0, attempt: invocation.attempt })
+      : ledger.releaseClaim(claim.deliveryId, claim.token);
+    const logWrites = [
+      this.log.appendInvocation(job.project, job.eventId, invocation, retention),
+      this.log.setStatus(job.project, job.eventId, job.triggerId, success ? 'processed' : 'processing'),
+    ];
+    await Promise.all([ledgerWrite, ...logWrites]);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.sender.close();
   }
+}
+
+function invocationOf(job: DeliveryJobData, attempt: number, startedAt: number, outcome: AttemptOutcome): Invocation {
+  return {
+    trigger: job.triggerId, deliveryId: job.deliveryId, attempt, at: new Date(startedAt).toISOString(),
+    statusCode: outcome.statusCode ?? null, latencyMs: outcome.latencyMs, response: outcome.response, error: outcome.error ?? null,
+  };
 }

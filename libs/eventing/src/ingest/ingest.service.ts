@@ -94,7 +94,8 @@ export class IngestService {
   ): Promise<QueueResponse> {
     const key = request.idempotencyKey;
     let record: IdempotencyRecord = {
-      hash: bodyHash(`${request.batch ? 'batch' : 'single'}:${events.map((event) => event.canonical).join('\n')}`),
+      // only an Idempotency-Key compares bodies: no hash without one
+      hash: key === undefined ? '' : bodyHash(`${request.batch ? 'batch' : 'single'}:${events.map((event) => event.canonical).join('\n')}`),
       eventIds: events.map(() => this.nextEventId()),
       acceptedAt: now,
       state: 'pending',

@@ -18,6 +18,18 @@ if ARGV[3] ~= '1' and final then return 0 end
 redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
 
+/**
+ * KEYS: event hash, index zset. ARGV: maxAgeMs, eventId, oldest id kept (exclusive bound), maxCount,
+ * then field/value pairs. One script instead of a MULTI: one command, no client-side transaction.
+ */
+const RECORD_ACCEPTED_LUA = `
+for i = 5, #ARGV, 2 do redis.call('hset', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('pexpire', KEYS[1], ARGV[1])
+redis.call('zadd', KEYS[2], 0, ARGV[2])
+redis.call('zremrangebylex', KEYS[2], '-', '(' .. ARGV[3])
+redis.call('zremrangebyrank', KEYS[2], 0, -(tonumber(ARGV[4]) + 1))
+return 1`;
+
 const ZERO_ENTROPY = new Uint8Array(10);
 
 export interface AcceptedEvent {
@@ -48,6 +60,7 @@ export class EventLog {
     @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
   ) {
     redis.defineCommand('spSetDeliveryStatus', { numberOfKeys: 1, lua: SET_STATUS_LUA });
+    redis.defineCommand('spRecordAcceptedEvent', { numberOfKeys: 2, lua: RECORD_ACCEPTED_LUA });
   }
 
   /** Writes the accepted event with every delivery staged, then trims the index by age and count. */
@@ -60,15 +73,8 @@ export class EventLog {
     };
     for (const trigger of event.triggers) fields[statusField(trigger)] = 'staged';
     const oldest = eventIdAt(Math.max(0, Date.now() - retention.maxAgeMs), ZERO_ENTROPY);
-    await this.redis
-      .multi()
-      .hset(key, fields)
-      .pexpire(key, retention.maxAgeMs)
-      .zadd(index, 0, event.eventId)
-      .zremrangebylex(index, '-', `(${oldest}`)
-      .zremrangebyrank(index, 0, -(retention.maxCount + 1))
-      .exec()
-      .then(throwOnFailedReply);
+    const command = (this.redis as unknown as Record<string, (...args: (string | number)[]) => Promise<number>>)['spRecordAcceptedEvent']!;
+    await command.call(this.redis, key, index, retention.maxAgeMs, event.eventId, oldest, retention.maxCount, ...Object.entries(fields).flat());
   }
 
   async setStatus(project: string, eventId: string, triggerId: string, status: DeliveryStatus, force = false): Promise<void> {
@@ -76,9 +82,13 @@ export class EventLog {
     await command.call(this.redis, this.keys.event(project, eventId), statusField(triggerId), status, force ? '1' : '0');
   }
 
-  async addInvocation(project: string, eventId: string, invocation: Invocation, retention: Retention): Promise<void> {
+  /**
+   * Appends an attempt to the invocation log: three plain commands, which the auto-pipelined client
+   * sends in one write with whatever else the caller issues in the same tick (no MULTI to build).
+   */
+  async appendInvocation(project: string, eventId: string, invocation: Invocation, retention: Retention): Promise<void> {
     const key = this.keys.invocations(project, eventId);
-    await this.redis.multi().rpush(key, JSON.stringify(invocation)).ltrim(key, -1000, -1).pexpire(key, retention.maxAgeMs).exec().then(throwOnFailedReply);
+    await Promise.all([this.redis.rpush(key, JSON.stringify(invocation)), this.redis.ltrim(key, -1000, -1), this.redis.pexpire(key, retention.maxAgeMs)]);
   }
 
   async get(project: string, eventId: string): Promise<(EventView & { invocations: Invocation[] }) | undefined> {

@@ -70,7 +70,9 @@ export class EventPublisher implements OnModuleDestroy {
   private async addBulk(name: string, jobs: DeliveryJobData[], delayMs: number, suffix: string): Promise<void> {
     const queue = this.queue(name);
     try {
-      await queue.addBulk(jobs.map((job) => ({ name: job.triggerId, data: job, opts: this.jobOptions(job, delayMs, suffix) })));
+      // one job (the common case): a plain add is one script call, addBulk builds a MULTI
+      if (jobs.length === 1 && jobs[0]) await queue.add(jobs[0].triggerId, jobs[0], this.jobOptions(jobs[0], delayMs, suffix));
+      else await queue.addBulk(jobs.map((job) => ({ name: job.triggerId, data: job, opts: this.jobOptions(job, delayMs, suffix) })));
     } catch (error) {
       if (this.queues.get(name) === queue) this.queues.delete(name);
       void queue.close().catch(() => undefined);
@@ -84,7 +86,9 @@ export class EventPublisher implements OnModuleDestroy {
       delay: delayMs,
       attempts: JOB_ATTEMPTS,
       backoff: { type: BACKOFF_TYPE },
-      removeOnComplete: { count: 10_000, age: 3_600 },
+      // Completed jobs are deleted at once: the ledger's sent record (kept for its retention), not the
+      // job, is what stops a re-published delivery from being sent again (it completes as already sent).
+      removeOnComplete: true,
       removeOnFail: { count: 10_000, age: 7 * 86_400 },
     };
   }

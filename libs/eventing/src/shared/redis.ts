@@ -4,6 +4,8 @@ import { type Logger } from 'pino';
 /**
  * A client that fails fast while Redis is away (no offline queue, a command timeout, one retry per
  * request), so the API answers 503 at once instead of hanging or answering 202 for nothing stored.
+ * Auto-pipelining: the commands issued in one event-loop tick (many concurrent requests/jobs) go out
+ * in one socket write; order on the connection is unchanged. It never carries blocking commands.
  * Reconnects in the background; errors are logged at most every 5 s (the URL's password never is).
  */
 export function createFailFastRedis(url: string, commandTimeoutMs: number, logger: Logger, name: string): Redis {
@@ -15,6 +17,7 @@ export function createFailFastRedis(url: string, commandTimeoutMs: number, logge
     lazyConnect: true,
     retryStrategy: (times) => Math.min(times * 100, 1_000),
     connectionName: name,
+    enableAutoPipelining: true,
   });
   attachErrorLog(client, logger, name);
   return client;

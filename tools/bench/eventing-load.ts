@@ -1,0 +1,96 @@
+// Benchmark helper (not a test): the load generator and latency measurement of the eventing benchmark.
+// Runs in the benchmark process, next to the receiver, so send and receipt share one monotonic clock.
+import { Agent, request } from 'undici';
+import { type TestReceiver } from '../../libs/eventing/src/test-support/receiver';
+
+export const IN_FLIGHT = 64;
+export const RATE = 1000;
+export const PACED_SECONDS = 3;
+
+export interface Ingest {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: (seq: number) => unknown;
+  readonly accepted: number;
+}
+
+export interface RunResult {
+  readonly rate: number;
+  readonly p50: number;
+  readonly p99: number;
+  /** every event sent (warm-up, throughput and paced runs) */
+  readonly events: number;
+}
+
+export const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+/** The `seq` of a received body: CloudEvents `data.seq` (Spaceport) or top-level `seq` (baseline). */
+function seqOf(body: string): number {
+  const parsed = JSON.parse(body) as { data?: { seq?: number }; seq?: number };
+  return parsed.data?.seq ?? parsed.seq ?? -1;
+}
+
+/** Waits until `count` receipts or 60 s. */
+async function receipts(receiver: TestReceiver, count: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (receiver.received.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  if (receiver.received.length < count) throw new Error(`only ${receiver.received.length}/${count} received`);
+}
+
+function poster(ingest: Ingest, client: Agent): (seq: number) => Promise<void> {
+  return async (seq) => {
+    const res = await request(ingest.url, {
+      method: 'POST', dispatcher: client, headers: { 'content-type': 'application/json', ...ingest.headers }, body: JSON.stringify(ingest.body(seq)),
+    });
+    await res.body.dump();
+    if (res.statusCode !== ingest.accepted) throw new Error(`ingest answered ${res.statusCode}`);
+  };
+}
+
+/** Sends `count` events with at most IN_FLIGHT outstanding; events/s until the last receipt. */
+async function throughput(receiver: TestReceiver, count: number, send: (seq: number) => Promise<void>): Promise<number> {
+  receiver.received.length = 0;
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+    while (next < count) await send(next++);
+  }));
+  await receipts(receiver, count);
+  return count / ((performance.now() - t0) / 1000);
+}
+
+/** Offers RATE events/s for PACED_SECONDS; p50/p99 of ingest-request-start to receipt, ms. */
+async function paced(receiver: TestReceiver, send: (seq: number) => Promise<void>): Promise<{ p50: number; p99: number }> {
+  receiver.received.length = 0;
+  const sentAt = new Map<number, number>();
+  const total = RATE * PACED_SECONDS;
+  const t0 = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let seq = 0; seq < total; seq += 1) {
+    const wait = t0 + (seq * 1000) / RATE - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    sentAt.set(seq, performance.now());
+    pending.push(send(seq));
+  }
+  await Promise.all(pending);
+  await receipts(receiver, total);
+  const latencies = receiver.received.map((got) => got.at - (sentAt.get(seqOf(got.body)) ?? NaN));
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/** A warm-up, then the throughput run of `count` events, then the paced latency run. */
+export async function measure(receiver: TestReceiver, ingest: Ingest, count: number): Promise<RunResult> {
+  const client = new Agent({ keepAliveTimeout: 30_000, connections: IN_FLIGHT });
+  try {
+    const send = poster(ingest, client);
+    const warmUp = Math.min(500, count);
+    await throughput(receiver, warmUp, send);
+    const rate = await throughput(receiver, count, send);
+    return { rate, ...(await paced(receiver, send)), events: warmUp + count + RATE * PACED_SECONDS };
+  } finally {
+    await client.close();
+  }
+}

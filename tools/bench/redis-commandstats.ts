@@ -1,0 +1,39 @@
+// Benchmark helper (not a test): Redis commands per event from INFO commandstats deltas (commands run
+// inside Lua scripts count too; blocking polls of idle workers as well), and CPU time per process.
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+
+export type CommandCounts = Map<string, number>;
+
+export async function commandCounts(url: string): Promise<CommandCounts> {
+  const client = new Redis(url, { lazyConnect: true });
+  try {
+    await client.connect();
+    const info = await client.info('commandstats');
+    const counts: CommandCounts = new Map();
+    for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) counts.set(match[1] ?? '', Number(match[2]));
+    return counts;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** `total/event` and the top commands per event between two snapshots, as one line. */
+export function perEvent(before: CommandCounts, after: CommandCounts, events: number): string {
+  const deltas = [...after].map(([name, calls]) => [name, (calls - (before.get(name) ?? 0)) / events] as const).filter(([, d]) => d > 0.01);
+  const total = deltas.reduce((sum, [, d]) => sum + d, 0);
+  const top = deltas.sort((a, b) => b[1] - a[1]).slice(0, 10).map(([name, d]) => `${name} ${d.toFixed(2)}`).join(', ');
+  return `${total.toFixed(1)} Redis commands/event (${top})`;
+}
+
+/** CPU time (user + system) a live process has used so far, in ms (Linux /proc; NaN elsewhere). */
+export function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in USER_HZ = 100
+  } catch {
+    return NaN;
+  }
+}
