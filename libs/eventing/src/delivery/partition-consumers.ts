@@ -26,6 +26,24 @@ interface Consumer {
 
 export type StartResult = 'started' | 'already-owned' | 'stale';
 
+/** Longest wait, on stop, for a just-created BullMQ worker to finish connecting (see closeWhenReady). */
+const READY_BEFORE_CLOSE_MS = 5_000;
+
+/**
+ * BullMQ 5.x kills the process when a Worker is closed while its blocking connection is still
+ * initialising: close() removes every listener, then the aborted init emits 'error' with none left
+ * (an uncaught "Connection is closed."). A partition started and stopped within milliseconds (the
+ * cluster's ownership flapping right after a Consul agent restart) hits it. So wait, bounded, until
+ * the worker is ready before closing it.
+ */
+async function closeWhenReady(worker: Worker<DeliveryJobData, string>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, READY_BEFORE_CLOSE_MS)));
+  await Promise.race([worker.waitUntilReady().then(() => undefined, () => undefined), bound]);
+  clearTimeout(timer);
+  await worker.close();
+}
+
 /**
  * The BullMQ consumers of the partitions this worker owns; the cluster layer (or, standalone, the
  * starter) drives it. `start` bumps the partition epoch in the ledger first (fencing any older owner),
@@ -75,7 +93,7 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
     if (!consumer) return Promise.resolve();
     this.consumers.delete(partition);
     consumer.abort.abort();
-    const done = Promise.allSettled(consumer.workers.map((worker) => worker.close())).then(() => {
+    const done = Promise.allSettled(consumer.workers.map((worker) => closeWhenReady(worker))).then(() => {
       this.stopping.delete(partition);
       this.logger.info({ partition, epoch: consumer.epoch }, 'stopped consuming partition');
     });
