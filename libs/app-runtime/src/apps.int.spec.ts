@@ -185,4 +185,11 @@ describe('bad Consul settings', () => {
     expect(proc.exitCode).toBe(2);
     expect(logLines(logFile).join('\n')).toMatch(/invalid configuration: CONSUL_CLIENT_(CERT|KEY)/);
   });
+
+  it('refuses to start an event-worker with a malformed CLUSTER_LOCK_DELAY, naming the variable', async () => {
+    const { proc, logFile } = launch('event-worker', ['--enable-consul'], { CONSUL_HTTP_ADDR: consul.agent.httpAddr, CLUSTER_LOCK_DELAY: 'soon' }, await freePort());
+    await exitWithin(proc, 10_000);
+    expect(proc.exitCode).toBe(2);
+    expect(logLines(logFile).join('\n')).toMatch(/invalid configuration: CLUSTER_LOCK_DELAY: /);
+  });
 });

@@ -1,3 +1,5 @@
+import { ConfigError, parseDurationMs } from '@spaceport/consul-core';
+
 /** Timings of the cluster coordination; see docs/cluster.md for the trade-offs. */
 export interface ClusterSettings {
   /** TTL of the leader session (Consul accepts 10 s – 24 h); the backstop when the check cannot be used */
@@ -32,6 +34,28 @@ export function resolveClusterSettings(overrides: Partial<ClusterSettings> = {})
     if (!Number.isFinite(value) || value < 0) throw new Error(`cluster setting ${name} must be a non-negative number of ms, got ${value}`);
   }
   if (settings.sessionTtlMs < 10_000) throw new Error('cluster setting sessionTtlMs must be at least 10000 (Consul minimum)');
+  return settings;
+}
+
+/** Environment variables of the settings an operator tunes (durations: `500ms`, `10s`, `1m`). */
+export const CLUSTER_SETTINGS_ENV: Record<string, keyof ClusterSettings> = {
+  CLUSTER_SESSION_TTL: 'sessionTtlMs',
+  CLUSTER_LOCK_DELAY: 'lockDelayMs',
+  CLUSTER_HANDOFF_TIMEOUT: 'handoffTimeoutMs',
+  CLUSTER_MEMBERSHIP_DEBOUNCE: 'membershipDebounceMs',
+  CLUSTER_OWNERSHIP_LEASE: 'ownershipLeaseMs',
+};
+
+/** The cluster settings set in `env`; a malformed value is a ConfigError naming the variable. */
+export function clusterSettingsFromEnv(env: NodeJS.ProcessEnv): Partial<ClusterSettings> {
+  const settings: Partial<ClusterSettings> = {};
+  for (const [variable, setting] of Object.entries(CLUSTER_SETTINGS_ENV)) {
+    const raw = env[variable];
+    if (raw !== undefined && raw !== '') settings[setting] = parseDurationMs(variable, raw);
+  }
+  if (settings.sessionTtlMs !== undefined && settings.sessionTtlMs < 10_000) {
+    throw new ConfigError('CLUSTER_SESSION_TTL', 'Consul sessions need a TTL of at least 10s');
+  }
   return settings;
 }
 

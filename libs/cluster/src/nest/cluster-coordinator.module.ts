@@ -15,7 +15,7 @@ import { type Logger } from 'pino';
 import { type ClusterEvent } from '../cluster-events';
 import { ClusterCoordinator } from '../cluster-coordinator';
 import { type PartitionRunner, PARTITION_RUNNER } from '../runner';
-import { type ClusterSettings, resolveClusterSettings } from '../settings';
+import { type ClusterSettings, clusterSettingsFromEnv, resolveClusterSettings } from '../settings';
 
 export interface ClusterCoordinatorModuleOptions {
   /**
@@ -50,7 +50,9 @@ export class ClusterCoordinatorService implements OnApplicationBootstrap, OnModu
   onApplicationBootstrap(): void {
     // Standalone mode: no coordinator (the worker owns every partition).
     if (!this.client || !this.node.enableConsul) return;
-    this.starting = this.startWhenRegistered(this.client);
+    // Resolved here, synchronously, so a bad CLUSTER_* value stops start-up (exit 2) with its name.
+    const settings = resolveClusterSettings({ checkTtlMs: this.node.checkTtlMs, ...clusterSettingsFromEnv(process.env), ...this.moduleOptions.settings });
+    this.starting = this.startWhenRegistered(this.client, settings);
   }
 
   /** Runs before the registration's beforeApplicationShutdown: partitions stop while still registered. */
@@ -60,7 +62,7 @@ export class ClusterCoordinatorService implements OnApplicationBootstrap, OnModu
     await this.coordinator?.stop();
   }
 
-  private async startWhenRegistered(client: ConsulClient): Promise<void> {
+  private async startWhenRegistered(client: ConsulClient, settings: ClusterSettings): Promise<void> {
     // The bootstrap registers the instance after `listen`; wait for it (not when --no-register).
     while (this.node.register && this.registration.checkId === undefined && !this.stopped.signal.aborted) {
       await abortableSleep(100, this.stopped.signal);
@@ -73,7 +75,7 @@ export class ClusterCoordinatorService implements OnApplicationBootstrap, OnModu
       clusterId: this.node.clusterId,
       serviceName: this.node.serviceName,
       partitionCount,
-      settings: resolveClusterSettings({ checkTtlMs: this.node.checkTtlMs, ...this.moduleOptions.settings }),
+      settings,
       runner: this.runner,
       serviceCheckId: this.registration.checkId,
       onEvent: (event) => this.log(event),
