@@ -17,7 +17,7 @@ const redis = useRedisServer();
 interface ClusterView {
   leader: { nodeId: string } | null;
   generation: number | null;
-  partitions: { partition: number; owner: string | null }[];
+  partitions: { partition: number; owner: string | null; backlog?: number }[];
 }
 
 /** A webhook receiver that counts every request by webhook-id. */
@@ -103,6 +103,10 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
     await queue(gateway, 60, 'a');
     await waitFor(() => receiver.received.size >= 60, { what: '60 distinct webhook-ids at the receiver', timeoutMs: 20_000 });
     expect([...receiver.received.values()].every((n) => n === 1)).toBe(true);
+    // Every partition reports its backlog, and nothing is left waiting once all were delivered.
+    const after = await cluster(gateway);
+    expect(after.partitions.every((p) => typeof p.backlog === 'number')).toBe(true);
+    expect(after.partitions.reduce((sum, p) => sum + (p.backlog ?? 0), 0)).toBe(0);
   });
 
   it('after SIGKILL of a worker its partitions move and new events still arrive once each', async () => {

@@ -6,11 +6,13 @@ import { IdempotencyStore } from './idempotency';
 import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 import { JsonBodyLimit } from './json-body-limit';
+import { PartitionBacklog } from './partition-backlog';
 
 /** The gateway's data-plane API: queue events, event/invocation logs, redeliver, DLQ redrive. */
 @Module({
   imports: [EventingSharedModule],
   controllers: [IngestController, EventsController],
-  providers: [JsonBodyLimit, IdempotencyStore, IngestService, ObserveService],
+  providers: [JsonBodyLimit, IdempotencyStore, IngestService, ObserveService, PartitionBacklog],
+  exports: [PartitionBacklog],
 })
 export class EventIngestModule {}

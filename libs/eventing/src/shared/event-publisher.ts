@@ -103,6 +103,22 @@ export class EventPublisher implements OnModuleDestroy {
     return queue;
   }
 
+  /**
+   * Jobs waiting per partition (main + ordered queue: waiting, delayed, prioritized, paused), for the
+   * cluster status. Active jobs are not backlog.
+   */
+  async backlog(partitionCount: number): Promise<Map<number, number>> {
+    const partitions = Array.from({ length: partitionCount }, (_, partition) => partition);
+    const counts = await Promise.all(
+      partitions.map(async (partition) => {
+        const queues = [false, true].map((ordered) => this.queue(partitionQueueName(this.node.clusterId, partition, ordered)));
+        const perQueue = await Promise.all(queues.map((queue) => queue.getJobCounts('wait', 'delayed', 'prioritized', 'paused')));
+        return perQueue.reduce((sum, count) => sum + Object.values(count).reduce((a, b) => a + b, 0), 0);
+      }),
+    );
+    return new Map(partitions.map((partition, index) => [partition, counts[index] ?? 0]));
+  }
+
   async onModuleDestroy(): Promise<void> {
     await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
     this.queues.clear();
