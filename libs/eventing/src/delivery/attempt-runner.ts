@@ -9,6 +9,7 @@ import { EventLog } from '../shared/event-log';
 import { type EventingEnv } from '../shared/settings';
 import { EVENTING_ENV } from '../shared/tokens';
 import { type EffectiveTarget, webhookRequestOf } from './delivery-target';
+import { FailureRuns } from './failure-runs';
 import { type AttemptVerdict, verdictOf } from './retry';
 import { ssrfPolicy } from './ssrf';
 import { type AttemptOutcome, WebhookSender } from './webhook-sender';
@@ -28,6 +29,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     @Inject(EVENTING_ENV) env: EventingEnv,
     @Inject(SPACEPORT_NODE_OPTIONS) private readonly node: NodeOptions,
     private readonly log: EventLog,
+    private readonly failureRuns: FailureRuns,
   ) {
     this.sender = new WebhookSender(ssrfPolicy(env), env.maxResponseBytes);
   }
@@ -53,7 +55,8 @@ export class AttemptRunner implements OnApplicationShutdown {
   }
 
   /**
-   * recordSent (2xx) or releaseClaim, then the invocation and the status: issued in one tick on the
+   * recordSent (2xx) or releaseClaim, then the invocation and the status (and the end of the trigger's
+   * failure run after a 2xx, when auto-disable is on): issued in one tick on the
    * auto-pipelined client, so they leave in one write, run in this order and cost one round trip.
    */
   private async finish(
@@ -66,6 +69,8 @@ export class AttemptRunner implements OnApplicationShutdown {
     const logWrites = [
       this.log.appendInvocation(job.project, job.eventId, invocation, retention),
       this.log.setStatus(job.project, job.eventId, job.triggerId, success ? 'processed' : 'processing'),
+      // best effort: a lost reset only makes a later auto-disable come early, it must not fail a sent delivery
+      ...(success ? [this.failureRuns.reset(job.project, job.triggerId).catch(() => undefined)] : []),
     ];
     await Promise.all([ledgerWrite, ...logWrites]);
   }

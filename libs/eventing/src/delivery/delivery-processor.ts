@@ -12,12 +12,17 @@ import { DisabledTriggers } from '../shared/disabled-triggers';
 import { EventLog } from '../shared/event-log';
 import { EVENTING_REDIS } from '../shared/tokens';
 import { DeadLetterEvents } from './dead-letter-events';
-import { lookupTarget } from './delivery-target';
+import { type EffectiveTarget, lookupTarget } from './delivery-target';
 import { AttemptRunner } from './attempt-runner';
+import { FailureRuns } from './failure-runs';
+import { RateLimiter } from './rate-limiter';
 import { RetryLaterError } from './retry';
 
 /** Claim TTL = per-attempt timeout + ledger safety margin (1 s) + 1 s to start the request. */
 export const CLAIM_SLACK_MS = 2_000;
+
+/** Bound on the in-job waits of an ordered delivery for a rate window (then it is postponed). */
+const MAX_ORDERED_RATE_WAITS = 10;
 
 export interface PartitionLease {
   readonly partition: number;
@@ -53,6 +58,8 @@ export class DeliveryProcessor {
     private readonly deadLetters: DeadLetters,
     private readonly dlqEvents: DeadLetterEvents,
     private readonly attempts: AttemptRunner,
+    private readonly limiter: RateLimiter,
+    private readonly failureRuns: FailureRuns,
   ) {}
 
   /** One ledger per HTTP timeout (the ledger validates claim TTLs against it). */
@@ -75,6 +82,7 @@ export class DeliveryProcessor {
       return target.kind === 'cancelled' ? target.reason : 'trigger disabled by the data plane';
     }
     for (let attempt = job.attemptsMade + 1; ; attempt += 1) {
+      await this.admit(job, token, target, lease);
       const ledger = this.ledgerFor(target.trigger.timeout);
       const claimed = await ledger.claim(data.deliveryId, lease.partition, lease.epoch, this.node.nodeId, target.trigger.timeout + CLAIM_SLACK_MS);
       if (claimed.status === 'already-sent') {
@@ -98,10 +106,31 @@ export class DeliveryProcessor {
     }
   }
 
+  /**
+   * Waits for the trigger's rate window (docs/eventing.md "Rate limit"). Over the limit, a job is
+   * postponed to the next window (DelayedError: no attempt spent, retries untouched); an ordered job
+   * waits in place instead, so it keeps its partition's order, unless the partition is stopping.
+   */
+  private async admit(job: Job<DeliveryJobData>, token: string | undefined, target: EffectiveTarget, lease: PartitionLease): Promise<void> {
+    const perSecond = target.trigger.rateLimit;
+    if (perSecond === undefined) return;
+    for (let waits = 0; waits < MAX_ORDERED_RATE_WAITS; waits += 1) {
+      const delayMs = await this.limiter.delayFor(job.data.project, job.data.triggerId, perSecond);
+      if (delayMs === 0) return;
+      if (!job.data.ordered || !(await sleepUnlessAborted(delayMs, lease.signal))) return postpone(job, token, delayMs);
+    }
+    return postpone(job, token, 1_000);
+  }
+
   private async fail(job: DeliveryJobData, reason: string, statusCode: number | null): Promise<void> {
+    const at = new Date().toISOString();
     if (reason === 'gone') {
-      await this.disabled.disable(job.project, job.triggerId, { reason: 'gone', at: new Date().toISOString(), statusCode });
+      await this.disabled.disable(job.project, job.triggerId, { reason: 'gone', at, statusCode });
       this.logger.warn({ project: job.project, trigger: job.triggerId }, 'trigger disabled: the receiver answered 410 Gone');
+    } else if (await this.failureRuns.recordFailure(job.project, job.triggerId)) {
+      await this.disabled.disable(job.project, job.triggerId, { reason: 'failures', at, statusCode });
+      await this.failureRuns.reset(job.project, job.triggerId);
+      this.logger.warn({ project: job.project, trigger: job.triggerId }, 'trigger disabled: too many final failures in a row');
     }
     await this.log.setStatus(job.project, job.eventId, job.triggerId, 'failed');
     await this.deadLetters.add(job, reason, statusCode);

@@ -3,13 +3,15 @@ import { EventingSharedModule } from '../shared/eventing-shared.module';
 import { AttemptRunner } from './attempt-runner';
 import { DeadLetterEvents } from './dead-letter-events';
 import { DeliveryProcessor } from './delivery-processor';
+import { FailureRuns } from './failure-runs';
 import { PartitionConsumers } from './partition-consumers';
+import { RateLimiter } from './rate-limiter';
 import { StandalonePartitions } from './standalone-partitions';
 
 /** The event-worker's data plane: partition consumers, delivery, standalone ownership of all partitions. */
 @Module({
   imports: [EventingSharedModule],
-  providers: [AttemptRunner, DeadLetterEvents, DeliveryProcessor, PartitionConsumers, StandalonePartitions],
+  providers: [AttemptRunner, DeadLetterEvents, DeliveryProcessor, FailureRuns, PartitionConsumers, RateLimiter, StandalonePartitions],
   exports: [PartitionConsumers],
 })
 export class EventDeliveryModule {}

@@ -5,8 +5,10 @@ import { EVENTING_KEYS, EVENTING_REDIS } from './tokens';
 import { throwOnFailedReply } from './event-log';
 
 export interface DisabledReason {
-  readonly reason: 'gone';
+  /** `gone`: the receiver answered 410; `failures`: EVENTING_DISABLE_AFTER_FAILURES final failures in a row */
+  readonly reason: 'gone' | 'failures';
   readonly at: string;
+  /** status code of the last attempt */
   readonly statusCode: number | null;
 }
 
@@ -14,9 +16,9 @@ export interface DisabledReason {
 export const DISABLED_CACHE_TTL_MS = 1_000;
 
 /**
- * Triggers the data plane disabled (a 410 from the receiver). The workers cannot write config, so
- * the fact lives in Redis (a set + reasons), consulted at fan-out and before each delivery; the
- * config plane may persist it as `enabled: false` and clear it with `enable`.
+ * Triggers the data plane disabled (a 410 from the receiver, or a run of final failures). The
+ * workers cannot write config, so the fact lives in Redis (a set + reasons), consulted at fan-out
+ * and before each delivery; the config plane may persist it as `enabled: false` and clear it with `enable`.
  *
  * The set is cached per process for at most DISABLED_CACHE_TTL_MS, and only while a pub/sub
  * subscription is live: `disable`/`enable` publish on the same MULTI, and every subscriber drops its

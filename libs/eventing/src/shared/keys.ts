@@ -19,6 +19,10 @@ export interface EventingKeys {
   readonly disabledReasons: string;
   /** stream of dead-lettered deliveries of a project */
   dlq(project: string): string;
+  /** string counter: deliveries of a trigger admitted in fixed rate window `window`, PX 2 windows */
+  rateWindow(project: string, triggerId: string, window: number): string;
+  /** string counter: consecutive final failures of a trigger (reset by a success), PX 7 days */
+  failureRun(project: string, triggerId: string): string;
 }
 
 const CLUSTER_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -35,6 +39,8 @@ export function eventingKeys(clusterId: string): EventingKeys {
     disabledTriggers: `${prefix}disabled-triggers`,
     disabledReasons: `${prefix}disabled-reasons`,
     dlq: (project) => `${prefix}dlq:${project}`,
+    rateWindow: (project, triggerId, window) => `${prefix}rate:${project}/${triggerId}:${window}`,
+    failureRun: (project, triggerId) => `${prefix}failure-run:${project}/${triggerId}`,
   };
 }
 

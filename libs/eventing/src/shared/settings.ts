@@ -20,6 +20,11 @@ export interface EventingEnv {
   readonly allowedCidrs: readonly string[];
   /** `WEBHOOK_MAX_RESPONSE_BYTES`: response body kept in the invocation log, default 2048 */
   readonly maxResponseBytes: number;
+  /**
+   * `EVENTING_DISABLE_AFTER_FAILURES`: a trigger whose deliveries end in the DLQ this many times in a
+   * row (no success in between) is disabled by the data plane, reason `failures`. Default 0 = off.
+   */
+  readonly disableAfterFailures: number;
 }
 
 export class EventingEnvError extends Error {
@@ -62,5 +67,6 @@ export function parseEventingEnv(env: NodeJS.ProcessEnv): EventingEnv {
     allowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE'),
     allowedCidrs,
     maxResponseBytes: integer(env, 'WEBHOOK_MAX_RESPONSE_BYTES', 2_048, 0, 1_048_576),
+    disableAfterFailures: integer(env, 'EVENTING_DISABLE_AFTER_FAILURES', 0, 0, 1_000_000),
   };
 }
