@@ -14,8 +14,12 @@ export async function blockingGetKey(client: ConsulClient, key: string, request:
 }
 
 async function blockingGetKv(client: ConsulClient, key: string, recurse: boolean, request: BlockingFetchRequest): Promise<{ index: number | undefined; value: KvRawEntry[] }> {
-  const options: ClientCall<{ key: string; recurse?: boolean }> = {
+  // `consistent`: right after a server restart a new leader answers default-mode reads before it has
+  // applied its log, so keys would look deleted for a moment; consistent reads are refused (500, the
+  // loop backs off and retries) until it is ready. Config and assignment must never see such a gap.
+  const options: ClientCall<{ key: string; recurse?: boolean; consistent: boolean }> = {
     key,
+    consistent: true,
     ...(recurse ? { recurse: true } : {}),
     ...(request.index > 0 ? { index: String(request.index), wait: request.wait } : {}),
     ctx: request.ctx,

@@ -102,6 +102,16 @@ export async function startConsulAgent(options: ConsulAgentOptions = {}): Promis
       },
       { what: `consul agent on ${httpAddr} to elect a leader`, timeoutMs: 30_000 },
     );
+    // A new leader serves default-mode reads before it has applied its log (a persistent agent's data
+    // looks missing for a moment after a restart); consistent reads are refused with a 500 until its
+    // leadership barrier is through. Wait for one to succeed.
+    await waitFor(
+      async () => {
+        const res = await fetch(`${httpAddr}/v1/kv/?keys&consistent`, { headers: { 'X-Consul-Token': managementToken ?? '' } });
+        return res.status !== 500 ? true : undefined;
+      },
+      { what: `consul agent on ${httpAddr} to serve consistent reads`, timeoutMs: 30_000 },
+    );
     if (options.acl) {
       // The ACL system bootstraps just after the leader is elected; wait until the token works.
       await waitFor(
