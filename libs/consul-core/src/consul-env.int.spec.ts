@@ -2,8 +2,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateTestCertificates } from '@spaceport/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error';
+import { type ConfigError } from './config-error';
 import { loadConsulConnection } from './consul-env';
+import { configErrorOf } from './testing-fixtures/config-error-of';
 
 /** loadConsulConnection reading real files (certificates made by openssl). */
 describe('loadConsulConnection with real files', () => {
@@ -20,15 +21,7 @@ describe('loadConsulConnection with real files', () => {
     return path;
   }
 
-  function failure(env: NodeJS.ProcessEnv): ConfigError {
-    try {
-      loadConsulConnection(env);
-    } catch (error) {
-      if (error instanceof ConfigError) return error;
-      throw error;
-    }
-    throw new Error('expected a ConfigError');
-  }
+  const failure = (env: NodeJS.ProcessEnv): ConfigError => configErrorOf(() => loadConsulConnection(env));
 
   it('loads CA, client certificate and key into the TLS options', () => {
     const connection = loadConsulConnection({ ...https, CONSUL_CACERT: certs.caFile, ...clientPair, CONSUL_TLS_SERVER_NAME: 'server.dc1.consul' });
