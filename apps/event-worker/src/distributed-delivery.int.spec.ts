@@ -3,11 +3,11 @@
 // config API; the Consul-elected leader assigns the partitions; events queued at the gateway reach a
 // real HTTP receiver once each, also after one worker is SIGKILLed (its partitions move).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppStack, call, type LaunchedApp, projectBody, spaceCloudTrigger, useConsulAgent, useRedisServer, waitFor } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { duplicateSends, startWebhookReceiver, type WebhookReceiver } from './testing-fixtures/webhook-receiver';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
@@ -18,26 +18,6 @@ interface ClusterView {
   leader: { nodeId: string } | null;
   generation: number | null;
   partitions: { partition: number; owner: string | null; backlog?: number }[];
-}
-
-/** A webhook receiver that counts every request by webhook-id. */
-function startReceiver(): Promise<{ server: Server; url: string; received: Map<string, number> }> {
-  const received = new Map<string, number>();
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const id = String(req.headers['webhook-id'] ?? '');
-      received.set(id, (received.get(id) ?? 0) + 1);
-      res.writeHead(204).end();
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ server, url: `http://127.0.0.1:${port}/hook`, received });
-    }),
-  );
 }
 
 async function cluster(gateway: LaunchedApp): Promise<ClusterView> {
@@ -57,11 +37,11 @@ async function queue(gateway: LaunchedApp, count: number, tag: string): Promise<
 describe('distributed delivery (built processes, real Consul and Redis)', () => {
   const workDir = mkdtempSync(join(tmpdir(), 'spaceport-e2e-'));
   let stack: AppStack;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
   let gateway: LaunchedApp;
 
   beforeAll(async () => {
-    receiver = await startReceiver();
+    receiver = await startWebhookReceiver();
     stack = new AppStack({
       workDir,
       redisUrl: redis.redis.url,
@@ -75,6 +55,8 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
     });
     await stack.launch('config-service', 'config-service');
     [gateway] = await Promise.all([stack.launch('gateway', 'gateway'), stack.launch('event-worker', 'worker-1'), stack.launch('event-worker', 'worker-2')]);
+    // /healthz answers before the first config snapshot arrives; the config API is 503 until then.
+    await stack.waitForMirrors('every app holds a config', (status) => status.status === 'ready', 15_000);
     expect((await call(gateway.url, 'POST', '/v1/config/projects/shop', ADMIN, projectBody('Shop'))).status).toBe(200);
     const trigger = await call(gateway.url, 'POST', '/v1/config/projects/shop/eventing/triggers/paid', ADMIN, spaceCloudTrigger('paid', receiver.url));
     expect(trigger.status).toBe(200);
@@ -83,7 +65,7 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
 
   afterAll(async () => {
     await stack?.stopAll();
-    await new Promise((resolve) => receiver?.server.close(resolve));
+    await receiver?.close();
     rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -101,8 +83,8 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
     expect(['worker-1', 'worker-2']).toContain(view.leader?.nodeId);
 
     await queue(gateway, 60, 'a');
-    await waitFor(() => receiver.received.size >= 60, { what: '60 distinct webhook-ids at the receiver', timeoutMs: 20_000 });
-    expect([...receiver.received.values()].every((n) => n === 1)).toBe(true);
+    await waitFor(() => receiver.counts.size >= 60, { what: '60 distinct webhook-ids at the receiver', timeoutMs: 20_000 });
+    expect(duplicateSends(receiver)).toBe(0);
     // Every partition reports its backlog, and nothing is left waiting once all were delivered.
     const after = await cluster(gateway);
     expect(after.partitions.every((p) => typeof p.backlog === 'number')).toBe(true);
@@ -122,12 +104,12 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
       },
       { what: 'worker-2 owning every partition', timeoutMs: 20_000 },
     );
-    await waitFor(() => receiver.received.size >= 120, { what: '120 distinct webhook-ids at the receiver', timeoutMs: 30_000 });
+    await waitFor(() => receiver.counts.size >= 120, { what: '120 distinct webhook-ids at the receiver', timeoutMs: 30_000 });
     const failoverMs = Date.now() - killedAt;
-    const duplicates = [...receiver.received.values()].filter((n) => n > 1).length;
+    const duplicates = duplicateSends(receiver);
     console.info(`e2e: all 120 delivered ${failoverMs} ms after the SIGKILL; duplicate sends: ${duplicates}`);
     // Nothing was in flight when the worker died, so the bound on duplicate sends is zero.
     expect(duplicates).toBe(0);
-    expect(receiver.received.size).toBe(120);
+    expect(receiver.counts.size).toBe(120);
   });
 });
