@@ -64,7 +64,13 @@ describe('condition filter semantics', () => {
     expect(matches([{ path: 'a', op: 'neq', value: 1 }], null)).toBe(true);
   });
 
-  const json: fc.Arbitrary<JsonValue> = fc.jsonValue() as fc.Arbitrary<JsonValue>;
+  // fast-check deliberately generates "__proto__" keys; the schema refuses them (tested below), so the
+  // properties draw only from JSON the schema accepts.
+  const hasProtoKey = (value: unknown): boolean =>
+    Array.isArray(value)
+      ? value.some(hasProtoKey)
+      : value !== null && typeof value === 'object' && Object.entries(value).some(([k, v]) => k === '__proto__' || hasProtoKey(v));
+  const json = (fc.jsonValue() as fc.Arbitrary<JsonValue>).filter((value) => !hasProtoKey(value));
   const key = fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !k.includes('.') && k !== '__proto__');
 
   it('property: a value placed at a path is found by eq/in/exists and rejected by neq/nin', () => {
@@ -79,6 +85,12 @@ describe('condition filter semantics', () => {
         expect(matches([{ path, op: 'nin', value: [value] }], doc)).toBe(false);
       }),
     );
+  });
+
+  it('refuses a condition value holding a "__proto__" key, however deep', () => {
+    const poisoned = JSON.parse('{"a":[{"__proto__":{"polluted":true}}]}') as JsonValue;
+    expect(() => filterConditionsSchema.parse([{ path: 'a', op: 'eq', value: poisoned }])).toThrow(/__proto__.*is not allowed/);
+    expect(() => filterConditionsSchema.parse([{ path: 'a', op: 'in', value: [poisoned] }])).toThrow(/__proto__.*is not allowed/);
   });
 
   it('property: neq is the negation of eq, nin of in', () => {
