@@ -19,6 +19,7 @@ const triggers = (url: string) => ({
   slow: { type: 'slow', url: `${url}/slow`, timeout: 300 },
   limited: { type: 'limited', url: `${url}/limited` },
   gone: { type: 'gone', url: `${url}/gone` },
+  'gone-then-fixed': { type: 'gone-then-fixed', url: `${url}/gone-then-fixed` },
   broken: { type: 'broken', url: `${url}/broken`, retries: 1 },
   'broken-dlq': { type: 'dlq_broken', url: `${url}/dlq` },
   ordered: { type: 'ordered', url: `${url}/ordered`, ordered: true },
@@ -125,6 +126,29 @@ describe('queue → deliver', () => {
     const again = await post('shop/eventing/queue', { type: 'gone', payload: {} });
     expect(again.json['deliveries']).toEqual([]);
     expect(receiver.on('/gone')).toHaveLength(1);
+  });
+
+  it('lists the data-plane disable with its reason and re-enables the trigger through the API', async () => {
+    receiver.setBehaviour((path) => ({ status: path === '/gone-then-fixed' ? 410 : 200 }));
+    const first = await post('shop/eventing/queue', { type: 'gone-then-fixed', payload: { n: 1 } });
+    await settled(first.json['eventId'] as string, 'failed');
+    const state = (await getJson('shop/eventing/triggers')) as { triggers: { trigger: string; configEnabled: boolean; disabled: { reason: string; statusCode: number } | null }[] };
+    expect(state.triggers.find((t) => t.trigger === 'gone-then-fixed')).toMatchObject({ configEnabled: true, disabled: { reason: 'gone', statusCode: 410 } });
+    expect(state.triggers.find((t) => t.trigger === 'plain')).toMatchObject({ configEnabled: true, disabled: null });
+
+    receiver.setBehaviour(() => ({ status: 200 })); // the receiver is fixed
+    const enabled = await post('shop/eventing/triggers/gone-then-fixed/enable', {});
+    expect(enabled.status).toBe(200);
+    expect(enabled.json).toMatchObject({ trigger: 'gone-then-fixed', wasDisabled: true, disabled: null });
+    const delivered = await waitFor(async () => {
+      const next = await post('shop/eventing/queue', { type: 'gone-then-fixed', payload: { n: 2 } });
+      return (next.json['deliveries'] as unknown[]).length === 1 ? next : undefined;
+    }, { what: 'fan-out to the re-enabled trigger', timeoutMs: 3_000 });
+    await settled(delivered.json['eventId'] as string);
+    expect((await post('shop/eventing/triggers/gone-then-fixed/enable', {})).json).toMatchObject({ wasDisabled: false });
+    const unknown = await post('shop/eventing/triggers/nope/enable', {});
+    expect(unknown.status).toBe(404);
+    expect(String(unknown.json['message'])).toContain('"nope"');
   });
 
   it('dead-letters exhausted deliveries, raises dlq_<trigger>, and redrives them', async () => {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventsController } from '../observe/events.controller';
 import { ObserveService } from '../observe/observe.service';
+import { TriggerStateController } from '../observe/trigger-state.controller';
 import { EventingSharedModule } from '../shared/eventing-shared.module';
 import { IdempotencyStore } from './idempotency';
 import { IngestController } from './ingest.controller';
@@ -8,10 +9,10 @@ import { IngestService } from './ingest.service';
 import { JsonBodyLimit } from './json-body-limit';
 import { PartitionBacklog } from './partition-backlog';
 
-/** The gateway's data-plane API: queue events, event/invocation logs, redeliver, DLQ redrive. */
+/** The gateway's data-plane API: queue events, event/invocation logs, redeliver, DLQ redrive, trigger state. */
 @Module({
   imports: [EventingSharedModule],
-  controllers: [IngestController, EventsController],
+  controllers: [IngestController, EventsController, TriggerStateController],
   providers: [JsonBodyLimit, IdempotencyStore, IngestService, ObserveService, PartitionBacklog],
   exports: [PartitionBacklog],
 })

@@ -1,0 +1,51 @@
+import { Controller, Get, Headers, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { getProject, getTrigger } from '@spaceport/config-model';
+import { httpError } from '../ingest/http-errors';
+import { IngestService } from '../ingest/ingest.service';
+import { type DisabledReason, DisabledTriggers } from '../shared/disabled-triggers';
+
+export interface TriggerStateView {
+  trigger: string;
+  /** `enabled` in the config */
+  configEnabled: boolean;
+  /** set when the data plane stopped delivering to it (410 or a run of failures); cleared by `enable` */
+  disabled: DisabledReason | null;
+}
+
+/**
+ * Data-plane state of a project's triggers: which ones the workers disabled (a 410 from the receiver,
+ * or EVENTING_DISABLE_AFTER_FAILURES final failures in a row) and why, and `enable` to resume one
+ * after the receiver is fixed. Project token auth like the rest of the eventing API.
+ */
+@Controller('v1/api/:project/eventing/triggers')
+export class TriggerStateController {
+  constructor(private readonly ingest: IngestService, private readonly disabledTriggers: DisabledTriggers) {}
+
+  /** `GET …/triggers` → every trigger in the config with its data-plane state. */
+  @Get()
+  async list(@Param('project') project: string, @Headers('authorization') auth: string | undefined): Promise<{ triggers: TriggerStateView[] }> {
+    const { snapshot } = this.ingest.authorize(project, auth);
+    const triggers = getProject(snapshot, project)?.triggers ?? {};
+    const disabled = await this.disabledTriggers.ofProject(project);
+    const views = Object.values(triggers)
+      .map(({ value }) => ({ trigger: value.id, configEnabled: value.enabled, disabled: disabled[value.id] ?? null }))
+      .sort((a, b) => (a.trigger < b.trigger ? -1 : a.trigger > b.trigger ? 1 : 0));
+    return { triggers: views };
+  }
+
+  /** `POST …/triggers/:trigger/enable` → clears a data-plane disable; deliveries and fan-out resume at once. */
+  @Post(':trigger/enable')
+  @HttpCode(200)
+  async enable(
+    @Param('project') project: string,
+    @Param('trigger') trigger: string,
+    @Headers('authorization') auth: string | undefined,
+  ): Promise<TriggerStateView & { wasDisabled: boolean }> {
+    const { snapshot } = this.ingest.authorize(project, auth);
+    const configured = getTrigger(snapshot, project, trigger);
+    if (!configured) throw httpError(HttpStatus.NOT_FOUND, 'Not Found', `trigger ${JSON.stringify(trigger)} does not exist in project ${JSON.stringify(project)}`);
+    const before = (await this.disabledTriggers.ofProject(project))[trigger];
+    await this.disabledTriggers.enable(project, trigger);
+    return { trigger, configEnabled: configured.value.enabled, disabled: null, wasDisabled: before !== undefined };
+  }
+}
