@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { useRedisServer, waitFor } from '@spaceport/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -227,6 +228,39 @@ describe('queue API contract', () => {
     expect(badTime.json['message']).toMatch(/^timestamp:/);
     const large = await post('shop/eventing/queue', { type: 't', payload: { blob: 'x'.repeat(5000) } });
     expect(large.status).toBe(413);
+  });
+
+  it('answers the same on the lean queue route (plain JSON) as through Nest/Express (gzip body)', async () => {
+    const send = async (project: string, body: string, headers: Record<string, string>, gzip: boolean) => {
+      const res = await fetch(`${gateway.url}/v1/api/${project}/eventing/queue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers, ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
+        body: gzip ? gzipSync(body) : body,
+      });
+      const json = (await res.json()) as Record<string, unknown>;
+      return { status: res.status, json, retryAfter: res.headers.get('retry-after'), contentType: res.headers.get('content-type') };
+    };
+    const cases: [string, string, Record<string, string>][] = [
+      ['nope', JSON.stringify({ type: 't', payload: {} }), {}],
+      ['shop', JSON.stringify({ type: 't', payload: {} }), { authorization: 'Bearer wrong-token-000000000000000' }],
+      ['shop', JSON.stringify({ payload: {} }), {}],
+      ['shop', JSON.stringify({ type: 't', payload: {}, colour: 'red' }), {}],
+      ['shop', JSON.stringify({ type: 't', payload: { blob: 'x'.repeat(5000) } }), {}],
+      ['shop', JSON.stringify({ type: 't', payload: {} }), { 'idempotency-key': 'k'.repeat(300) }],
+    ];
+    for (const [project, body, headers] of cases) {
+      const lean = await send(project, body, headers, false);
+      const nest = await send(project, body, headers, true);
+      expect(lean.status).toBeGreaterThanOrEqual(400);
+      expect({ ...lean, case: body }).toEqual({ ...nest, case: body });
+    }
+    const accepted = [await send('shop', JSON.stringify({ type: 'order.created', payload: { n: 1 } }), {}, false),
+      await send('shop', JSON.stringify({ type: 'order.created', payload: { n: 2 } }), {}, true)];
+    expect(accepted.map((r) => r.status)).toEqual([202, 202]);
+    expect(Object.keys(accepted[0]!.json).sort()).toEqual(Object.keys(accepted[1]!.json).sort());
+    const malformed = await send('shop', '{"type": "t", ', {}, false);
+    expect(malformed.status).toBe(400);
+    expect(String(malformed.json['message'])).toMatch(/^body is not valid JSON/);
   });
 
   it('queues a batch and lists, filters and pages the event log', async () => {

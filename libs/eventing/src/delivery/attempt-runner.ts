@@ -67,8 +67,7 @@ export class AttemptRunner implements OnApplicationShutdown {
       ? ledger.recordSent(claim.deliveryId, claim.token, claim.epoch, { workerId: this.node.nodeId, statusCode: invocation.statusCode ?? 0, attempt: invocation.attempt })
       : ledger.releaseClaim(claim.deliveryId, claim.token);
     const logWrites = [
-      this.log.appendInvocation(job.project, job.eventId, invocation, retention),
-      this.log.setStatus(job.project, job.eventId, job.triggerId, success ? 'processed' : 'processing'),
+      this.log.recordAttempt(job.project, job.eventId, invocation, success ? 'processed' : 'processing', retention),
       // best effort: a lost reset only makes a later auto-disable come early, it must not fail a sent delivery
       ...(success ? [this.failureRuns.reset(job.project, job.triggerId).catch(() => undefined)] : []),
     ];

@@ -7,13 +7,14 @@ import { IdempotencyStore } from './idempotency';
 import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 import { JsonBodyLimit } from './json-body-limit';
+import { LeanQueueRoute } from './lean-queue-route';
 import { PartitionBacklog } from './partition-backlog';
 
 /** The gateway's data-plane API: queue events, event/invocation logs, redeliver, DLQ redrive, trigger state. */
 @Module({
   imports: [EventingSharedModule],
   controllers: [IngestController, EventsController, TriggerStateController],
-  providers: [JsonBodyLimit, IdempotencyStore, IngestService, ObserveService, PartitionBacklog],
+  providers: [JsonBodyLimit, IdempotencyStore, IngestService, ObserveService, PartitionBacklog, LeanQueueRoute],
   exports: [PartitionBacklog],
 })
 export class EventIngestModule {}

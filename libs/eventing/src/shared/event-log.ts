@@ -19,11 +19,26 @@ redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
 
 /**
+ * KEYS: event hash, invocation list. ARGV: status field, status, maxAgeMs, invocation JSON.
+ * Appends the attempt (kept: the last 1000, for maxAgeMs) and sets the delivery status unless it is
+ * final already (SET_STATUS_LUA without force): one command per attempt instead of four.
+ */
+const RECORD_ATTEMPT_LUA = `
+redis.call('rpush', KEYS[2], ARGV[4])
+redis.call('ltrim', KEYS[2], -1000, -1)
+redis.call('pexpire', KEYS[2], ARGV[3])
+if redis.call('exists', KEYS[1]) == 0 then return 0 end
+local current = redis.call('hget', KEYS[1], ARGV[1])
+if current == 'processed' or current == 'failed' or current == 'cancelled' then return 0 end
+redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
+return 1`;
+
+/**
  * KEYS: event hash, index zset. ARGV: maxAgeMs, eventId, oldest id kept (exclusive bound), maxCount,
- * then field/value pairs. One script instead of a MULTI: one command, no client-side transaction.
+ * then field/value pairs (one HSET). One script instead of a MULTI: one command, no client-side transaction.
  */
 const RECORD_ACCEPTED_LUA = `
-for i = 5, #ARGV, 2 do redis.call('hset', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('hset', KEYS[1], unpack(ARGV, 5))
 redis.call('pexpire', KEYS[1], ARGV[1])
 redis.call('zadd', KEYS[2], 0, ARGV[2])
 redis.call('zremrangebylex', KEYS[2], '-', '(' .. ARGV[3])
@@ -61,6 +76,7 @@ export class EventLog {
   ) {
     redis.defineCommand('spSetDeliveryStatus', { numberOfKeys: 1, lua: SET_STATUS_LUA });
     redis.defineCommand('spRecordAcceptedEvent', { numberOfKeys: 2, lua: RECORD_ACCEPTED_LUA });
+    redis.defineCommand('spRecordAttempt', { numberOfKeys: 2, lua: RECORD_ATTEMPT_LUA });
   }
 
   /** Writes the accepted event with every delivery staged, then trims the index by age and count. */
@@ -83,12 +99,16 @@ export class EventLog {
   }
 
   /**
-   * Appends an attempt to the invocation log: three plain commands, which the auto-pipelined client
-   * sends in one write with whatever else the caller issues in the same tick (no MULTI to build).
+   * Appends an attempt to the invocation log and sets the delivery's status (unless final) in one
+   * script; the auto-pipelined client sends it in one write with whatever else the caller issues in
+   * the same tick (the ledger's recordSent first).
    */
-  async appendInvocation(project: string, eventId: string, invocation: Invocation, retention: Retention): Promise<void> {
-    const key = this.keys.invocations(project, eventId);
-    await Promise.all([this.redis.rpush(key, JSON.stringify(invocation)), this.redis.ltrim(key, -1000, -1), this.redis.pexpire(key, retention.maxAgeMs)]);
+  async recordAttempt(project: string, eventId: string, invocation: Invocation, status: DeliveryStatus, retention: Retention): Promise<void> {
+    const command = (this.redis as unknown as Record<string, (...args: (string | number)[]) => Promise<number>>)['spRecordAttempt']!;
+    await command.call(
+      this.redis, this.keys.event(project, eventId), this.keys.invocations(project, eventId),
+      statusField(invocation.trigger), status, retention.maxAgeMs, JSON.stringify(invocation),
+    );
   }
 
   async get(project: string, eventId: string): Promise<(EventView & { invocations: Invocation[] }) | undefined> {
