@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image build for the three Spaceport apps; pick one with a target:
-#   docker build --target gateway .        (also: config-service, event-worker)
+#   docker build --target gateway .        (also: config-service, event-worker, demo-receiver)
 # docker-compose.yml builds each service from its target. Stages share the build, so it runs once.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -33,6 +33,11 @@ CMD ["node", "dist/apps/config-service/src/main.js"]
 FROM runtime AS event-worker
 EXPOSE 4126
 CMD ["node", "dist/apps/event-worker/src/main.js"]
+
+# demo webhook receiver for the demo trigger (`npm run demo`); not part of Spaceport's data path
+FROM runtime AS demo-receiver
+EXPOSE 4120
+CMD ["node", "dist/apps/demo-receiver/src/main.js"]
 
 # last stage: the default target of a plain `docker build .`
 FROM runtime AS gateway

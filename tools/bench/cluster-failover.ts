@@ -15,6 +15,7 @@ import { countMoves, minimumMoves } from '@spaceport/eventing-core';
 import { startConsulAgent } from '../../libs/testing/src/consul-agent';
 import { ManagedProcess } from '../../libs/testing/src/managed-process';
 import { sleep, waitFor } from '../../libs/testing/src/wait';
+import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import { ownersOf } from '../../libs/cluster/src/assignment-document';
 import { readAssignment } from '../../libs/cluster/src/cluster-kv';
 import { type ChildView, childLeads, readChildLines, restartedAfter, runningNow, settledOn } from '../../libs/cluster/src/testing-fixtures/child-log';
@@ -41,6 +42,23 @@ const stats = (values: number[]): string => {
   const sorted = [...values].sort((a, b) => a - b);
   return `p50 ${sorted[Math.floor((sorted.length - 1) / 2)]} ms, max ${sorted.at(-1)} ms (n=${sorted.length}: ${values.join(', ')})`;
 };
+
+function failoverMarkdown(workerKills: number[], leaderKills: number[], rebalance: string[]): string {
+  const row = (event: string, values: number[]): string => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return `| ${event} | ${sorted[Math.floor((sorted.length - 1) / 2)]} ms | ${sorted.at(-1)} ms | ${values.join(', ')} |`;
+  };
+  const minimal = rebalance.filter((entry) => { const [moves, min] = entry.split('/'); return moves === min; }).length;
+  return [
+    `Result (${benchEnvironment()}; Consul v1.22.0 \`-dev\`; ${workerKills.length} round(s)):`,
+    '',
+    '| event | p50 | max | runs (ms) |',
+    '|---|---|---|---|',
+    row('SIGKILL worker → its partitions started elsewhere', workerKills),
+    row('SIGKILL leader → its partitions started elsewhere', leaderKills),
+    `| rebalance on join: moves / minimum | ${rebalance[0] ?? '-'} | | minimal in ${minimal} of ${rebalance.length} joins (${rebalance.join(', ')}) |`,
+  ].join('\n');
+}
 
 async function main(): Promise<void> {
   provisionEnv();
@@ -97,6 +115,7 @@ async function main(): Promise<void> {
     console.info(`SIGKILL worker -> its partitions started elsewhere: ${stats(workerKills)}`);
     console.info(`SIGKILL leader -> its partitions started elsewhere: ${stats(leaderKills)}`);
     console.info(`rebalance on join, moves/minimum: ${rebalance.join(' ')}`);
+    writeBenchMarkdown(failoverMarkdown(workerKills, leaderKills, rebalance));
   } finally {
     await Promise.all(children.map((c) => c.process.stop()));
     await consul.stop();

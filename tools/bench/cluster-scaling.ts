@@ -15,6 +15,7 @@ import { call, projectBody, spaceCloudTrigger } from '../../libs/testing/src/con
 import { startConsulAgent } from '../../libs/testing/src/consul-agent';
 import { startRedisServer } from '../../libs/testing/src/redis-server';
 import { waitFor } from '../../libs/testing/src/wait';
+import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import { isBalancedOver, readCluster } from '../../apps/event-worker/src/testing-fixtures/cluster-probe';
 import { startWebhookReceiver, type WebhookReceiver } from '../../apps/event-worker/src/testing-fixtures/webhook-receiver';
 
@@ -99,6 +100,13 @@ async function main(): Promise<void> {
   console.info(`\n| workers | deliveries/s | ratio to 1 worker |\n|---|---|---|`);
   for (const r of results) console.info(`| ${r.workers} | ${r.perSecond} | ${(r.perSecond / baseline).toFixed(2)}× |`);
   console.info(`\n${N} events per round, P = ${P}, load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  writeBenchMarkdown([
+    `Result (${benchEnvironment()}; ${N} events per round, P = ${P}):`,
+    '',
+    '| workers | deliveries/s | ratio to 1 worker |',
+    '|---|---|---|',
+    ...results.map((r) => `| ${r.workers} | ${r.perSecond} | ${(r.perSecond / baseline).toFixed(2)}× |`),
+  ].join('\n'));
 }
 
 main().catch((error: unknown) => {

@@ -13,6 +13,7 @@ import { AppStack, ROOT } from '../../libs/testing/src/app-stack';
 import { startConsulAgent } from '../../libs/testing/src/consul-agent';
 import { startRedisServer } from '../../libs/testing/src/redis-server';
 import { sleep } from '../../libs/testing/src/wait';
+import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 
 const CHANGES = Number(process.argv[2] ?? 200);
 const SPACING_MS = 30;
@@ -104,6 +105,16 @@ async function main(): Promise<void> {
     const raw = summary(baseline.map((at, i) => at - (writes[i]?.at ?? at)));
     const plane = summary(everyApp);
     console.log(JSON.stringify({ changes: CHANGES, spacingMs: SPACING_MS, apps: mirrors.length, missing, allAppsMs: plane, rawConsulWatchMs: raw, ratioP50: plane.p50 / Math.max(1, raw.p50) }, null, 2));
+    writeBenchMarkdown([
+      `Result (${benchEnvironment()}; Consul v1.22.0 \`-dev\`; ${CHANGES} changes ${SPACING_MS} ms apart, ${missing} missing):`,
+      '',
+      '| path | p50 | p99 | max |',
+      '|---|---|---|---|',
+      `| KV write → applied in all ${mirrors.length} apps | ${plane.p50} ms | ${plane.p99} ms | ${plane.max} ms |`,
+      `| KV write → raw Consul blocking-query return (baseline) | ${raw.p50} ms | ${raw.p99} ms | ${raw.max} ms |`,
+      '',
+      `Ratio p50 ≈ ${(plane.p50 / Math.max(1, raw.p50)).toFixed(1)}× the raw watch. Goal p99 < 100 ms: ${plane.p99 < 100 && missing === 0 ? 'met' : 'not met'}.`,
+    ].join('\n'));
     await Promise.race([watching, sleep(6_000)]);
   } finally {
     await stack.stopAll();

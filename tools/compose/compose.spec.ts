@@ -1,10 +1,13 @@
 // Static checks of docker-compose.yml, the Dockerfile and .dockerignore (no Docker engine needed):
 // the stack is wired the way the apps read their configuration and the way `npm run build` emits.
 import { existsSync, readFileSync } from 'node:fs';
+import { BlockList } from 'node:net';
 import { join, posix, resolve } from 'node:path';
 import { type NodeRole, parseBoolean, parseNodeOptions } from '@spaceport/consul-core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { parseReceiverSettings } from '../../apps/demo-receiver/src/receiver-settings';
+import { DEFAULT_DEMO_WEBHOOK_SECRET, DEMO_RECEIVER_PORT } from '../demo/demo-defaults.mjs';
 import { effective, execForm, parseDockerfile, stageChain } from './dockerfile';
 
 const root = resolve(__dirname, '../..');
@@ -20,12 +23,26 @@ interface Service {
   healthcheck?: { test?: string | string[]; disable?: boolean };
   depends_on?: string[] | Record<string, { condition?: string }>;
   volumes?: (string | { source?: string })[];
+  networks?: string[] | Record<string, { ipv4_address?: string } | null>;
 }
 
-const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
+interface Network {
+  ipam?: { config?: { subnet?: string }[] };
+}
+
+const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service>; volumes?: Record<string, unknown>; networks?: Record<string, Network> };
 const services = compose.services;
 const APPS: NodeRole[] = ['gateway', 'config-service', 'event-worker'];
 const INFRA = ['consul', 'redis'];
+const DEMO = 'demo-receiver';
+
+/** What compose substitutes for `${VAR:-default}` when VAR is unset (other values as written). */
+const unsetDefault = (value: string | undefined): string => /^\$\{\w+:-(.*)\}$/.exec(value ?? '')?.[1] ?? value ?? '';
+
+function networksOf(service: Service): Record<string, { ipv4_address?: string } | null> {
+  const raw = service.networks ?? ['default'];
+  return Array.isArray(raw) ? Object.fromEntries(raw.map((name) => [name, null])) : raw;
+}
 
 function env(service: Service): Record<string, string> {
   const raw = service.environment ?? {};
@@ -67,8 +84,8 @@ function globToRegExp(glob: string): RegExp {
 }
 
 describe('docker-compose.yml', () => {
-  it('has the five services, each with an image or a build', () => {
-    expect(Object.keys(services).sort()).toEqual([...APPS, ...INFRA].sort());
+  it('has the six services, each with an image or a build', () => {
+    expect(Object.keys(services).sort()).toEqual([...APPS, ...INFRA, DEMO].sort());
     for (const [name, service] of Object.entries(services)) {
       expect(service.image ?? service.build, `${name} has neither image nor build`).toBeTruthy();
     }
@@ -138,6 +155,35 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('docker-compose.yml: demo receiver', () => {
+  const receiver = services[DEMO] ?? {};
+  const settings = parseReceiverSettings({ ...env(receiver), WEBHOOK_SECRET: unsetDefault(env(receiver)['WEBHOOK_SECRET']) });
+
+  it('verifies signatures with the demo project secret that `npm run demo` seeds (DEMO_WEBHOOK_SECRET overrides both)', () => {
+    expect(env(receiver)['WEBHOOK_SECRET']).toMatch(/^\$\{DEMO_WEBHOOK_SECRET:-whsec_/);
+    expect(settings.secrets).toEqual([DEFAULT_DEMO_WEBHOOK_SECRET]);
+  });
+
+  it('has a /healthz healthcheck on its port and publishes it on loopback only', () => {
+    expect(settings.port).toBe(DEMO_RECEIVER_PORT);
+    expect(healthTest(receiver)).toContain(`http://127.0.0.1:${settings.port}/healthz`);
+    expect(hostBindings(receiver)).toEqual([{ published: DEMO_RECEIVER_PORT, target: settings.port }]);
+    expect((receiver.ports ?? []).map(String)).toEqual([`127.0.0.1:${DEMO_RECEIVER_PORT}:${DEMO_RECEIVER_PORT}`]);
+  });
+
+  it('is reachable by the workers, whose SSRF guard allows exactly its fixed address', () => {
+    const address = Object.values(networksOf(receiver)).find((n) => n?.ipv4_address)?.ipv4_address ?? '';
+    const [network] = Object.entries(networksOf(receiver)).find(([, n]) => n?.ipv4_address === address) ?? [];
+    const worker = services['event-worker'] ?? {};
+    expect(Object.keys(networksOf(worker))).toEqual(expect.arrayContaining(['default', network]));
+    const [subnet, bits] = (compose.networks?.[network ?? '']?.ipam?.config?.[0]?.subnet ?? '').split('/');
+    const inSubnet = new BlockList();
+    inSubnet.addSubnet(subnet ?? '', Number(bits), 'ipv4');
+    expect(inSubnet.check(address, 'ipv4'), `${address} in ${subnet}/${bits}`).toBe(true);
+    expect(unsetDefault(env(worker)['WEBHOOK_ALLOWED_CIDRS'])).toBe(`${address}/32`);
+  });
+});
+
 describe('Dockerfile', () => {
   const dockerfile = parseDockerfile(read('Dockerfile'));
   const build = JSON.parse(read('tsconfig.build.json')) as {
@@ -162,7 +208,7 @@ describe('Dockerfile', () => {
     expect(runs.join('\n')).toMatch(/npm prune --omit=dev/);
   });
 
-  it.each(APPS)('target %s runs, as user node, the main.js that npm run build emits', (role) => {
+  it.each([...APPS, DEMO])('target %s runs, as user node, the main.js that npm run build emits', (role) => {
     const spec = services[role]?.build;
     const target = typeof spec === 'object' ? spec.target : undefined;
     expect(target, `${role} builds a Dockerfile target`).toBe(role);

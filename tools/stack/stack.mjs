@@ -4,12 +4,16 @@
 // and N event-workers as child processes with prefixed, coloured logs. Ctrl-C stops everything.
 //   npm start -- --workers 3      number of event-workers (default 3)
 //   npm start -- --standalone     file config, no Consul, one worker owns every partition
+// It also runs the demo webhook receiver (apps/demo-receiver) for `npm run demo`, and writes
+// tmp/stack/state.json so `npm run worker` can add a worker from another terminal.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { provision } from '../provision/provision.mjs';
+import { DEFAULT_DEMO_WEBHOOK_SECRET, DEMO_RECEIVER_PORT, LOCAL_ADMIN_TOKEN } from '../demo/demo-defaults.mjs';
+import { removeStackState, stackStateFile, workerEnvOf, writeStackState } from './stack-state.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: flags } = parseArgs({
@@ -19,6 +23,7 @@ const { values: flags } = parseArgs({
     'gateway-port': { type: 'string', default: process.env.GATEWAY_PORT ?? '4122' },
     'consul-port': { type: 'string', default: '8500' },
     'redis-port': { type: 'string', default: '6379' },
+    'receiver-port': { type: 'string', default: String(DEMO_RECEIVER_PORT) },
   },
 });
 const workerCount = Number(flags.workers);
@@ -27,10 +32,10 @@ if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 16) {
   process.exit(2);
 }
 
-const LOCAL_ADMIN_TOKEN = 'spaceport-local-admin-token';
 const colours = [36, 33, 35, 32, 34, 91, 92, 93, 94, 95, 96];
 const children = [];
 let stopping = false;
+const stateFile = stackStateFile();
 
 function run(name, command, args, env = {}) {
   const colour = colours[children.length % colours.length];
@@ -88,6 +93,7 @@ async function shutdown(code) {
       });
     }
   }
+  removeStackState(stateFile, process.pid);
   process.exit(code);
 }
 process.on('SIGINT', () => shutdown(0));
@@ -129,12 +135,27 @@ async function main() {
   for (let i = 1; i <= workerCount; i++) {
     run(`event-worker-${i}`, process.execPath, [app('event-worker'), '--id', `event-worker-${i}`, '--port', String(4126 + i)], appEnv);
   }
+  const receiverPort = flags['receiver-port'];
+  const receiverUrl = `http://127.0.0.1:${receiverPort}`;
+  run('demo-receiver', process.execPath, [app('demo-receiver')], {
+    HOST: '127.0.0.1', PORT: receiverPort, WEBHOOK_SECRET: process.env.DEMO_WEBHOOK_SECRET || DEFAULT_DEMO_WEBHOOK_SECRET,
+  });
   await waitHttp(`http://127.0.0.1:${gatewayPort}/healthz`, 'gateway');
+  await waitHttp(`${receiverUrl}/healthz`, 'demo-receiver');
+  writeStackState(stateFile, {
+    pid: process.pid, startedAt: new Date().toISOString(), mode: flags.standalone ? 'standalone' : 'distributed',
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}`, demoReceiverUrl: receiverUrl,
+    ...(flags.standalone ? {} : { consulUrl: `http://127.0.0.1:${flags['consul-port']}` }),
+    redisUrl: appEnv.REDIS_URL, clusterId: process.env.CLUSTER_ID || 'default', workers: workerCount,
+    adminToken: process.env.ADMIN_TOKEN ? 'ADMIN_TOKEN' : 'local-default', workerEnv: workerEnvOf({ CLUSTER_ID: process.env.CLUSTER_ID, ...appEnv }),
+  });
   console.log(`\nSpaceport is up (${flags.standalone ? 'standalone' : 'distributed'} mode, ${workerCount} event-worker(s)).`);
   console.log(`  gateway   http://127.0.0.1:${gatewayPort}  (GET /healthz, /v1/cluster)`);
   console.log(`  admin API Authorization: Bearer ${process.env.ADMIN_TOKEN ? '$ADMIN_TOKEN' : LOCAL_ADMIN_TOKEN}`);
   if (!flags.standalone) console.log(`  consul UI http://127.0.0.1:${flags['consul-port']}/ui`);
   console.log(`  redis     redis://127.0.0.1:${redisPort}`);
+  console.log(`  demo webhook receiver ${receiverUrl}  (GET /received)`);
+  console.log('Next, in another terminal: `npm run demo` (project + trigger + events)' + (flags.standalone ? '.' : ', `npm run worker` (one more worker).'));
   console.log('Ctrl-C stops everything.\n');
 }
 

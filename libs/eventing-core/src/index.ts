@@ -5,3 +5,4 @@ export * from './delivery-id';
 export * from './partitioner';
 export * from './retry-schedule';
 export * from './signing';
+export * from './verification';

@@ -1,0 +1,27 @@
+export declare const STACK_STATE_VERSION: 1;
+
+/** What `npm start` writes to tmp/stack/state.json (see stack-state.mjs). */
+export interface StackState {
+  version: 1;
+  pid: number;
+  startedAt: string;
+  mode: 'distributed' | 'standalone';
+  gatewayUrl: string;
+  demoReceiverUrl?: string;
+  consulUrl?: string;
+  redisUrl: string;
+  clusterId: string;
+  workers: number;
+  /** `ADMIN_TOKEN` when the user set one, else `local-default` (the token itself is never written) */
+  adminToken: 'ADMIN_TOKEN' | 'local-default';
+  /** environment every event-worker of the stack runs with */
+  workerEnv: Record<string, string>;
+}
+
+export declare function stackStateFile(env?: NodeJS.ProcessEnv): string;
+export declare function processAlive(pid: number): boolean;
+export declare function workerEnvOf(appEnv: Record<string, string | undefined>): Record<string, string>;
+export declare function writeStackState(file: string, state: Omit<StackState, 'version'>): void;
+export declare function removeStackState(file: string, pid: number): void;
+export declare function readStackState(file: string, isAlive?: (pid: number) => boolean): { state: StackState; error?: undefined } | { error: string; state?: undefined };
+export declare function extraWorkerId(randomHex: string): string;

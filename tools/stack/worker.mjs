@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// `npm run worker`: one more event-worker in the running `npm start` stack, in this terminal, to watch
+// a rebalance (GET <gateway>/v1/cluster, or the stack's logs). It reads the stack's state file
+// (tmp/stack/state.json), picks a free port and a new node id, prefixes its logs, and Ctrl-C stops
+// only this worker (it deregisters; the leader moves its partitions back). Stops too when the stack goes.
+//   npm run worker -- --id event-worker-9 --port 4140
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { extraWorkerId, processAlive, readStackState, stackStateFile } from './stack-state.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const { values: flags } = parseArgs({ options: { id: { type: 'string' }, port: { type: 'string' } } });
+
+function fail(message) {
+  console.error(`worker: ${message}`);
+  process.exit(1);
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const { state, error } = readStackState(stackStateFile());
+if (error) fail(error);
+if (state.mode !== 'distributed') {
+  fail('the running stack is standalone (one worker owns every partition); restart it without --standalone to add workers');
+}
+const entry = join(root, 'dist', 'apps', 'event-worker', 'src', 'main.js');
+if (!existsSync(entry)) fail(`${entry} not found: run \`npm run build\` first`);
+const port = flags.port ?? String(await freePort());
+if (!/^\d{1,5}$/.test(port)) fail(`--port: expected a port number, got "${port}"`);
+const nodeId = flags.id ?? extraWorkerId(randomBytes(2).toString('hex'));
+
+const prefix = `\x1b[97m${nodeId.padEnd(16)}\x1b[0m| `;
+const child = spawn(process.execPath, [entry, '--id', nodeId, '--port', port], {
+  cwd: root, env: { ...process.env, ...state.workerEnv }, stdio: ['ignore', 'pipe', 'pipe'],
+});
+for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+  let buffered = '';
+  stream.on('data', (chunk) => {
+    buffered += chunk;
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) out.write(prefix + line + '\n');
+  });
+}
+console.log(`Adding ${nodeId} (http://127.0.0.1:${port}) to the stack of pid ${state.pid}.`);
+console.log(`  watch the rebalance: curl -s ${state.gatewayUrl}/v1/cluster`);
+console.log('Ctrl-C stops this worker only.\n');
+
+let stopping = false;
+function stop(reason) {
+  if (stopping) return;
+  stopping = true;
+  if (reason) console.log(`${prefix}${reason}`);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+}
+child.on('exit', (code, signal) => {
+  process.stdout.write(`${prefix}exited (${signal ?? code})\n`);
+  process.exit(stopping ? 0 : (code ?? 1));
+});
+process.on('SIGINT', () => stop());
+process.on('SIGTERM', () => stop());
+setInterval(() => {
+  if (!processAlive(state.pid)) stop(`the stack (pid ${state.pid}) is gone; stopping`);
+}, 2_000).unref();
