@@ -38,9 +38,37 @@ function decodeBase32(text: string): bigint {
   return value;
 }
 
-/** Big-endian unsigned integer of `bytes`. */
-function bytesToBigInt(bytes: Uint8Array): bigint {
-  return bytes.reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);
+/**
+ * Big-endian `bytes` as exactly `length` Crockford base32 digits (length × 5 ≥ bytes × 8; the
+ * leading length × 5 − bytes × 8 bits are zeros). Same digits as encodeBase32 of the bytes' integer,
+ * without BigInt (this runs twice per event on the hot path).
+ */
+function encodeBytesBase32(bytes: Uint8Array, length: number): string {
+  let buffered = length * 5 - bytes.length * 8; // the leading zero bits, read before the first byte
+  if (buffered < 0 || buffered >= 5 + 8) throw new RangeError(`${bytes.length} bytes do not fit ${length} base32 digits exactly`);
+  let bits = 0;
+  let text = '';
+  for (const byte of bytes) {
+    bits = (bits << 8) | byte;
+    buffered += 8;
+    while (buffered >= 5) {
+      buffered -= 5;
+      text += CROCKFORD[(bits >>> buffered) & 31];
+    }
+    bits &= (1 << buffered) - 1;
+  }
+  return text;
+}
+
+/** `timeMs` (< 2^48) as 6 big-endian bytes. */
+function timeBytes(timeMs: number): Uint8Array {
+  const bytes = new Uint8Array(6);
+  let rest = timeMs;
+  for (let index = 5; index >= 0; index -= 1) {
+    bytes[index] = rest % 256;
+    rest = Math.floor(rest / 256);
+  }
+  return bytes;
 }
 
 /** The ULID for Unix time `timeMs` and 10 bytes of `entropy`. */
@@ -49,7 +77,7 @@ export function eventIdAt(timeMs: number, entropy: Uint8Array): string {
     throw new RangeError(`event id time must be an integer in [0, 2^48), got ${timeMs}`);
   }
   if (entropy.length !== RANDOM_BYTES) throw new RangeError(`event id needs ${RANDOM_BYTES} random bytes, got ${entropy.length}`);
-  return encodeBase32(BigInt(timeMs), TIME_CHARS) + encodeBase32(bytesToBigInt(entropy), RANDOM_CHARS);
+  return encodeBytesBase32(timeBytes(timeMs), TIME_CHARS) + encodeBytesBase32(entropy, RANDOM_CHARS);
 }
 
 /** True when `id` is a well-formed event id (ULID, upper-case Crockford base32). */
@@ -76,6 +104,21 @@ export function nextEventId(previous: string | undefined, timeMs: number, entrop
   return eventIdAt(previousTime + 1, new Uint8Array(RANDOM_BYTES));
 }
 
+/** CSPRNG bytes served from a 4 KiB pool refilled by node:crypto (one call per ~400 ids, not per id). */
+function pooledRandomBytes(poolSize = 4_096): (size: number) => Uint8Array {
+  let pool = nodeRandomBytes(poolSize);
+  let offset = 0;
+  return (size) => {
+    if (size > poolSize) return nodeRandomBytes(size);
+    if (offset + size > poolSize) {
+      pool = nodeRandomBytes(poolSize);
+      offset = 0;
+    }
+    offset += size;
+    return pool.subarray(offset - size, offset);
+  };
+}
+
 export interface EventIdSources {
   /** Unix time in ms; defaults to Date.now. */
   readonly now?: () => number;
@@ -89,7 +132,7 @@ export interface EventIdSources {
  */
 export function createEventIdGenerator(sources: EventIdSources = {}): () => string {
   const now = sources.now ?? Date.now;
-  const randomBytes = sources.randomBytes ?? nodeRandomBytes;
+  const randomBytes = sources.randomBytes ?? pooledRandomBytes();
   let last: string | undefined;
   return () => {
     last = nextEventId(last, now(), randomBytes(RANDOM_BYTES));
@@ -102,5 +145,5 @@ export function deliveryIdOf(eventId: string, triggerId: string): string {
   if (eventId.length === 0 || triggerId.length === 0) throw new RangeError('event id and trigger id must not be empty');
   if (eventId.includes('\0') || triggerId.includes('\0')) throw new RangeError('event id and trigger id must not contain NUL');
   const digest = createHash('sha256').update(`spaceport.delivery.v1\0${eventId}\0${triggerId}`, 'utf8').digest();
-  return `msg_${encodeBase32(bytesToBigInt(digest.subarray(0, 16)), 26)}`;
+  return `msg_${encodeBytesBase32(digest.subarray(0, 16), 26)}`;
 }

@@ -21,6 +21,7 @@ const triggers = (url: string) => ({
   limited: { type: 'limited', url: `${url}/limited` },
   gone: { type: 'gone', url: `${url}/gone` },
   'gone-then-fixed': { type: 'gone-then-fixed', url: `${url}/gone-then-fixed` },
+  chatty: { type: 'chatty', url: `${url}/chatty` },
   broken: { type: 'broken', url: `${url}/broken`, retries: 1 },
   'broken-dlq': { type: 'dlq_broken', url: `${url}/dlq` },
   ordered: { type: 'ordered', url: `${url}/ordered`, ordered: true },
@@ -110,6 +111,18 @@ describe('queue → deliver', () => {
     const detail = await settled(json['eventId'] as string);
     expect(detail.invocations[0]).toMatchObject({ statusCode: null, error: expect.stringMatching(/timed out/) });
     expect(detail.invocations.at(-1)).toMatchObject({ statusCode: 200 });
+  });
+
+  it('keeps the first 2048 bytes of a response in the invocation log, with or without a declared length', async () => {
+    const long = 'é'.repeat(3_000); // 6000 bytes of UTF-8
+    for (const headers of [{}, { 'transfer-encoding': 'chunked' }]) {
+      receiver.setBehaviour((path) => (path === '/chatty' ? { status: 200, body: long, headers } : { status: 200 }));
+      const { json } = await post('shop/eventing/queue', { type: 'chatty', payload: {} });
+      const detail = await settled(json['eventId'] as string);
+      const response = (detail.invocations[0] as unknown as { response: string }).response;
+      expect(Buffer.byteLength(response)).toBeLessThanOrEqual(2_048);
+      expect(response.startsWith('é'.repeat(1_000))).toBe(true);
+    }
   });
 
   it('honours 429 Retry-After', async () => {

@@ -47,17 +47,31 @@ export function unmapIpv4(address: string): string {
   return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
+/** Addresses whose verdict is remembered (receivers are few; a flood of new ones just clears it). */
+const SSRF_MEMO_ENTRIES = 1_024;
+
 export function ssrfPolicy(options: { allowPrivate: boolean; allowedCidrs: readonly string[] }): SsrfPolicy {
   const blocked = blockListOf([...BLOCKED_V4, ...BLOCKED_V6]);
   const allowed = blockListOf(options.allowedCidrs);
+  const decide = (raw: string): boolean => {
+    const address = unmapIpv4(raw.replace(/^\[|\]$/g, ''));
+    const family = isIP(address);
+    if (family === 0) return false;
+    if (options.allowPrivate) return true;
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    return allowed.check(address, type) || !blocked.check(address, type);
+  };
+  // the policy is fixed for the process, so decisions are memoised (bounded: cleared when full)
+  const decided = new Map<string, boolean>();
   return {
     allows(raw: string): boolean {
-      const address = unmapIpv4(raw.replace(/^\[|\]$/g, ''));
-      const family = isIP(address);
-      if (family === 0) return false;
-      if (options.allowPrivate) return true;
-      const type = family === 4 ? 'ipv4' : 'ipv6';
-      return allowed.check(address, type) || !blocked.check(address, type);
+      let verdict = decided.get(raw);
+      if (verdict === undefined) {
+        verdict = decide(raw);
+        if (decided.size >= SSRF_MEMO_ENTRIES) decided.clear();
+        decided.set(raw, verdict);
+      }
+      return verdict;
     },
   };
 }

@@ -23,6 +23,9 @@ export interface AttemptOutcome {
   readonly refused: boolean;
 }
 
+/** Response bytes read (and dropped past maxResponseBytes) so the connection can be reused. */
+const DRAIN_LIMIT_BYTES = 1_048_576;
+
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 function isRefusal(error: unknown): SsrfRefusedError | undefined {
@@ -77,7 +80,7 @@ export class WebhookSender {
         dispatcher: this.agent,
         signal: AbortSignal.timeout(target.timeoutMs),
       });
-      const text = await this.readBounded(response.body);
+      const text = await this.readBounded(response.body, response.headers['content-length']);
       const retryAfter = response.headers['retry-after'];
       return {
         statusCode: response.statusCode,
@@ -94,7 +97,15 @@ export class WebhookSender {
   }
 
   /** Keeps the first maxResponseBytes; drains up to 1 MiB so the connection can be reused. */
-  private async readBounded(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+  private async readBounded(
+    body: AsyncIterable<Buffer> & { destroy(): void; arrayBuffer(): Promise<ArrayBuffer> },
+    contentLength: string | string[] | undefined,
+  ): Promise<string> {
+    const declared = typeof contentLength === 'string' ? Number(contentLength) : Number.NaN;
+    if (declared >= 0 && declared <= DRAIN_LIMIT_BYTES) {
+      // the common case: a small declared body, read in one go (no async iteration per chunk)
+      return Buffer.from(await body.arrayBuffer()).subarray(0, this.maxResponseBytes).toString('utf8');
+    }
     const kept: Buffer[] = [];
     let keptBytes = 0;
     let seen = 0;
@@ -105,7 +116,7 @@ export class WebhookSender {
         kept.push(part);
         keptBytes += part.length;
       }
-      if (seen > 1_048_576) {
+      if (seen > DRAIN_LIMIT_BYTES) {
         body.destroy();
         break;
       }
