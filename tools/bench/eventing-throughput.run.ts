@@ -14,7 +14,8 @@ import { freePort } from '../../libs/testing/src/ports';
 import { startRedisServer } from '../../libs/testing/src/redis-server';
 import { waitFor } from '../../libs/testing/src/wait';
 import { TestReceiver } from '../../libs/eventing/src/test-support/receiver';
-import { commandCounts, cpuMsOf, perEvent } from './redis-commandstats';
+import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
+import { commandCounts, cpuMsOf, perEvent, totalPerEvent } from './redis-commandstats';
 import { IN_FLIGHT, measure, PACED_SECONDS, RATE, type RunResult } from './eventing-load';
 
 const N = Math.min(Number(process.env['BENCH_EVENTS'] ?? 3000), 20_000);
@@ -44,18 +45,44 @@ async function startHelper(workDir: string, script: string, env: NodeJS.ProcessE
   return { proc, url };
 }
 
+interface CountedResult extends RunResult {
+  /** CPU ms per event of each process, in the order given */
+  readonly cpuMsPerEvent: readonly (readonly [string, number])[];
+  readonly redisCommandsPerEvent: number;
+}
+
 /** Runs `run`; prints the Redis commands and the CPU ms per event of each process (`pids`) it caused. */
-async function counted(redisUrl: string, label: string, pids: Record<string, number | undefined>, run: () => Promise<RunResult>): Promise<RunResult> {
+async function counted(redisUrl: string, label: string, pids: Record<string, number | undefined>, run: () => Promise<RunResult>): Promise<CountedResult> {
   const before = await commandCounts(redisUrl);
   const cpuBefore = Object.entries(pids).map(([name, pid]) => [name, pid, cpuMsOf(pid)] as const);
   const result = await run();
-  const cpu = cpuBefore.map(([name, pid, at]) => `${name} ${((cpuMsOf(pid) - at) / result.events).toFixed(3)}`).join(', ');
-  console.log(`${label}: ${perEvent(before, await commandCounts(redisUrl), result.events)}`);
-  console.log(`${label}: CPU ms/event: ${cpu}`);
-  return result;
+  const after = await commandCounts(redisUrl);
+  const cpuMsPerEvent = cpuBefore.map(([name, pid, at]) => [name, (cpuMsOf(pid) - at) / result.events] as const);
+  console.log(`${label}: ${perEvent(before, after, result.events)}`);
+  console.log(`${label}: CPU ms/event: ${cpuMsPerEvent.map(([name, ms]) => `${name} ${ms.toFixed(3)}`).join(', ')}`);
+  return { ...result, cpuMsPerEvent, redisCommandsPerEvent: totalPerEvent(before, after, result.events) };
 }
 
-async function baseline(workDir: string, redisUrl: string, redisPid: number | undefined, receiver: TestReceiver): Promise<RunResult> {
+/** The results block of docs/benchmarks.md (`npm run bench`). */
+function resultsMarkdown(base: CountedResult, sp: CountedResult, loadAtStart: string): string {
+  const cpu = (r: CountedResult): string => r.cpuMsPerEvent.filter(([name]) => name !== 'bench').map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(', ');
+  const total = (r: CountedResult): number => r.cpuMsPerEvent.filter(([name]) => name !== 'bench').reduce((sum, [, ms]) => sum + ms, 0);
+  const row = (path: string, r: CountedResult): string =>
+    `| ${path} | ${r.rate.toFixed(0)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${cpu(r)} (total ${total(r).toFixed(2)}) | ${r.redisCommandsPerEvent.toFixed(1)} |`;
+  return [
+    `Result (${benchEnvironment()}; load average at start ${loadAtStart}; ${N} events for throughput, ${RATE * PACED_SECONDS} offered at ${RATE}/s):`,
+    '',
+    `| path | events/s | p50 @ ${RATE}/s | p99 @ ${RATE}/s | CPU ms/event | Redis commands/event |`,
+    '|---|---|---|---|---|---|',
+    row('baseline: node:http + BullMQ add → BullMQ worker → undici', base),
+    row('Spaceport: gateway → event-worker', sp),
+    '',
+    `Ratio: throughput **${(sp.rate / base.rate).toFixed(2)}×** the baseline, p50 ${(sp.p50 / base.p50).toFixed(2)}×, p99 ${(sp.p99 / base.p99).toFixed(2)}×;`
+      + ` CPU per event ${(total(sp) / total(base)).toFixed(2)}×.`,
+  ].join('\n');
+}
+
+async function baseline(workDir: string, redisUrl: string, redisPid: number | undefined, receiver: TestReceiver): Promise<CountedResult> {
   const common = { REDIS_URL: redisUrl, QUEUE: 'baseline' };
   const worker = await startHelper(workDir, 'baseline-worker', { ...common, TARGET_URL: `${receiver.url}/base`, CONCURRENCY: String(IN_FLIGHT) });
   const producer = await startHelper(workDir, 'baseline-producer', common);
@@ -80,7 +107,7 @@ async function configure(gatewayUrl: string, target: string): Promise<void> {
   if (set.status !== 200) throw new Error(`partition count not set: ${set.status} ${JSON.stringify(set.body)}`);
 }
 
-async function spaceport(workDir: string, redisUrl: string, redisPid: number | undefined, receiver: TestReceiver): Promise<RunResult> {
+async function spaceport(workDir: string, redisUrl: string, redisPid: number | undefined, receiver: TestReceiver): Promise<CountedResult> {
   const stack = new AppStack({
     workDir, redisUrl, clusterId: 'bench', configPath: join(workDir, 'spaceport.yaml'),
     adminToken: ADMIN, readToken: 'read-token-0123456789abcdef', heartbeat: '1s',
@@ -115,7 +142,8 @@ async function main(): Promise<void> {
   const receiver = await new TestReceiver().start();
   const load = (): string => loadavg().map((l) => l.toFixed(2)).join(', ');
   try {
-    console.log(`load average at start: ${load()}`);
+    const loadAtStart = load();
+    console.log(`load average at start: ${loadAtStart}`);
     const base = await baseline(workDir, redis.url, redis.process.pid, receiver);
     const sp = await spaceport(workDir, redis.url, redis.process.pid, receiver);
     const f = (n: number): string => n.toFixed(1);
@@ -123,6 +151,7 @@ async function main(): Promise<void> {
     console.log(`baseline (http ingest → BullMQ → worker → undici): ${f(base.rate)} ev/s, p50 ${f(base.p50)} ms, p99 ${f(base.p99)} ms`);
     console.log(`spaceport (gateway → event-worker): ${f(sp.rate)} ev/s, p50 ${f(sp.p50)} ms, p99 ${f(sp.p99)} ms`);
     console.log(`ratio throughput ${(sp.rate / base.rate).toFixed(2)}x, p50 ${(sp.p50 / base.p50).toFixed(2)}x, p99 ${(sp.p99 / base.p99).toFixed(2)}x`);
+    writeBenchMarkdown(resultsMarkdown(base, sp, loadAtStart));
   } finally {
     await receiver.stop();
     await redis.stop();
