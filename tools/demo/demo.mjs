@@ -63,7 +63,7 @@ async function waitForWorkers(version) {
     while (Date.now() < deadline) {
       const readyz = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then((r) => r.json(), () => undefined);
       if (readyz === undefined) break; // not reachable from here (e.g. inside compose): skip it
-      if ((readyz.config?.projects?.[DEMO_PROJECT_ID]?.triggers?.[DEMO_TRIGGER_ID] ?? 0) >= version) break;
+      if ((readyz.details?.config?.projects?.[DEMO_PROJECT_ID]?.triggers?.[DEMO_TRIGGER_ID] ?? 0) >= version) break;
       await sleep(50);
     }
   }

@@ -9,6 +9,8 @@ import {
 } from '@nestjs/common';
 import { type Logger } from 'pino';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { ReadinessModule } from './readiness/readiness.module';
 import { type StartupConfig } from './startup';
 import { createConsulClient } from '@spaceport/consul-core';
 import { InstanceRegistration } from './consul/instance-registration';
@@ -30,7 +32,8 @@ class ShutdownLogger implements BeforeApplicationShutdown, OnApplicationShutdown
 
 /**
  * Global: NodeOptions, the Consul connection and client, the logger and the instance's Consul
- * registration for every module, plus `GET /healthz`.
+ * registration for every module, plus `GET /healthz`, `GET /readyz` (features register their checks
+ * in `ReadinessRegistry`) and `GET /metrics` (features add metrics to the `SPACEPORT_METRICS` registry).
  */
 @Module({})
 export class RuntimeModule {
@@ -38,7 +41,7 @@ export class RuntimeModule {
     return {
       module: RuntimeModule,
       global: true,
-      imports: [HealthModule],
+      imports: [HealthModule, ReadinessModule, MetricsModule],
       providers: [
         { provide: SPACEPORT_NODE_OPTIONS, useValue: config.options },
         { provide: SPACEPORT_CONSUL_CONNECTION, useValue: config.consul ?? null },
@@ -47,7 +50,9 @@ export class RuntimeModule {
         ShutdownLogger,
         InstanceRegistration,
       ],
-      exports: [SPACEPORT_NODE_OPTIONS, SPACEPORT_CONSUL_CONNECTION, SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, InstanceRegistration],
+      exports: [
+        SPACEPORT_NODE_OPTIONS, SPACEPORT_CONSUL_CONNECTION, SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, InstanceRegistration, ReadinessModule, MetricsModule,
+      ],
     };
   }
 }

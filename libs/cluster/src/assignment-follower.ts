@@ -8,6 +8,7 @@ import {
 } from '@spaceport/consul-core';
 import { type AssignmentDocument, assignmentDocumentSchema } from './assignment-document';
 import { type ClusterNodeOptions } from './assignment-leader';
+import { type AssignmentView } from './assignment-readiness';
 import { type ClusterEvent, errorText } from './cluster-events';
 import { acksFromEntries, clusterMemberIds } from './cluster-kv';
 import { type FollowerPlan, pendingKey, planFollowerStep } from './follower-plan';
@@ -49,6 +50,11 @@ export class AssignmentFollower {
   /** partition → epoch of what this worker runs now */
   get runningPartitions(): ReadonlyMap<number, number> {
     return this.running;
+  }
+
+  /** What it knows of its assignment now (readiness). */
+  view(now = Date.now()): AssignmentView {
+    return { document: this.document, healthyMembers: this.healthy.size, ownershipValid: this.ownershipValid(now), running: this.running.size };
   }
 
   start(): this {

@@ -1,6 +1,7 @@
 export * from './assignment-document';
 export * from './assignment-follower';
 export * from './assignment-leader';
+export * from './assignment-readiness';
 export * from './cluster-coordinator';
 export * from './cluster-events';
 export * from './cluster-kv';

@@ -37,9 +37,24 @@ export interface LaunchedApp {
   url: string;
 }
 
+/** The `config` check of a mirror's `/readyz` (its details are the mirror status). */
 export interface MirrorReadyz {
-  status: string;
+  /** the config check alone: ready once a config is held (also while stale), else waiting */
+  status: 'ready' | 'waiting';
+  /** terminus' overall status of every check: ok, error (some check down) or shutting_down */
+  readiness: ReadyzBody['status'];
   config: { state: string; version?: number; origin?: string; seq?: number; sourceAvailable: boolean; projects: Record<string, { version: number; triggers: Record<string, number> }> };
+}
+
+/** One check of the terminus `/readyz` body. */
+export type ReadyzCheck = { status: 'up' | 'down'; message?: string } & Record<string, unknown>;
+
+/** The terminus body of `GET /readyz` (200 and 503 alike). */
+export interface ReadyzBody {
+  status: 'ok' | 'error' | 'shutting_down';
+  info?: Record<string, ReadyzCheck>;
+  error?: Record<string, ReadyzCheck>;
+  details: Record<string, ReadyzCheck>;
 }
 
 export class AppStack {
@@ -87,10 +102,20 @@ export class AppStack {
     return launched;
   }
 
-  async readyz(app: LaunchedApp): Promise<MirrorReadyz | undefined> {
+  /** `GET /readyz`: HTTP status and terminus body; undefined when unreachable or not 200/503. */
+  async readyzBody(app: LaunchedApp): Promise<{ httpStatus: number; body: ReadyzBody } | undefined> {
     const res = await fetch(`${app.url}/readyz`).catch(() => undefined);
     if (!res || (res.status !== 200 && res.status !== 503)) return undefined;
-    return (await res.json()) as MirrorReadyz;
+    return { httpStatus: res.status, body: (await res.json()) as ReadyzBody };
+  }
+
+  /** A mirror's config as its `/readyz` reports it (the `config` check's details). */
+  async readyz(app: LaunchedApp): Promise<MirrorReadyz | undefined> {
+    const answer = await this.readyzBody(app);
+    const config = answer?.body.details['config'];
+    if (!answer || !config) return undefined;
+    const status = config.status === 'up' ? 'ready' : 'waiting';
+    return { status, readiness: answer.body.status, config: config as unknown as MirrorReadyz['config'] };
   }
 
   /** Waits until every mirror (gateway, workers) satisfies `done`. */

@@ -3,6 +3,7 @@ export * from './config-api-client';
 export * from './consul-agent';
 export * from './managed-process';
 export * from './ports';
+export * from './prometheus-text';
 export * from './redis-server';
 export * from './suite';
 export * from './tls-certs';

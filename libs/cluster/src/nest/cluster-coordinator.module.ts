@@ -7,11 +7,16 @@ import {
   Optional,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
+  type OnModuleInit,
 } from '@nestjs/common';
-import { InstanceRegistration, SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
+import {
+  InstanceRegistration, ReadinessRegistry, SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, SPACEPORT_METRICS, SPACEPORT_NODE_OPTIONS,
+} from '@spaceport/app-runtime';
 import { abortableSleep, type ConsulClient, type NodeOptions } from '@spaceport/consul-core';
 import { CONFIG_VIEW, type ConfigView } from '@spaceport/config-model';
 import { type Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
+import { assignmentReadiness } from '../assignment-readiness';
 import { type ClusterEvent } from '../cluster-events';
 import { ClusterCoordinator } from '../cluster-coordinator';
 import { type PartitionRunner, PARTITION_RUNNER } from '../runner';
@@ -32,7 +37,7 @@ const COORDINATOR_OPTIONS = Symbol.for('spaceport:cluster-coordinator-options');
 
 /** Starts the coordinator once the instance registration is under way; stops it before deregistration. */
 @Injectable()
-export class ClusterCoordinatorService implements OnApplicationBootstrap, OnModuleDestroy {
+export class ClusterCoordinatorService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private coordinator: ClusterCoordinator | undefined;
   private readonly stopped = new AbortController();
   private starting: Promise<void> | undefined;
@@ -45,7 +50,30 @@ export class ClusterCoordinatorService implements OnApplicationBootstrap, OnModu
     @Inject(PARTITION_RUNNER) private readonly runner: PartitionRunner,
     private readonly registration: InstanceRegistration,
     @Optional() @Inject(CONFIG_VIEW) private readonly configView: ConfigView | null,
+    private readonly readiness: ReadinessRegistry,
+    @Inject(SPACEPORT_METRICS) private readonly metrics: Registry,
   ) {}
+
+  /**
+   * `spaceport_cluster_leader` (1 while this worker leads; standalone: always 1, it assigns itself
+   * everything) and, in distributed mode, the `partitions` check of `GET /readyz`.
+   */
+  onModuleInit(): void {
+    const distributed = this.client !== null && this.node.enableConsul;
+    const leads = (): boolean => !distributed || this.coordinator?.leader.isLeader === true;
+    new Gauge({
+      name: 'spaceport_cluster_leader', help: '1 while this worker is the elected assignment leader (standalone: 1)', registers: [this.metrics],
+      collect() {
+        this.set(leads() ? 1 : 0);
+      },
+    });
+    if (!distributed) return;
+    this.readiness.register('partitions', (session) => {
+      const readiness = assignmentReadiness(this.node.nodeId, this.coordinator?.follower.view());
+      const details = { ...readiness.details, leader: leads() };
+      return readiness.ready ? session.up(details) : session.down({ message: readiness.message, ...details });
+    });
+  }
 
   onApplicationBootstrap(): void {
     // Standalone mode: no coordinator (the worker owns every partition).

@@ -1,23 +1,12 @@
-import { Controller, type DynamicModule, Get, Header, Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { type ConsulClient, type NodeOptions } from '@spaceport/consul-core';
 import { type Logger } from 'pino';
+import { AuthorityObservability } from '../observability/config-observability';
+import { RedisProbe } from '../observability/redis-probe';
 import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings, resolveConfigPlaneSettings } from '../settings';
-import { type AuthorityStatus, ConfigAuthorityService } from './config-authority.service';
+import { ConfigAuthorityService } from './config-authority.service';
 import { CONFIG_AUTHORITY_STORE, createAuthorityStore } from './store-factory';
-
-@Controller()
-class AuthorityStatusController {
-  constructor(private readonly authority: ConfigAuthorityService) {}
-
-  /** `GET /readyz` of the config-service: what it publishes and whether its store is readable. */
-  @Get('readyz')
-  @Header('Cache-Control', 'no-store')
-  readyz(): { status: 'ready' | 'degraded'; config: AuthorityStatus } {
-    const config = this.authority.status();
-    return { status: config.sourceAvailable ? 'ready' : 'degraded', config };
-  }
-}
 
 export interface ConfigPlaneModuleOptions {
   /** default `process.env` */
@@ -27,13 +16,13 @@ export interface ConfigPlaneModuleOptions {
 /**
  * Config-service side of the config plane: picks the store by mode (file or Consul KV), watches it,
  * publishes versioned snapshots with heartbeats and serves snapshot and write requests over Redis.
+ * Adds the `config` (store read and readable) and `redis` checks of `GET /readyz` and the config metrics.
  */
 @Module({})
 export class ConfigAuthorityModule {
   static forRoot(moduleOptions: ConfigPlaneModuleOptions = {}): DynamicModule {
     return {
       module: ConfigAuthorityModule,
-      controllers: [AuthorityStatusController],
       providers: [
         {
           provide: CONFIG_PLANE_SETTINGS,
@@ -47,6 +36,8 @@ export class ConfigAuthorityModule {
             createAuthorityStore(options, consul, settings, logger),
         },
         ConfigAuthorityService,
+        AuthorityObservability,
+        RedisProbe,
       ],
       exports: [ConfigAuthorityService],
     };

@@ -3,6 +3,7 @@ import { SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { type EventingSettings } from '@spaceport/config-model';
 import { type NodeOptions } from '@spaceport/consul-core';
 import { type Claim, type DeliveryLedger } from '@spaceport/delivery-ledger';
+import { EventingMetrics } from '../observability/eventing-metrics';
 import { type DeliveryJobData } from '../shared/delivery-job';
 import { type Invocation } from '../shared/event-record';
 import { EventLog } from '../shared/event-log';
@@ -30,6 +31,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     @Inject(SPACEPORT_NODE_OPTIONS) private readonly node: NodeOptions,
     private readonly log: EventLog,
     private readonly failureRuns: FailureRuns,
+    private readonly metrics: EventingMetrics,
   ) {
     this.sender = new WebhookSender(ssrfPolicy(env), env.maxResponseBytes);
   }
@@ -48,6 +50,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     const processing = attempt > 1 ? this.log.setStatus(job.project, job.eventId, job.triggerId, 'processing').catch(() => undefined) : undefined;
     const outcome = await this.sender.send(webhookRequestOf(job, target.project, target.trigger, startedAt));
     const verdict = verdictOf({ ...outcome, attempt }, target.trigger, Date.now(), Math.random);
+    this.metrics.attemptEnded(job, verdict.kind, outcome.latencyMs);
     const statusCode = outcome.statusCode ?? null;
     await processing;
     await this.finish(ledger, claim, job, verdict.kind === 'success', invocationOf(job, attempt, startedAt, outcome), retention);

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DeliveryObservability } from '../observability/delivery-observability';
+import { QueueDepthReader } from '../observability/queue-depth';
 import { EventingSharedModule } from '../shared/eventing-shared.module';
 import { AttemptRunner } from './attempt-runner';
 import { DeadLetterEvents } from './dead-letter-events';
@@ -11,7 +13,9 @@ import { StandalonePartitions } from './standalone-partitions';
 /** The event-worker's data plane: partition consumers, delivery, standalone ownership of all partitions. */
 @Module({
   imports: [EventingSharedModule],
-  providers: [AttemptRunner, DeadLetterEvents, DeliveryProcessor, FailureRuns, PartitionConsumers, RateLimiter, StandalonePartitions],
+  providers: [
+    AttemptRunner, DeadLetterEvents, DeliveryProcessor, FailureRuns, PartitionConsumers, RateLimiter, StandalonePartitions, QueueDepthReader, DeliveryObservability,
+  ],
   exports: [PartitionConsumers],
 })
 export class EventDeliveryModule {}

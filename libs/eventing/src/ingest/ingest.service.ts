@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { type ConfigSnapshot, getProject, type Project } from '@spaceport/config-model';
 import { createEventIdGenerator } from '@spaceport/eventing-core';
+import { EventingMetrics } from '../observability/eventing-metrics';
 import { ConfigAccess } from '../shared/config-access';
 import { EventPublisher, type PublishedEvent } from '../shared/event-publisher';
 import { isRedisUnavailable } from '../shared/redis';
@@ -31,6 +32,7 @@ export class IngestService {
     private readonly config: ConfigAccess,
     private readonly publisher: EventPublisher,
     private readonly idempotency: IdempotencyStore,
+    private readonly metrics: EventingMetrics,
   ) {}
 
   /** The project after checking the bearer token: 503 without config, 404 unknown, 401 bad token. */
@@ -111,6 +113,7 @@ export class IngestService {
     const ids = record.eventIds;
     const acceptedAt = record.acceptedAt;
     const published = await Promise.all(events.map((event, index) => this.publisher.publish(snapshot, project.id, event, ids[index]!, acceptedAt)));
+    this.metrics.eventsQueued(project.id, published.length);
     const response = request.batch ? { events: published.map(toResponse) } : toResponse(published[0]!);
     if (key !== undefined) await this.idempotency.complete(project.id, key, { ...record, state: 'done', response });
     return { response, replayed: false };

@@ -3,6 +3,7 @@ import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime
 import { type NodeOptions } from '@spaceport/consul-core';
 import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
+import { EventingMetrics } from '../observability/eventing-metrics';
 import { ConfigAccess } from './config-access';
 import { DeadLetters } from './dead-letters';
 import { DisabledTriggers } from './disabled-triggers';
@@ -54,7 +55,8 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     DisabledTriggers,
     EventPublisher,
     DeadLetters,
+    EventingMetrics,
   ],
-  exports: [DeadLetters, EVENTING_ENV, EVENTING_REDIS, EVENTING_KEYS, ConfigAccess, EventLog, DisabledTriggers, EventPublisher],
+  exports: [EventingMetrics, DeadLetters, EVENTING_ENV, EVENTING_REDIS, EVENTING_KEYS, ConfigAccess, EventLog, DisabledTriggers, EventPublisher],
 })
 export class EventingSharedModule {}

@@ -1,0 +1,51 @@
+import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { type Logger } from 'pino';
+import { SPACEPORT_LOGGER } from '../tokens';
+import { ReadinessRegistry } from './readiness-registry';
+
+/** Pure: the keys a terminus result reports down, sorted (`[]` when everything is up). */
+export function downKeys(result: Pick<HealthCheckResult, 'error'>): string[] {
+  return Object.keys(result.error ?? {}).sort();
+}
+
+@Controller()
+export class ReadinessController {
+  /** what was down at the previous probe, to log changes only (probes come every few seconds) */
+  private lastDown: string | undefined;
+
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly registry: ReadinessRegistry,
+    @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * `GET /readyz` → 200 `{status:"ok", info, error:{}, details}` when every registered check is up,
+   * else 503 with the same body, `status:"error"` and the failing checks under `error`
+   * (`shutting_down` once a graceful stop began).
+   */
+  @Get('readyz')
+  @Header('Cache-Control', 'no-store')
+  @HealthCheck()
+  async readyz(): Promise<HealthCheckResult> {
+    try {
+      const result = await this.health.check(this.registry.indicatorFunctions());
+      this.noteChange(result);
+      return result;
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) this.noteChange(error.getResponse() as HealthCheckResult);
+      throw error;
+    }
+  }
+
+  private noteChange(result: HealthCheckResult): void {
+    const down = downKeys(result);
+    const key = `${result.status}:${down.join(',')}`;
+    if (key === this.lastDown) return;
+    const first = this.lastDown === undefined;
+    this.lastDown = key;
+    if (down.length > 0) this.logger.warn({ down, error: result.error }, 'not ready');
+    else if (!first) this.logger.info({ status: result.status }, 'ready');
+  }
+}

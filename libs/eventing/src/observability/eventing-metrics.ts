@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SPACEPORT_METRICS } from '@spaceport/app-runtime';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { type DeliveryJobData } from '../shared/delivery-job';
+
+/** How one HTTP attempt ended, as `spaceport_deliveries_total{outcome}` counts it. */
+export type DeliveryOutcome = 'delivered' | 'retried' | 'failed';
+
+/** The attempt verdicts of `verdictOf` (retry.ts) → outcome label. */
+const OUTCOME_OF = { success: 'delivered', retry: 'retried', fail: 'failed' } as const satisfies Record<string, DeliveryOutcome>;
+
+/** HTTP attempt duration buckets (s): a receiver answers in ms to the trigger timeout (default 5 s, at most 60 s). */
+export const ATTEMPT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/** Event accepted → delivered buckets (s): from the fast path to retries spread over hours. */
+export const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600];
+
+interface TriggerSeries {
+  readonly attemptSeconds: ReturnType<Histogram<'project' | 'trigger'>['labels']>;
+  readonly latencySeconds: ReturnType<Histogram<'project' | 'trigger'>['labels']>;
+  readonly success: ReturnType<Counter<'project' | 'trigger' | 'outcome'>['labels']>;
+  readonly retry: ReturnType<Counter<'project' | 'trigger' | 'outcome'>['labels']>;
+  readonly fail: ReturnType<Counter<'project' | 'trigger' | 'outcome'>['labels']>;
+}
+
+/**
+ * The data plane's counters and histograms. Labels only from config-bounded sets (project and
+ * trigger ids) — never event types, URLs or secrets. Recording is in-memory (no I/O): one call where
+ * the outcome is known, on the ingest and delivery paths.
+ */
+@Injectable()
+export class EventingMetrics {
+  private readonly queued: Counter<'project'>;
+  private readonly deliveries: Counter<'project' | 'trigger' | 'outcome'>;
+  private readonly attemptSeconds: Histogram<'project' | 'trigger'>;
+  private readonly latencySeconds: Histogram<'project' | 'trigger'>;
+  /** bounded like the labels: one entry per configured (project, trigger) that saw an attempt */
+  private readonly series = new Map<string, TriggerSeries>();
+
+  constructor(@Inject(SPACEPORT_METRICS) registry: Registry) {
+    const registers = [registry];
+    this.queued = new Counter({
+      name: 'spaceport_events_queued_total', help: 'Events accepted by the queue API (idempotent replays not counted)', labelNames: ['project'], registers,
+    });
+    this.deliveries = new Counter({
+      name: 'spaceport_deliveries_total',
+      help: 'Ended HTTP delivery attempts by outcome: delivered (2xx), retried (will be retried), failed (final: to the DLQ)',
+      labelNames: ['project', 'trigger', 'outcome'], registers,
+    });
+    this.attemptSeconds = new Histogram({
+      name: 'spaceport_delivery_attempt_duration_seconds', help: 'Duration of one HTTP delivery attempt',
+      labelNames: ['project', 'trigger'], buckets: ATTEMPT_BUCKETS, registers,
+    });
+    this.latencySeconds = new Histogram({
+      name: 'spaceport_delivery_latency_seconds', help: 'Event accepted by the gateway → delivered (2xx), retries and delays included',
+      labelNames: ['project', 'trigger'], buckets: LATENCY_BUCKETS, registers,
+    });
+  }
+
+  /** `count` events of `project` accepted (queue API). */
+  eventsQueued(project: string, count: number): void {
+    this.queued.inc({ project }, count);
+  }
+
+  /** One HTTP attempt of `job` ended with `verdict` after `attemptMs`; `now` for the end-to-end latency. */
+  attemptEnded(job: Pick<DeliveryJobData, 'project' | 'triggerId' | 'time'>, verdict: keyof typeof OUTCOME_OF, attemptMs: number, now = Date.now()): void {
+    const series = this.seriesOf(job.project, job.triggerId);
+    series.attemptSeconds.observe(attemptMs / 1_000);
+    series[verdict].inc();
+    if (verdict === 'success') {
+      const acceptedAt = Date.parse(job.time);
+      if (Number.isFinite(acceptedAt)) series.latencySeconds.observe(Math.max(0, now - acceptedAt) / 1_000);
+    }
+  }
+
+  /** The labelled children of one trigger, bound once (labels are hashed per call otherwise). */
+  private seriesOf(project: string, trigger: string): TriggerSeries {
+    const key = `${project}\u0000${trigger}`;
+    let series = this.series.get(key);
+    if (!series) {
+      series = {
+        attemptSeconds: this.attemptSeconds.labels(project, trigger),
+        latencySeconds: this.latencySeconds.labels(project, trigger),
+        success: this.deliveries.labels(project, trigger, OUTCOME_OF.success),
+        retry: this.deliveries.labels(project, trigger, OUTCOME_OF.retry),
+        fail: this.deliveries.labels(project, trigger, OUTCOME_OF.fail),
+      };
+      this.series.set(key, series);
+    }
+    return series;
+  }
+}
