@@ -1,4 +1,12 @@
 import { bootstrapSpaceportApp } from '@spaceport/app-runtime';
+import { setupGatewayApiDocs } from '@spaceport/console';
 import { AppModule } from './app.module';
 
-void bootstrapSpaceportApp({ role: 'gateway', module: AppModule });
+void bootstrapSpaceportApp({
+  role: 'gateway',
+  module: AppModule,
+  // OpenAPI: Swagger UI at /docs, JSON at /docs-json (mounted before listen)
+  configureApp: (app) => {
+    setupGatewayApiDocs(app, 'v1');
+  },
+});

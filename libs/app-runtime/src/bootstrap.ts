@@ -18,6 +18,8 @@ export interface SpaceportAppSpec {
   argv?: readonly string[];
   /** default `process.env` */
   env?: NodeJS.ProcessEnv;
+  /** called once the app is created and before it listens, e.g. to mount API docs (SwaggerModule) */
+  configureApp?(app: NestExpressApplication): void | Promise<void>;
 }
 
 /** A graceful stop that takes longer than this ends the process with code 1. */
@@ -53,6 +55,7 @@ async function start(spec: SpaceportAppSpec, config: StartupConfig, logger: Logg
   // SIGTERM/SIGINT → app.close() (Nest lifecycle hooks) → exit 0.
   app.enableShutdownHooks([...SIGNALS], { useProcessExit: true });
   boundShutdown(logger);
+  await spec.configureApp?.(app);
   await app.listen(config.options.port, config.host);
   const port = boundPort(app, config.options.port);
   logger.info(startLine(config, port), `spaceport ${spec.role} started`);

@@ -115,7 +115,7 @@ describe('queue → deliver', () => {
 
   it('keeps the first 2048 bytes of a response in the invocation log, with or without a declared length', async () => {
     const long = 'é'.repeat(3_000); // 6000 bytes of UTF-8
-    for (const headers of [{}, { 'transfer-encoding': 'chunked' }]) {
+    for (const headers of [{}, { 'transfer-encoding': 'chunked' }] as Record<string, string>[]) {
       receiver.setBehaviour((path) => (path === '/chatty' ? { status: 200, body: long, headers } : { status: 200 }));
       const { json } = await post('shop/eventing/queue', { type: 'chatty', payload: {} });
       const detail = await settled(json['eventId'] as string);

@@ -5,6 +5,7 @@ import { type AdminTokens, resolveAdminTokens } from './admin-auth';
 import { ADMIN_TOKENS, AdminAuthGuard } from './admin-auth.guard';
 import { ConfigAdminController } from './config-admin.controller';
 import { ConfigAdminService } from './config-admin.service';
+import { ConfigProjectsController } from './config-projects.controller';
 
 /**
  * Gateway: the config admin REST API (`/v1/config/projects/...`). Needs `ConfigMirrorModule`
@@ -12,7 +13,7 @@ import { ConfigAdminService } from './config-admin.service';
  * answers 401 to everything and a warning is logged at start (the rest of the gateway still runs).
  */
 @Module({
-  controllers: [ConfigAdminController],
+  controllers: [ConfigProjectsController, ConfigAdminController],
   providers: [{ provide: ADMIN_TOKENS, useFactory: () => resolveAdminTokens(process.env) }, AdminAuthGuard, ConfigAdminService],
 })
 export class ConfigAdminModule implements OnModuleInit {

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { resolveAdminTokens } from '@spaceport/config-plane';
 import { EventsController } from '../observe/events.controller';
+import { OBSERVE_ADMIN_TOKENS, ObserveAccess } from '../observe/observe-access';
 import { ObserveService } from '../observe/observe.service';
 import { TriggerStateController } from '../observe/trigger-state.controller';
 import { EventingSharedModule } from '../shared/eventing-shared.module';
@@ -14,7 +16,10 @@ import { PartitionBacklog } from './partition-backlog';
 @Module({
   imports: [EventingSharedModule],
   controllers: [IngestController, EventsController, TriggerStateController],
-  providers: [JsonBodyLimit, IdempotencyStore, IngestService, ObserveService, PartitionBacklog, LeanQueueRoute],
+  providers: [
+    JsonBodyLimit, IdempotencyStore, IngestService, ObserveService, PartitionBacklog, LeanQueueRoute, ObserveAccess,
+    { provide: OBSERVE_ADMIN_TOKENS, useFactory: () => resolveAdminTokens(process.env) },
+  ],
   exports: [PartitionBacklog],
 })
 export class EventIngestModule {}

@@ -1,8 +1,8 @@
 import { Controller, Get, Headers, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { getProject, getTrigger } from '@spaceport/config-model';
 import { httpError } from '../ingest/http-errors';
-import { IngestService } from '../ingest/ingest.service';
 import { type DisabledReason, DisabledTriggers } from '../shared/disabled-triggers';
+import { ObserveAccess } from './observe-access';
 
 export interface TriggerStateView {
   trigger: string;
@@ -15,16 +15,16 @@ export interface TriggerStateView {
 /**
  * Data-plane state of a project's triggers: which ones the workers disabled (a 410 from the receiver,
  * or EVENTING_DISABLE_AFTER_FAILURES final failures in a row) and why, and `enable` to resume one
- * after the receiver is fixed. Project token auth like the rest of the eventing API.
+ * after the receiver is fixed. A project token or the admin token, like the rest of the observe API (`ObserveAccess`).
  */
 @Controller('v1/api/:project/eventing/triggers')
 export class TriggerStateController {
-  constructor(private readonly ingest: IngestService, private readonly disabledTriggers: DisabledTriggers) {}
+  constructor(private readonly access: ObserveAccess, private readonly disabledTriggers: DisabledTriggers) {}
 
   /** `GET …/triggers` → every trigger in the config with its data-plane state. */
   @Get()
   async list(@Param('project') project: string, @Headers('authorization') auth: string | undefined): Promise<{ triggers: TriggerStateView[] }> {
-    const { snapshot } = this.ingest.authorize(project, auth);
+    const { snapshot } = this.access.authorize(project, auth, 'read');
     const triggers = getProject(snapshot, project)?.triggers ?? {};
     const disabled = await this.disabledTriggers.ofProject(project);
     const views = Object.values(triggers)
@@ -41,7 +41,7 @@ export class TriggerStateController {
     @Param('trigger') trigger: string,
     @Headers('authorization') auth: string | undefined,
   ): Promise<TriggerStateView & { wasDisabled: boolean }> {
-    const { snapshot } = this.ingest.authorize(project, auth);
+    const { snapshot } = this.access.authorize(project, auth, 'write');
     const configured = getTrigger(snapshot, project, trigger);
     if (!configured) throw httpError(HttpStatus.NOT_FOUND, 'Not Found', `trigger ${JSON.stringify(trigger)} does not exist in project ${JSON.stringify(project)}`);
     const before = (await this.disabledTriggers.ofProject(project))[trigger];

@@ -1,0 +1,99 @@
+import { type OpenAPIObject, type ReferenceObject } from '@nestjs/swagger';
+import { describe, expect, it } from 'vitest';
+import { GATEWAY_OPERATIONS, INLINE_BODY_SCHEMAS, type OperationSpec } from './gateway-operations';
+import { completeGatewayDocument, HTTP_METHODS, operationKeys } from './openapi-document';
+import { GATEWAY_SCHEMAS } from './schemas';
+
+/** A document as SwaggerModule.createDocument would scan it: the operations, bare. */
+function scanned(keys: string[]): OpenAPIObject {
+  const paths: OpenAPIObject['paths'] = {};
+  for (const key of keys) {
+    const [method = '', path = ''] = key.split(' ');
+    paths[path] = { ...paths[path], [method.toLowerCase()]: { operationId: key, responses: { 200: { description: '' } } } };
+  }
+  return { openapi: '3.0.0', info: { title: 't', version: '1' }, paths, components: {} };
+}
+
+/** Every `$ref` anywhere inside a value. */
+function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsIn);
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) => (key === '$ref' && typeof inner === 'string' ? [inner] : refsIn(inner)));
+}
+
+const spec: OperationSpec = {
+  tag: 'events', auth: 'project-or-admin', summary: 'Read an event', pathParams: { project: 'project id', id: 'event id' },
+  params: [{ name: 'Idempotency-Key', in: 'header', description: 'key' }],
+  body: { schema: 'QueueEvent', required: true },
+  responses: { 200: { description: 'ok', schema: 'Event' }, 404: { description: 'unknown', schema: 'ApiError', headers: { 'Retry-After': 'seconds' } } },
+};
+
+describe('completeGatewayDocument', () => {
+  it('fills a scanned operation from its table entry', () => {
+    const { document, undocumented, unmatched, problems } = completeGatewayDocument(scanned(['POST /p/{project}/e/{id}']), { 'POST /p/{project}/e/{id}': spec });
+    const operation = document.paths['/p/{project}/e/{id}']?.post;
+    expect(operation).toMatchObject({
+      operationId: 'POST /p/{project}/e/{id}', tags: ['events'], summary: 'Read an event', security: [{ projectToken: [] }, { adminToken: [] }],
+      requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/QueueEvent' } } } },
+    });
+    expect(operation?.parameters).toEqual([
+      { name: 'project', in: 'path', required: true, schema: { type: 'string' }, description: 'project id' },
+      { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'event id' },
+      { name: 'Idempotency-Key', in: 'header', required: false, description: 'key', schema: { type: 'string' } },
+    ]);
+    expect(operation?.responses['404']).toEqual({
+      description: 'unknown', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+      headers: { 'Retry-After': { description: 'seconds', schema: { type: 'string' } } },
+    });
+    expect(document.components?.securitySchemes).toHaveProperty('adminToken');
+    expect([undocumented, unmatched, problems]).toEqual([[], [], []]);
+  });
+
+  it('keeps routes the table misses and reports them, and reports table entries no route matched', () => {
+    const result = completeGatewayDocument(scanned(['GET /new', 'DELETE /p/{project}/e/{id}']), { 'POST /p/{project}/e/{id}': spec });
+    expect(result.undocumented).toEqual(['DELETE /p/{project}/e/{id}', 'GET /new']);
+    expect(result.unmatched).toEqual(['POST /p/{project}/e/{id}']);
+    expect(result.document.paths['/new']?.get).toEqual({ operationId: 'GET /new', responses: { 200: { description: '' } } });
+  });
+
+  it('reports path parameters without a description', () => {
+    const { problems } = completeGatewayDocument(scanned(['GET /p/{project}/x/{other}']), { 'GET /p/{project}/x/{other}': { ...spec, body: undefined } });
+    expect(problems).toEqual(['GET /p/{project}/x/{other} {other}']);
+  });
+
+  it('operationKeys lists METHOD path pairs, sorted', () => {
+    expect(operationKeys(scanned(['POST /b', 'GET /b', 'GET /a']))).toEqual(['GET /a', 'GET /b', 'POST /b']);
+    expect(HTTP_METHODS).toContain('delete');
+  });
+});
+
+describe('the gateway operation table', () => {
+  const all = completeGatewayDocument(scanned(Object.keys(GATEWAY_OPERATIONS)));
+
+  it('describes every path parameter and leaves nothing unmatched', () => {
+    expect(all.problems).toEqual([]);
+    expect(all.unmatched).toEqual([]);
+  });
+
+  it('references only schemas that exist', () => {
+    const schemas = { ...GATEWAY_SCHEMAS, ...INLINE_BODY_SCHEMAS };
+    const refs = new Set(refsIn(all.document));
+    expect(refs.size).toBeGreaterThan(10);
+    for (const target of refs) expect(Object.keys(schemas), target).toContain(target.replace('#/components/schemas/', ''));
+  });
+
+  it('gives every operation a success response and every authenticated one a 401', () => {
+    for (const [key, operation] of Object.entries(GATEWAY_OPERATIONS)) {
+      const statuses = Object.keys(operation.responses).map(Number);
+      expect(statuses.some((s) => s >= 200 && s < 300), key).toBe(true);
+      if (operation.auth !== 'none') expect(statuses, key).toContain(401);
+    }
+  });
+
+  it('states the queue body as the zod schema has it: type + payload required, unknown fields refused', () => {
+    const queue = GATEWAY_SCHEMAS['QueueEvent'] as Exclude<(typeof GATEWAY_SCHEMAS)[string], ReferenceObject>;
+    expect(queue.required).toEqual(['type', 'payload']);
+    expect(queue.additionalProperties).toBe(false);
+    expect(Object.keys(queue.properties ?? {}).sort()).toEqual(['delay', 'options', 'partitionKey', 'payload', 'timestamp', 'type']);
+  });
+});
