@@ -114,10 +114,14 @@ describe('docker-compose.yml', () => {
     expect(vars['REDIS_URL']).toBe('redis://redis:6379');
   });
 
-  it.each(APPS)('%s has a /healthz healthcheck on the port the app listens on', (role) => {
+  // config-service and gateway report readiness (store/config, Redis, Consul reachable), so what
+  // depends on them starts once they can serve; a worker's health is liveness (nothing routes to it,
+  // and readiness would flap on every rebalance)
+  const HEALTH_PATHS: Record<(typeof APPS)[number], string> = { 'config-service': '/readyz', gateway: '/readyz', 'event-worker': '/healthz' };
+  it.each(APPS)('%s has a healthcheck on the port the app listens on (readiness or liveness)', (role) => {
     const test = healthTest(services[role] ?? {});
     expect(test).toMatch(/^CMD node -e /);
-    expect(test).toContain(`http://127.0.0.1:${appOptions(role).port}/healthz`);
+    expect(test).toContain(`http://127.0.0.1:${appOptions(role).port}${HEALTH_PATHS[role]}`);
   });
 
   it('has a healthcheck on every service and depends only on healthy services', () => {
