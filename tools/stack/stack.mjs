@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { provision } from '../provision/provision.mjs';
 import { DEFAULT_DEMO_WEBHOOK_SECRET, DEMO_RECEIVER_PORT, LOCAL_ADMIN_TOKEN } from '../demo/demo-defaults.mjs';
+import { logPrefix, relayLines } from './log-prefix.mjs';
 import { removeStackState, stackStateFile, workerEnvOf, writeStackState } from './stack-state.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,19 +40,10 @@ const stateFile = stackStateFile();
 
 function run(name, command, args, env = {}) {
   const colour = colours[children.length % colours.length];
-  const prefix = `\x1b[${colour}m${name.padEnd(16)}\x1b[0m| `;
+  const prefix = logPrefix(name, colour);
   const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const relay = (stream, out) => {
-    let buffered = '';
-    stream.on('data', (chunk) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) out.write(prefix + line + '\n');
-    });
-  };
-  relay(child.stdout, process.stdout);
-  relay(child.stderr, process.stderr);
+  relayLines(child.stdout, process.stdout, prefix);
+  relayLines(child.stderr, process.stderr, prefix);
   child.on('exit', (code, signal) => {
     process.stdout.write(`${prefix}exited (${signal ?? code})\n`);
     if (!stopping) shutdown(1);

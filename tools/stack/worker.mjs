@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { logPrefix, relayLines } from './log-prefix.mjs';
 import { extraWorkerId, processAlive, readStackState, stackStateFile } from './stack-state.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,19 +44,12 @@ const port = flags.port ?? String(await freePort());
 if (!/^\d{1,5}$/.test(port)) fail(`--port: expected a port number, got "${port}"`);
 const nodeId = flags.id ?? extraWorkerId(randomBytes(2).toString('hex'));
 
-const prefix = `\x1b[97m${nodeId.padEnd(16)}\x1b[0m| `;
+const prefix = logPrefix(nodeId, 97);
 const child = spawn(process.execPath, [entry, '--id', nodeId, '--port', port], {
   cwd: root, env: { ...process.env, ...state.workerEnv }, stdio: ['ignore', 'pipe', 'pipe'],
 });
-for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
-  let buffered = '';
-  stream.on('data', (chunk) => {
-    buffered += chunk;
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) out.write(prefix + line + '\n');
-  });
-}
+relayLines(child.stdout, process.stdout, prefix);
+relayLines(child.stderr, process.stderr, prefix);
 console.log(`Adding ${nodeId} (http://127.0.0.1:${port}) to the stack of pid ${state.pid}.`);
 console.log(`  watch the rebalance: curl -s ${state.gatewayUrl}/v1/cluster`);
 console.log('Ctrl-C stops this worker only.\n');

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { DeliveryObservability } from '../observability/delivery-observability';
-import { QueueDepthReader } from '../observability/queue-depth';
 import { EventingSharedModule } from '../shared/eventing-shared.module';
 import { AttemptRunner } from './attempt-runner';
 import { DeadLetterEvents } from './dead-letter-events';
@@ -14,7 +13,7 @@ import { StandalonePartitions } from './standalone-partitions';
 @Module({
   imports: [EventingSharedModule],
   providers: [
-    AttemptRunner, DeadLetterEvents, DeliveryProcessor, FailureRuns, PartitionConsumers, RateLimiter, StandalonePartitions, QueueDepthReader, DeliveryObservability,
+    AttemptRunner, DeadLetterEvents, DeliveryProcessor, FailureRuns, PartitionConsumers, RateLimiter, StandalonePartitions, DeliveryObservability,
   ],
   exports: [PartitionConsumers],
 })

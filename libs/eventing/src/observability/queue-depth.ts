@@ -1,12 +1,5 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
-import { type NodeOptions } from '@spaceport/consul-core';
-import { Queue } from 'bullmq';
-import { type Redis } from 'ioredis';
-import { type DeliveryJobData } from '../shared/delivery-job';
-import { partitionQueueName } from '../shared/keys';
-import { type EventingEnv } from '../shared/settings';
-import { EVENTING_ENV, EVENTING_REDIS } from '../shared/tokens';
+import { Injectable } from '@nestjs/common';
+import { PartitionQueues } from '../shared/partition-queues';
 
 export type QueueState = 'waiting' | 'active' | 'delayed' | 'prioritized' | 'paused' | 'failed';
 
@@ -24,42 +17,30 @@ export function depthByState(perQueue: ReadonlyArray<Readonly<Record<string, num
   return depth;
 }
 
+/** States that count as backlog (not yet being delivered): active and failed jobs are not. */
+const BACKLOG_STATES: readonly QueueState[] = ['waiting', 'delayed', 'prioritized', 'paused'];
+
 /**
- * Reads BullMQ job counts of partitions' queues (main + ordered) on the shared command client, at
- * scrape time only. Its own Queue handles (no workers), closed with the module.
+ * Reads BullMQ job counts of partitions' queues (main + ordered) at scrape / status time only: the
+ * depth per state (`/metrics` on workers) and the backlog per partition (`GET /v1/cluster`).
  */
 @Injectable()
-export class QueueDepthReader implements OnModuleDestroy {
-  private readonly queues = new Map<string, Queue<DeliveryJobData>>();
-
-  constructor(
-    @Inject(EVENTING_REDIS) private readonly redis: Redis,
-    @Inject(EVENTING_ENV) private readonly env: EventingEnv,
-    @Inject(SPACEPORT_NODE_OPTIONS) private readonly node: NodeOptions,
-  ) {}
+export class QueueDepthReader {
+  constructor(private readonly queues: PartitionQueues) {}
 
   async depth(partitions: readonly number[]): Promise<Map<number, Record<QueueState, number>>> {
     const rows = await Promise.all(
       partitions.map(async (partition) => {
-        const queues = [false, true].map((ordered) => this.queue(partitionQueueName(this.node.clusterId, partition, ordered)));
+        const queues = [false, true].map((ordered) => this.queues.of(partition, ordered));
         return [partition, depthByState(await Promise.all(queues.map((queue) => queue.getJobCounts(...TYPES))))] as const;
       }),
     );
     return new Map(rows);
   }
 
-  private queue(name: string): Queue<DeliveryJobData> {
-    let queue = this.queues.get(name);
-    if (!queue) {
-      queue = new Queue<DeliveryJobData>(name, { connection: this.redis, prefix: this.env.bullPrefix });
-      queue.on('error', () => undefined); // connection errors are logged once by the shared client
-      this.queues.set(name, queue);
-    }
-    return queue;
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
-    this.queues.clear();
+  /** Jobs waiting per partition 0..partitionCount-1 (waiting, delayed, prioritized, paused). */
+  async backlog(partitionCount: number): Promise<Map<number, number>> {
+    const depths = await this.depth(Array.from({ length: partitionCount }, (_, partition) => partition));
+    return new Map([...depths].map(([partition, depth]) => [partition, BACKLOG_STATES.reduce((sum, state) => sum + depth[state], 0)]));
   }
 }

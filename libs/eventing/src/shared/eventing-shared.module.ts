@@ -4,12 +4,14 @@ import { type NodeOptions } from '@spaceport/consul-core';
 import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
 import { EventingMetrics } from '../observability/eventing-metrics';
+import { QueueDepthReader } from '../observability/queue-depth';
 import { ConfigAccess } from './config-access';
 import { DeadLetters } from './dead-letters';
 import { DisabledTriggers } from './disabled-triggers';
 import { EventLog } from './event-log';
 import { EventPublisher } from './event-publisher';
 import { eventingKeys } from './keys';
+import { PartitionQueues } from './partition-queues';
 import { createFailFastRedis } from './redis';
 import { type EventingEnv, parseEventingEnv } from './settings';
 import { EVENTING_ENV, EVENTING_KEYS, EVENTING_REDIS } from './tokens';
@@ -53,10 +55,12 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     RedisLifecycle,
     EventLog,
     DisabledTriggers,
+    PartitionQueues,
     EventPublisher,
+    QueueDepthReader,
     DeadLetters,
     EventingMetrics,
   ],
-  exports: [EventingMetrics, DeadLetters, EVENTING_ENV, EVENTING_REDIS, EVENTING_KEYS, ConfigAccess, EventLog, DisabledTriggers, EventPublisher],
+  exports: [EventingMetrics, QueueDepthReader, DeadLetters, EVENTING_ENV, EVENTING_REDIS, EVENTING_KEYS, ConfigAccess, EventLog, DisabledTriggers, EventPublisher],
 })
 export class EventingSharedModule {}

@@ -1,0 +1,50 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
+import { type NodeOptions } from '@spaceport/consul-core';
+import { Queue } from 'bullmq';
+import { type Redis } from 'ioredis';
+import { type DeliveryJobData } from './delivery-job';
+import { partitionQueueName } from './keys';
+import { type EventingEnv } from './settings';
+import { EVENTING_ENV, EVENTING_REDIS } from './tokens';
+
+/**
+ * BullMQ `Queue` handles (producers and job counts, never workers) of the partition queues, on the
+ * shared command client, one per queue name for the life of the app; closed with the module.
+ */
+@Injectable()
+export class PartitionQueues implements OnModuleDestroy {
+  private readonly queues = new Map<string, Queue<DeliveryJobData>>();
+
+  constructor(
+    @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_ENV) private readonly env: EventingEnv,
+    @Inject(SPACEPORT_NODE_OPTIONS) private readonly node: NodeOptions,
+  ) {}
+
+  /** The queue of `partition` (its ordered queue with `ordered`). */
+  of(partition: number, ordered: boolean): Queue<DeliveryJobData> {
+    return this.named(partitionQueueName(this.node.clusterId, partition, ordered));
+  }
+
+  named(name: string): Queue<DeliveryJobData> {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue<DeliveryJobData>(name, { connection: this.redis, prefix: this.env.bullPrefix });
+      queue.on('error', () => undefined); // connection errors are logged once by the shared client
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  /** Drops a handle whose use failed (e.g. it initialised while Redis was away), so it is not kept. */
+  discard(queue: Queue<DeliveryJobData>): void {
+    if (this.queues.get(queue.name) === queue) this.queues.delete(queue.name);
+    void queue.close().catch(() => undefined);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
+    this.queues.clear();
+  }
+}
