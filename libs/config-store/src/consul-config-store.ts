@@ -139,6 +139,11 @@ export class ConsulConfigStore implements ConfigStore {
       this.lastFailure = error;
       this.options.onUnavailable?.(error, retryInMs);
     });
+    // Consul answers again: readable now, even when the config did not change while it was away
+    // (then the re-read emits no change and `apply` does not run)
+    query.on('recovered', () => {
+      this.unavailableSince = undefined;
+    });
     return query;
   }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blockingTimeoutMs, INITIAL_BLOCKING_STATE, rateLimitDelay, stepBlockingError, stepBlockingState } from './blocking-query';
+import { BlockingQuery, type BlockingFetchRequest, blockingTimeoutMs, INITIAL_BLOCKING_STATE, rateLimitDelay, stepBlockingError, stepBlockingState } from './blocking-query';
 
 describe('stepBlockingState (Consul blocking-query index rules)', () => {
   it('delivers the first response and remembers its index', () => {
@@ -81,5 +81,38 @@ describe('rateLimitDelay', () => {
 describe('blockingTimeoutMs', () => {
   it('exceeds wait plus Consul jitter (wait/16)', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 600_000 }), (wait) => blockingTimeoutMs(wait) > wait + wait / 16));
+  });
+});
+
+describe('BlockingQuery loop: recovery after failed requests', () => {
+  it('emits `recovered` on the first answer after failures, even when the value did not change', async () => {
+    // the loop's own logic with an injected fetch: two answers, two failures, then the same answer again
+    const replies: Array<{ value: string; index: number } | Error> = [{ value: 'a', index: 5 }, new Error('connect ECONNREFUSED'), new Error('connect ECONNREFUSED'), { value: 'a', index: 5 }];
+    const sent: number[] = [];
+    const events: string[] = [];
+    let answered = 0;
+    const query = new BlockingQuery<string>({
+      waitMs: 1_000, minIntervalMs: 0, backoff: { initialMs: 1, maxMs: 2 }, fingerprint: (value) => value,
+      fetch: async (request: BlockingFetchRequest) => {
+        sent.push(request.index);
+        const reply = replies.shift();
+        if (reply === undefined) { // a blocking read that times out with nothing new
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          return { value: 'a', index: 5 };
+        }
+        if (reply instanceof Error) throw reply;
+        answered += 1;
+        return reply;
+      },
+    });
+    query.on('change', (value, index) => events.push(`change ${value}@${index}`));
+    query.on('error', () => events.push('error'));
+    query.on('recovered', (failures) => events.push(`recovered after ${failures}`));
+    query.start();
+    const deadline = Date.now() + 2_000;
+    while (answered < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+    await query.stop();
+    expect(events).toEqual(['change a@5', 'error', 'error', 'recovered after 2']);
+    expect(sent.slice(0, 4)).toEqual([0, 5, 0, 0]); // after a failure the retry reads at once (index 0)
   });
 });

@@ -102,6 +102,11 @@ export type BlockingQueryEvents<T> = {
   error: [error: unknown, retryInMs: number];
   /** the index went backwards and the loop restarted from 0 */
   reset: [previousIndex: number, returnedIndex: number];
+  /**
+   * the first answer after one or more failed requests: Consul is reachable again (emitted before
+   * that answer's `change`, if any — an unchanged value emits no `change`)
+   */
+  recovered: [failedRequests: number];
 };
 
 /** A cancellable blocking-query loop. Subscribe with `on('change', …)`, then `start()`. */
@@ -157,8 +162,10 @@ export class BlockingQuery<T> extends Emitter<BlockingQueryEvents<T>> {
       lastStartedAt = Date.now();
       try {
         const result = await this.fetchOnce(waitMs, signal);
+        if (signal.aborted) break;
+        if (failures > 0) this.emit('recovered', failures);
         failures = 0;
-        if (!signal.aborted) this.handle(result);
+        this.handle(result);
       } catch (error) {
         if (signal.aborted) break;
         failures += 1;
