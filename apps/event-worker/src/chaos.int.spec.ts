@@ -1,7 +1,7 @@
 // Chaos, with the real built processes: config-service, gateway and event-workers against a
 // persistent Consul agent (config and assignment survive its restart) and redis-server. While a
 // steady stream of events is queued at the gateway, in sequence: SIGKILL a non-leader worker (then
-// relaunch it), SIGKILL the leader, SIGSTOP a worker past its check TTL then SIGCONT it, add a worker,
+// relaunch it), SIGKILL the leader, SIGSTOP the (new) leader past its check TTL then SIGCONT it, add a worker,
 // restart the Consul agent. At the end every accepted event was delivered, duplicate sends stay
 // within the deliveries in flight at the process failures, and the assignment is balanced again.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,7 +25,7 @@ const RECEIVER_LATENCY_MS = 25;
 const consul = useConsulAgent({ persistent: true });
 const redis = useRedisServer();
 
-describe('chaos: worker kills, a paused worker, a join and a Consul restart under a steady stream', () => {
+describe('chaos: worker kills, a paused leader, a join and a Consul restart under a steady stream', () => {
   const workDir = mkdtempSync(join(tmpdir(), 'spaceport-chaos-'));
   const live: string[] = [];
   const failures: FailureRecord[] = [];
@@ -115,8 +115,10 @@ describe('chaos: worker kills, a paused worker, a join and a Consul restart unde
     await failWorker(`SIGKILL leader ${leader}`, leader, view, (app) => app.proc.kill());
     view = await balanced(`after SIGKILL of the leader ${leader}`);
 
-    const paused = live.find((id) => id !== view.leader?.nodeId) ?? '';
-    await failWorker(`SIGSTOP ${paused} ${PAUSE_MS / 1000} s`, paused, view, async (app) => app.proc.signal('SIGSTOP'));
+    // the leader itself freezes past its session TTL: another worker must take the lock and reassign
+    // its partitions, and the old leader, resumed, must step down instead of writing a stale assignment
+    const paused = view.leader?.nodeId ?? '';
+    await failWorker(`SIGSTOP leader ${paused} ${PAUSE_MS / 1000} s`, paused, view, async (app) => app.proc.signal('SIGSTOP'));
     await sleep(PAUSE_MS);
     appNamed(paused).proc.signal('SIGCONT');
     live.push(paused);
