@@ -5,7 +5,6 @@
 // victim ran is started by a survivor; a replacement joins after each kill and the rebalance moves
 // are compared with eventing-core's minimumMoves.
 // Run: node node_modules/vite-node/vite-node.mjs --config vitest.config.ts tools/bench/cluster-failover.ts [rounds=5]
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +18,7 @@ import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import { ownersOf } from '../../libs/cluster/src/assignment-document';
 import { readAssignment } from '../../libs/cluster/src/cluster-kv';
 import { type ChildView, childLeads, readChildLines, restartedAfter, runningNow, settledOn } from '../../libs/cluster/src/testing-fixtures/child-log';
+import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 
 const ROUNDS = Math.min(Number(process.argv[2] ?? 5), 10);
 const P = 32;
@@ -30,13 +30,6 @@ interface Child extends ChildView {
   process: ManagedProcess;
 }
 
-function provisionEnv(): void {
-  const output = execFileSync(process.execPath, [join(ROOT, 'tools/provision/provision.mjs'), '--print-env'], { encoding: 'utf8' });
-  for (const line of output.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) process.env[line.slice(0, eq)] ??= line.slice(eq + 1);
-  }
-}
 
 const stats = (values: number[]): string => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -61,7 +54,7 @@ function failoverMarkdown(workerKills: number[], leaderKills: number[], rebalanc
 }
 
 async function main(): Promise<void> {
-  provisionEnv();
+  provisionIntoEnv();
   const consul = await startConsulAgent();
   const dir = mkdtempSync(join(tmpdir(), 'spaceport-bench-cluster-'));
   const kv = new KvStore(createConsulClient({ host: '127.0.0.1', port: consul.httpPort, secure: false }), { clusterId: CLUSTER });

@@ -5,10 +5,9 @@
 // resumes the queues and measures first → last arrival at a local receiver. Baseline: 1 worker.
 // Run (build first: npm run build):
 //   node node_modules/vite-node/vite-node.mjs --config vitest.config.ts tools/bench/cluster-scaling.ts [events=3000]
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { AppStack, type LaunchedApp } from '../../libs/testing/src/app-stack';
 import { call, projectBody, spaceCloudTrigger } from '../../libs/testing/src/config-api-client';
@@ -18,21 +17,14 @@ import { waitFor } from '../../libs/testing/src/wait';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import { isBalancedOver, readCluster } from '../../apps/event-worker/src/testing-fixtures/cluster-probe';
 import { startWebhookReceiver, type WebhookReceiver } from '../../apps/event-worker/src/testing-fixtures/webhook-receiver';
+import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 
 const N = Math.min(Number(process.argv[2] ?? 3000), 20_000);
 const P = 32;
 const BATCH = 500;
 const ADMIN = 'admin-token-0123456789abcdef';
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
-const ROOT = resolve(__dirname, '../..');
 
-function provisionEnv(): void {
-  const out = execFileSync(process.execPath, [join(ROOT, 'tools/provision/provision.mjs'), '--print-env'], { encoding: 'utf8' });
-  for (const line of out.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) process.env[line.slice(0, eq)] ??= line.slice(eq + 1);
-  }
-}
 
 async function preload(gateway: LaunchedApp, round: number): Promise<void> {
   for (let sent = 0; sent < N; sent += BATCH) {
@@ -84,7 +76,7 @@ async function round(workers: number, redisUrl: string, consulAddr: string, rece
 }
 
 async function main(): Promise<void> {
-  provisionEnv();
+  provisionIntoEnv();
   const [consul, redis, receiver] = await Promise.all([startConsulAgent(), startRedisServer(), startWebhookReceiver()]);
   const results: RoundResult[] = [];
   try {

@@ -4,28 +4,21 @@
 // returns the ModifyIndex); an app has applied it when it logs "config applied" with a version ≥ that
 // index. Baseline in the same run: a raw Consul blocking query from this process on the same prefix.
 // Run: node node_modules/vite-node/vite-node.mjs --config vitest.config.ts tools/bench/config-propagation.ts [changes]
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The harness's files directly: its index also loads the vitest hooks, which need a vitest run.
-import { AppStack, ROOT } from '../../libs/testing/src/app-stack';
+import { AppStack } from '../../libs/testing/src/app-stack';
 import { startConsulAgent } from '../../libs/testing/src/consul-agent';
 import { startRedisServer } from '../../libs/testing/src/redis-server';
 import { sleep } from '../../libs/testing/src/wait';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
+import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 
 const CHANGES = Number(process.argv[2] ?? 200);
 const SPACING_MS = 30;
 const PREFIX = 'spaceport/bench/config/';
 
-function provisionEnv(): void {
-  const output = execFileSync(process.execPath, [join(ROOT, 'tools/provision/provision.mjs'), '--print-env'], { encoding: 'utf8' });
-  for (const line of output.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) process.env[line.slice(0, eq)] ??= line.slice(eq + 1);
-  }
-}
 
 async function kvWrite(consul: string, key: string, value: unknown): Promise<{ index: number; at: number }> {
   const at = Date.now();
@@ -69,7 +62,7 @@ const summary = (values: number[]) => {
 };
 
 async function main(): Promise<void> {
-  provisionEnv();
+  provisionIntoEnv();
   const workDir = mkdtempSync(join(tmpdir(), 'spaceport-bench-config-'));
   const consul = await startConsulAgent();
   const redis = await startRedisServer();

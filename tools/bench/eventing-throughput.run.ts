@@ -3,7 +3,6 @@
 // node:http ingest doing one BullMQ `queue.add` and a plain BullMQ worker POSTing with undici. The load
 // generator and the receiver run in this process for both paths; figures are ratios from the same run.
 // Started by eventing-throughput.ts (workspace aliases). Build first: `npm run build`.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,19 +16,13 @@ import { TestReceiver } from '../../libs/eventing/src/test-support/receiver';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import { commandCounts, cpuMsOf, perEvent, totalPerEvent } from './redis-commandstats';
 import { IN_FLIGHT, measure, PACED_SECONDS, RATE, type RunResult } from './eventing-load';
+import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 
 const N = Math.min(Number(process.env['BENCH_EVENTS'] ?? 3000), 20_000);
 const ADMIN = 'admin-token-0123456789abcdef';
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
 const ROOT = resolve(__dirname, '../..');
 
-function provisionEnv(): void {
-  const out = execFileSync(process.execPath, [resolve(ROOT, 'tools/provision/provision.mjs'), '--print-env'], { encoding: 'utf8' });
-  for (const line of out.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) process.env[line.slice(0, eq)] = line.slice(eq + 1);
-  }
-}
 
 /** A bench helper script (tools/bench/<script>.ts) as a child process under vite-node; waits for /healthz. */
 async function startHelper(workDir: string, script: string, env: NodeJS.ProcessEnv): Promise<{ proc: ManagedProcess; url: string }> {
@@ -136,7 +129,7 @@ async function spaceport(workDir: string, redisUrl: string, redisPid: number | u
 }
 
 async function main(): Promise<void> {
-  provisionEnv();
+  provisionIntoEnv();
   const workDir = mkdtempSync(join(tmpdir(), 'spaceport-bench-eventing-'));
   const redis = await startRedisServer();
   const receiver = await new TestReceiver().start();

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { provisionIntoEnv } from './provision-env';
 
 /**
  * Vitest globalSetup for the integration project: makes sure real Consul, Redis and Chromium binaries
@@ -7,10 +6,5 @@ import { resolve } from 'node:path';
  * to the test workers through CONSUL_BIN, REDIS_SERVER_BIN and CHROMIUM_BIN.
  */
 export default function setup(): void {
-  const script = resolve(__dirname, '../../../tools/provision/provision.mjs');
-  const output = execFileSync(process.execPath, [script, '--browser', '--print-env'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  for (const line of output.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) process.env[line.slice(0, eq)] = line.slice(eq + 1);
-  }
+  provisionIntoEnv({ browser: true });
 }
