@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Redis } from 'ioredis';
 import { type EventingKeys } from '../shared/keys';
+import { defineScript, type RedisScript } from '../shared/redis';
 import { EVENTING_KEYS, EVENTING_REDIS } from '../shared/tokens';
 
 /** The fixed window a delivery falls in, for a per-trigger limit of `perSecond` deliveries per second. */
@@ -40,19 +41,20 @@ return n`;
  */
 @Injectable()
 export class RateLimiter {
+  private readonly admitScript: RedisScript;
+
   constructor(
-    @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_REDIS) redis: Redis,
     @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
   ) {
-    redis.defineCommand('spRateAdmit', { numberOfKeys: 1, lua: ADMIT_LUA });
+    this.admitScript = defineScript(redis, 'spRateAdmit', 1, ADMIT_LUA);
   }
 
   /** 0 when the delivery may go now, else the ms until the next window (when it should try again). */
   async delayFor(project: string, triggerId: string, perSecond: number): Promise<number> {
     const window = rateWindowOf(Date.now(), perSecond);
     const key = this.keys.rateWindow(project, triggerId, window.index);
-    const command = (this.redis as unknown as Record<string, (...args: (string | number)[]) => Promise<number>>)['spRateAdmit']!;
-    const admitted = await command.call(this.redis, key, window.windowMs * 2);
+    const admitted = await this.admitScript(key, window.windowMs * 2);
     return admitted <= window.limit ? 0 : window.resetInMs;
   }
 }

@@ -5,6 +5,7 @@ import { type Redis } from 'ioredis';
 import { type DeliveryStatus } from './delivery-job';
 import { type EventFilter, type EventView, eventViewOf, type Invocation, matchesEventFilter, statusField } from './event-record';
 import { type EventingKeys } from './keys';
+import { defineScript, type RedisScript } from './redis';
 import { EVENTING_KEYS, EVENTING_REDIS } from './tokens';
 
 type Retention = EventingSettings['retention'];
@@ -70,13 +71,17 @@ export interface EventPage {
  */
 @Injectable()
 export class EventLog {
+  private readonly setStatusScript: RedisScript;
+  private readonly recordAcceptedScript: RedisScript;
+  private readonly recordAttemptScript: RedisScript;
+
   constructor(
     @Inject(EVENTING_REDIS) private readonly redis: Redis,
     @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
   ) {
-    redis.defineCommand('spSetDeliveryStatus', { numberOfKeys: 1, lua: SET_STATUS_LUA });
-    redis.defineCommand('spRecordAcceptedEvent', { numberOfKeys: 2, lua: RECORD_ACCEPTED_LUA });
-    redis.defineCommand('spRecordAttempt', { numberOfKeys: 2, lua: RECORD_ATTEMPT_LUA });
+    this.setStatusScript = defineScript(redis, 'spSetDeliveryStatus', 1, SET_STATUS_LUA);
+    this.recordAcceptedScript = defineScript(redis, 'spRecordAcceptedEvent', 2, RECORD_ACCEPTED_LUA);
+    this.recordAttemptScript = defineScript(redis, 'spRecordAttempt', 2, RECORD_ATTEMPT_LUA);
   }
 
   /** Writes the accepted event with every delivery staged, then trims the index by age and count. */
@@ -89,13 +94,11 @@ export class EventLog {
     };
     for (const trigger of event.triggers) fields[statusField(trigger)] = 'staged';
     const oldest = eventIdAt(Math.max(0, Date.now() - retention.maxAgeMs), ZERO_ENTROPY);
-    const command = (this.redis as unknown as Record<string, (...args: (string | number)[]) => Promise<number>>)['spRecordAcceptedEvent']!;
-    await command.call(this.redis, key, index, retention.maxAgeMs, event.eventId, oldest, retention.maxCount, ...Object.entries(fields).flat());
+    await this.recordAcceptedScript(key, index, retention.maxAgeMs, event.eventId, oldest, retention.maxCount, ...Object.entries(fields).flat());
   }
 
   async setStatus(project: string, eventId: string, triggerId: string, status: DeliveryStatus, force = false): Promise<void> {
-    const command = (this.redis as unknown as Record<string, (...args: string[]) => Promise<number>>)['spSetDeliveryStatus']!;
-    await command.call(this.redis, this.keys.event(project, eventId), statusField(triggerId), status, force ? '1' : '0');
+    await this.setStatusScript(this.keys.event(project, eventId), statusField(triggerId), status, force ? '1' : '0');
   }
 
   /**
@@ -104,9 +107,8 @@ export class EventLog {
    * the same tick (the ledger's recordSent first).
    */
   async recordAttempt(project: string, eventId: string, invocation: Invocation, status: DeliveryStatus, retention: Retention): Promise<void> {
-    const command = (this.redis as unknown as Record<string, (...args: (string | number)[]) => Promise<number>>)['spRecordAttempt']!;
-    await command.call(
-      this.redis, this.keys.event(project, eventId), this.keys.invocations(project, eventId),
+    await this.recordAttemptScript(
+      this.keys.event(project, eventId), this.keys.invocations(project, eventId),
       statusField(invocation.trigger), status, retention.maxAgeMs, JSON.stringify(invocation),
     );
   }

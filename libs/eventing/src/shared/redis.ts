@@ -51,3 +51,17 @@ export function isRedisUnavailable(error: unknown): boolean {
   return /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Reached the max retries|LOADING|MaxRetriesPerRequestError|connect/i
     .test(`${error.name} ${error.message}`);
 }
+
+/** A Lua script defined on a client: call it with its keys, then its args. */
+export type RedisScript = (...keysThenArgs: (string | number)[]) => Promise<number>;
+
+/**
+ * Defines `lua` as the ioredis command `name` (EVALSHA, the script loaded on first use) and returns
+ * its caller bound to `client`, so call sites need no cast to reach the dynamically added method.
+ */
+export function defineScript(client: Redis, name: string, numberOfKeys: number, lua: string): RedisScript {
+  client.defineCommand(name, { numberOfKeys, lua });
+  const command = (client as unknown as Record<string, RedisScript | undefined>)[name];
+  if (!command) throw new Error(`ioredis did not define the command ${name}`);
+  return command.bind(client);
+}
