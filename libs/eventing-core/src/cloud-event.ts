@@ -55,29 +55,29 @@ export function buildCloudEvent(input: CloudEventInput): CloudEvent {
   assertNonEmpty('type', input.type);
   if (input.subject !== undefined) assertNonEmpty('subject', input.subject);
   if (Number.isNaN(input.time.getTime())) throw new RangeError('CloudEvent time is an invalid date');
-  const event: CloudEvent = {
+  return {
     specversion: '1.0',
     id: input.id,
     source: cloudEventSource(input.project),
     type: input.type,
     datacontenttype: 'application/json',
     time: input.time.toISOString(),
+    ...(input.subject === undefined ? {} : { subject: input.subject }),
+    ...(input.partitionKey === undefined ? {} : { partitionkey: input.partitionKey }),
     data: input.data,
   };
-  const subject = input.subject === undefined ? {} : { subject: input.subject };
-  const partitionkey = input.partitionKey === undefined ? {} : { partitionkey: input.partitionKey };
-  return { ...event, ...subject, ...partitionkey };
 }
 
-const ATTRIBUTE_ORDER = ['specversion', 'id', 'source', 'type', 'datacontenttype', 'time', 'subject', 'partitionkey'] as const;
-
-/** The delivery body: attributes in a fixed order, then canonical `data`; same event → same bytes. */
+/**
+ * The delivery body: attributes in a fixed order (specversion, id, source, type, datacontenttype,
+ * time, subject, partitionkey), then canonical `data`; same event → same bytes.
+ */
 export function serializeCloudEvent(event: CloudEvent): string {
-  const attributes = ATTRIBUTE_ORDER.flatMap((name) => {
-    const value = event[name];
-    return value === undefined ? [] : [`${JSON.stringify(name)}:${JSON.stringify(value)}`];
-  });
-  return `{${[...attributes, `"data":${canonicalJson(event.data, '$.data')}`].join(',')}}`;
+  let text = `{"specversion":${JSON.stringify(event.specversion)},"id":${JSON.stringify(event.id)},"source":${JSON.stringify(event.source)}`
+    + `,"type":${JSON.stringify(event.type)},"datacontenttype":${JSON.stringify(event.datacontenttype)},"time":${JSON.stringify(event.time)}`;
+  if (event.subject !== undefined) text += `,"subject":${JSON.stringify(event.subject)}`;
+  if (event.partitionkey !== undefined) text += `,"partitionkey":${JSON.stringify(event.partitionkey)}`;
+  return `${text},"data":${canonicalJson(event.data, '$.data')}}`;
 }
 
 /** `serializeCloudEvent(buildCloudEvent(input))`. */

@@ -55,6 +55,12 @@ describe('nextEventId / createEventIdGenerator', () => {
     expect(nextEventId(first, 999, ones)).toBe(first.slice(0, 25) + '1');
   });
 
+  it('carries into the higher digits of the random part', () => {
+    const first = nextEventId(undefined, 1_000, zeros);
+    expect(nextEventId(`${first.slice(0, 22)}7ZZZ`, 1_000, ones)).toBe(`${first.slice(0, 22)}8000`);
+    expect(nextEventId(`${first.slice(0, 10)}0${'Z'.repeat(15)}`, 1_000, ones)).toBe(`${first.slice(0, 10)}1${'0'.repeat(15)}`);
+  });
+
   it('moves to the next millisecond when the random part would overflow', () => {
     const full = eventIdAt(1_000, ones);
     expect(nextEventId(full, 1_000, ones)).toBe(eventIdAt(1_001, zeros));

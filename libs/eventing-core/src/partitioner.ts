@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Partition hash (DESIGN.md "Event flow"): `hash(project, partitionKey ?? eventId) mod P`.
@@ -27,8 +27,8 @@ export function partitionHash(project: string, key: string): number {
   if (project.includes('\0')) {
     throw new RangeError('project name must not contain a NUL character');
   }
-  const digest = createHash('sha256').update(project, 'utf8').update('\0', 'utf8').update(key, 'utf8').digest();
-  return digest.readUInt32BE(0);
+  // one-shot hash (no Hash object); the first 8 hex digits are the first 4 bytes, big-endian
+  return Number.parseInt(hash('sha256', `${project}\0${key}`, 'hex').slice(0, 8), 16);
 }
 
 /** The partition in [0, partitionCount) that carries the events of (project, key). */
