@@ -6,7 +6,7 @@ import { type DeliveryStatus } from './delivery-job';
 import { type EventFilter, type EventView, eventViewOf, type Invocation, matchesEventFilter, statusField } from './event-record';
 import { type EventingKeys } from './keys';
 import { defineScript, type RedisScript } from './redis';
-import { EVENTING_KEYS, EVENTING_REDIS } from './tokens';
+import { EVENTING_KEYS, EVENTING_QUEUE_REDIS, EVENTING_REDIS } from './tokens';
 
 type Retention = EventingSettings['retention'];
 
@@ -75,12 +75,18 @@ export class EventLog {
   private readonly recordAcceptedScript: RedisScript;
   private readonly recordAttemptScript: RedisScript;
 
+  /**
+   * `queueRedis` carries recordAccepted: the publisher issues it in the same tick as the event's job
+   * adds on that one connection, so the event is logged before its jobs exist (a worker recording an
+   * attempt always finds it) at no extra round trip.
+   */
   constructor(
     @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_QUEUE_REDIS) queueRedis: Redis,
     @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
   ) {
     this.setStatusScript = defineScript(redis, 'spSetDeliveryStatus', 1, SET_STATUS_LUA);
-    this.recordAcceptedScript = defineScript(redis, 'spRecordAcceptedEvent', 2, RECORD_ACCEPTED_LUA);
+    this.recordAcceptedScript = defineScript(queueRedis, 'spRecordAcceptedEvent', 2, RECORD_ACCEPTED_LUA);
     this.recordAttemptScript = defineScript(redis, 'spRecordAttempt', 2, RECORD_ATTEMPT_LUA);
   }
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { type ConfigSnapshot } from '@spaceport/config-model';
-import { canonicalJson } from '@spaceport/eventing-core';
 import { type JobsOptions, type Queue } from 'bullmq';
 import { fanOut } from '../ingest/fan-out';
 import { type QueuedEvent } from '../ingest/queue-body';
@@ -37,9 +36,11 @@ export class EventPublisher {
     const eventTime = new Date(acceptedAt);
     const { partition, jobs } = fanOut(snapshot, project, eventId, event, eventTime, disabled);
     const accepted = {
-      eventId, type: event.type, payloadJson: canonicalJson(event.payload), time: eventTime.toISOString(), acceptedAt,
+      eventId, type: event.type, payloadJson: event.payloadJson, time: eventTime.toISOString(), acceptedAt,
       partition, partitionKey: event.partitionKey, triggers: jobs.map((job) => job.triggerId),
     };
+    // Both on the queue connection, the log write first: the event exists before its jobs (a worker
+    // recording an attempt always finds it, so a status is never left at staged), in one round trip.
     await Promise.all([
       this.log.recordAccepted(project, accepted, snapshot.eventing.value.retention),
       this.enqueue(jobs, Math.max(0, event.notBefore - Date.now())),

@@ -14,13 +14,14 @@ import { eventingKeys } from './keys';
 import { PartitionQueues } from './partition-queues';
 import { createFailFastRedis } from './redis';
 import { type EventingEnv, parseEventingEnv } from './settings';
-import { EVENTING_ENV, EVENTING_KEYS, EVENTING_REDIS } from './tokens';
+import { EVENTING_ENV, EVENTING_KEYS, EVENTING_QUEUE_REDIS, EVENTING_REDIS } from './tokens';
 
-/** Connects the shared command client at start (when a config plane is wired) and closes it last. */
+/** Connects the command and queue clients at start (when a config plane is wired) and closes them last. */
 @Injectable()
 class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_QUEUE_REDIS) private readonly queueRedis: Redis,
     private readonly config: ConfigAccess,
     @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
   ) {}
@@ -31,12 +32,13 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn('eventing: no config plane (CONFIG_VIEW) is wired; the event data plane stays idle');
       return;
     }
-    const connected = this.redis.connect().catch(() => undefined);
+    const connected = Promise.all([this.redis, this.queueRedis].map((client) => client.connect().catch(() => undefined)));
     await Promise.race([connected, new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
   }
 
   onApplicationShutdown(): void {
     this.redis.disconnect();
+    this.queueRedis.disconnect();
   }
 }
 
@@ -48,7 +50,13 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
       provide: EVENTING_REDIS,
       inject: [EVENTING_ENV, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS],
       useFactory: (env: EventingEnv, logger: Logger, node: NodeOptions): Redis =>
-        createFailFastRedis(env.redisUrl, env.commandTimeoutMs, logger, `spaceport-${node.role}-${node.nodeId}`),
+        createFailFastRedis(env.redisUrl, env.commandTimeoutMs, logger, `spaceport-${node.role}-${node.nodeId}`, true),
+    },
+    {
+      provide: EVENTING_QUEUE_REDIS,
+      inject: [EVENTING_ENV, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS],
+      useFactory: (env: EventingEnv, logger: Logger, node: NodeOptions): Redis =>
+        createFailFastRedis(env.redisUrl, env.commandTimeoutMs, logger, `spaceport-${node.role}-${node.nodeId}-queues`, false),
     },
     { provide: EVENTING_KEYS, inject: [SPACEPORT_NODE_OPTIONS], useFactory: (node: NodeOptions) => eventingKeys(node.clusterId) },
     ConfigAccess,

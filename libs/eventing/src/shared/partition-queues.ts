@@ -6,18 +6,19 @@ import { type Redis } from 'ioredis';
 import { type DeliveryJobData } from './delivery-job';
 import { partitionQueueName } from './keys';
 import { type EventingEnv } from './settings';
-import { EVENTING_ENV, EVENTING_REDIS } from './tokens';
+import { EVENTING_ENV, EVENTING_QUEUE_REDIS } from './tokens';
 
 /**
  * BullMQ `Queue` handles (producers and job counts, never workers) of the partition queues, on the
- * shared command client, one per queue name for the life of the app; closed with the module.
+ * queue client (EVENTING_QUEUE_REDIS: BullMQ's scripts stay off the auto-pipelined command client),
+ * one per queue name for the life of the app; closed with the module.
  */
 @Injectable()
 export class PartitionQueues implements OnModuleDestroy {
   private readonly queues = new Map<string, Queue<DeliveryJobData>>();
 
   constructor(
-    @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_QUEUE_REDIS) private readonly redis: Redis,
     @Inject(EVENTING_ENV) private readonly env: EventingEnv,
     @Inject(SPACEPORT_NODE_OPTIONS) private readonly node: NodeOptions,
   ) {}
