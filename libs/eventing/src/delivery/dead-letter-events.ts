@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { triggersForEvent } from '@spaceport/config-model';
-import { createEventIdGenerator, type JsonValue } from '@spaceport/eventing-core';
+import { canonicalJson, createEventIdGenerator, type JsonValue } from '@spaceport/eventing-core';
 import { ConfigAccess } from '../shared/config-access';
 import { type DeliveryJobData } from '../shared/delivery-job';
 import { EventPublisher } from '../shared/event-publisher';
@@ -24,7 +24,8 @@ export class DeadLetterEvents {
       eventId: job.eventId, deliveryId: job.deliveryId, trigger: job.triggerId, type: job.type, reason, statusCode, payload: job.payload,
     };
     if (triggersForEvent(snapshot, job.project, { type, payload }).length === 0) return;
-    const event = { type, payload, options: undefined, partitionKey: job.partitionKey, notBefore: 0, payloadBytes: 0, canonical: '' };
+    const payloadJson = canonicalJson(payload);
+    const event = { type, payload, options: undefined, partitionKey: job.partitionKey, notBefore: 0, payloadJson, payloadBytes: Buffer.byteLength(payloadJson), body: undefined };
     await this.publisher.publish(snapshot, job.project, event, this.nextEventId(), Date.now());
   }
 }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /** The bearer token of an `Authorization` header, or undefined. */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -7,7 +7,7 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
 
 /** Digests of a config's token list, computed once per list (a config snapshot's arrays are immutable). */
 const acceptedDigests = new WeakMap<readonly string[], readonly Buffer[]>();

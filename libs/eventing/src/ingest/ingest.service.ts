@@ -8,7 +8,7 @@ import { isRedisUnavailable } from '../shared/redis';
 import { bearerToken, tokenAccepted } from './auth';
 import { badRequest, httpError, UnavailableError } from './http-errors';
 import { IdempotencyStore, type IdempotencyRecord } from './idempotency';
-import { bodyHash, type FieldIssue, isValidIdempotencyKey, parseQueueEvent, queueBatchSchema, type QueuedEvent } from './queue-body';
+import { type FieldIssue, isValidIdempotencyKey, parseQueueEvent, queueBatchSchema, type QueuedEvent, requestHash } from './queue-body';
 
 export interface QueueRequest {
   readonly project: string;
@@ -97,7 +97,7 @@ export class IngestService {
     const key = request.idempotencyKey;
     let record: IdempotencyRecord = {
       // only an Idempotency-Key compares bodies: no hash without one
-      hash: key === undefined ? '' : bodyHash(`${request.batch ? 'batch' : 'single'}:${events.map((event) => event.canonical).join('\n')}`),
+      hash: key === undefined ? '' : requestHash(events, request.batch),
       eventIds: events.map(() => this.nextEventId()),
       acceptedAt: now,
       state: 'pending',

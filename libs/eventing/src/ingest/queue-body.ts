@@ -36,10 +36,12 @@ export interface QueuedEvent {
   readonly partitionKey: string | undefined;
   /** Unix ms before which no delivery is attempted (0 = now) */
   readonly notBefore: number;
-  /** size of the payload's canonical JSON, bytes */
+  /** canonical JSON of the payload (what the event log keeps) */
+  readonly payloadJson: string;
+  /** size of payloadJson, bytes */
   readonly payloadBytes: number;
-  /** canonical JSON of the whole body, for the idempotency hash */
-  readonly canonical: string;
+  /** the validated body as received; its canonical JSON is hashed only under an Idempotency-Key */
+  readonly body: unknown;
 }
 
 export interface FieldIssue {
@@ -78,18 +80,24 @@ export function parseQueueEvent(body: unknown, now: number, prefix = ''): ParseR
     ok: true,
     event: {
       type: value.type,
-      payload: JSON.parse(payloadJson) as JsonValue,
+      // canonicalJson accepted it, so it is plain JSON
+      payload: value.payload as JsonValue,
       options: (value.options ?? undefined) as Record<string, JsonValue> | undefined,
       partitionKey: value.partitionKey,
       notBefore,
+      payloadJson,
       payloadBytes: Buffer.byteLength(payloadJson, 'utf8'),
-      canonical: canonicalJson(body),
+      body,
     },
   };
 }
 
-/** SHA-256 hex of the canonical body: equal bodies (key order aside) hash equal. */
-export function bodyHash(canonical: string): string {
+/**
+ * The idempotency hash of a request: SHA-256 hex of its form (single or batch) and the canonical JSON
+ * of each body, so equal requests (key order aside) hash equal.
+ */
+export function requestHash(events: readonly QueuedEvent[], batch: boolean): string {
+  const canonical = `${batch ? 'batch' : 'single'}:${events.map((event) => canonicalJson(event.body)).join('\n')}`;
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
