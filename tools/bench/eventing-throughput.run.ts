@@ -30,7 +30,7 @@ async function startHelper(workDir: string, script: string, env: NodeJS.ProcessE
   const proc = new ManagedProcess({
     name: script, command: process.execPath, cwd: ROOT, logFile: join(workDir, `${script}.log`),
     args: [resolve(ROOT, 'node_modules/vite-node/vite-node.mjs'), resolve(__dirname, `${script}.ts`)],
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env },
+    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env, ...(process.env['BENCH_CPU_PROF'] ? { NODE_OPTIONS: `--import ${process.env['BENCH_CPU_PROF']}`, PROF_DIR: workDir, NODE_ID: script } : {}) },
   });
   proc.start();
   const url = `http://127.0.0.1:${port}`;
