@@ -74,6 +74,7 @@ export class EventLog {
   private readonly setStatusScript: RedisScript;
   private readonly recordAcceptedScript: RedisScript;
   private readonly recordAttemptScript: RedisScript;
+  private oldest: { readonly at: number; readonly id: string } | undefined;
 
   /**
    * `queueRedis` carries recordAccepted: the publisher issues it in the same tick as the event's job
@@ -92,15 +93,20 @@ export class EventLog {
 
   /** Writes the accepted event with every delivery staged, then trims the index by age and count. */
   async recordAccepted(project: string, event: AcceptedEvent, retention: Retention): Promise<void> {
-    const key = this.keys.event(project, event.eventId);
-    const index = this.keys.events(project);
-    const fields: Record<string, string> = {
-      type: event.type, payload: event.payloadJson, time: event.time, acceptedAt: String(event.acceptedAt),
-      partition: String(event.partition), partitionKey: event.partitionKey ?? '', triggers: JSON.stringify(event.triggers),
-    };
-    for (const trigger of event.triggers) fields[statusField(trigger)] = 'staged';
-    const oldest = eventIdAt(Math.max(0, Date.now() - retention.maxAgeMs), ZERO_ENTROPY);
-    await this.recordAcceptedScript(key, index, retention.maxAgeMs, event.eventId, oldest, retention.maxCount, ...Object.entries(fields).flat());
+    const args: (string | number)[] = [
+      retention.maxAgeMs, event.eventId, this.oldestKept(retention.maxAgeMs), retention.maxCount,
+      'type', event.type, 'payload', event.payloadJson, 'time', event.time, 'acceptedAt', String(event.acceptedAt),
+      'partition', String(event.partition), 'partitionKey', event.partitionKey ?? '', 'triggers', JSON.stringify(event.triggers),
+    ];
+    for (const trigger of event.triggers) args.push(statusField(trigger), 'staged');
+    await this.recordAcceptedScript(this.keys.event(project, event.eventId), this.keys.events(project), ...args);
+  }
+
+  /** The smallest event id an index keeps (exclusive bound of the age trim), recomputed once per millisecond. */
+  private oldestKept(maxAgeMs: number): string {
+    const at = Math.max(0, Date.now() - maxAgeMs);
+    if (this.oldest?.at !== at) this.oldest = { at, id: eventIdAt(at, ZERO_ENTROPY) };
+    return this.oldest.id;
   }
 
   async setStatus(project: string, eventId: string, triggerId: string, status: DeliveryStatus, force = false): Promise<void> {
