@@ -1,22 +1,29 @@
 // Benchmark helper (not a test): the baseline's ingest process. A minimal node:http endpoint that
 // does one BullMQ `queue.add` per POST and answers 202, so the baseline pays one HTTP ingest hop like
 // Spaceport's gateway (no auth, schema, idempotency, event log or fan-out). Started by the benchmark.
-// Env: REDIS_URL, PORT, QUEUE.
+// PROTOCOL=1: the "minimal once-only" baseline also logs the event (one HSET, same connection, same
+// tick as the add), the least an event log with per-delivery status costs.
+// Env: REDIS_URL, PORT, QUEUE, PROTOCOL.
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 
 const connection = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
 const queue = new Queue(process.env['QUEUE'] ?? 'baseline', { connection });
+const logEvents = process.env['PROTOCOL'] === '1';
 
 const server = createServer((req, res) => {
   if (req.url === '/healthz') return void res.writeHead(200).end('ok');
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
-    const data = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-    queue.add('e', data, { removeOnComplete: true }).then(
-      (job) => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: job.id })),
+    const text = Buffer.concat(chunks).toString('utf8');
+    const data = JSON.parse(text) as unknown;
+    const id = logEvents ? randomUUID() : undefined;
+    const logged = id === undefined ? Promise.resolve(0) : connection.hset(`ev:${id}`, 'payload', text, 's:bench', 'staged');
+    Promise.all([logged, queue.add('e', data, { ...(id === undefined ? {} : { jobId: id }), removeOnComplete: true })]).then(
+      ([, job]) => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: job.id })),
       (error: unknown) => res.writeHead(503).end(String(error)),
     );
   });

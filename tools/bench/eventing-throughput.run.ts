@@ -3,7 +3,8 @@
 // node:http ingest doing one BullMQ `queue.add` and a plain BullMQ worker POSTing with undici. The load
 // generator and the receiver run in this process for both paths; figures are ratios from the same run.
 // Started by eventing-throughput.ts (workspace aliases). Build first: `npm run build`.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppStack } from '../../libs/testing/src/app-stack';
@@ -25,12 +26,12 @@ const ROOT = resolve(__dirname, '../..');
 
 
 /** A bench helper script (tools/bench/<script>.ts) as a child process under vite-node; waits for /healthz. */
-async function startHelper(workDir: string, script: string, env: NodeJS.ProcessEnv): Promise<{ proc: ManagedProcess; url: string }> {
+async function startHelper(workDir: string, script: string, label: string, env: NodeJS.ProcessEnv): Promise<{ proc: ManagedProcess; url: string }> {
   const port = await freePort();
   const proc = new ManagedProcess({
-    name: script, command: process.execPath, cwd: ROOT, logFile: join(workDir, `${script}.log`),
+    name: label, command: process.execPath, cwd: ROOT, logFile: join(workDir, `${label}.log`),
     args: [resolve(ROOT, 'node_modules/vite-node/vite-node.mjs'), resolve(__dirname, `${script}.ts`)],
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env, ...(process.env['BENCH_CPU_PROF'] ? { NODE_OPTIONS: `--import ${process.env['BENCH_CPU_PROF']}`, PROF_DIR: workDir, NODE_ID: script } : {}) },
+    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env, ...(process.env['BENCH_CPU_PROF'] ? { NODE_OPTIONS: `--import ${process.env['BENCH_CPU_PROF']}`, PROF_DIR: workDir, NODE_ID: label } : {}), ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}) },
   });
   proc.start();
   const url = `http://127.0.0.1:${port}`;
@@ -56,33 +57,64 @@ async function counted(redisUrl: string, label: string, pids: Record<string, num
   return { ...result, cpuMsPerEvent, redisCommandsPerEvent: totalPerEvent(before, after, result.events) };
 }
 
-/** The results block of docs/benchmarks.md (`npm run bench`). */
-function resultsMarkdown(base: CountedResult, sp: CountedResult, loadAtStart: string): string {
+const cpuTotal = (r: CountedResult): number => r.cpuMsPerEvent.filter(([name]) => name !== 'bench').reduce((sum, [, ms]) => sum + ms, 0);
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+interface Round {
+  readonly raw: CountedResult;
+  readonly protocol: CountedResult;
+  readonly sp: CountedResult;
+}
+
+const cpuRatio = (path: CountedResult, base: CountedResult): number => cpuTotal(path) / cpuTotal(base);
+const throughputRatio = (path: CountedResult, base: CountedResult): number => path.rate / base.rate;
+
+/** The results block of docs/benchmarks.md (`npm run bench`): the median round, then every round's ratios. */
+function resultsMarkdown(rounds: readonly Round[], loadAtStart: string): string {
   const cpu = (r: CountedResult): string => r.cpuMsPerEvent.filter(([name]) => name !== 'bench').map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(', ');
-  const total = (r: CountedResult): number => r.cpuMsPerEvent.filter(([name]) => name !== 'bench').reduce((sum, [, ms]) => sum + ms, 0);
   const row = (path: string, r: CountedResult): string =>
-    `| ${path} | ${r.rate.toFixed(0)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${cpu(r)} (total ${total(r).toFixed(2)}) | ${r.redisCommandsPerEvent.toFixed(1)} |`;
+    `| ${path} | ${r.rate.toFixed(0)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${cpu(r)} (total ${cpuTotal(r).toFixed(2)}) | ${r.redisCommandsPerEvent.toFixed(1)} |`;
+  const byCpu = [...rounds].sort((x, y) => cpuRatio(x.sp, x.raw) - cpuRatio(y.sp, y.raw));
+  const typical = byCpu[Math.floor((byCpu.length - 1) / 2)]!;
+  const ratios = (f: (round: Round) => number): string => `${rounds.map((round) => f(round).toFixed(2)).join(', ')} (median ${median(rounds.map(f)).toFixed(2)}×)`;
+  const ms = (f: (round: Round) => number): string => rounds.map((round) => f(round).toFixed(1)).join(', ');
   return [
-    `Result (${benchEnvironment()}; load average at start ${loadAtStart}; ${N} events for throughput, ${RATE * PACED_SECONDS} offered at ${RATE}/s):`,
+    `Result (${benchEnvironment()}; load average at start ${loadAtStart}; ${rounds.length} rounds, the three paths back to back in alternating order, fresh processes each;`
+      + ` per round ${N} events for throughput, ${RATE * PACED_SECONDS} offered at ${RATE}/s). The round with the median CPU ratio:`,
     '',
     `| path | events/s | p50 @ ${RATE}/s | p99 @ ${RATE}/s | CPU ms/event | Redis commands/event |`,
     '|---|---|---|---|---|---|',
-    row('baseline: node:http + BullMQ add → BullMQ worker → undici', base),
-    row('Spaceport: gateway → event-worker', sp),
+    row('raw baseline: node:http + BullMQ add → BullMQ worker → undici', typical.raw),
+    row('minimal once-only baseline: raw + event-log HSET, ledger claim, HMAC, sent record + invocation', typical.protocol),
+    row('Spaceport: gateway → event-worker', typical.sp),
     '',
-    `Ratio: throughput **${(sp.rate / base.rate).toFixed(2)}×** the baseline, p50 ${(sp.p50 / base.p50).toFixed(2)}×, p99 ${(sp.p99 / base.p99).toFixed(2)}×;`
-      + ` CPU per event ${(total(sp) / total(base)).toFixed(2)}×.`,
+    'Every round:',
+    `- Spaceport ÷ raw: throughput **${ratios((r) => throughputRatio(r.sp, r.raw))}**; CPU per event ${ratios((r) => cpuRatio(r.sp, r.raw))}`,
+    `- minimal once-only ÷ raw: throughput ${ratios((r) => throughputRatio(r.protocol, r.raw))}; CPU per event ${ratios((r) => cpuRatio(r.protocol, r.raw))}`,
+    `- Spaceport ÷ minimal once-only: throughput ${ratios((r) => throughputRatio(r.sp, r.protocol))}; CPU per event ${ratios((r) => cpuRatio(r.sp, r.protocol))}`,
+    `- p50 / p99 at ${RATE}/s, ms: Spaceport ${ms((r) => r.sp.p50)} / ${ms((r) => r.sp.p99)}; raw ${ms((r) => r.raw.p50)} / ${ms((r) => r.raw.p99)};`
+      + ` minimal once-only ${ms((r) => r.protocol.p50)} / ${ms((r) => r.protocol.p99)}`,
   ].join('\n');
 }
 
-async function baseline(workDir: string, redisUrl: string, redisPid: number | undefined, receiver: TestReceiver): Promise<CountedResult> {
-  const common = { REDIS_URL: redisUrl, QUEUE: 'baseline' };
-  const worker = await startHelper(workDir, 'baseline-worker', { ...common, TARGET_URL: `${receiver.url}/base`, CONCURRENCY: String(IN_FLIGHT) });
-  const producer = await startHelper(workDir, 'baseline-producer', common);
+/**
+ * A baseline path: `raw` is plain BullMQ + undici; `protocol` adds only what DESIGN.md requires of
+ * every event (PROTOCOL=1 in the helpers: an event-log write at ingest; a fenced ledger claim, an HMAC,
+ * the sent record and an invocation append per delivery), so the gap between the two is the cost of
+ * the once-only protocol itself and the gap to Spaceport is Spaceport's own.
+ */
+async function baseline(kind: 'raw' | 'protocol', workDir: string, redisUrl: string, redisPid: number | undefined, receiver: TestReceiver): Promise<CountedResult> {
+  const common = { REDIS_URL: redisUrl, QUEUE: `baseline-${kind}`, PROTOCOL: kind === 'protocol' ? '1' : '0' };
+  const worker = await startHelper(workDir, 'baseline-worker', `${kind}-worker`, { ...common, TARGET_URL: `${receiver.url}/base`, CONCURRENCY: String(IN_FLIGHT) });
+  const producer = await startHelper(workDir, 'baseline-producer', `${kind}-producer`, common);
   try {
     const body = (seq: number): unknown => ({ seq, payload: { orderId: `o-${seq}`, amount: 42 } });
     const pids = { producer: producer.proc.pid, worker: worker.proc.pid, redis: redisPid, bench: process.pid };
-    return await counted(redisUrl, 'baseline', pids, () => measure(receiver, { url: `${producer.url}/queue`, headers: {}, body, accepted: 202 }, N));
+    return await counted(redisUrl, kind, pids, () => measure(receiver, { url: `${producer.url}/queue`, headers: {}, body, accepted: 202 }, N));
   } finally {
     await producer.proc.stop(3_000);
     await worker.proc.stop(3_000);
@@ -109,6 +141,7 @@ async function spaceport(workDir: string, redisUrl: string, redisPid: number | u
       ...(process.env['EVENTING_CONCURRENCY'] ? { EVENTING_CONCURRENCY: process.env['EVENTING_CONCURRENCY'] } : {}),
       // BENCH_CPU_PROF=<abs path of cpu-profile-preload.mjs>: a V8 profile per app in the work dir (with BENCH_KEEP=1)
       ...(process.env['BENCH_CPU_PROF'] ? { NODE_OPTIONS: `--import ${process.env['BENCH_CPU_PROF']}`, PROF_DIR: workDir } : {}),
+      ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}),
     },
   });
   try {
@@ -128,23 +161,43 @@ async function spaceport(workDir: string, redisUrl: string, redisPid: number | u
   }
 }
 
+/** BENCH_ROUNDS (default 3, max 9): the machine drifts between runs, so each round measures both paths back to back. */
+const ROUNDS = Math.min(Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3)), 9);
+
 async function main(): Promise<void> {
   provisionIntoEnv();
   const workDir = mkdtempSync(join(tmpdir(), 'spaceport-bench-eventing-'));
   const redis = await startRedisServer();
   const receiver = await new TestReceiver().start();
   const load = (): string => loadavg().map((l) => l.toFixed(2)).join(', ');
+  const f = (n: number): string => n.toFixed(1);
   try {
     const loadAtStart = load();
     console.log(`load average at start: ${loadAtStart}`);
-    const base = await baseline(workDir, redis.url, redis.process.pid, receiver);
-    const sp = await spaceport(workDir, redis.url, redis.process.pid, receiver);
-    const f = (n: number): string => n.toFixed(1);
-    console.log(`events: ${N} throughput (after 500 warm-up), ${RATE * PACED_SECONDS} paced at ${RATE}/s; load average at end: ${load()}`);
-    console.log(`baseline (http ingest → BullMQ → worker → undici): ${f(base.rate)} ev/s, p50 ${f(base.p50)} ms, p99 ${f(base.p99)} ms`);
-    console.log(`spaceport (gateway → event-worker): ${f(sp.rate)} ev/s, p50 ${f(sp.p50)} ms, p99 ${f(sp.p99)} ms`);
-    console.log(`ratio throughput ${(sp.rate / base.rate).toFixed(2)}x, p50 ${(sp.p50 / base.p50).toFixed(2)}x, p99 ${(sp.p99 / base.p99).toFixed(2)}x`);
-    writeBenchMarkdown(resultsMarkdown(base, sp, loadAtStart));
+    const rounds: Round[] = [];
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      const roundDir = join(workDir, `round-${round}`);
+      mkdirSync(roundDir);
+      // the order alternates too, so no path always runs on the fresher machine
+      const runs: Record<keyof Round, () => Promise<CountedResult>> = {
+        raw: () => baseline('raw', roundDir, redis.url, redis.process.pid, receiver),
+        protocol: () => baseline('protocol', roundDir, redis.url, redis.process.pid, receiver),
+        sp: () => spaceport(roundDir, redis.url, redis.process.pid, receiver),
+      };
+      const order: (keyof Round)[] = round % 2 === 1 ? ['raw', 'protocol', 'sp'] : ['sp', 'protocol', 'raw'];
+      const results: Partial<Record<keyof Round, CountedResult>> = {};
+      for (const path of order) {
+        results[path] = await runs[path]();
+        await flushAll(redis.url);
+      }
+      const { raw, protocol, sp } = results as Round;
+      rounds.push({ raw, protocol, sp });
+      const line = (name: string, r: CountedResult): string => `${name} ${f(r.rate)} ev/s, p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms, CPU ${cpuTotal(r).toFixed(2)} ms/event`;
+      console.log(`round ${round}: ${line('raw', raw)}; ${line('once-only', protocol)}; ${line('spaceport', sp)};`
+        + ` spaceport/raw throughput ${throughputRatio(sp, raw).toFixed(2)}x, CPU ${cpuRatio(sp, raw).toFixed(2)}x`);
+    }
+    console.log(`events per round: ${N} throughput (after 500 warm-up), ${RATE * PACED_SECONDS} paced at ${RATE}/s; load average at end: ${load()}`);
+    writeBenchMarkdown(resultsMarkdown(rounds, loadAtStart));
   } finally {
     await receiver.stop();
     await redis.stop();
@@ -152,6 +205,17 @@ async function main(): Promise<void> {
     else console.log(`logs in ${workDir}`);
   }
   process.exit(0);
+}
+
+/** Empties Redis between rounds, so every round starts from the same state. */
+async function flushAll(url: string): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true });
+  try {
+    await client.connect();
+    await client.flushall();
+  } finally {
+    client.disconnect();
+  }
 }
 
 void main();

@@ -31,7 +31,7 @@ export function totalPerEvent(before: CommandCounts, after: CommandCounts, event
 export function perEvent(before: CommandCounts, after: CommandCounts, events: number): string {
   const deltas = deltasPerEvent(before, after, events);
   const total = deltas.reduce((sum, [, d]) => sum + d, 0);
-  const top = deltas.sort((a, b) => b[1] - a[1]).slice(0, 10).map(([name, d]) => `${name} ${d.toFixed(2)}`).join(', ');
+  const top = deltas.sort((a, b) => b[1] - a[1]).slice(0, Number(process.env["BENCH_TOP_COMMANDS"] ?? 10)).map(([name, d]) => `${name} ${d.toFixed(2)}`).join(', ');
   return `${total.toFixed(1)} Redis commands/event (${top})`;
 }
 
