@@ -31,7 +31,7 @@ async function startHelper(workDir: string, script: string, label: string, env: 
   const proc = new ManagedProcess({
     name: label, command: process.execPath, cwd: ROOT, logFile: join(workDir, `${label}.log`),
     args: [resolve(ROOT, 'node_modules/vite-node/vite-node.mjs'), resolve(__dirname, `${script}.ts`)],
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env, ...(process.env['BENCH_CPU_PROF'] ? { NODE_OPTIONS: `--import ${process.env['BENCH_CPU_PROF']}`, PROF_DIR: workDir, NODE_ID: label } : {}), ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}) },
+    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env, ...(process.env['BENCH_CPU_PROF'] ? { NODE_OPTIONS: `--import ${process.env['BENCH_CPU_PROF']}`, PROF_DIR: workDir, NODE_ID: label, PROF_INTERVAL_US: process.env['PROF_INTERVAL_US'] ?? '1000' } : {}), ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}) },
   });
   proc.start();
   const url = `http://127.0.0.1:${port}`;
@@ -140,7 +140,7 @@ async function spaceport(workDir: string, redisUrl: string, redisPid: number | u
       WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
       ...(process.env['EVENTING_CONCURRENCY'] ? { EVENTING_CONCURRENCY: process.env['EVENTING_CONCURRENCY'] } : {}),
       // BENCH_CPU_PROF=<abs path of cpu-profile-preload.mjs>: a V8 profile per app in the work dir (with BENCH_KEEP=1)
-      ...(process.env['BENCH_CPU_PROF'] ? { NODE_OPTIONS: `--import ${process.env['BENCH_CPU_PROF']}`, PROF_DIR: workDir } : {}),
+      ...(process.env['BENCH_CPU_PROF'] ? { NODE_OPTIONS: `--import ${process.env['BENCH_CPU_PROF']}`, PROF_DIR: workDir, PROF_INTERVAL_US: process.env['PROF_INTERVAL_US'] ?? '1000' } : {}),
       ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}),
     },
   });
