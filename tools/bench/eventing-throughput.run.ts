@@ -25,13 +25,23 @@ const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
 const ROOT = resolve(__dirname, '../..');
 
 
+/**
+ * BENCH_CPU_PROF=<abs path of cpu-profile-preload.mjs> (with BENCH_KEEP=1): a V8 profile of each process
+ * in its round's directory, named after `label` (the apps use their NODE_ID); PROF_INTERVAL_US samples.
+ */
+function profilingEnv(workDir: string, label?: string): Record<string, string> {
+  const preload = process.env['BENCH_CPU_PROF'];
+  if (!preload) return {};
+  return { NODE_OPTIONS: `--import ${preload}`, PROF_DIR: workDir, PROF_INTERVAL_US: process.env['PROF_INTERVAL_US'] ?? '1000', ...(label ? { NODE_ID: label } : {}) };
+}
+
 /** A bench helper script (tools/bench/<script>.ts) as a child process under vite-node; waits for /healthz. */
 async function startHelper(workDir: string, script: string, label: string, env: NodeJS.ProcessEnv): Promise<{ proc: ManagedProcess; url: string }> {
   const port = await freePort();
   const proc = new ManagedProcess({
     name: label, command: process.execPath, cwd: ROOT, logFile: join(workDir, `${label}.log`),
     args: [resolve(ROOT, 'node_modules/vite-node/vite-node.mjs'), resolve(__dirname, `${script}.ts`)],
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env, ...(process.env['BENCH_CPU_PROF'] ? { NODE_OPTIONS: `--import ${process.env['BENCH_CPU_PROF']}`, PROF_DIR: workDir, NODE_ID: label, PROF_INTERVAL_US: process.env['PROF_INTERVAL_US'] ?? '1000' } : {}), ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}) },
+    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env, ...profilingEnv(workDir, label) },
   });
   proc.start();
   const url = `http://127.0.0.1:${port}`;
@@ -139,9 +149,7 @@ async function spaceport(workDir: string, redisUrl: string, redisPid: number | u
     extraEnv: {
       WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
       ...(process.env['EVENTING_CONCURRENCY'] ? { EVENTING_CONCURRENCY: process.env['EVENTING_CONCURRENCY'] } : {}),
-      // BENCH_CPU_PROF=<abs path of cpu-profile-preload.mjs>: a V8 profile per app in the work dir (with BENCH_KEEP=1)
-      ...(process.env['BENCH_CPU_PROF'] ? { NODE_OPTIONS: `--import ${process.env['BENCH_CPU_PROF']}`, PROF_DIR: workDir, PROF_INTERVAL_US: process.env['PROF_INTERVAL_US'] ?? '1000' } : {}),
-      ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}),
+      ...profilingEnv(workDir),
     },
   });
   try {
