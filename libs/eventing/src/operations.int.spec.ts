@@ -111,6 +111,9 @@ describe('operations, standalone: /readyz and /metrics of the three apps', () =>
     expect(sampleSum(worker, 'spaceport_deliveries_total', { ...shop, trigger: 'flaky', outcome: 'retried' })).toBe(3);
     expect(sampleSum(worker, 'spaceport_deliveries_total', { ...shop, trigger: 'flaky', outcome: 'delivered' })).toBe(3);
     expect(sampleSum(worker, 'spaceport_deliveries_total', { outcome: 'failed' })).toBe(0);
+    // registered on the worker; nothing was cancelled or found already sent
+    expect(worker.types.get('spaceport_deliveries_not_sent_total')).toBe('counter');
+    expect(sampleSum(worker, 'spaceport_deliveries_not_sent_total', shop)).toBe(0);
     expect(worker.types.get('spaceport_delivery_attempt_duration_seconds')).toBe('histogram');
     expect(sampleSum(worker, 'spaceport_delivery_attempt_duration_seconds_count', { ...shop, trigger: 'flaky' })).toBe(6);
     expect(sampleSum(worker, 'spaceport_delivery_latency_seconds_count', shop)).toBe(6);

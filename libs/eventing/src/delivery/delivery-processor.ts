@@ -5,6 +5,7 @@ import { type NodeOptions } from '@spaceport/consul-core';
 import { type Job, DelayedError } from 'bullmq';
 import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
+import { EventingMetrics } from '../observability/eventing-metrics';
 import { ConfigAccess } from '../shared/config-access';
 import { DeadLetters } from '../shared/dead-letters';
 import { type DeliveryJobData } from '../shared/delivery-job';
@@ -60,6 +61,7 @@ export class DeliveryProcessor {
     private readonly attempts: AttemptRunner,
     private readonly limiter: RateLimiter,
     private readonly failureRuns: FailureRuns,
+    private readonly metrics: EventingMetrics,
   ) {}
 
   /** One ledger per HTTP timeout (the ledger validates claim TTLs against it). */
@@ -79,6 +81,7 @@ export class DeliveryProcessor {
     const target = lookupTarget(snapshot, data);
     if (target.kind === 'cancelled' || (await this.disabled.isDisabled(data.project, data.triggerId))) {
       await this.log.setStatus(data.project, data.eventId, data.triggerId, 'cancelled');
+      this.metrics.deliveryNotSent(data, 'cancelled');
       return target.kind === 'cancelled' ? target.reason : 'trigger disabled by the data plane';
     }
     for (let attempt = job.attemptsMade + 1; ; attempt += 1) {
@@ -87,6 +90,7 @@ export class DeliveryProcessor {
       const claimed = await ledger.claim(data.deliveryId, lease.partition, lease.epoch, this.node.nodeId, target.trigger.timeout + CLAIM_SLACK_MS);
       if (claimed.status === 'already-sent') {
         await this.log.setStatus(data.project, data.eventId, data.triggerId, 'processed');
+        this.metrics.deliveryNotSent(data, 'already-sent');
         return 'already sent';
       }
       if (claimed.status === 'fenced') {

@@ -6,6 +6,9 @@ import { type DeliveryJobData } from '../shared/delivery-job';
 /** How one HTTP attempt ended, as `spaceport_deliveries_total{outcome}` counts it. */
 export type DeliveryOutcome = 'delivered' | 'retried' | 'failed';
 
+/** Why a delivery job ended without an HTTP attempt, as `spaceport_deliveries_not_sent_total{reason}` counts it. */
+export type NotSentReason = 'cancelled' | 'already-sent';
+
 /** The attempt verdicts of `verdictOf` (retry.ts) → outcome label. */
 const OUTCOME_OF = { success: 'delivered', retry: 'retried', fail: 'failed' } as const satisfies Record<string, DeliveryOutcome>;
 
@@ -31,6 +34,7 @@ interface TriggerSeries {
 export class EventingMetrics {
   private readonly queued: Counter<'project'>;
   private readonly deliveries: Counter<'project' | 'trigger' | 'outcome'>;
+  private readonly notSent: Counter<'project' | 'trigger' | 'reason'>;
   private readonly attemptSeconds: Histogram<'project' | 'trigger'>;
   private readonly latencySeconds: Histogram<'project' | 'trigger'>;
   /** bounded like the labels: one entry per configured (project, trigger) that saw an attempt */
@@ -45,6 +49,11 @@ export class EventingMetrics {
       name: 'spaceport_deliveries_total',
       help: 'Ended HTTP delivery attempts by outcome: delivered (2xx), retried (will be retried), failed (final: to the DLQ)',
       labelNames: ['project', 'trigger', 'outcome'], registers,
+    });
+    this.notSent = new Counter({
+      name: 'spaceport_deliveries_not_sent_total',
+      help: 'Delivery jobs that ended without an HTTP attempt: cancelled (trigger deleted or disabled), already-sent (the ledger had the send recorded: a redelivered or re-run job)',
+      labelNames: ['project', 'trigger', 'reason'], registers,
     });
     this.attemptSeconds = new Histogram({
       name: 'spaceport_delivery_attempt_duration_seconds', help: 'Duration of one HTTP delivery attempt',
@@ -70,6 +79,11 @@ export class EventingMetrics {
       const acceptedAt = Date.parse(job.time);
       if (Number.isFinite(acceptedAt)) series.latencySeconds.observe(Math.max(0, now - acceptedAt) / 1_000);
     }
+  }
+
+  /** A delivery job of `job`'s trigger ended without sending (rare: labels hashed per call). */
+  deliveryNotSent(job: Pick<DeliveryJobData, 'project' | 'triggerId'>, reason: NotSentReason): void {
+    this.notSent.inc({ project: job.project, trigger: job.triggerId, reason });
   }
 
   /** The labelled children of one trigger, bound once (labels are hashed per call otherwise). */

@@ -52,6 +52,19 @@ describe('EventingMetrics', () => {
     expect(sampleSum(parsed, 'spaceport_delivery_latency_seconds_bucket', { ...labels, le: '2.5' })).toBe(1);
   });
 
+  it('counts delivery jobs that ended without a send, by reason', async () => {
+    const registry = createMetricsRegistry({ role: 'event-worker', nodeId: 'w-1' }, false);
+    const metrics = new EventingMetrics(registry);
+    metrics.deliveryNotSent(job, 'cancelled');
+    metrics.deliveryNotSent(job, 'already-sent');
+    metrics.deliveryNotSent(job, 'already-sent');
+    const parsed = parsePrometheusText(await registry.metrics());
+    const labels = { project: 'shop', trigger: 'paid' };
+    expect(sampleSum(parsed, 'spaceport_deliveries_not_sent_total', { ...labels, reason: 'cancelled' })).toBe(1);
+    expect(sampleSum(parsed, 'spaceport_deliveries_not_sent_total', { ...labels, reason: 'already-sent' })).toBe(2);
+    expect(sampleSum(parsed, 'spaceport_deliveries_total', labels)).toBe(0);
+  });
+
   it('costs well under a microsecond-scale budget per recorded attempt', () => {
     const metrics = new EventingMetrics(createMetricsRegistry({ role: 'event-worker', nodeId: 'w-1' }, false));
     const n = 100_000;
