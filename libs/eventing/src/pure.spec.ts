@@ -80,7 +80,7 @@ describe('fanOut', () => {
   };
 
   it('makes one job per matching enabled trigger, on the partition of the key', () => {
-    const out = fanOut(snapshot, 'shop', 'E1', event({ amount: 20 }, 'k'), new Date(NOW), new Set());
+    const out = fanOut(snapshot, 'shop', 'E1', event({ amount: 20 }, 'k'), new Date(NOW).toISOString(), new Set());
     expect(out.partition).toBe(partitionOf('shop', 'k', 4));
     expect(out.jobs.map((job) => [job.triggerId, job.ordered, job.deliveryId])).toEqual([
       ['a', false, deliveryIdOf('E1', 'a')],
@@ -89,7 +89,7 @@ describe('fanOut', () => {
   });
 
   it('uses the event id without a key, and skips filtered and data-plane-disabled triggers', () => {
-    const out = fanOut(snapshot, 'shop', 'E2', event({ amount: 1 }), new Date(NOW), new Set(['shop/b']));
+    const out = fanOut(snapshot, 'shop', 'E2', event({ amount: 1 }), new Date(NOW).toISOString(), new Set(['shop/b']));
     expect(out.partition).toBe(partitionOf('shop', 'E2', 4));
     expect(out.jobs).toEqual([]);
   });

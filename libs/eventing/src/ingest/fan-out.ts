@@ -11,7 +11,7 @@ export interface FanOut {
 
 /**
  * The delivery jobs of one event: one per enabled trigger of the project matching type, options and
- * filter, and not disabled by the data plane (`disabled` holds `<project>/<trigger>` refs). All jobs
+ * filter, and not disabled by the data plane (`disabled` holds `<project>/<trigger>` refs); `eventTime` is RFC 3339. All jobs
  * of an event go to one partition: `partitionOf(project, partitionKey ?? eventId, P)`.
  */
 export function fanOut(
@@ -19,23 +19,18 @@ export function fanOut(
   project: string,
   eventId: string,
   event: QueuedEvent,
-  eventTime: Date,
+  eventTime: string,
   disabled: ReadonlySet<string>,
 ): FanOut {
   const partition = partitionOf(project, event.partitionKey ?? eventId, snapshot.eventing.value.partitionCount);
   const triggers = triggersForEvent(snapshot, project, { type: event.type, payload: event.payload, options: event.options ?? null })
     .filter((trigger) => !disabled.has(triggerRef(project, trigger.id)));
-  const jobs = triggers.map((trigger): DeliveryJobData => ({
-    project,
-    eventId,
-    triggerId: trigger.id,
-    deliveryId: deliveryIdOf(eventId, trigger.id),
-    partition,
-    type: event.type,
-    payload: event.payload,
-    time: eventTime.toISOString(),
-    ...(event.partitionKey === undefined ? {} : { partitionKey: event.partitionKey }),
-    ordered: trigger.ordered,
-  }));
+  const jobs = triggers.map((trigger): DeliveryJobData => {
+    const job: DeliveryJobData = {
+      project, eventId, triggerId: trigger.id, deliveryId: deliveryIdOf(eventId, trigger.id), partition,
+      type: event.type, payload: event.payload, time: eventTime, ordered: trigger.ordered,
+    };
+    return event.partitionKey === undefined ? job : { ...job, partitionKey: event.partitionKey };
+  });
   return { partition, jobs };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type ConfigSnapshot } from '@spaceport/config-model';
-import { type JobsOptions, type Queue } from 'bullmq';
+import { type JobsOptions } from 'bullmq';
 import { fanOut } from '../ingest/fan-out';
 import { type QueuedEvent } from '../ingest/queue-body';
 import { type DeliveryJobData } from './delivery-job';
@@ -32,11 +32,11 @@ export class EventPublisher {
   ) {}
 
   async publish(snapshot: ConfigSnapshot, project: string, event: QueuedEvent, eventId: string, acceptedAt: number): Promise<PublishedEvent> {
-    const disabled = await this.disabled.all();
-    const eventTime = new Date(acceptedAt);
-    const { partition, jobs } = fanOut(snapshot, project, eventId, event, eventTime, disabled);
+    const disabled = this.disabled.cachedAll() ?? (await this.disabled.all());
+    const time = new Date(acceptedAt).toISOString();
+    const { partition, jobs } = fanOut(snapshot, project, eventId, event, time, disabled);
     const accepted = {
-      eventId, type: event.type, payloadJson: event.payloadJson, time: eventTime.toISOString(), acceptedAt,
+      eventId, type: event.type, payloadJson: event.payloadJson, time, acceptedAt,
       partition, partitionKey: event.partitionKey, triggers: jobs.map((job) => job.triggerId),
     };
     // Both on the queue connection, the log write first: the event exists before its jobs (a worker
@@ -48,22 +48,21 @@ export class EventPublisher {
     return { eventId, partition, deliveries: jobs.map((job) => ({ id: job.deliveryId, trigger: job.triggerId })) };
   }
 
-  /** Adds delivery jobs; `jobIdSuffix` makes a deliberate re-run (redrive, redeliver) a new job. */
+  /**
+   * Adds delivery jobs; `jobIdSuffix` makes a deliberate re-run (redrive, redeliver) a new job. One
+   * `add` each, issued together: no MULTI (ioredis would copy BullMQ's ~50 scripts into it), and none
+   * is needed, since job ids are delivery ids and the ledger completes a re-added sent delivery
+   * without sending, so a caller retrying after a partial failure adds nothing twice to the receiver.
+   */
   async enqueue(jobs: readonly DeliveryJobData[], delayMs: number, jobIdSuffix = ''): Promise<void> {
-    const byQueue = new Map<Queue<DeliveryJobData>, DeliveryJobData[]>();
-    for (const job of jobs) {
-      const queue = this.queues.of(job.partition, job.ordered);
-      byQueue.set(queue, [...(byQueue.get(queue) ?? []), job]);
-    }
-    await Promise.all([...byQueue].map(([queue, data]) => this.addBulk(queue, data, delayMs, jobIdSuffix)));
+    await Promise.all(jobs.map((job) => this.add(job, delayMs, jobIdSuffix)));
   }
 
   /** A queue whose add failed is dropped, so a failed initialisation (Redis away) is not cached. */
-  private async addBulk(queue: Queue<DeliveryJobData>, jobs: DeliveryJobData[], delayMs: number, suffix: string): Promise<void> {
+  private async add(job: DeliveryJobData, delayMs: number, suffix: string): Promise<void> {
+    const queue = this.queues.of(job.partition, job.ordered);
     try {
-      // one job (the common case): a plain add is one script call, addBulk builds a MULTI
-      if (jobs.length === 1 && jobs[0]) await queue.add(jobs[0].triggerId, jobs[0], this.jobOptions(jobs[0], delayMs, suffix));
-      else await queue.addBulk(jobs.map((job) => ({ name: job.triggerId, data: job, opts: this.jobOptions(job, delayMs, suffix) })));
+      await queue.add(job.triggerId, job, this.jobOptions(job, delayMs, suffix));
     } catch (error) {
       this.queues.discard(queue);
       throw error;
