@@ -169,7 +169,7 @@ async function spaceport(workDir: string, redisUrl: string, redisPid: number | u
   }
 }
 
-/** BENCH_ROUNDS (default 3, max 9): the machine drifts between runs, so each round measures both paths back to back. */
+/** BENCH_ROUNDS (default 3, max 9): the machine drifts between runs, so each round measures the three paths back to back. */
 const ROUNDS = Math.min(Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3)), 9);
 
 async function main(): Promise<void> {
@@ -215,7 +215,7 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-/** Empties Redis between rounds, so every round starts from the same state. */
+/** Empties Redis after each path, so every path starts from the same state. */
 async function flushAll(url: string): Promise<void> {
   const client = new Redis(url, { lazyConnect: true });
   try {

@@ -24,7 +24,7 @@ function refusalOf(value: unknown): string | undefined {
 /** Thrown inside `write` on the first value that is not JSON; `canonicalJson` turns it into a TypeError naming the path. */
 class NotJson extends Error {}
 
-/** Default `sort()` compares strings by UTF-16 code units, the order canonical JSON needs. */
+/** The canonical text of `value`, without the paths an error message needs (the hot path). */
 function write(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === null || typeof value === 'boolean') return value === null ? 'null' : String(value);
@@ -38,7 +38,7 @@ function write(value: unknown): string {
     return `${text}]`;
   }
   if (typeof value !== 'object' || !isPlainObject(value)) throw new NotJson();
-  const keys = Object.keys(value).sort();
+  const keys = Object.keys(value).sort(); // default sort: by UTF-16 code units, as canonical JSON needs
   let text = '{';
   for (const key of keys) {
     const member = value[key];

@@ -38,7 +38,7 @@ function incrementBase32(text: string): string | undefined {
 
 /**
  * Big-endian `bytes` as exactly `length` Crockford base32 digits (length × 5 ≥ bytes × 8; the
- * leading length × 5 − bytes × 8 bits are zeros). Same digits as encodeBase32 of the bytes' integer,
+ * leading length × 5 − bytes × 8 bits are zeros): the base32 digits of the bytes' integer, computed
  * without BigInt (this runs on the hot path).
  */
 function encodeBytesBase32(bytes: Uint8Array, length: number): string {

@@ -25,7 +25,10 @@ export class DeadLetterEvents {
     };
     if (triggersForEvent(snapshot, job.project, { type, payload }).length === 0) return;
     const payloadJson = canonicalJson(payload);
-    const event = { type, payload, options: undefined, partitionKey: job.partitionKey, notBefore: 0, payloadJson, payloadBytes: Buffer.byteLength(payloadJson), body: undefined };
+    const event = {
+      type, payload, options: undefined, partitionKey: job.partitionKey, notBefore: 0,
+      payloadJson, payloadBytes: Buffer.byteLength(payloadJson), body: undefined,
+    };
     await this.publisher.publish(snapshot, job.project, event, this.nextEventId(), Date.now());
   }
 }
