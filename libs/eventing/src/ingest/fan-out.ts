@@ -11,8 +11,9 @@ export interface FanOut {
 
 /**
  * The delivery jobs of one event: one per enabled trigger of the project matching type, options and
- * filter, and not disabled by the data plane (`disabled` holds `<project>/<trigger>` refs); `eventTime` is RFC 3339. All jobs
- * of an event go to one partition: `partitionOf(project, partitionKey ?? eventId, P)`.
+ * filter, and not disabled by the data plane (`disabled` holds `<project>/<trigger>` refs), at
+ * `eventTime` (RFC 3339). All jobs of an event go to one partition: `partitionOf(project,
+ * partitionKey ?? eventId, P)`.
  */
 export function fanOut(
   snapshot: ConfigSnapshot,

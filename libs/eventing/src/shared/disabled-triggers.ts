@@ -41,16 +41,10 @@ export class DisabledTriggers implements OnApplicationShutdown {
     return `${this.keys.disabledTriggers}:changed`;
   }
 
-  /** The cached set while it is fresh and its invalidation channel live, else undefined (then call `all`). */
-  cachedAll(): ReadonlySet<string> | undefined {
-    const cached = this.cached;
-    return this.live && cached && Date.now() - cached.at < DISABLED_CACHE_TTL_MS ? cached.set : undefined;
-  }
-
   async all(): Promise<ReadonlySet<string>> {
     this.subscribe();
-    const cached = this.cachedAll();
-    if (cached) return cached;
+    const cached = this.cached;
+    if (this.live && cached && Date.now() - cached.at < DISABLED_CACHE_TTL_MS) return cached.set;
     const generation = this.generation;
     const set = new Set(await this.redis.smembers(this.keys.disabledTriggers));
     if (this.live && generation === this.generation) this.cached = { set, at: Date.now() };
@@ -58,7 +52,7 @@ export class DisabledTriggers implements OnApplicationShutdown {
   }
 
   async isDisabled(project: string, triggerId: string): Promise<boolean> {
-    return (this.cachedAll() ?? (await this.all())).has(triggerRef(project, triggerId));
+    return (await this.all()).has(triggerRef(project, triggerId));
   }
 
   async disable(project: string, triggerId: string, reason: DisabledReason): Promise<void> {

@@ -32,7 +32,7 @@ export class EventPublisher {
   ) {}
 
   async publish(snapshot: ConfigSnapshot, project: string, event: QueuedEvent, eventId: string, acceptedAt: number): Promise<PublishedEvent> {
-    const disabled = this.disabled.cachedAll() ?? (await this.disabled.all());
+    const disabled = await this.disabled.all();
     const time = new Date(acceptedAt).toISOString();
     const { partition, jobs } = fanOut(snapshot, project, eventId, event, time, disabled);
     const accepted = {
