@@ -6,13 +6,14 @@ import { type Logger } from 'pino';
  * request), so the API answers 503 at once instead of hanging or answering 202 for nothing stored.
  * Reconnects in the background; errors are logged at most every 5 s (the URL's password never is).
  *
- * `autoPipelining` (the command client): the commands issued in one event-loop iteration (many
- * concurrent requests/jobs) go out in one socket write; order on the connection is unchanged. It is
- * off for the BullMQ queue client: ioredis builds every auto-pipeline batch by copying each script
- * defined on the client, and BullMQ defines about 50, which made each batch cost ≈ 50 µs of CPU
- * (≈ 6 µs with our handful of scripts). Neither client ever carries blocking commands.
+ * `batching`: either way the commands issued in one event-loop iteration (many concurrent requests or
+ * jobs) go out in one socket write, order on the connection unchanged. `auto-pipelining` (the command
+ * client) is ioredis's own; the BullMQ queue client uses `coalesced-writes` instead, because ioredis
+ * builds every auto-pipeline batch by copying each script defined on the client, and BullMQ defines
+ * about 50, which made each batch cost ≈ 50 µs of CPU (≈ 6 µs with our handful of scripts).
+ * Neither client ever carries blocking commands.
  */
-export function createFailFastRedis(url: string, commandTimeoutMs: number, logger: Logger, name: string, autoPipelining: boolean): Redis {
+export function createFailFastRedis(url: string, commandTimeoutMs: number, logger: Logger, name: string, batching: 'auto-pipelining' | 'coalesced-writes'): Redis {
   const client = new Redis(url, {
     enableOfflineQueue: false,
     commandTimeout: commandTimeoutMs,
@@ -21,8 +22,9 @@ export function createFailFastRedis(url: string, commandTimeoutMs: number, logge
     lazyConnect: true,
     retryStrategy: (times) => Math.min(times * 100, 1_000),
     connectionName: name,
-    enableAutoPipelining: autoPipelining,
+    enableAutoPipelining: batching === 'auto-pipelining',
   });
+  if (batching === 'coalesced-writes') coalesceWrites(client);
   attachErrorLog(client, logger, name);
   return client;
 }
@@ -35,8 +37,37 @@ export function createWorkerRedis(url: string, logger: Logger, name: string): Re
     retryStrategy: (times) => Math.min(times * 100, 1_000),
     connectionName: name,
   });
+  coalesceWrites(client);
   attachErrorLog(client, logger, name);
   return client;
+}
+
+/**
+ * Coalesces a client's socket writes per event-loop iteration: the first write of an iteration corks
+ * the connection's socket and a setImmediate uncorks it, so every command issued until then (by any
+ * number of concurrent requests or jobs) leaves in one writev. That is the batching of ioredis's
+ * auto-pipelining, which waits for setImmediate too, without its per-batch Pipeline object; a write
+ * syscall costs as much CPU as the rest of a small command. Commands keep their order and their
+ * replies are read as before; a reconnect gets a new socket, which is hooked again on `connect`.
+ */
+export function coalesceWrites(client: Redis): void {
+  client.on('connect', () => {
+    const socket = client.stream;
+    let corked = false;
+    const uncork = (): void => {
+      corked = false;
+      socket.uncork();
+    };
+    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    socket.write = ((...args: unknown[]): boolean => {
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        setImmediate(uncork);
+      }
+      return write(...args);
+    }) as typeof socket.write;
+  });
 }
 
 export function attachErrorLog(client: Redis, logger: Logger, name: string): void {
