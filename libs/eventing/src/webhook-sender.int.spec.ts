@@ -1,0 +1,78 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttemptDeadline, WebhookSender } from './delivery/webhook-sender';
+import { ssrfPolicy } from './delivery/ssrf';
+
+// The attempt deadline against real HTTP on loopback: it bounds the whole attempt (no answer at all,
+// and headers sent but the body stalled), and an answer in time is unaffected by it.
+let server: Server;
+let base: string;
+const stalled: ServerResponse[] = [];
+const sender = new WebhookSender(ssrfPolicy({ allowPrivate: false, allowedCidrs: ['127.0.0.1/32'] }), 2048);
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.url === '/silent') return void stalled.push(res);
+      if (req.url === '/stalled-body') {
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100' });
+        res.write('partial');
+        return void stalled.push(res);
+      }
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const res of stalled) res.destroy();
+  await sender.close();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const send = (path: string, timeoutMs: number): ReturnType<WebhookSender['send']> =>
+  sender.send({ url: `${base}${path}`, headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs });
+
+describe('attempt deadline', () => {
+  it('ends an attempt that gets no answer at its timeout', async () => {
+    const outcome = await send('/silent', 200);
+    expect(outcome).toMatchObject({ error: 'timed out after 200 ms', refused: false });
+    expect(outcome.statusCode).toBeUndefined();
+    expect(outcome.latencyMs).toBeGreaterThanOrEqual(190);
+    expect(outcome.latencyMs).toBeLessThan(1_500);
+  });
+
+  it('ends an attempt whose response body stalls after the headers', async () => {
+    const outcome = await send('/stalled-body', 200);
+    expect(outcome.error).toBe('timed out after 200 ms');
+    expect(outcome.latencyMs).toBeLessThan(1_500);
+  });
+
+  it('leaves an answer in time alone, and a cleared deadline never fires', async () => {
+    expect(await send('/ok', 1_000)).toMatchObject({ statusCode: 204, refused: false });
+    const deadline = new AttemptDeadline(20);
+    let fired = 0;
+    deadline.addEventListener('abort', () => (fired += 1));
+    deadline.clear();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect({ fired, aborted: deadline.aborted }).toEqual({ fired: 0, aborted: false });
+  });
+
+  it('calls each abort listener once at expiry, with a TimeoutError reason', async () => {
+    const deadline = new AttemptDeadline(10);
+    const calls: string[] = [];
+    const removed = (): number => calls.push('removed');
+    deadline.addEventListener('abort', () => calls.push('a'));
+    deadline.addEventListener('abort', removed);
+    deadline.removeEventListener('abort', removed);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(calls).toEqual(['a']);
+    expect(deadline.aborted).toBe(true);
+    expect(deadline.reason?.name).toBe('TimeoutError');
+  });
+});
