@@ -30,11 +30,15 @@ export const httpUrlSchema = z
     }
   });
 
+/** An event type: 1..EVENT_TYPE_MAX_LENGTH characters matching EVENT_TYPE_PATTERN (the queue API checks the same). */
+export const EVENT_TYPE_MAX_LENGTH = 256;
+export const EVENT_TYPE_PATTERN = /^\S+$/;
+
 export const eventTypeSchema = z
   .string()
   .min(1, { message: 'is required' })
-  .max(256)
-  .regex(/^\S+$/, { message: 'must not contain whitespace' });
+  .max(EVENT_TYPE_MAX_LENGTH)
+  .regex(EVENT_TYPE_PATTERN, { message: 'must not contain whitespace' });
 
 /**
  * An event trigger body. It accepts Space Cloud's trigger as-is — `{ id?, type, url, retries,

@@ -38,6 +38,25 @@ describe('parseQueueEvent', () => {
     if (!parsed.ok) expect(parsed.issues[0]?.field).toBe(`events.2.${field}`);
   });
 
+  it('says what is wrong: a missing field, each unknown field, a bad option, a wrong type', () => {
+    const issues = (body: unknown): unknown => {
+      const parsed = parseQueueEvent(body, NOW);
+      return parsed.ok ? 'accepted' : parsed.issues;
+    };
+    expect(issues({ payload: {} })).toEqual([{ field: 'type', message: 'is required' }]);
+    expect(issues({ type: '', payload: {} })).toEqual([{ field: 'type', message: 'is required' }]);
+    expect(issues({ type: 'a', payload: {}, colour: 'red', size: 2 })).toEqual([
+      { field: 'colour', message: 'unknown field' }, { field: 'size', message: 'unknown field' },
+    ]);
+    expect(issues({ type: 'a', payload: {}, options: 'eu' })).toEqual([{ field: 'options', message: expect.stringMatching(/object/i) }]);
+    expect(issues({ type: 'a', payload: {}, options: JSON.parse('{"__proto__": {"x": 1}}') })).toEqual([
+      { field: 'options.__proto__', message: expect.stringMatching(/not allowed/) },
+    ]);
+    expect(issues({ type: 7, payload: {} })).toEqual([{ field: 'type', message: expect.stringMatching(/expected string, received number/) }]);
+    expect(issues([])).toEqual([{ field: '(body)', message: expect.stringMatching(/expected object/) }]);
+    expect(issues({ type: 'a', payload: null, options: null })).toBe('accepted');
+  });
+
   it('measures payload bytes and hashes bodies independent of key order', () => {
     const a = parseQueueEvent({ type: 't', payload: { b: 'é', a: 1 } }, NOW);
     const b = parseQueueEvent({ payload: { a: 1, b: 'é' }, type: 't' }, NOW);
