@@ -1,4 +1,4 @@
-// Benchmark helper (not a test): `--import` this (BENCH_CPU_PROF=<this file>) to write a V8 CPU
+// Benchmark helper (not a test): `--import` this (BENCH_PRELOAD=<this file>) to write a V8 CPU
 // profile of the process to $PROF_DIR/<NODE_ID>-<pid>.cpuprofile when it gets SIGTERM or exits.
 // (NODE_OPTIONS may not carry --cpu-prof, and AppStack starts the apps without extra node flags.)
 import { writeFileSync } from 'node:fs';

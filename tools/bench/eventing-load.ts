@@ -19,6 +19,8 @@ export interface RunResult {
   readonly rate: number;
   readonly p50: number;
   readonly p99: number;
+  /** Spaceport only (its CloudEvent `time` is the gateway's accept time): p50 of accept → receipt, ms */
+  readonly deliveryP50?: number;
   /** every event sent (warm-up, throughput and paced runs) */
   readonly events: number;
 }
@@ -63,8 +65,21 @@ async function throughput(receiver: TestReceiver, count: number, send: (seq: num
   return count / ((performance.now() - t0) / 1000);
 }
 
+/**
+ * p50 of the part after ingest: from the accept time the gateway put into the CloudEvent (`time`, ms
+ * resolution, wall clock of this machine) to the receipt; undefined for bodies without it (baselines).
+ */
+function deliveryP50(received: readonly { body: string; at: number }[]): number | undefined {
+  const delays: number[] = [];
+  for (const got of received) {
+    const time = (JSON.parse(got.body) as { time?: string }).time;
+    if (time !== undefined) delays.push(got.at - (Date.parse(time) - performance.timeOrigin));
+  }
+  return delays.length > 0 ? percentile(delays, 50) : undefined;
+}
+
 /** Offers RATE events/s for PACED_SECONDS; p50/p99 of ingest-request-start to receipt, ms. */
-async function paced(receiver: TestReceiver, send: (seq: number) => Promise<void>): Promise<{ p50: number; p99: number }> {
+async function paced(receiver: TestReceiver, send: (seq: number) => Promise<void>): Promise<{ p50: number; p99: number; deliveryP50?: number }> {
   receiver.received.length = 0;
   const sentAt = new Map<number, number>();
   const total = RATE * PACED_SECONDS;
@@ -79,7 +94,8 @@ async function paced(receiver: TestReceiver, send: (seq: number) => Promise<void
   await Promise.all(pending);
   await receipts(receiver, total);
   const latencies = receiver.received.map((got) => got.at - (sentAt.get(seqOf(got.body)) ?? NaN));
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  const delivery = deliveryP50(receiver.received);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), ...(delivery === undefined ? {} : { deliveryP50: delivery }) };
 }
 
 /** A warm-up, then the throughput run of `count` events, then the paced latency run. */

@@ -26,11 +26,12 @@ const ROOT = resolve(__dirname, '../..');
 
 
 /**
- * BENCH_CPU_PROF=<abs path of cpu-profile-preload.mjs> (with BENCH_KEEP=1): a V8 profile of each process
- * in its round's directory, named after `label` (the apps use their NODE_ID); PROF_INTERVAL_US samples.
+ * BENCH_PRELOAD=<abs path of a preload> (with BENCH_KEEP=1) `--import`s it into every process, writing
+ * into its round's directory, named after `label` (the apps use their NODE_ID): cpu-profile-preload.mjs
+ * (a V8 profile; PROF_INTERVAL_US samples) or event-loop-preload.mjs (loop utilization, delay, GC per s).
  */
 function profilingEnv(workDir: string, label?: string): Record<string, string> {
-  const preload = process.env['BENCH_CPU_PROF'];
+  const preload = process.env['BENCH_PRELOAD'];
   if (!preload) return {};
   return { NODE_OPTIONS: `--import ${preload}`, PROF_DIR: workDir, PROF_INTERVAL_US: process.env['PROF_INTERVAL_US'] ?? '1000', ...(label ? { NODE_ID: label } : {}) };
 }
@@ -108,6 +109,7 @@ function resultsMarkdown(rounds: readonly Round[], loadAtStart: string): string 
     `- Spaceport ÷ minimal once-only: throughput ${ratios((r) => throughputRatio(r.sp, r.protocol))}; CPU per event ${ratios((r) => cpuRatio(r.sp, r.protocol))}`,
     `- p50 / p99 at ${RATE}/s, ms: Spaceport ${ms((r) => r.sp.p50)} / ${ms((r) => r.sp.p99)}; raw ${ms((r) => r.raw.p50)} / ${ms((r) => r.raw.p99)};`
       + ` minimal once-only ${ms((r) => r.protocol.p50)} / ${ms((r) => r.protocol.p99)}`,
+    `- Spaceport's p50 after ingest (gateway accept → receipt), ms: ${ms((r) => r.sp.deliveryP50 ?? NaN)}`,
   ].join('\n');
 }
 
@@ -201,7 +203,7 @@ async function main(): Promise<void> {
       const { raw, protocol, sp } = results as Round;
       rounds.push({ raw, protocol, sp });
       const line = (name: string, r: CountedResult): string => `${name} ${f(r.rate)} ev/s, p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms, CPU ${cpuTotal(r).toFixed(2)} ms/event`;
-      console.log(`round ${round}: ${line('raw', raw)}; ${line('once-only', protocol)}; ${line('spaceport', sp)};`
+      console.log(`round ${round}: ${line('raw', raw)}; ${line('once-only', protocol)}; ${line('spaceport', sp)} (p50 after ingest ${f(sp.deliveryP50 ?? NaN)} ms);`
         + ` spaceport/raw throughput ${throughputRatio(sp, raw).toFixed(2)}x, CPU ${cpuRatio(sp, raw).toFixed(2)}x`);
     }
     console.log(`events per round: ${N} throughput (after 500 warm-up), ${RATE * PACED_SECONDS} paced at ${RATE}/s; load average at end: ${load()}`);
