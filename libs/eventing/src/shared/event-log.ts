@@ -22,14 +22,15 @@ return 1`;
 /**
  * KEYS: event hash, invocation list. ARGV: status field, status, maxAgeMs, invocation JSON.
  * Appends the attempt (kept: the last 1000, for maxAgeMs) and sets the delivery status unless it is
- * final already (SET_STATUS_LUA without force): one command per attempt instead of four.
+ * final already (SET_STATUS_LUA without force): one command per attempt instead of four. Four calls in
+ * the common case: the trim only once the list is over 1000, the existence check only when the
+ * delivery's status field is missing (a logged event has one per trigger from the start).
  */
 const RECORD_ATTEMPT_LUA = `
-redis.call('rpush', KEYS[2], ARGV[4])
-redis.call('ltrim', KEYS[2], -1000, -1)
+if redis.call('rpush', KEYS[2], ARGV[4]) > 1000 then redis.call('ltrim', KEYS[2], -1000, -1) end
 redis.call('pexpire', KEYS[2], ARGV[3])
-if redis.call('exists', KEYS[1]) == 0 then return 0 end
 local current = redis.call('hget', KEYS[1], ARGV[1])
+if not current and redis.call('exists', KEYS[1]) == 0 then return 0 end
 if current == 'processed' or current == 'failed' or current == 'cancelled' then return 0 end
 redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
