@@ -17,7 +17,11 @@ const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
  */
 export const queueEventSchema = z
   .object({
-    type: z.string({ error: (issue) => (issue.input === undefined ? 'is required' : undefined) }).min(1, { error: 'is required', abort: true }).max(EVENT_TYPE_MAX_LENGTH).regex(EVENT_TYPE_PATTERN, { error: 'must not contain whitespace' }),
+    type: z
+      .string({ error: (issue) => (issue.input === undefined ? 'is required' : undefined) })
+      .min(1, { error: 'is required', abort: true })
+      .max(EVENT_TYPE_MAX_LENGTH)
+      .regex(EVENT_TYPE_PATTERN, { error: 'must not contain whitespace' }),
     payload: z.unknown().refine((value) => value !== undefined, { error: 'is required' }),
     delay: z.number().int().min(0).max(MAX_SCHEDULE_AHEAD_MS).optional(),
     timestamp: z

@@ -29,7 +29,10 @@ export function createFailFastRedis(url: string, commandTimeoutMs: number, logge
   return client;
 }
 
-/** A client for BullMQ workers (BullMQ requires `maxRetriesPerRequest: null` for blocking commands). */
+/**
+ * A client for BullMQ workers (BullMQ requires `maxRetriesPerRequest: null` for blocking commands), its
+ * writes coalesced; BullMQ duplicates it for each worker's blocking connection, without the coalescing.
+ */
 export function createWorkerRedis(url: string, logger: Logger, name: string): Redis {
   const client = new Redis(url, {
     maxRetriesPerRequest: null,
@@ -46,8 +49,8 @@ export function createWorkerRedis(url: string, logger: Logger, name: string): Re
  * Coalesces a client's socket writes per event-loop iteration: the first write of an iteration corks
  * the connection's socket and a setImmediate uncorks it, so every command issued until then (by any
  * number of concurrent requests or jobs) leaves in one writev. That is the batching of ioredis's
- * auto-pipelining, which waits for setImmediate too, without its per-batch Pipeline object; a write
- * syscall costs as much CPU as the rest of a small command. Commands keep their order and their
+ * auto-pipelining, which waits for setImmediate too, without its per-batch Pipeline object (a write
+ * syscall is a large part of a small command's CPU). Commands keep their order and their
  * replies are read as before; a reconnect gets a new socket, which is hooked again on `connect`.
  */
 export function coalesceWrites(client: Redis): void {
