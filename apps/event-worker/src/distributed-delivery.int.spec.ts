@@ -5,11 +5,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventingKeys } from '@spaceport/eventing';
 import { AppStack, call, type LaunchedApp, projectBody, spaceCloudTrigger, useConsulAgent, useRedisServer, waitFor } from '@spaceport/testing';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duplicateSends, startWebhookReceiver, type WebhookReceiver } from './testing-fixtures/webhook-receiver';
 
 const ADMIN = 'admin-token-0123456789abcdef';
+/** partitions the workers must consume: more than the configured 32 (a lowered count, see beforeAll) */
+const HIGH_WATER = 36;
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
 const consul = useConsulAgent();
 const redis = useRedisServer();
@@ -53,6 +57,11 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
       heartbeat: '500ms',
       extraEnv: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32', CONSUL_CHECK_TTL: '3s' },
     });
+    // As if partitionCount had been 36 before it was lowered to the default 32: the leader must still
+    // assign (and the workers consume) all 36 partitions, or jobs queued in 32..35 would be stranded.
+    const seed = new Redis(redis.redis.url);
+    await seed.set(eventingKeys('e2e').partitionHighWater, String(HIGH_WATER));
+    seed.disconnect();
     await stack.launch('config-service', 'config-service');
     [gateway] = await Promise.all([stack.launch('gateway', 'gateway'), stack.launch('event-worker', 'worker-1'), stack.launch('event-worker', 'worker-2')]);
     // /healthz answers before the first config snapshot arrives; the config API is 503 until then.
@@ -78,6 +87,7 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
       },
       { what: 'a balanced assignment over worker-1 and worker-2', timeoutMs: 20_000 },
     );
+    expect(view.partitions.map((p) => p.partition)).toEqual(Array.from({ length: HIGH_WATER }, (_, i) => i));
     const counts = ['worker-1', 'worker-2'].map((id) => view.partitions.filter((p) => p.owner === id).length);
     expect(Math.abs((counts[0] ?? 0) - (counts[1] ?? 0))).toBeLessThanOrEqual(1);
     expect(['worker-1', 'worker-2']).toContain(view.leader?.nodeId);

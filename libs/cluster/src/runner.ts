@@ -8,6 +8,11 @@ export interface PartitionRunner {
   start(partition: number, epoch: number): Promise<void>;
   /** stop taking new jobs of `partition`, finish in-flight, then resolve (cooperative handoff) */
   stop(partition: number): Promise<void>;
+  /**
+   * How many partitions to assign for the configured count: at least `partitionCount`, more while
+   * partitions a lowered count dropped may still hold jobs. Optional: the configured count otherwise.
+   */
+  partitionsToConsume?(partitionCount: number): Promise<number>;
 }
 
 /** Nest DI token of the worker's PartitionRunner (provided by the data plane). */

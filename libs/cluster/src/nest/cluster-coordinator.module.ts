@@ -110,8 +110,26 @@ export class ClusterCoordinatorService implements OnModuleInit, OnApplicationBoo
     }).start();
   }
 
-  /** P from the module options, else from the first mirrored config snapshot (undefined once stopped). */
+  /**
+   * P from the module options, else from the first mirrored config snapshot, widened by the runner to
+   * partitions that may still hold jobs (undefined once stopped).
+   */
   private async partitionCount(): Promise<number | undefined> {
+    const configured = await this.configuredPartitionCount();
+    const widen = this.runner.partitionsToConsume?.bind(this.runner);
+    if (configured === undefined || !widen) return configured;
+    for (let delay = 200; !this.stopped.signal.aborted; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        return await widen(configured);
+      } catch (error) {
+        this.logger.warn({ err: { message: (error as Error).message } }, 'cannot read the partitions to consume yet; retrying');
+        await abortableSleep(delay, this.stopped.signal);
+      }
+    }
+    return undefined;
+  }
+
+  private async configuredPartitionCount(): Promise<number | undefined> {
     if (this.moduleOptions.partitionCount !== undefined) return this.moduleOptions.partitionCount;
     if (!this.configView) throw new Error('ClusterCoordinatorModule needs partitionCount or a CONFIG_VIEW provider');
     // An abort listener added after the abort never runs: check first.

@@ -7,6 +7,7 @@ import { type Logger } from 'pino';
 import { type DeliveryJobData } from '../shared/delivery-job';
 import { BACKOFF_TYPE } from '../shared/event-publisher';
 import { partitionQueueName } from '../shared/keys';
+import { PartitionHighWater } from '../shared/partition-high-water';
 import { createWorkerRedis } from '../shared/redis';
 import { type EventingEnv } from '../shared/settings';
 import { EVENTING_ENV } from '../shared/tokens';
@@ -61,7 +62,13 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
     @Inject(SPACEPORT_NODE_OPTIONS) private readonly node: NodeOptions,
     @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
     private readonly processor: DeliveryProcessor,
+    private readonly highWater: PartitionHighWater,
   ) {}
+
+  /** The cluster leader assigns this many partitions: the configured ones and any still fed before. */
+  partitionsToConsume(partitionCount: number): Promise<number> {
+    return this.highWater.partitionsToConsume(partitionCount);
+  }
 
   owned(): OwnedPartition[] {
     return [...this.consumers].map(([partition, consumer]) => ({ partition, epoch: consumer.epoch })).sort((a, b) => a.partition - b.partition);

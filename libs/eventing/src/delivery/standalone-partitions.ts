@@ -3,6 +3,7 @@ import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime
 import { type NodeOptions } from '@spaceport/consul-core';
 import { type Logger } from 'pino';
 import { ConfigAccess } from '../shared/config-access';
+import { PartitionHighWater } from '../shared/partition-high-water';
 import { PartitionConsumers } from './partition-consumers';
 
 /** Standalone mode owns every partition at this epoch (re-bumping the same generation is a no-op). */
@@ -10,19 +11,23 @@ export const STANDALONE_EPOCH = 1;
 
 /**
  * In standalone mode (no Consul) this worker owns all P partitions at epoch 1, P from the eventing
- * settings; partitions added by a larger P are started on the next snapshot. In distributed mode it
- * does nothing: the cluster layer drives `PartitionConsumers`.
+ * settings; partitions added by a larger P are started on the next snapshot. Partitions a lowered P
+ * dropped are consumed too, up to the partition high water (partition-high-water.ts), so the jobs
+ * still queued there are delivered. In distributed mode it does nothing: the cluster layer drives
+ * `PartitionConsumers`.
  */
 @Injectable()
 export class StandalonePartitions implements OnApplicationBootstrap, OnModuleDestroy {
   private unsubscribe: (() => void) | undefined;
   private closed = false;
+  private ensuring: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(SPACEPORT_NODE_OPTIONS) private readonly node: NodeOptions,
     @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
     private readonly config: ConfigAccess,
     private readonly consumers: PartitionConsumers,
+    private readonly highWater: PartitionHighWater,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -34,24 +39,36 @@ export class StandalonePartitions implements OnApplicationBootstrap, OnModuleDes
     });
   }
 
-  private async ensure(partitionCount: number): Promise<void> {
+  /** One pass at a time (a config change during a pass queues the next), so no partition starts twice. */
+  private ensure(partitionCount: number): Promise<void> {
+    this.ensuring = this.ensuring.then(() => this.ensureNow(partitionCount));
+    return this.ensuring;
+  }
+
+  private async ensureNow(partitionCount: number): Promise<void> {
+    await this.startUpTo(partitionCount);
+    await this.startUpTo(await this.withRetry('read the partition high water', () => this.highWater.read()) ?? 0);
+  }
+
+  private async startUpTo(partitionCount: number): Promise<void> {
     const owned = new Set(this.consumers.owned().map((entry) => entry.partition));
     for (let partition = 0; partition < partitionCount && !this.closed; partition += 1) {
       if (owned.has(partition)) continue;
-      await this.startWithRetry(partition);
+      await this.withRetry('start partition', () => this.consumers.start(partition, STANDALONE_EPOCH), { partition });
     }
   }
 
-  private async startWithRetry(partition: number): Promise<void> {
+  /** Runs `step` until it succeeds (backoff 200 ms → 5 s) or this stops (then undefined). */
+  private async withRetry<T>(what: string, step: () => Promise<T>, context: Record<string, unknown> = {}): Promise<T | undefined> {
     for (let delay = 200; !this.closed; delay = Math.min(delay * 2, 5_000)) {
       try {
-        await this.consumers.start(partition, STANDALONE_EPOCH);
-        return;
+        return await step();
       } catch (error) {
-        this.logger.warn({ partition, err: { message: (error as Error).message } }, 'cannot start partition yet; retrying');
+        this.logger.warn({ ...context, err: { message: (error as Error).message } }, `cannot ${what} yet; retrying`);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
+    return undefined;
   }
 
   onModuleDestroy(): void {

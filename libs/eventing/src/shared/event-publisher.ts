@@ -6,6 +6,7 @@ import { type QueuedEvent } from '../ingest/queue-body';
 import { type DeliveryJobData } from './delivery-job';
 import { DisabledTriggers } from './disabled-triggers';
 import { EventLog } from './event-log';
+import { PartitionHighWater } from './partition-high-water';
 import { PartitionQueues } from './partition-queues';
 
 /** BullMQ attempts are unbounded for us: the processor decides retries (RetryLaterError). */
@@ -29,9 +30,14 @@ export class EventPublisher {
     private readonly queues: PartitionQueues,
     private readonly log: EventLog,
     private readonly disabled: DisabledTriggers,
+    private readonly highWater: PartitionHighWater,
   ) {}
 
   async publish(snapshot: ConfigSnapshot, project: string, event: QueuedEvent, eventId: string, acceptedAt: number): Promise<PublishedEvent> {
+    // the first job with a larger partition count waits until consumers will find its partition again
+    // after a later lowering (once per count and process, no Redis call per publish)
+    const raising = this.highWater.raise(snapshot.eventing.value.partitionCount);
+    if (raising) await raising;
     const disabled = await this.disabled.all();
     const time = new Date(acceptedAt).toISOString();
     const { partition, jobs } = fanOut(snapshot, project, eventId, event, time, disabled);

@@ -10,6 +10,7 @@ import { DeadLetters } from './dead-letters';
 import { DisabledTriggers } from './disabled-triggers';
 import { EventLog } from './event-log';
 import { EventPublisher } from './event-publisher';
+import { PartitionHighWater } from './partition-high-water';
 import { eventingKeys } from './keys';
 import { PartitionQueues } from './partition-queues';
 import { createFailFastRedis } from './redis';
@@ -65,10 +66,11 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     DisabledTriggers,
     PartitionQueues,
     EventPublisher,
+    PartitionHighWater,
     QueueDepthReader,
     DeadLetters,
     EventingMetrics,
   ],
-  exports: [EventingMetrics, QueueDepthReader, DeadLetters, EVENTING_ENV, EVENTING_REDIS, EVENTING_KEYS, ConfigAccess, EventLog, DisabledTriggers, EventPublisher],
+  exports: [EventingMetrics, QueueDepthReader, DeadLetters, EVENTING_ENV, EVENTING_REDIS, EVENTING_KEYS, ConfigAccess, EventLog, DisabledTriggers, EventPublisher, PartitionHighWater],
 })
 export class EventingSharedModule {}

@@ -23,6 +23,8 @@ export interface EventingKeys {
   rateWindow(project: string, triggerId: string, window: number): string;
   /** string counter: consecutive final failures of a trigger (reset by a success), PX 7 days */
   failureRun(project: string, triggerId: string): string;
+  /** string: the largest partition count any publisher has used (partition-high-water.ts) */
+  readonly partitionHighWater: string;
 }
 
 const CLUSTER_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -41,6 +43,7 @@ export function eventingKeys(clusterId: string): EventingKeys {
     dlq: (project) => `${prefix}dlq:${project}`,
     rateWindow: (project, triggerId, window) => `${prefix}rate:${project}/${triggerId}:${window}`,
     failureRun: (project, triggerId) => `${prefix}failure-run:${project}/${triggerId}`,
+    partitionHighWater: `${prefix}partition-high-water`,
   };
 }
 

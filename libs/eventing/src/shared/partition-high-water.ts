@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Redis } from 'ioredis';
+import { type EventingKeys } from './keys';
+import { defineScript, type RedisScript } from './redis';
+import { EVENTING_KEYS, EVENTING_REDIS } from './tokens';
+
+/** KEYS: the high-water key. ARGV: a partition count. Raises the stored count to it; returns the result. */
+const RAISE_LUA = `
+local current = tonumber(redis.call('get', KEYS[1]) or '0')
+local count = tonumber(ARGV[1])
+if count > current then
+  redis.call('set', KEYS[1], ARGV[1])
+  return count
+end
+return current`;
+
+/**
+ * The largest partition count any publisher of the cluster has used, so that consumers keep consuming
+ * partitions a lowered `partitionCount` no longer publishes to: the jobs still queued there (delayed
+ * retries included) would otherwise never be consumed. Publishers raise it before their first job with a
+ * larger count; the standalone starter and the cluster leader consume max(partitionCount, high water).
+ * It never goes down by itself: to really drop partitions, drain them and delete the key (README).
+ */
+@Injectable()
+export class PartitionHighWater {
+  private readonly raiseScript: RedisScript;
+  /** the count this process has made sure of (no Redis call per publish) */
+  private raisedTo = 0;
+
+  constructor(
+    @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
+  ) {
+    this.raiseScript = defineScript(redis, 'spRaisePartitionHighWater', 1, RAISE_LUA);
+  }
+
+  /** Makes sure the high water is at least `partitionCount`; undefined when this process already did. */
+  raise(partitionCount: number): Promise<void> | undefined {
+    if (partitionCount <= this.raisedTo) return undefined;
+    return this.raiseScript(this.keys.partitionHighWater, partitionCount).then((stored) => {
+      this.raisedTo = Math.max(this.raisedTo, Number(stored));
+    });
+  }
+
+  /** The stored high water (0 before any publish). */
+  async read(): Promise<number> {
+    const stored = await this.redis.get(this.keys.partitionHighWater);
+    const count = stored === null ? 0 : Number(stored);
+    return Number.isSafeInteger(count) && count > 0 ? count : 0;
+  }
+
+  /** The partitions to consume for a configured count: both the configured ones and any still fed before. */
+  async partitionsToConsume(partitionCount: number): Promise<number> {
+    return Math.max(partitionCount, await this.read());
+  }
+}
