@@ -34,8 +34,8 @@ export class EventPublisher {
   ) {}
 
   async publish(snapshot: ConfigSnapshot, project: string, event: QueuedEvent, eventId: string, acceptedAt: number): Promise<PublishedEvent> {
-    // the first job with a larger partition count waits until consumers will find its partition again
-    // after a later lowering (once per count and process, no Redis call per publish)
+    // before the first job with a larger partition count, record it as the high water, so consumers keep
+    // its partitions after a later lowering (once per count and process, not a Redis call per publish)
     const raising = this.highWater.raise(snapshot.eventing.value.partitionCount);
     if (raising) await raising;
     const disabled = await this.disabled.all();
