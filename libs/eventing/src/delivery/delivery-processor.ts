@@ -19,6 +19,9 @@ import { FailureRuns } from './failure-runs';
 import { RateLimiter } from './rate-limiter';
 import { RetryLaterError } from './retry';
 
+/** The HTTP timeout of the ledger that bumps partition epochs (it claims nothing, any valid value does). */
+export const EPOCH_LEDGER_TIMEOUT_MS = 1_000;
+
 /** Claim TTL = per-attempt timeout + ledger safety margin (1 s) + 1 s to start the request. */
 export const CLAIM_SLACK_MS = 2_000;
 
@@ -62,7 +65,12 @@ export class DeliveryProcessor {
     private readonly limiter: RateLimiter,
     private readonly failureRuns: FailureRuns,
     private readonly metrics: EventingMetrics,
-  ) {}
+  ) {
+    // Defines the ledger's scripts on the auto-pipelined client before it carries any command: ioredis
+    // copies a client's scripts into each auto-pipeline batch when the batch starts, so a script first
+    // defined later in that event-loop iteration would be missing from it ("pipeline[name] is not a function").
+    this.ledgerFor(EPOCH_LEDGER_TIMEOUT_MS);
+  }
 
   /** One ledger per HTTP timeout (the ledger validates claim TTLs against it). */
   ledgerFor(timeoutMs: number): DeliveryLedger {

@@ -11,7 +11,7 @@ import { PartitionHighWater } from '../shared/partition-high-water';
 import { createWorkerRedis } from '../shared/redis';
 import { type EventingEnv } from '../shared/settings';
 import { EVENTING_ENV } from '../shared/tokens';
-import { DeliveryProcessor, type PartitionLease } from './delivery-processor';
+import { DeliveryProcessor, EPOCH_LEDGER_TIMEOUT_MS, type PartitionLease } from './delivery-processor';
 import { backoffDelay } from './retry';
 
 export interface OwnedPartition {
@@ -79,7 +79,7 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
     const current = this.consumers.get(partition);
     if (current && current.epoch === epoch) return 'already-owned';
     if (current) await this.stop(partition);
-    const bumped = await this.processor.ledgerFor(1_000).bumpEpoch(partition, epoch);
+    const bumped = await this.processor.ledgerFor(EPOCH_LEDGER_TIMEOUT_MS).bumpEpoch(partition, epoch);
     if (bumped.status === 'stale') {
       this.logger.warn({ partition, epoch, current: bumped.current }, 'partition epoch is stale; not consuming');
       return 'stale';
