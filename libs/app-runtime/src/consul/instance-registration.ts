@@ -3,9 +3,7 @@ import {
   type ConsulClient,
   type NodeOptions,
   ServiceRegistration,
-  abortableSleep,
-  backoffDelay,
-  DEFAULT_BACKOFF,
+  retryUntilAborted,
 } from '@spaceport/consul-core';
 import { type Logger } from 'pino';
 import { SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '../tokens';
@@ -66,16 +64,9 @@ export class InstanceRegistration implements BeforeApplicationShutdown {
   }
 
   private async startWithRetry(registration: ServiceRegistration): Promise<void> {
-    for (let attempt = 1; !this.stopped.signal.aborted; attempt++) {
-      try {
-        await registration.start();
-        return;
-      } catch (error) {
-        const delayMs = backoffDelay(attempt, DEFAULT_BACKOFF);
-        this.logger.warn({ err: errorText(error), attempt, retryInMs: delayMs }, 'cannot register in Consul yet');
-        await abortableSleep(delayMs, this.stopped.signal);
-      }
-    }
+    await retryUntilAborted(() => registration.start(), this.stopped.signal, (error, attempt, delayMs) => {
+      this.logger.warn({ err: errorText(error), attempt, retryInMs: delayMs }, 'cannot register in Consul yet');
+    });
   }
 }
 

@@ -12,7 +12,7 @@ import {
 import {
   InstanceRegistration, ReadinessRegistry, SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, SPACEPORT_METRICS, SPACEPORT_NODE_OPTIONS,
 } from '@spaceport/app-runtime';
-import { abortableSleep, type ConsulClient, type NodeOptions } from '@spaceport/consul-core';
+import { abortableSleep, type ConsulClient, type NodeOptions, retryUntilAborted, START_UP_BACKOFF } from '@spaceport/consul-core';
 import { CONFIG_VIEW, type ConfigView } from '@spaceport/config-model';
 import { type Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
@@ -118,15 +118,9 @@ export class ClusterCoordinatorService implements OnModuleInit, OnApplicationBoo
     const configured = await this.configuredPartitionCount();
     const widen = this.runner.partitionsToConsume?.bind(this.runner);
     if (configured === undefined || !widen) return configured;
-    for (let delay = 200; !this.stopped.signal.aborted; delay = Math.min(delay * 2, 5_000)) {
-      try {
-        return await widen(configured);
-      } catch (error) {
-        this.logger.warn({ err: { message: (error as Error).message } }, 'cannot read the partitions to consume yet; retrying');
-        await abortableSleep(delay, this.stopped.signal);
-      }
-    }
-    return undefined;
+    return retryUntilAborted(() => widen(configured), this.stopped.signal, (error, attempt, delayMs) => {
+      this.logger.warn({ err: { message: (error as Error).message }, attempt, retryInMs: delayMs }, 'cannot read the partitions to consume yet');
+    }, START_UP_BACKOFF);
   }
 
   private async configuredPartitionCount(): Promise<number | undefined> {

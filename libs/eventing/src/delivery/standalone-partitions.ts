@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
-import { type NodeOptions } from '@spaceport/consul-core';
+import { type NodeOptions, retryUntilAborted, START_UP_BACKOFF } from '@spaceport/consul-core';
 import { type Logger } from 'pino';
 import { ConfigAccess } from '../shared/config-access';
 import { PartitionHighWater } from '../shared/partition-high-water';
@@ -19,7 +19,7 @@ export const STANDALONE_EPOCH = 1;
 @Injectable()
 export class StandalonePartitions implements OnApplicationBootstrap, OnModuleDestroy {
   private unsubscribe: (() => void) | undefined;
-  private closed = false;
+  private readonly stopped = new AbortController();
   private ensuring: Promise<void> = Promise.resolve();
 
   constructor(
@@ -33,7 +33,7 @@ export class StandalonePartitions implements OnApplicationBootstrap, OnModuleDes
   onApplicationBootstrap(): void {
     if (this.node.enableConsul || !this.config.available) return;
     void this.config.ready().then((snapshot) => {
-      if (this.closed) return;
+      if (this.stopped.signal.aborted) return;
       this.unsubscribe = this.config.onChange((next) => void this.ensure(next.eventing.value.partitionCount));
       return this.ensure(snapshot.eventing.value.partitionCount);
     });
@@ -46,33 +46,23 @@ export class StandalonePartitions implements OnApplicationBootstrap, OnModuleDes
   }
 
   private async ensureNow(partitionCount: number): Promise<void> {
-    await this.startUpTo(partitionCount);
-    await this.startUpTo(await this.withRetry('read the partition high water', () => this.highWater.read()) ?? 0);
-  }
-
-  private async startUpTo(partitionCount: number): Promise<void> {
+    const count = await this.withRetry('read the partition high water', () => this.highWater.partitionsToConsume(partitionCount));
     const owned = new Set(this.consumers.owned().map((entry) => entry.partition));
-    for (let partition = 0; partition < partitionCount && !this.closed; partition += 1) {
+    for (let partition = 0; partition < (count ?? 0) && !this.stopped.signal.aborted; partition += 1) {
       if (owned.has(partition)) continue;
       await this.withRetry('start partition', () => this.consumers.start(partition, STANDALONE_EPOCH), { partition });
     }
   }
 
-  /** Runs `step` until it succeeds (backoff 200 ms → 5 s) or this stops (then undefined). */
-  private async withRetry<T>(what: string, step: () => Promise<T>, context: Record<string, unknown> = {}): Promise<T | undefined> {
-    for (let delay = 200; !this.closed; delay = Math.min(delay * 2, 5_000)) {
-      try {
-        return await step();
-      } catch (error) {
-        this.logger.warn({ ...context, err: { message: (error as Error).message } }, `cannot ${what} yet; retrying`);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-    return undefined;
+  /** Runs `step` until it succeeds, or until this stops (then undefined). */
+  private withRetry<T>(what: string, step: () => Promise<T>, context: Record<string, unknown> = {}): Promise<T | undefined> {
+    return retryUntilAborted(step, this.stopped.signal, (error, attempt, delayMs) => {
+      this.logger.warn({ ...context, err: { message: (error as Error).message }, attempt, retryInMs: delayMs }, `cannot ${what} yet`);
+    }, START_UP_BACKOFF);
   }
 
   onModuleDestroy(): void {
-    this.closed = true;
+    this.stopped.abort();
     this.unsubscribe?.();
   }
 }
