@@ -8,6 +8,7 @@ import { Agent, request } from 'undici';
 import { ssrfPolicy } from '../../libs/eventing/src/delivery/ssrf';
 import { AttemptDeadline, WebhookSender } from '../../libs/eventing/src/delivery/webhook-sender';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
+import { percentile } from './eventing-load';
 
 /** The receiver: plain node:http answering 200 `ok`; prints its port. */
 const RECEIVER = `const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.writeHead(200, { 'content-length': '2' }).end('ok')); });
@@ -58,11 +59,10 @@ async function main(): Promise<void> {
       if (round > 0) samples[name]!.push((used.user + used.system) / perRound); // round 0 warms up
     }
   }
-  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const base = samples[names[0]!]!;
   const rows = names.map((name) => {
     const ratios = samples[name]!.map((us, i) => us / base[i]!);
-    return `| ${name} | ${median(samples[name]!).toFixed(1)} µs | ${median(ratios).toFixed(2)}× |`;
+    return `| ${name} | ${percentile(samples[name]!, 50).toFixed(1)} µs | ${percentile(ratios, 50).toFixed(2)}× |`;
   });
   const markdown = [
     `Result (${benchEnvironment()}; ${rounds} rounds of ${perRound} requests, 32 in flight; client-side CPU per request, receiver in another process):`,
