@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, type JsonValue } from './canonical-json';
-import { buildCloudEvent, cloudEventBody, cloudEventSource, type CloudEventInput } from './cloud-event';
+import { buildCloudEvent, cloudEventBody, cloudEventBodyOfCanonicalData, cloudEventSource, type CloudEventInput } from './cloud-event';
 
 const input: CloudEventInput = {
   id: '01JHG7ZK3Q8W5V2N4M6P9R0STU',
@@ -62,6 +62,18 @@ describe('cloudEventBody', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('splices canonical data text into the same bytes as the parsed value gives', () => {
+    const { data: _data, ...attributes } = input;
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.option(fc.string({ minLength: 1 }), { nil: undefined }), (value, partitionKey) => {
+        const data = value as JsonValue;
+        expect(cloudEventBodyOfCanonicalData({ ...attributes, partitionKey }, canonicalJson(data))).toBe(cloudEventBody({ ...input, partitionKey, data }));
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => cloudEventBodyOfCanonicalData({ ...attributes, type: '' }, '{}')).toThrow(/type/);
   });
 
   it('percent-encodes the project in the source', () => {

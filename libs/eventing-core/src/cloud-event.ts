@@ -49,8 +49,11 @@ function assertNonEmpty(name: string, value: string): void {
   if (value.length === 0) throw new RangeError(`CloudEvent ${name} must not be empty`);
 }
 
-/** The CloudEvent for `input`; time as RFC 3339 UTC with milliseconds (`Date#toISOString`). */
-export function buildCloudEvent(input: CloudEventInput): CloudEvent {
+/** The attributes of an event, everything but `data`. */
+export type CloudEventAttributesInput = Omit<CloudEventInput, 'data'>;
+type CloudEventAttributes = Omit<CloudEvent, 'data'>;
+
+function buildAttributes(input: CloudEventAttributesInput): CloudEventAttributes {
   assertNonEmpty('id', input.id);
   assertNonEmpty('type', input.type);
   if (input.subject !== undefined) assertNonEmpty('subject', input.subject);
@@ -64,23 +67,39 @@ export function buildCloudEvent(input: CloudEventInput): CloudEvent {
     time: input.time.toISOString(),
     ...(input.subject === undefined ? {} : { subject: input.subject }),
     ...(input.partitionKey === undefined ? {} : { partitionkey: input.partitionKey }),
-    data: input.data,
   };
 }
 
-/**
- * The delivery body: attributes in a fixed order (specversion, id, source, type, datacontenttype,
- * time, subject, partitionkey), then canonical `data`; same event → same bytes.
- */
-export function serializeCloudEvent(event: CloudEvent): string {
+/** The CloudEvent for `input`; time as RFC 3339 UTC with milliseconds (`Date#toISOString`). */
+export function buildCloudEvent(input: CloudEventInput): CloudEvent {
+  return { ...buildAttributes(input), data: input.data };
+}
+
+/** The body up to `data`: attributes in a fixed order (specversion, id, source, type, datacontenttype, time, subject, partitionkey). */
+function attributesText(event: CloudEventAttributes): string {
   let text = `{"specversion":${JSON.stringify(event.specversion)},"id":${JSON.stringify(event.id)},"source":${JSON.stringify(event.source)}`
     + `,"type":${JSON.stringify(event.type)},"datacontenttype":${JSON.stringify(event.datacontenttype)},"time":${JSON.stringify(event.time)}`;
   if (event.subject !== undefined) text += `,"subject":${JSON.stringify(event.subject)}`;
   if (event.partitionkey !== undefined) text += `,"partitionkey":${JSON.stringify(event.partitionkey)}`;
-  return `${text},"data":${canonicalJson(event.data, '$.data')}}`;
+  return text;
+}
+
+/** The delivery body: the attributes in their fixed order, then canonical `data`; same event → same bytes. */
+export function serializeCloudEvent(event: CloudEvent): string {
+  return `${attributesText(event)},"data":${canonicalJson(event.data, '$.data')}}`;
 }
 
 /** `serializeCloudEvent(buildCloudEvent(input))`. */
 export function cloudEventBody(input: CloudEventInput): string {
   return serializeCloudEvent(buildCloudEvent(input));
+}
+
+/**
+ * The same bytes as `cloudEventBody({ ...input, data })` for `canonicalData = canonicalJson(data)`,
+ * without parsing and re-canonicalizing it: for data already stored as canonical text (the queued
+ * payload, canonicalized once at ingest). The text is spliced in as given, so it must come from
+ * `canonicalJson`.
+ */
+export function cloudEventBodyOfCanonicalData(input: CloudEventAttributesInput, canonicalData: string): string {
+  return `${attributesText(buildAttributes(input))},"data":${canonicalData}}`;
 }

@@ -1,5 +1,5 @@
 import { getTrigger } from '@spaceport/config-model';
-import { deliveryIdOf, partitionOf } from '@spaceport/eventing-core';
+import { cloudEventBody, deliveryIdOf, type JsonValue, partitionOf } from '@spaceport/eventing-core';
 import { describe, expect, it } from 'vitest';
 import { bearerToken, tokenAccepted } from './ingest/auth';
 import { fanOut } from './ingest/fan-out';
@@ -7,7 +7,8 @@ import { isValidIdempotencyKey, parseQueueEvent, requestHash } from './ingest/qu
 import { rateWindowOf } from './delivery/rate-limiter';
 import { backoffDelay, RetryLaterError, verdictOf } from './delivery/retry';
 import { ssrfPolicy, unmapIpv4 } from './delivery/ssrf';
-import { eventStatusOf } from './shared/delivery-job';
+import { eventStatusOf, jobPayload } from './shared/delivery-job';
+import { lookupTarget, webhookRequestOf } from './delivery/delivery-target';
 import { eventingKeys, partitionQueueName } from './shared/keys';
 import { parseEventingEnv } from './shared/settings';
 import { resolveTrigger } from '@spaceport/config-model';
@@ -111,6 +112,20 @@ describe('fanOut', () => {
     const out = fanOut(snapshot, 'shop', 'E2', event({ amount: 1 }), new Date(NOW).toISOString(), new Set(['shop/b']));
     expect(out.partition).toBe(partitionOf('shop', 'E2', 4));
     expect(out.jobs).toEqual([]);
+  });
+
+  it('carries the payload as canonical text that renders the CloudEvent body; a job queued with the parsed payload (older versions) renders the same request', () => {
+    const time = new Date(NOW).toISOString();
+    const [job] = fanOut(snapshot, 'shop', 'E3', event({ note: 'é"', amount: 20, lines: [{ b: 2, a: 1 }] }, 'k'), time, new Set()).jobs;
+    if (!job) throw new Error('no job');
+    const target = lookupTarget(snapshot, job);
+    if (target.kind !== 'ok') throw new Error(target.reason);
+    const { payloadJson, ...older } = job;
+    const legacy = { ...older, payload: JSON.parse(payloadJson ?? 'null') as JsonValue };
+    const request = webhookRequestOf(job, target.project, target.trigger, NOW);
+    expect(request.body).toBe(cloudEventBody({ id: 'E3', type: 'order', project: 'shop', time: new Date(time), partitionKey: 'k', data: { amount: 20, lines: [{ a: 1, b: 2 }], note: 'é"' } }));
+    expect(webhookRequestOf(legacy, target.project, target.trigger, NOW)).toEqual(request);
+    expect(jobPayload(job)).toEqual(jobPayload(legacy));
   });
 });
 

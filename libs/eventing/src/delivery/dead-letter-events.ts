@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { triggersForEvent } from '@spaceport/config-model';
 import { canonicalJson, createEventIdGenerator, type JsonValue } from '@spaceport/eventing-core';
 import { ConfigAccess } from '../shared/config-access';
-import { type DeliveryJobData } from '../shared/delivery-job';
+import { type DeliveryJobData, jobPayload } from '../shared/delivery-job';
 import { EventPublisher } from '../shared/event-publisher';
 
 /** Space Cloud's convention: a failed delivery of trigger T raises event `dlq_T` when a trigger listens to it. */
@@ -21,7 +21,7 @@ export class DeadLetterEvents {
     const type = deadLetterEventType(job.triggerId);
     if (!snapshot) return;
     const payload: JsonValue = {
-      eventId: job.eventId, deliveryId: job.deliveryId, trigger: job.triggerId, type: job.type, reason, statusCode, payload: job.payload,
+      eventId: job.eventId, deliveryId: job.deliveryId, trigger: job.triggerId, type: job.type, reason, statusCode, payload: jobPayload(job),
     };
     if (triggersForEvent(snapshot, job.project, { type, payload }).length === 0) return;
     const payloadJson = canonicalJson(payload);

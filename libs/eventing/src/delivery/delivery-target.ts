@@ -1,6 +1,6 @@
 import { type ConfigSnapshot, type EffectiveTrigger, getProject, getTrigger, type Project, resolveTrigger } from '@spaceport/config-model';
-import { cloudEventBody, webhookHeaders } from '@spaceport/eventing-core';
-import { type DeliveryJobData } from '../shared/delivery-job';
+import { cloudEventBodyOfCanonicalData, webhookHeaders } from '@spaceport/eventing-core';
+import { type DeliveryJobData, jobPayloadJson } from '../shared/delivery-job';
 import { type WebhookRequest } from './webhook-sender';
 
 export interface EffectiveTarget {
@@ -28,14 +28,10 @@ export function lookupTarget(snapshot: ConfigSnapshot, job: DeliveryJobData): Ta
  * the job only), trigger headers, then the Standard Webhooks headers signed with every active secret.
  */
 export function webhookRequestOf(job: DeliveryJobData, project: Project, trigger: EffectiveTrigger, nowMs: number): WebhookRequest {
-  const body = cloudEventBody({
-    id: job.eventId,
-    type: job.type,
-    project: job.project,
-    time: new Date(job.time),
-    data: job.payload,
-    partitionKey: job.partitionKey,
-  });
+  const body = cloudEventBodyOfCanonicalData(
+    { id: job.eventId, type: job.type, project: job.project, time: new Date(job.time), partitionKey: job.partitionKey },
+    jobPayloadJson(job),
+  );
   const signed = webhookHeaders({ webhookId: job.deliveryId, timestamp: Math.floor(nowMs / 1000), body, secrets: project.secrets.webhook });
   return {
     url: trigger.url,

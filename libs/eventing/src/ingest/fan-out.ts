@@ -29,7 +29,7 @@ export function fanOut(
   const jobs = triggers.map((trigger): DeliveryJobData => {
     const job: DeliveryJobData = {
       project, eventId, triggerId: trigger.id, deliveryId: deliveryIdOf(eventId, trigger.id), partition,
-      type: event.type, payload: event.payload, time: eventTime, ordered: trigger.ordered,
+      type: event.type, payloadJson: event.payloadJson, time: eventTime, ordered: trigger.ordered,
     };
     return event.partitionKey === undefined ? job : { ...job, partitionKey: event.partitionKey };
   });

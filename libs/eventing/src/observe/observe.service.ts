@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
-import { deliveryIdOf } from '@spaceport/eventing-core';
+import { canonicalJson, deliveryIdOf } from '@spaceport/eventing-core';
 import { DeadLetters } from '../shared/dead-letters';
 import { DELIVERY_STATUSES, type DeliveryJobData, type DeliveryStatus } from '../shared/delivery-job';
 import { EventLog, type EventPage } from '../shared/event-log';
@@ -71,7 +71,7 @@ export class ObserveService {
     const stamp = Date.now();
     const jobs: DeliveryJobData[] = targets.map((d) => ({
       project, eventId, triggerId: d.trigger, deliveryId: deliveryIdOf(eventId, `${d.trigger}/redeliver/${stamp}`),
-      partition: event.partition, type: event.type, payload: event.payload, time: event.time,
+      partition: event.partition, type: event.type, payloadJson: canonicalJson(event.payload), time: event.time,
       ...(event.partitionKey === null ? {} : { partitionKey: event.partitionKey }), ordered: false,
     }));
     await guarded(async () => {

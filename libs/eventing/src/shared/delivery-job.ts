@@ -1,4 +1,4 @@
-import { type JsonValue } from '@spaceport/eventing-core';
+import { canonicalJson, type JsonValue } from '@spaceport/eventing-core';
 
 /** What one BullMQ job carries: one delivery of one event to one trigger (job id = delivery id). */
 export interface DeliveryJobData {
@@ -8,11 +8,28 @@ export interface DeliveryJobData {
   readonly deliveryId: string;
   readonly partition: number;
   readonly type: string;
-  readonly payload: JsonValue;
+  /**
+   * The payload as canonical JSON text (canonical-json.ts), made once at ingest: the worker splices it
+   * into the CloudEvent as it is, without parsing and re-canonicalizing it on every attempt. Every job
+   * queued by this version carries it; see `jobPayloadJson` for older jobs.
+   */
+  readonly payloadJson?: string;
+  /** Jobs queued before `payloadJson` carry the parsed payload instead. */
+  readonly payload?: JsonValue;
   /** event time (RFC 3339), the CloudEvents `time` */
   readonly time: string;
   readonly partitionKey?: string;
   readonly ordered: boolean;
+}
+
+/** The canonical JSON text of a job's payload, from `payloadJson` or, for an older job, its `payload`. */
+export function jobPayloadJson(job: Pick<DeliveryJobData, 'payloadJson' | 'payload'>): string {
+  return job.payloadJson ?? canonicalJson(job.payload ?? null);
+}
+
+/** A job's payload as a value (the dead-letter event carries it). */
+export function jobPayload(job: Pick<DeliveryJobData, 'payloadJson' | 'payload'>): JsonValue {
+  return job.payloadJson === undefined ? (job.payload ?? null) : (JSON.parse(job.payloadJson) as JsonValue);
 }
 
 /** Statuses of one delivery (and, aggregated, of an event); see docs/eventing.md. */
