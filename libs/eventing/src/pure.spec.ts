@@ -118,6 +118,7 @@ describe('fanOut', () => {
     const time = new Date(NOW).toISOString();
     const [job] = fanOut(snapshot, 'shop', 'E3', event({ note: 'é"', amount: 20, lines: [{ b: 2, a: 1 }] }, 'k'), time, new Set()).jobs;
     if (!job) throw new Error('no job');
+    expect(job.payload).toBeUndefined(); // one copy of the payload per job
     const target = lookupTarget(snapshot, job);
     if (target.kind !== 'ok') throw new Error(target.reason);
     const { payloadJson, ...older } = job;
