@@ -3,7 +3,6 @@ import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime
 import { type NodeOptions, retryUntilAborted, START_UP_BACKOFF } from '@spaceport/consul-core';
 import { type Logger } from 'pino';
 import { ConfigAccess } from '../shared/config-access';
-import { PartitionHighWater } from '../shared/partition-high-water';
 import { PartitionConsumers } from './partition-consumers';
 
 /** Standalone mode owns every partition at this epoch (re-bumping the same generation is a no-op). */
@@ -27,7 +26,6 @@ export class StandalonePartitions implements OnApplicationBootstrap, OnModuleDes
     @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
     private readonly config: ConfigAccess,
     private readonly consumers: PartitionConsumers,
-    private readonly highWater: PartitionHighWater,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -46,7 +44,7 @@ export class StandalonePartitions implements OnApplicationBootstrap, OnModuleDes
   }
 
   private async ensureNow(partitionCount: number): Promise<void> {
-    const count = await this.withRetry('read the partition high water', () => this.highWater.partitionsToConsume(partitionCount));
+    const count = await this.withRetry('read the partition high water', () => this.consumers.partitionsToConsume(partitionCount));
     const owned = new Set(this.consumers.owned().map((entry) => entry.partition));
     for (let partition = 0; partition < (count ?? 0) && !this.stopped.signal.aborted; partition += 1) {
       if (owned.has(partition)) continue;
