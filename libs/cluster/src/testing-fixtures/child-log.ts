@@ -49,10 +49,21 @@ export function runningNow(children: readonly ChildView[]): Map<number, string[]
   return running;
 }
 
-/** Every partition of P runs on exactly one live node. */
+/**
+ * Every partition of P runs on exactly one live node, and the assignment is balanced over every live
+ * child: each runs floor(P/n) or ceil(P/n) partitions. Without the balance condition a child that
+ * registered late (slow start under load) looks "settled" with nothing, and a test that picks it as
+ * the victim has no partitions to watch move.
+ */
 export function settledOn(children: readonly ChildView[], partitionCount: number): boolean {
   const running = runningNow(children);
-  return running.size === partitionCount && [...running.values()].every((nodes) => nodes.length === 1);
+  if (running.size !== partitionCount || ![...running.values()].every((nodes) => nodes.length === 1)) return false;
+  const live = children.filter((c) => c.running);
+  const perChild = new Map<string, number>(live.map((c) => [c.nodeId, 0]));
+  for (const [node] of running.values()) perChild.set(node!, (perChild.get(node!) ?? 0) + 1);
+  const low = Math.floor(partitionCount / live.length);
+  const high = Math.ceil(partitionCount / live.length);
+  return [...perChild.values()].every((count) => count >= low && count <= high);
 }
 
 /** A child leads when its last elected/lost line is `elected`. */
