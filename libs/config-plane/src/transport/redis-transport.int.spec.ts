@@ -1,0 +1,57 @@
+// The config plane's Redis transport against a real redis-server: the subscriber heals by itself
+// after its connection is killed, and says so once per reconnect (the mirror resyncs on that signal).
+import { type ClientRedis } from '@nestjs/microservices';
+import { Redis } from 'ioredis';
+import { useRedisServer, waitFor } from '@spaceport/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRedisClient, ResilientRedisServer } from './redis-transport';
+import { parseRedisUrl } from './redis-url';
+
+const CHANNEL = 'spaceport:test:transport';
+const NAME = 'spaceport:transport-test:sub';
+
+describe('ResilientRedisServer against a real redis-server', () => {
+  const redis = useRedisServer();
+  const closers: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    await Promise.allSettled(closers.splice(0).map((close) => close()));
+  });
+
+  function killConnectionsNamed(admin: Redis, name: string): Promise<number> {
+    return (admin.call('CLIENT', 'LIST') as Promise<string>).then(async (list) => {
+      const ids = list.split('\n').filter((line) => line.includes(`name=${name}`)).map((line) => /id=(\d+)/.exec(line)![1]!);
+      for (const id of ids) await admin.call('CLIENT', 'KILL', 'ID', id);
+      return ids.length;
+    });
+  }
+
+  it('calls onReconnected once per reconnect (not on the first connect) and receives events again afterwards', async () => {
+    const connection = parseRedisUrl(redis.redis.url);
+    const server = new ResilientRedisServer(connection, NAME);
+    const publisher: ClientRedis = createRedisClient(connection, 'spaceport:transport-test:pub');
+    const admin = new Redis(redis.redis.url);
+    closers.push(() => server.close(), () => publisher.close(), async () => admin.disconnect());
+
+    const received: number[] = [];
+    let reconnects = 0;
+    server.addHandler(CHANNEL, async (data: { n: number }) => void received.push(data.n), true);
+    server.onReconnected(() => (reconnects += 1));
+    server.listen(() => undefined);
+    await publisher.connect();
+
+    // Subscribed once this arrives (publishing until then: a message sent before SUBSCRIBE is lost).
+    await waitFor(async () => {
+      publisher.emit(CHANNEL, { n: 1 }).subscribe();
+      return received.includes(1);
+    }, { what: 'first event', timeoutMs: 5_000, intervalMs: 50 });
+    expect(reconnects).toBe(0);
+
+    expect(await killConnectionsNamed(admin, NAME)).toBeGreaterThan(0);
+    await waitFor(() => reconnects === 1, { what: 'onReconnected after CLIENT KILL', timeoutMs: 5_000, intervalMs: 10 });
+    await waitFor(async () => {
+      publisher.emit(CHANNEL, { n: 2 }).subscribe();
+      return received.includes(2);
+    }, { what: 'an event after the reconnect', timeoutMs: 5_000, intervalMs: 50 });
+    expect(reconnects).toBe(1);
+  });
+});
