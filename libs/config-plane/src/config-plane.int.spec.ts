@@ -13,6 +13,7 @@ import {
   call,
   consulBin,
   entryOf,
+  killRedisClientsNamed,
   type LaunchedApp,
   type MirrorReadyz,
   projectBody,
@@ -128,13 +129,7 @@ describe('config plane, distributed (Consul KV)', () => {
     const logBefore = readFileSync(worker.logFile, 'utf8').length;
     try {
       worker.proc.signal('SIGSTOP');
-      const clients = (await admin.call('CLIENT', 'LIST')) as string;
-      const ids = clients
-        .split('\n')
-        .filter((line) => line.includes('name=spaceport:worker-2:config-mirror'))
-        .map((line) => /id=(\d+)/.exec(line)?.[1]);
-      expect(ids.length).toBeGreaterThan(0);
-      for (const id of ids) await admin.call('CLIENT', 'KILL', 'ID', String(id));
+      expect(await killRedisClientsNamed(admin, 'spaceport:worker-2:config-mirror')).toBeGreaterThan(0);
       const written = await call(suite.byName('gateway').url, 'POST', '/v1/config/projects/shop/eventing/triggers/missed', ADMIN, spaceCloudTrigger('missed', 'https://x.example.com'));
       expect(written.status).toBe(200);
       await sleep(300);

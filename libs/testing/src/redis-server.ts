@@ -74,3 +74,19 @@ export async function startRedisServer(): Promise<RedisServer> {
     logTail: (lines) => proc.logTail(lines),
   };
 }
+
+/** The part of an ioredis client that {@link killRedisClientsNamed} needs. */
+export interface RedisCommandCaller {
+  call(command: string, ...args: string[]): Promise<unknown>;
+}
+
+/** CLIENT KILLs every connection whose CLIENT SETNAME is `name`; returns how many it killed. */
+export async function killRedisClientsNamed(admin: RedisCommandCaller, name: string): Promise<number> {
+  const list = String(await admin.call('CLIENT', 'LIST'));
+  const ids = list
+    .split('\n')
+    .filter((line) => line.includes(` name=${name} `))
+    .flatMap((line) => /(?:^|\s)id=(\d+)/.exec(line)?.[1] ?? []);
+  for (const id of ids) await admin.call('CLIENT', 'KILL', 'ID', id);
+  return ids.length;
+}

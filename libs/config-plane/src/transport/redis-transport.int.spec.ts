@@ -2,7 +2,7 @@
 // after its connection is killed, and says so once per reconnect (the mirror resyncs on that signal).
 import { type ClientRedis } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
-import { useRedisServer, waitFor } from '@spaceport/testing';
+import { killRedisClientsNamed, useRedisServer, waitFor } from '@spaceport/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisClient, ResilientRedisServer } from './redis-transport';
 import { parseRedisUrl } from './redis-url';
@@ -16,14 +16,6 @@ describe('ResilientRedisServer against a real redis-server', () => {
   afterEach(async () => {
     await Promise.allSettled(closers.splice(0).map((close) => close()));
   });
-
-  function killConnectionsNamed(admin: Redis, name: string): Promise<number> {
-    return (admin.call('CLIENT', 'LIST') as Promise<string>).then(async (list) => {
-      const ids = list.split('\n').filter((line) => line.includes(`name=${name}`)).map((line) => /id=(\d+)/.exec(line)![1]!);
-      for (const id of ids) await admin.call('CLIENT', 'KILL', 'ID', id);
-      return ids.length;
-    });
-  }
 
   it('calls onReconnected once per reconnect (not on the first connect) and receives events again afterwards', async () => {
     const connection = parseRedisUrl(redis.redis.url);
@@ -46,7 +38,7 @@ describe('ResilientRedisServer against a real redis-server', () => {
     }, { what: 'first event', timeoutMs: 5_000, intervalMs: 50 });
     expect(reconnects).toBe(0);
 
-    expect(await killConnectionsNamed(admin, NAME)).toBeGreaterThan(0);
+    expect(await killRedisClientsNamed(admin, NAME)).toBeGreaterThan(0);
     await waitFor(() => reconnects === 1, { what: 'onReconnected after CLIENT KILL', timeoutMs: 5_000, intervalMs: 10 });
     await waitFor(async () => {
       publisher.emit(CHANNEL, { n: 2 }).subscribe();
