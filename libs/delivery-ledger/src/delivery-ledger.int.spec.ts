@@ -1,15 +1,9 @@
 import { sleep, useRedisServer } from '@spaceport/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryLedger } from './delivery-ledger';
-import { LedgerClients } from './testing-fixtures/ledger-clients';
-import type { Claim, ClaimResult } from './types';
+import { claimOf, LedgerClients } from './testing-fixtures/ledger-clients';
 
 const TTL_MS = 10_000;
-
-function claimOf(result: ClaimResult): Claim {
-  if (result.status !== 'claimed') throw new Error(`expected claimed, got ${JSON.stringify(result)}`);
-  return result.claim;
-}
 
 describe('DeliveryLedger against a real redis-server', () => {
   const server = useRedisServer();

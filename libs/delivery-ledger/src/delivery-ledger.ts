@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Cluster, Redis } from 'ioredis';
 import { assertCount, type LedgerKeys, ledgerKeys } from './keys';
 import { parseBumpReply, parseClaimReply, parseRecordReply, parseReleaseReply, parseSentRecord } from './replies';
-import { COMMANDS } from './scripts';
+import { COMMANDS, RECORD_SENT_ARITY, RELEASE_CLAIM_ARITY, withFollowUp } from './scripts';
 import {
   type ClaimTiming,
   DEFAULT_SAFETY_MARGIN_MS,
@@ -35,9 +35,39 @@ export interface DeliveryLedgerOptions {
   readonly newToken?: () => string;
 }
 
-type ScriptArg = string | number;
+export type ScriptArg = string | number;
 type CommandName = (typeof COMMANDS)[keyof typeof COMMANDS]['name'];
 type LedgerCommands = { [Name in CommandName]: (...args: ScriptArg[]) => Promise<unknown> };
+type ScriptCommand = (...args: ScriptArg[]) => Promise<unknown>;
+
+/** A caller's script, defined with `defineLedgerFollowUp`, that recordSent and releaseClaim can run after their own. */
+export interface LedgerFollowUp {
+  /** ioredis command names of the combined scripts */
+  readonly afterRecordSent: string;
+  readonly afterReleaseClaim: string;
+}
+
+/** One run of a follow-up: its own KEYS and ARGV (keys in the ledger's hash-tag slot). */
+export interface FollowUpCall {
+  readonly script: LedgerFollowUp;
+  readonly keys: readonly string[];
+  readonly args: readonly ScriptArg[];
+}
+
+/**
+ * Defines `lua` — a script of its own KEYS and ARGV, e.g. the caller's log of the attempt — to run in the
+ * same Lua call right after recordSent's or releaseClaim's part (`withFollowUp`): one command and one
+ * round trip instead of two, and nobody sees the ledger's write without the follow-up's. Define it when
+ * the client is created, before it carries commands (ioredis copies a client's scripts into each
+ * auto-pipeline batch as the batch starts).
+ */
+export function defineLedgerFollowUp(client: LedgerClient, name: string, lua: string): LedgerFollowUp {
+  const afterRecordSent = `${name}After${COMMANDS.recordSent.name}`;
+  const afterReleaseClaim = `${name}After${COMMANDS.releaseClaim.name}`;
+  client.defineCommand(afterRecordSent, { lua: withFollowUp(COMMANDS.recordSent.lua, RECORD_SENT_ARITY, lua) });
+  client.defineCommand(afterReleaseClaim, { lua: withFollowUp(COMMANDS.releaseClaim.lua, RELEASE_CLAIM_ARITY, lua) });
+  return { afterRecordSent, afterReleaseClaim };
+}
 
 /**
  * The once-only delivery ledger (README.md): partition epochs that fence stale owners, in-flight
@@ -110,19 +140,32 @@ export class DeliveryLedger {
   /**
    * After a 2xx: records the delivery as sent (kept for the retention) unless it already is, and
    * releases the caller's claim. Records even when the claim expired or was taken: the effect happened.
+   * `followUp` runs in the same script, after the ledger's part, whatever it answered.
    */
-  async recordSent(deliveryId: string, claimToken: string, epoch: number, meta: SentMeta): Promise<RecordResult> {
+  async recordSent(deliveryId: string, claimToken: string, epoch: number, meta: SentMeta, followUp?: FollowUpCall): Promise<RecordResult> {
     assertCount('epoch', epoch);
-    const reply = await this.client[COMMANDS.recordSent.name](
-      this.keys.sent(deliveryId), this.keys.claim(deliveryId),
-      claimToken, String(epoch), this.sentRetentionMs, this.wallNow(), meta.workerId, meta.statusCode, meta.attempt ?? '',
-    );
+    const keys = [this.keys.sent(deliveryId), this.keys.claim(deliveryId)];
+    const args = [claimToken, String(epoch), this.sentRetentionMs, this.wallNow(), meta.workerId, meta.statusCode, meta.attempt ?? ''];
+    const reply = followUp === undefined
+      ? await this.client[COMMANDS.recordSent.name](...keys, ...args)
+      : await this.runWithFollowUp(followUp.script.afterRecordSent, keys, args, followUp);
     return parseRecordReply(reply);
   }
 
-  /** After a failed attempt: drops the claim if it is still `claimToken`'s, so a retry can claim. */
-  async releaseClaim(deliveryId: string, claimToken: string): Promise<ReleaseResult> {
-    return parseReleaseReply(await this.client[COMMANDS.releaseClaim.name](this.keys.claim(deliveryId), claimToken));
+  /** After a failed attempt: drops the claim if it is still `claimToken`'s, so a retry can claim; `followUp` as in recordSent. */
+  async releaseClaim(deliveryId: string, claimToken: string, followUp?: FollowUpCall): Promise<ReleaseResult> {
+    const keys = [this.keys.claim(deliveryId)];
+    const reply = followUp === undefined
+      ? await this.client[COMMANDS.releaseClaim.name](...keys, claimToken)
+      : await this.runWithFollowUp(followUp.script.afterReleaseClaim, keys, [claimToken], followUp);
+    return parseReleaseReply(reply);
+  }
+
+  /** A combined script (defineLedgerFollowUp): the key count first (it varies), the ledger's keys and args before the follow-up's. */
+  private runWithFollowUp(command: string, keys: readonly string[], args: readonly ScriptArg[], followUp: FollowUpCall): Promise<unknown> {
+    const run = (this.client as unknown as Record<string, ScriptCommand | undefined>)[command];
+    if (run === undefined) throw new Error(`ledger follow-up ${command} is not defined on this client (defineLedgerFollowUp)`);
+    return run.call(this.client, keys.length + followUp.keys.length, ...keys, ...followUp.keys, ...args, ...followUp.args);
   }
 
   async isSent(deliveryId: string): Promise<boolean> {

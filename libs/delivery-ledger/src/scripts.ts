@@ -62,6 +62,9 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return {'recorded', state}
 `;
 
+/** KEYS and ARGV counts of RECORD_SENT_LUA (a follow-up's start right after them). */
+export const RECORD_SENT_ARITY = { keys: 2, args: 7 } as const;
+
 /** KEYS: claim. ARGV: token. Compare-and-delete. */
 export const RELEASE_CLAIM_LUA = `
 if redis.call('HGET', KEYS[1], 'token') == ARGV[1] then
@@ -70,6 +73,41 @@ if redis.call('HGET', KEYS[1], 'token') == ARGV[1] then
 end
 return 'not-held'
 `;
+
+/** KEYS and ARGV counts of RELEASE_CLAIM_LUA. */
+export const RELEASE_CLAIM_ARITY = { keys: 1, args: 1 } as const;
+
+/**
+ * `ledgerLua`, then a caller's `followUpLua`, in one script (one command, one round trip). Each body
+ * runs as a function whose parameters KEYS and ARGV shadow Redis's globals, so each reads only its
+ * own part of the call's keys and arguments (the ledger's `arity` first, then the follow-up's), as it
+ * would in a script of its own; the ledger's reply is the reply. The follow-up runs whatever the ledger
+ * answered. Redis does not roll back a script: a follow-up that errors fails the command after the
+ * ledger's write stayed, as the second of two commands would.
+ */
+export function withFollowUp(ledgerLua: string, arity: { readonly keys: number; readonly args: number }, followUpLua: string): string {
+  return `
+local function slice(list, from)
+  local out = {}
+  for i = from, #list do out[#out + 1] = list[i] end
+  return out
+end
+local function head(list, count)
+  local out = {}
+  for i = 1, count do out[i] = list[i] end
+  return out
+end
+local function ledger(KEYS, ARGV)
+${ledgerLua}
+end
+local function follow_up(KEYS, ARGV)
+${followUpLua}
+end
+local reply = ledger(head(KEYS, ${arity.keys}), head(ARGV, ${arity.args}))
+follow_up(slice(KEYS, ${arity.keys + 1}), slice(ARGV, ${arity.args + 1}))
+return reply
+`;
+}
 
 /** ioredis command names, versioned so a changed script never collides with an old definition. */
 export const COMMANDS = {

@@ -4,9 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { DeliveryLedger, type DeliveryLedgerOptions } from '../delivery-ledger';
 import { ledgerKeyPrefix } from '../keys';
+import type { Claim, ClaimResult } from '../types';
 
 /** Short timings so TTL expiry fits in a test: claims must live > 100 + 50 ms. */
 export const TEST_TIMING = { httpTimeoutMs: 100, safetyMarginMs: 50 } as const;
+
+/** The claim of a `claimed` result; throws (failing the test) on any other. */
+export function claimOf(result: ClaimResult): Claim {
+  if (result.status !== 'claimed') throw new Error(`expected claimed, got ${JSON.stringify(result)}`);
+  return result.claim;
+}
 
 export class LedgerClients {
   private readonly connections: Redis[] = [];
