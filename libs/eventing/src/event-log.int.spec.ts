@@ -1,18 +1,22 @@
 import { randomBytes } from 'node:crypto';
+import { DeliveryLedger, ledgerKeyPrefix } from '@spaceport/delivery-ledger';
 import { eventIdAt } from '@spaceport/eventing-core';
 import { useRedisServer } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AcceptedEvent, EventLog } from './shared/event-log';
+import { type DeliveryStatus } from './shared/delivery-job';
 import { type Invocation } from './shared/event-record';
 import { eventingKeys } from './shared/keys';
 
 // The event and invocation logs against a real redis-server: retention by count and age, the
-// invocation cap, and a final status that a late attempt record cannot overwrite.
+// invocation cap, and a final status that a late attempt record cannot overwrite. An attempt's log
+// write runs inside the ledger's releaseClaim (as after a failed attempt), as the worker runs it.
 const redisServer = useRedisServer();
 const keys = eventingKeys('logtest');
 let redis: Redis;
 let log: EventLog;
+let ledger: DeliveryLedger;
 
 const accepted = (eventId: string, triggers: string[] = ['t']): AcceptedEvent => ({
   eventId, type: 'order.paid', payloadJson: '{"n":1}', time: new Date().toISOString(), acceptedAt: Date.now(),
@@ -28,7 +32,13 @@ const idAt = (ms: number): string => eventIdAt(ms, randomBytes(10));
 beforeAll(async () => {
   redis = new Redis(redisServer.redis.url);
   log = new EventLog(redis, redis, keys);
+  ledger = new DeliveryLedger(redis, { keyPrefix: ledgerKeyPrefix('logtest'), httpTimeoutMs: 1_000 });
 });
+
+/** One attempt's log write, run by the ledger after releasing a claim nobody holds. */
+async function recordAttempt(project: string, eventId: string, attempt: Invocation, status: DeliveryStatus, retention: { maxAgeMs: number; maxCount: number }): Promise<void> {
+  expect(await ledger.releaseClaim(attempt.deliveryId, 'no-such-token', log.attemptLog(project, eventId, attempt, status, retention))).toBe('not-held');
+}
 
 afterAll(() => redis.disconnect());
 
@@ -64,8 +74,8 @@ describe('invocation log', () => {
   it('keeps the last 1000 attempts of an event, with the retention as TTL', async () => {
     const id = idAt(Date.now());
     await log.recordAccepted('inv', accepted(id), retention);
-    for (let attempt = 1; attempt <= 1_003; attempt += 1) void log.recordAttempt('inv', id, invocation(id, attempt), 'processing', retention);
-    await log.recordAttempt('inv', id, invocation(id, 1_004), 'processing', retention);
+    for (let attempt = 1; attempt <= 1_003; attempt += 1) void recordAttempt('inv', id, invocation(id, attempt), 'processing', retention);
+    await recordAttempt('inv', id, invocation(id, 1_004), 'processing', retention);
     const logged = await log.get('inv', id);
     expect(logged?.invocations).toHaveLength(1_000);
     expect(logged?.invocations[0]?.attempt).toBe(5);
@@ -76,12 +86,12 @@ describe('invocation log', () => {
   it('never moves a final status back, and does not recreate an event that has expired', async () => {
     const id = idAt(Date.now());
     await log.recordAccepted('final', accepted(id), retention);
-    await log.recordAttempt('final', id, invocation(id, 1), 'processed', retention);
-    await log.recordAttempt('final', id, invocation(id, 2), 'processing', retention);
+    await recordAttempt('final', id, invocation(id, 1), 'processed', retention);
+    await recordAttempt('final', id, invocation(id, 2), 'processing', retention);
     expect((await log.get('final', id))?.deliveries).toEqual([{ trigger: 't', status: 'processed' }]);
 
     const gone = idAt(Date.now());
-    await log.recordAttempt('final', gone, invocation(gone, 1), 'processed', retention);
+    await recordAttempt('final', gone, invocation(gone, 1), 'processed', retention);
     expect(await redis.exists(keys.event('final', gone))).toBe(0);
     expect(await log.get('final', gone)).toBeUndefined();
   });

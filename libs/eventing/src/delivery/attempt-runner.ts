@@ -18,9 +18,9 @@ import { type AttemptOutcome, WebhookSender } from './webhook-sender';
 export type RunVerdict = AttemptVerdict & { readonly statusCode: number | null };
 
 /**
- * One claimed attempt: send, then in one round trip record the send (2xx) or release the claim, append
- * the invocation and set the delivery status. The ledger script goes first on the connection, so a
- * delivery is never shown processed before it is recorded as sent.
+ * One claimed attempt: send, then in one script record the send (2xx) or release the claim, append
+ * the invocation and set the delivery status (the ledger's part first), so a delivery is never shown
+ * processed before it is recorded as sent.
  */
 @Injectable()
 export class AttemptRunner implements OnApplicationShutdown {
@@ -58,23 +58,25 @@ export class AttemptRunner implements OnApplicationShutdown {
   }
 
   /**
-   * recordSent (2xx) or releaseClaim, then the invocation and the status (and the end of the trigger's
-   * failure run after a 2xx, when auto-disable is on): issued in one tick on the
-   * auto-pipelined client, so they leave in one write, run in this order and cost one round trip.
+   * recordSent (2xx) or releaseClaim with the attempt's log write in the same script (EventLog.attemptLog),
+   * and after a 2xx the end of the trigger's failure run when auto-disable is on: issued in one tick on
+   * the auto-pipelined client, so they leave in one write and cost one round trip.
    */
   private async finish(
     ledger: DeliveryLedger, claim: Claim, job: DeliveryJobData, success: boolean, invocation: Invocation,
     retention: EventingSettings['retention'],
   ): Promise<void> {
-    const ledgerWrite = success
-      ? ledger.recordSent(claim.deliveryId, claim.token, claim.epoch, { workerId: this.node.nodeId, statusCode: invocation.statusCode ?? 0, attempt: invocation.attempt })
-      : ledger.releaseClaim(claim.deliveryId, claim.token);
-    const logWrites = [
-      this.log.recordAttempt(job.project, job.eventId, invocation, success ? 'processed' : 'processing', retention),
+    const attemptLog = this.log.attemptLog(job.project, job.eventId, invocation, success ? 'processed' : 'processing', retention);
+    if (!success) {
+      await ledger.releaseClaim(claim.deliveryId, claim.token, attemptLog);
+      return;
+    }
+    const meta = { workerId: this.node.nodeId, statusCode: invocation.statusCode ?? 0, attempt: invocation.attempt };
+    await Promise.all([
+      ledger.recordSent(claim.deliveryId, claim.token, claim.epoch, meta, attemptLog),
       // best effort: a lost reset only makes a later auto-disable come early, it must not fail a sent delivery
-      ...(success ? [this.failureRuns.reset(job.project, job.triggerId).catch(() => undefined)] : []),
-    ];
-    await Promise.all([ledgerWrite, ...logWrites]);
+      this.failureRuns.reset(job.project, job.triggerId).catch(() => undefined),
+    ]);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type EventingSettings } from '@spaceport/config-model';
+import { defineLedgerFollowUp, type FollowUpCall, type LedgerFollowUp } from '@spaceport/delivery-ledger';
 import { eventIdAt } from '@spaceport/eventing-core';
 import { type Redis } from 'ioredis';
 import { type DeliveryStatus } from './delivery-job';
@@ -22,7 +23,8 @@ return 1`;
 /**
  * KEYS: event hash, invocation list. ARGV: status field, status, maxAgeMs, invocation JSON.
  * Appends the attempt (kept: the last 1000, for maxAgeMs) and sets the delivery status unless it is
- * final already (SET_STATUS_LUA without force): one command per attempt instead of four. Four calls in
+ * final already (SET_STATUS_LUA without force). Runs as the follow-up of the ledger's recordSent or
+ * releaseClaim, in the same script (attemptLog). Four calls in
  * the common case: the trim only once the list is over 1000, the existence check only when the
  * delivery's status field is missing (a logged event has one per trigger from the start).
  */
@@ -74,7 +76,7 @@ export interface EventPage {
 export class EventLog {
   private readonly setStatusScript: RedisScript;
   private readonly recordAcceptedScript: RedisScript;
-  private readonly recordAttemptScript: RedisScript;
+  private readonly attemptScript: LedgerFollowUp;
   private oldest: { readonly at: number; readonly id: string } | undefined;
 
   /**
@@ -89,7 +91,7 @@ export class EventLog {
   ) {
     this.setStatusScript = defineScript(redis, 'spSetDeliveryStatus', 1, SET_STATUS_LUA);
     this.recordAcceptedScript = defineScript(queueRedis, 'spRecordAcceptedEvent', 2, RECORD_ACCEPTED_LUA);
-    this.recordAttemptScript = defineScript(redis, 'spRecordAttempt', 2, RECORD_ATTEMPT_LUA);
+    this.attemptScript = defineLedgerFollowUp(redis, 'spRecordAttempt', RECORD_ATTEMPT_LUA);
   }
 
   /** Writes the accepted event with every delivery staged, then trims the index by age and count. */
@@ -115,15 +117,17 @@ export class EventLog {
   }
 
   /**
-   * Appends an attempt to the invocation log and sets the delivery's status (unless final) in one
-   * script; the auto-pipelined client sends it in one write with whatever else the caller issues in
-   * the same tick (the ledger's recordSent first).
+   * The log write of one attempt, for the ledger to run right after its recordSent or releaseClaim in
+   * the same script (`ledger.recordSent(…, log.attemptLog(…))`): appends the invocation and sets the
+   * delivery's status unless it is final. So an attempt costs one command, and a delivery is never
+   * shown processed without its sent record. For the ledger of the EVENTING_REDIS client.
    */
-  async recordAttempt(project: string, eventId: string, invocation: Invocation, status: DeliveryStatus, retention: Retention): Promise<void> {
-    await this.recordAttemptScript(
-      this.keys.event(project, eventId), this.keys.invocations(project, eventId),
-      statusField(invocation.trigger), status, retention.maxAgeMs, JSON.stringify(invocation),
-    );
+  attemptLog(project: string, eventId: string, invocation: Invocation, status: DeliveryStatus, retention: Retention): FollowUpCall {
+    return {
+      script: this.attemptScript,
+      keys: [this.keys.event(project, eventId), this.keys.invocations(project, eventId)],
+      args: [statusField(invocation.trigger), status, retention.maxAgeMs, JSON.stringify(invocation)],
+    };
   }
 
   async get(project: string, eventId: string): Promise<(EventView & { invocations: Invocation[] }) | undefined> {
