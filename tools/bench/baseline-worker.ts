@@ -2,15 +2,15 @@
 // job's data as JSON to TARGET_URL over an undici keep-alive pool. Started by the benchmark.
 // PROTOCOL=1: the "minimal once-only" baseline adds what DESIGN.md requires of every delivery and
 // nothing else: a fenced ledger claim before the send (libs/delivery-ledger, the same code Spaceport
-// runs), a Standard Webhooks HMAC, and after a 2xx the sent record plus one invocation-log append,
-// issued in one tick on an auto-pipelined client (one round trip).
+// runs), a Standard Webhooks HMAC, and after a 2xx the sent record plus one invocation-log append in
+// one command (the append as the ledger's follow-up, as Spaceport logs its attempts).
 // Env: REDIS_URL, QUEUE, TARGET_URL, CONCURRENCY, PORT (a /healthz endpoint once the worker runs), PROTOCOL.
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Agent, request } from 'undici';
-import { DeliveryLedger, ledgerKeyPrefix } from '../../libs/delivery-ledger/src/index';
+import { defineLedgerFollowUp, DeliveryLedger, type LedgerFollowUp, ledgerKeyPrefix } from '../../libs/delivery-ledger/src/index';
 
 const target = process.env['TARGET_URL'] ?? 'http://127.0.0.1:1/';
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -19,6 +19,7 @@ const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
 const protocol = process.env['PROTOCOL'] === '1';
 const commands = protocol ? new Redis(redisUrl, { enableAutoPipelining: true }) : undefined;
 const ledger = commands && new DeliveryLedger(commands, { keyPrefix: ledgerKeyPrefix('baseline'), httpTimeoutMs: 5_000 });
+const appendInvocation = commands && defineLedgerFollowUp(commands, 'baselineInvocation', `redis.call('rpush', KEYS[1], ARGV[1])`);
 const key = Buffer.alloc(32, 7);
 
 async function post(body: string, headers: Record<string, string>): Promise<number> {
@@ -28,7 +29,7 @@ async function post(body: string, headers: Record<string, string>): Promise<numb
   return res.statusCode;
 }
 
-async function deliverOnce(job: Job, ledger: DeliveryLedger, commands: Redis): Promise<void> {
+async function deliverOnce(job: Job, ledger: DeliveryLedger, appendInvocation: LedgerFollowUp): Promise<void> {
   const id = job.id ?? '';
   const claimed = await ledger.claim(id, 0, 1, 'baseline-worker', 7_000);
   if (claimed.status !== 'claimed') return;
@@ -36,15 +37,13 @@ async function deliverOnce(job: Job, ledger: DeliveryLedger, commands: Redis): P
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signature = `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
   const statusCode = await post(body, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature });
-  await Promise.all([
-    ledger.recordSent(id, claimed.claim.token, 1, { workerId: 'baseline-worker', statusCode, attempt: 1 }),
-    commands.rpush(`inv:${id}`, JSON.stringify({ at: new Date().toISOString(), statusCode })),
-  ]);
+  const invocation = { script: appendInvocation, keys: [`${ledgerKeyPrefix('baseline')}inv:${id}`], args: [JSON.stringify({ at: new Date().toISOString(), statusCode })] };
+  await ledger.recordSent(id, claimed.claim.token, 1, { workerId: 'baseline-worker', statusCode, attempt: 1 }, invocation);
 }
 
 const ready = ledger ? ledger.bumpEpoch(0, 1) : Promise.resolve();
 const worker = new Worker(process.env['QUEUE'] ?? 'baseline', async (job) => {
-  if (ledger && commands) return deliverOnce(job, ledger, commands);
+  if (ledger && appendInvocation) return deliverOnce(job, ledger, appendInvocation);
   await post(JSON.stringify(job.data), {});
 }, { connection, concurrency: Number(process.env['CONCURRENCY'] ?? 64), autorun: false });
 
