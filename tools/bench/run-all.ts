@@ -36,6 +36,13 @@ const BENCHMARKS: Benchmark[] = [
     quickEnv: { BENCH_EVENTS: '2000', BENCH_ROUNDS: '1' },
     timeoutMs: 15 * 60_000,
   },
+  {
+    name: 'ingest-cpu',
+    args: [VITE_NODE, join(ROOT, 'tools/bench/ingest-cpu.ts')],
+    quickArgs: [VITE_NODE, join(ROOT, 'tools/bench/ingest-cpu.ts')],
+    quickEnv: { BENCH_EVENTS: '1000', BENCH_ROUNDS: '1' },
+    timeoutMs: 10 * 60_000,
+  },
   { name: 'webhook-attempt', args: withConfig('tools/bench/webhook-attempt.ts', '1500'), quickArgs: withConfig('tools/bench/webhook-attempt.ts', '300'), timeoutMs: 5 * 60_000 },
   { name: 'cluster-failover', args: withConfig('tools/bench/cluster-failover.ts', '5'), quickArgs: withConfig('tools/bench/cluster-failover.ts', '1'), timeoutMs: 10 * 60_000 },
   { name: 'cluster-scaling', args: withConfig('tools/bench/cluster-scaling.ts', '10000'), quickArgs: withConfig('tools/bench/cluster-scaling.ts', '3000'), timeoutMs: 10 * 60_000 },
