@@ -2,8 +2,8 @@
 // (`POST /v1/api/<project>/eventing/queue`) against the two baseline producers (tools/bench/
 // baseline-producer.ts: raw = one BullMQ add; minimal once-only = add + one event-log HSET), with no
 // worker running, so nothing else competes for the two cores. N events per path and round, 64 in
-// flight; rounds alternate the order (BENCH_PATHS=gateway,protocol runs some). Started by ingest-cpu.ts
-// (workspace aliases). Build first.
+// flight; rounds alternate the order (BENCH_PATHS=gateway,protocol runs some; BENCH_PRELOAD as in
+// eventing-throughput.run.ts). Started by ingest-cpu.ts (workspace aliases). Build first.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,6 +56,13 @@ function resultsMarkdown(rounds: readonly Record<Path, Measured>[]): string {
   ].join('\n');
 }
 
+/** BENCH_PRELOAD=<abs path> (with BENCH_KEEP=1): `--import` it into the ingest processes (see eventing-throughput.run.ts). */
+function profilingEnv(workDir: string, label?: string): Record<string, string> {
+  const preload = process.env['BENCH_PRELOAD'];
+  if (!preload) return {};
+  return { NODE_OPTIONS: `--import ${preload}`, PROF_DIR: workDir, PROF_INTERVAL_US: process.env['PROF_INTERVAL_US'] ?? '1000', ...(label ? { NODE_ID: label } : {}) };
+}
+
 interface Target {
   readonly url: string;
   readonly headers: Record<string, string>;
@@ -96,7 +103,10 @@ async function producer(workDir: string, redisUrl: string, kind: 'raw' | 'protoc
   const proc = new ManagedProcess({
     name: `${kind}-producer`, command: process.execPath, cwd: ROOT, logFile: join(workDir, `${kind}-producer.log`),
     args: [resolve(ROOT, 'node_modules/vite-node/vite-node.mjs'), resolve(__dirname, 'baseline-producer.ts')],
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), REDIS_URL: redisUrl, QUEUE: `ingest-${kind}`, PROTOCOL: kind === 'protocol' ? '1' : '0' },
+    env: {
+      PATH: process.env['PATH'] ?? '', PORT: String(port), REDIS_URL: redisUrl, QUEUE: `ingest-${kind}`, PROTOCOL: kind === 'protocol' ? '1' : '0',
+      ...profilingEnv(workDir, `${kind}-producer`),
+    },
   });
   proc.start();
   try {
@@ -111,7 +121,8 @@ async function producer(workDir: string, redisUrl: string, kind: 'raw' | 'protoc
 async function gateway(workDir: string, redisUrl: string): Promise<Measured> {
   const stack = new AppStack({
     workDir, redisUrl, clusterId: 'ingest', configPath: join(workDir, 'spaceport.yaml'),
-    adminToken: ADMIN, readToken: 'read-token-0123456789abcdef', heartbeat: '1s', extraEnv: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32' },
+    adminToken: ADMIN, readToken: 'read-token-0123456789abcdef', heartbeat: '1s',
+    extraEnv: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32', ...profilingEnv(workDir) },
   });
   try {
     await stack.launch('config-service', 'config-service');
@@ -160,6 +171,7 @@ async function main(): Promise<void> {
   } finally {
     await redis.stop();
     if (!process.env['BENCH_KEEP']) rmSync(workDir, { recursive: true, force: true });
+    else console.log(`logs in ${workDir}`);
   }
   process.exit(0);
 }
