@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_PATTERN, jsonObjectSchema } from '@spaceport/config-model';
 import { canonicalJson, type JsonValue } from '@spaceport/eventing-core';
 import * as z from 'zod/v4';
@@ -118,7 +118,7 @@ export function parseQueueEvent(body: unknown, now: number, prefix = ''): ParseR
  */
 export function requestHash(events: readonly QueuedEvent[], batch: boolean): string {
   const canonical = `${batch ? 'batch' : 'single'}:${events.map((event) => canonicalJson(event.body)).join('\n')}`;
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  return hash('sha256', canonical, 'hex');
 }
 
 /** `Idempotency-Key` header: 1..255 printable ASCII. */
