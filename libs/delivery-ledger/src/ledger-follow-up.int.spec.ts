@@ -58,6 +58,15 @@ describe('ledger follow-ups against a real redis-server', () => {
     expect(await ledger.isSent('f3')).toBe(true);
   });
 
+  it('reloads the combined script after Redis lost its script cache (a restart, SCRIPT FLUSH)', async () => {
+    const claim = claimOf(await ledger.claim('f5', 0, 1, 'A', TTL_MS));
+    await clients.raw.script('FLUSH');
+    expect(await ledger.recordSent('f5', claim.token, 1, { workerId: 'A', statusCode: 202 }, echoCall('after-flush'))).toEqual({
+      status: 'recorded', claimState: 'held',
+    });
+    expect(await clients.raw.lrange(echoKey, 0, -1)).toEqual(['1', '1', 'after-flush']);
+  });
+
   it('refuses a follow-up that was defined on another client, before sending anything', async () => {
     const other = clients.ledger();
     const claim = claimOf(await other.claim('f4', 0, 1, 'B', TTL_MS));
