@@ -15,6 +15,7 @@ import { startRedisServer } from '../../libs/testing/src/redis-server';
 import { waitFor } from '../../libs/testing/src/wait';
 import { TestReceiver } from '../../libs/eventing/src/test-support/receiver';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
+import { median, profilingEnv } from './bench-process';
 import { commandCounts, cpuMsOf, perEvent, totalPerEvent } from './redis-commandstats';
 import { IN_FLIGHT, measure, PACED_SECONDS, RATE, type RunResult } from './eventing-load';
 import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
@@ -24,17 +25,6 @@ const ADMIN = 'admin-token-0123456789abcdef';
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
 const ROOT = resolve(__dirname, '../..');
 
-
-/**
- * BENCH_PRELOAD=<abs path of a preload> (with BENCH_KEEP=1) `--import`s it into every process, writing
- * into its round's directory, named after `label` (the apps use their NODE_ID): cpu-profile-preload.mjs
- * (a V8 profile; PROF_INTERVAL_US samples) or event-loop-preload.mjs (loop utilization, delay, GC per s).
- */
-function profilingEnv(workDir: string, label?: string): Record<string, string> {
-  const preload = process.env['BENCH_PRELOAD'];
-  if (!preload) return {};
-  return { NODE_OPTIONS: `--import ${preload}`, PROF_DIR: workDir, PROF_INTERVAL_US: process.env['PROF_INTERVAL_US'] ?? '1000', ...(label ? { NODE_ID: label } : {}) };
-}
 
 /** A bench helper script (tools/bench/<script>.ts) as a child process under vite-node; waits for /healthz. */
 async function startHelper(workDir: string, script: string, label: string, env: NodeJS.ProcessEnv): Promise<{ proc: ManagedProcess; url: string }> {
@@ -69,11 +59,6 @@ async function counted(redisUrl: string, label: string, pids: Record<string, num
 }
 
 const cpuTotal = (r: CountedResult): number => r.cpuMsPerEvent.filter(([name]) => name !== 'bench').reduce((sum, [, ms]) => sum + ms, 0);
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 interface Round {
   readonly raw: CountedResult;

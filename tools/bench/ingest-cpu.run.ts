@@ -2,8 +2,8 @@
 // (`POST /v1/api/<project>/eventing/queue`) against the two baseline producers (tools/bench/
 // baseline-producer.ts: raw = one BullMQ add; minimal once-only = add + one event-log HSET), with no
 // worker running, so nothing else competes for the two cores. N events per path and round, 64 in
-// flight; rounds alternate the order (BENCH_PATHS=gateway,protocol runs some; BENCH_PRELOAD as in
-// eventing-throughput.run.ts). Started by ingest-cpu.ts (workspace aliases). Build first.
+// flight; rounds alternate the order (BENCH_PATHS=gateway,protocol runs some; BENCH_PRELOAD: bench-process.ts).
+// Started by ingest-cpu.ts (workspace aliases). Build first.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +17,7 @@ import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 import { startRedisServer } from '../../libs/testing/src/redis-server';
 import { waitFor } from '../../libs/testing/src/wait';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
+import { median, profilingEnv } from './bench-process';
 import { cpuMsOf } from './redis-commandstats';
 
 const N = Math.min(Number(process.env['BENCH_EVENTS'] ?? 4000), 20_000);
@@ -29,11 +30,6 @@ const ROOT = resolve(__dirname, '../..');
 type Path = 'raw' | 'protocol' | 'gateway';
 type Measured = { readonly cpuMs: number; readonly rate: number };
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 /** The results block of docs/benchmarks.md: the median CPU per event of each path, and every round's ratios. */
 function resultsMarkdown(rounds: readonly Record<Path, Measured>[]): string {
@@ -54,13 +50,6 @@ function resultsMarkdown(rounds: readonly Record<Path, Measured>[]): string {
     '',
     `Gateway ÷ raw producer: ${ratios('raw')}; gateway ÷ minimal once-only producer: ${ratios('protocol')}.`,
   ].join('\n');
-}
-
-/** BENCH_PRELOAD=<abs path> (with BENCH_KEEP=1): `--import` it into the ingest processes (see eventing-throughput.run.ts). */
-function profilingEnv(workDir: string, label?: string): Record<string, string> {
-  const preload = process.env['BENCH_PRELOAD'];
-  if (!preload) return {};
-  return { NODE_OPTIONS: `--import ${preload}`, PROF_DIR: workDir, PROF_INTERVAL_US: process.env['PROF_INTERVAL_US'] ?? '1000', ...(label ? { NODE_ID: label } : {}) };
 }
 
 interface Target {
