@@ -42,7 +42,7 @@ function resultsMarkdown(rounds: readonly Record<Path, Measured>[]): string {
     `| ${label} | ${median(rounds.map((r) => r[path].cpuMs)).toFixed(3)} ms | ${rounds.map((r) => r[path].cpuMs.toFixed(3)).join(', ')} | ${median(rounds.map((r) => r[path].rate)).toFixed(0)} |`;
   const ratios = (base: Path): string => rounds.map((r) => (r.gateway.cpuMs / r[base].cpuMs).toFixed(2)).join(', ');
   return [
-    `Result (${benchEnvironment()}; ${rounds.length} rounds of ${N} events, 64 in flight, no worker running):`,
+    `Result (${benchEnvironment()}; ${rounds.length} round${rounds.length === 1 ? '' : 's'} of ${N} events, 64 in flight, no worker running):`,
     '',
     '| ingest process | CPU per event (median) | every round | events/s (median) |',
     '|---|---|---|---|',
