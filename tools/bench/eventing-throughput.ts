@@ -1,14 +1,6 @@
 // Benchmark (not a test): Spaceport's gateway → worker pipeline vs a plain BullMQ + undici baseline.
 // Run: node node_modules/vite-node/vite-node.mjs tools/bench/eventing-throughput.ts   (BENCH_EVENTS=N, max 20000; BENCH_ROUNDS=R, default 3)
-// This entry re-runs the benchmark body under vite-node with vitest.config.ts, which provides the
-// @spaceport/* aliases and SWC (Nest needs decorator metadata, which plain esbuild does not emit).
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+// The body (eventing-throughput.run.ts) runs under the workspace config (rerun-under-config.ts).
+import { rerunUnderConfig } from './rerun-under-config';
 
-const root = resolve(__dirname, '../..');
-const result = spawnSync(
-  process.execPath,
-  [resolve(root, 'node_modules/vite-node/vite-node.mjs'), '--config', resolve(root, 'vitest.config.ts'), resolve(__dirname, 'eventing-throughput.run.ts')],
-  { cwd: root, stdio: 'inherit', timeout: 15 * 60_000 },
-);
-process.exit(result.status ?? 1);
+rerunUnderConfig('eventing-throughput.run.ts');
