@@ -1,4 +1,16 @@
 // Benchmark helpers shared by the benchmarks that start processes (not a test).
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { call, projectBody, spaceCloudTrigger } from '../../libs/testing/src/config-api-client';
+import { ManagedProcess } from '../../libs/testing/src/managed-process';
+import { freePort } from '../../libs/testing/src/ports';
+import { waitFor } from '../../libs/testing/src/wait';
+
+const ROOT = resolve(__dirname, '../..');
+export const BENCH_ADMIN_TOKEN = 'admin-token-0123456789abcdef';
+export const BENCH_READ_TOKEN = 'read-token-0123456789abcdef';
+/** The project token of `projectBody` (the benchmarks' project `shop`). */
+export const BENCH_PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
 
 /**
  * BENCH_PRELOAD=<abs path of a preload> (with BENCH_KEEP=1) `--import`s it into every process, writing
@@ -15,4 +27,40 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** A bench helper script (tools/bench/<script>.ts) as a child process under vite-node; waits for /healthz. */
+export async function startHelper(workDir: string, script: string, label: string, env: NodeJS.ProcessEnv): Promise<{ proc: ManagedProcess; url: string }> {
+  const port = await freePort();
+  const proc = new ManagedProcess({
+    name: label, command: process.execPath, cwd: ROOT, logFile: join(workDir, `${label}.log`),
+    args: [resolve(ROOT, 'node_modules/vite-node/vite-node.mjs'), resolve(__dirname, `${script}.ts`)],
+    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env, ...profilingEnv(workDir, label) },
+  });
+  proc.start();
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200, { what: `${script} /healthz`, timeoutMs: 30_000, intervalMs: 50 });
+  return { proc, url };
+}
+
+/** Project `shop` with one trigger `bench` to `target`; BENCH_PARTITIONS=P sets the partition count (default 32). */
+export async function configureBenchProject(gatewayUrl: string, target: string): Promise<void> {
+  if ((await call(gatewayUrl, 'POST', '/v1/config/projects/shop', BENCH_ADMIN_TOKEN, projectBody('Shop'))).status !== 200) throw new Error('project not created');
+  const trigger = await call(gatewayUrl, 'POST', '/v1/config/projects/shop/eventing/triggers/bench', BENCH_ADMIN_TOKEN, spaceCloudTrigger('bench', target));
+  if (trigger.status !== 200) throw new Error(`trigger not created: ${trigger.status}`);
+  const partitions = process.env['BENCH_PARTITIONS'];
+  if (partitions === undefined) return;
+  const set = await call(gatewayUrl, 'POST', '/v1/config/projects/shop/eventing/config', BENCH_ADMIN_TOKEN, { partitionCount: Number(partitions) });
+  if (set.status !== 200) throw new Error(`partition count not set: ${set.status} ${JSON.stringify(set.body)}`);
+}
+
+/** Empties Redis after each path, so every path starts from the same state. */
+export async function flushAll(url: string): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true });
+  try {
+    await client.connect();
+    await client.flushall();
+  } finally {
+    client.disconnect();
+  }
 }

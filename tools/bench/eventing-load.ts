@@ -43,7 +43,14 @@ async function receipts(receiver: TestReceiver, count: number): Promise<void> {
   if (receiver.received.length < count) throw new Error(`only ${receiver.received.length}/${count} received`);
 }
 
-function poster(ingest: Ingest, client: Agent): (seq: number) => Promise<void> {
+/** The body of event `seq` for the baselines' producers. */
+export const baselineBody = (seq: number): unknown => ({ seq, payload: { orderId: `o-${seq}`, amount: 42 } });
+
+/** The body of event `seq` for Spaceport's queue API (64 partition keys). */
+export const spaceportBody = (seq: number): unknown => ({ type: 'order.paid', payload: { seq, orderId: `o-${seq}`, amount: 42 }, partitionKey: `k${seq % 64}` });
+
+/** POSTs event `seq` to the ingest; throws unless it answered `accepted`. */
+export function poster(ingest: Ingest, client: Agent): (seq: number) => Promise<void> {
   return async (seq) => {
     const res = await request(ingest.url, {
       method: 'POST', dispatcher: client, headers: { 'content-type': 'application/json', ...ingest.headers }, body: JSON.stringify(ingest.body(seq)),
@@ -53,14 +60,19 @@ function poster(ingest: Ingest, client: Agent): (seq: number) => Promise<void> {
   };
 }
 
-/** Sends `count` events with at most IN_FLIGHT outstanding; events/s until the last receipt. */
-async function throughput(receiver: TestReceiver, count: number, send: (seq: number) => Promise<void>): Promise<number> {
-  receiver.received.length = 0;
-  const t0 = performance.now();
+/** Sends events 0..count-1 with at most IN_FLIGHT outstanding. */
+export async function sendAll(count: number, send: (seq: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
     while (next < count) await send(next++);
   }));
+}
+
+/** Sends `count` events with at most IN_FLIGHT outstanding; events/s until the last receipt. */
+async function throughput(receiver: TestReceiver, count: number, send: (seq: number) => Promise<void>): Promise<number> {
+  receiver.received.length = 0;
+  const t0 = performance.now();
+  await sendAll(count, send);
   await receipts(receiver, count);
   return count / ((performance.now() - t0) / 1000);
 }

@@ -4,41 +4,19 @@
 // generator and the receiver run in this process for both paths; figures are ratios from the same run.
 // Started by eventing-throughput.ts (workspace aliases). Build first: `npm run build`.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AppStack } from '../../libs/testing/src/app-stack';
-import { call, projectBody, spaceCloudTrigger } from '../../libs/testing/src/config-api-client';
-import { ManagedProcess } from '../../libs/testing/src/managed-process';
-import { freePort } from '../../libs/testing/src/ports';
 import { startRedisServer } from '../../libs/testing/src/redis-server';
-import { waitFor } from '../../libs/testing/src/wait';
 import { TestReceiver } from '../../libs/eventing/src/test-support/receiver';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
-import { median, profilingEnv } from './bench-process';
+import { BENCH_ADMIN_TOKEN, BENCH_PROJECT_TOKEN, BENCH_READ_TOKEN, configureBenchProject, flushAll, median, profilingEnv, startHelper } from './bench-process';
 import { commandCounts, cpuMsOf, perEvent, totalPerEvent } from './redis-commandstats';
-import { IN_FLIGHT, measure, PACED_SECONDS, RATE, type RunResult } from './eventing-load';
+import { baselineBody, IN_FLIGHT, measure, PACED_SECONDS, RATE, type RunResult, spaceportBody } from './eventing-load';
 import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 
 const N = Math.min(Number(process.env['BENCH_EVENTS'] ?? 3000), 20_000);
-const ADMIN = 'admin-token-0123456789abcdef';
-const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
-const ROOT = resolve(__dirname, '../..');
 
-
-/** A bench helper script (tools/bench/<script>.ts) as a child process under vite-node; waits for /healthz. */
-async function startHelper(workDir: string, script: string, label: string, env: NodeJS.ProcessEnv): Promise<{ proc: ManagedProcess; url: string }> {
-  const port = await freePort();
-  const proc = new ManagedProcess({
-    name: label, command: process.execPath, cwd: ROOT, logFile: join(workDir, `${label}.log`),
-    args: [resolve(ROOT, 'node_modules/vite-node/vite-node.mjs'), resolve(__dirname, `${script}.ts`)],
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env, ...profilingEnv(workDir, label) },
-  });
-  proc.start();
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200, { what: `${script} /healthz`, timeoutMs: 30_000, intervalMs: 50 });
-  return { proc, url };
-}
 
 interface CountedResult extends RunResult {
   /** CPU ms per event of each process, in the order given */
@@ -109,30 +87,18 @@ async function baseline(kind: 'raw' | 'protocol', workDir: string, redisUrl: str
   const worker = await startHelper(workDir, 'baseline-worker', `${kind}-worker`, { ...common, TARGET_URL: `${receiver.url}/base`, CONCURRENCY: String(IN_FLIGHT) });
   const producer = await startHelper(workDir, 'baseline-producer', `${kind}-producer`, common);
   try {
-    const body = (seq: number): unknown => ({ seq, payload: { orderId: `o-${seq}`, amount: 42 } });
     const pids = { producer: producer.proc.pid, worker: worker.proc.pid, redis: redisPid, bench: process.pid };
-    return await counted(redisUrl, kind, pids, () => measure(receiver, { url: `${producer.url}/queue`, headers: {}, body, accepted: 202 }, N));
+    return await counted(redisUrl, kind, pids, () => measure(receiver, { url: `${producer.url}/queue`, headers: {}, body: baselineBody, accepted: 202 }, N));
   } finally {
     await producer.proc.stop(3_000);
     await worker.proc.stop(3_000);
   }
 }
 
-/** Project `shop` with one trigger to `target`; BENCH_PARTITIONS=P sets the partition count (default 32). */
-async function configure(gatewayUrl: string, target: string): Promise<void> {
-  if ((await call(gatewayUrl, 'POST', '/v1/config/projects/shop', ADMIN, projectBody('Shop'))).status !== 200) throw new Error('project not created');
-  const trigger = await call(gatewayUrl, 'POST', '/v1/config/projects/shop/eventing/triggers/bench', ADMIN, spaceCloudTrigger('bench', target));
-  if (trigger.status !== 200) throw new Error(`trigger not created: ${trigger.status}`);
-  const partitions = process.env['BENCH_PARTITIONS'];
-  if (partitions === undefined) return;
-  const set = await call(gatewayUrl, 'POST', '/v1/config/projects/shop/eventing/config', ADMIN, { partitionCount: Number(partitions) });
-  if (set.status !== 200) throw new Error(`partition count not set: ${set.status} ${JSON.stringify(set.body)}`);
-}
-
 async function spaceport(workDir: string, redisUrl: string, redisPid: number | undefined, receiver: TestReceiver): Promise<CountedResult> {
   const stack = new AppStack({
     workDir, redisUrl, clusterId: 'bench', configPath: join(workDir, 'spaceport.yaml'),
-    adminToken: ADMIN, readToken: 'read-token-0123456789abcdef', heartbeat: '1s',
+    adminToken: BENCH_ADMIN_TOKEN, readToken: BENCH_READ_TOKEN, heartbeat: '1s',
     extraEnv: {
       WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
       ...(process.env['EVENTING_CONCURRENCY'] ? { EVENTING_CONCURRENCY: process.env['EVENTING_CONCURRENCY'] } : {}),
@@ -143,12 +109,11 @@ async function spaceport(workDir: string, redisUrl: string, redisPid: number | u
     await stack.launch('config-service', 'config-service');
     const gateway = await stack.launch('gateway', 'gateway');
     await stack.waitForMirrors('gateway holds a config', (s) => s.status === 'ready');
-    await configure(gateway.url, `${receiver.url}/sp`);
+    await configureBenchProject(gateway.url, `${receiver.url}/sp`);
     const worker = await stack.launch('event-worker', 'worker-1');
     await stack.waitForMirrors('trigger mirrored', (s) => s.config.projects['shop']?.triggers['bench'] !== undefined, 15_000);
     await new Promise((r) => setTimeout(r, 1_000)); // the worker starts its partition consumers
-    const body = (seq: number): unknown => ({ type: 'order.paid', payload: { seq, orderId: `o-${seq}`, amount: 42 }, partitionKey: `k${seq % 64}` });
-    const ingest = { url: `${gateway.url}/v1/api/shop/eventing/queue`, headers: { authorization: `Bearer ${PROJECT_TOKEN}` }, body, accepted: 202 };
+    const ingest = { url: `${gateway.url}/v1/api/shop/eventing/queue`, headers: { authorization: `Bearer ${BENCH_PROJECT_TOKEN}` }, body: spaceportBody, accepted: 202 };
     const pids = { gateway: gateway.proc.pid, worker: worker.proc.pid, redis: redisPid, bench: process.pid };
     return await counted(redisUrl, 'spaceport', pids, () => measure(receiver, ingest, N));
   } finally {
@@ -200,17 +165,6 @@ async function main(): Promise<void> {
     else console.log(`logs in ${workDir}`);
   }
   process.exit(0);
-}
-
-/** Empties Redis after each path, so every path starts from the same state. */
-async function flushAll(url: string): Promise<void> {
-  const client = new Redis(url, { lazyConnect: true });
-  try {
-    await client.connect();
-    await client.flushall();
-  } finally {
-    client.disconnect();
-  }
 }
 
 void main();

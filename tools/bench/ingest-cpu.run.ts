@@ -6,26 +6,18 @@
 // Started by ingest-cpu.ts (workspace aliases). Build first.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Redis } from 'ioredis';
-import { Agent, request } from 'undici';
+import { join } from 'node:path';
+import { Agent } from 'undici';
 import { AppStack } from '../../libs/testing/src/app-stack';
-import { call, projectBody, spaceCloudTrigger } from '../../libs/testing/src/config-api-client';
-import { ManagedProcess } from '../../libs/testing/src/managed-process';
-import { freePort } from '../../libs/testing/src/ports';
 import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 import { startRedisServer } from '../../libs/testing/src/redis-server';
-import { waitFor } from '../../libs/testing/src/wait';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
-import { median, profilingEnv } from './bench-process';
+import { BENCH_ADMIN_TOKEN, BENCH_PROJECT_TOKEN, BENCH_READ_TOKEN, configureBenchProject, flushAll, median, profilingEnv, startHelper } from './bench-process';
+import { baselineBody, IN_FLIGHT, type Ingest, poster, sendAll, spaceportBody } from './eventing-load';
 import { cpuMsOf } from './redis-commandstats';
 
 const N = Math.min(Number(process.env['BENCH_EVENTS'] ?? 4000), 20_000);
 const ROUNDS = Math.min(Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3)), 9);
-const IN_FLIGHT = 64;
-const ADMIN = 'admin-token-0123456789abcdef';
-const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
-const ROOT = resolve(__dirname, '../..');
 
 type Path = 'raw' | 'protocol' | 'gateway';
 type Measured = { readonly cpuMs: number; readonly rate: number };
@@ -52,56 +44,27 @@ function resultsMarkdown(rounds: readonly Record<Path, Measured>[]): string {
   ].join('\n');
 }
 
-interface Target {
-  readonly url: string;
-  readonly headers: Record<string, string>;
-  readonly body: (seq: number) => unknown;
-  readonly pid: number | undefined;
-}
-
-/** CPU ms per event of the ingest process, and events/s, over N events after a 500-event warm-up. */
-async function drive(target: Target): Promise<Measured> {
+/** CPU ms per event of the ingest process `pid`, and events/s, over N events after a 500-event warm-up. */
+async function drive(ingest: Ingest, pid: number | undefined): Promise<Measured> {
   const client = new Agent({ keepAliveTimeout: 30_000, connections: IN_FLIGHT });
-  const send = async (seq: number): Promise<void> => {
-    const res = await request(target.url, {
-      method: 'POST', dispatcher: client, headers: { 'content-type': 'application/json', ...target.headers }, body: JSON.stringify(target.body(seq)),
-    });
-    await res.body.dump();
-    if (res.statusCode !== 202) throw new Error(`ingest answered ${res.statusCode}`);
-  };
-  const run = async (count: number): Promise<void> => {
-    let next = 0;
-    await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < count) await send(next++);
-    }));
-  };
+  const send = poster(ingest, client);
   try {
-    await run(500);
-    const cpuBefore = cpuMsOf(target.pid);
+    await sendAll(500, send);
+    const cpuBefore = cpuMsOf(pid);
     const t0 = performance.now();
-    await run(N);
+    await sendAll(N, send);
     const seconds = (performance.now() - t0) / 1000;
-    return { cpuMs: (cpuMsOf(target.pid) - cpuBefore) / N, rate: N / seconds };
+    return { cpuMs: (cpuMsOf(pid) - cpuBefore) / N, rate: N / seconds };
   } finally {
     await client.close();
   }
 }
 
 async function producer(workDir: string, redisUrl: string, kind: 'raw' | 'protocol'): Promise<Measured> {
-  const port = await freePort();
-  const proc = new ManagedProcess({
-    name: `${kind}-producer`, command: process.execPath, cwd: ROOT, logFile: join(workDir, `${kind}-producer.log`),
-    args: [resolve(ROOT, 'node_modules/vite-node/vite-node.mjs'), resolve(__dirname, 'baseline-producer.ts')],
-    env: {
-      PATH: process.env['PATH'] ?? '', PORT: String(port), REDIS_URL: redisUrl, QUEUE: `ingest-${kind}`, PROTOCOL: kind === 'protocol' ? '1' : '0',
-      ...profilingEnv(workDir, `${kind}-producer`),
-    },
-  });
-  proc.start();
+  const env = { REDIS_URL: redisUrl, QUEUE: `ingest-${kind}`, PROTOCOL: kind === 'protocol' ? '1' : '0' };
+  const { proc, url } = await startHelper(workDir, 'baseline-producer', `${kind}-producer`, env);
   try {
-    const url = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200, { what: 'producer /healthz', timeoutMs: 30_000, intervalMs: 50 });
-    return await drive({ url: `${url}/queue`, headers: {}, body: (seq) => ({ seq, payload: { orderId: `o-${seq}`, amount: 42 } }), pid: proc.pid });
+    return await drive({ url: `${url}/queue`, headers: {}, body: baselineBody, accepted: 202 }, proc.pid);
   } finally {
     await proc.stop(3_000);
   }
@@ -110,22 +73,16 @@ async function producer(workDir: string, redisUrl: string, kind: 'raw' | 'protoc
 async function gateway(workDir: string, redisUrl: string): Promise<Measured> {
   const stack = new AppStack({
     workDir, redisUrl, clusterId: 'ingest', configPath: join(workDir, 'spaceport.yaml'),
-    adminToken: ADMIN, readToken: 'read-token-0123456789abcdef', heartbeat: '1s',
+    adminToken: BENCH_ADMIN_TOKEN, readToken: BENCH_READ_TOKEN, heartbeat: '1s',
     extraEnv: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32', ...profilingEnv(workDir) },
   });
   try {
     await stack.launch('config-service', 'config-service');
     const app = await stack.launch('gateway', 'gateway');
     await stack.waitForMirrors('gateway holds a config', (s) => s.status === 'ready');
-    if ((await call(app.url, 'POST', '/v1/config/projects/shop', ADMIN, projectBody('Shop'))).status !== 200) throw new Error('project not created');
-    if ((await call(app.url, 'POST', '/v1/config/projects/shop/eventing/triggers/bench', ADMIN, spaceCloudTrigger('bench', 'http://127.0.0.1:9/none'))).status !== 200) {
-      throw new Error('trigger not created');
-    }
+    await configureBenchProject(app.url, 'http://127.0.0.1:9/none');
     await stack.waitForMirrors('trigger mirrored', (s) => s.config.projects['shop']?.triggers['bench'] !== undefined, 15_000);
-    return await drive({
-      url: `${app.url}/v1/api/shop/eventing/queue`, headers: { authorization: `Bearer ${PROJECT_TOKEN}` },
-      body: (seq) => ({ type: 'order.paid', payload: { seq, orderId: `o-${seq}`, amount: 42 }, partitionKey: `k${seq % 64}` }), pid: app.proc.pid,
-    });
+    return await drive({ url: `${app.url}/v1/api/shop/eventing/queue`, headers: { authorization: `Bearer ${BENCH_PROJECT_TOKEN}` }, body: spaceportBody, accepted: 202 }, app.proc.pid);
   } finally {
     await stack.stopAll();
   }
@@ -135,11 +92,6 @@ async function main(): Promise<void> {
   provisionIntoEnv();
   const workDir = mkdtempSync(join(tmpdir(), 'spaceport-bench-ingest-'));
   const redis = await startRedisServer();
-  const flush = async (): Promise<void> => {
-    const client = new Redis(redis.url);
-    await client.flushall();
-    client.disconnect();
-  };
   const complete: Record<Path, Measured>[] = [];
   try {
     for (let round = 1; round <= ROUNDS; round += 1) {
@@ -149,7 +101,7 @@ async function main(): Promise<void> {
       const results: Partial<Record<Path, Measured>> = {};
       for (const path of order) {
         results[path] = await paths[path]();
-        await flush();
+        await flushAll(redis.url);
       }
       const line = Object.entries(results).map(([path, r]) => `${path} ${r.cpuMs.toFixed(3)} ms/event (${r.rate.toFixed(0)} ev/s)`).join(', ');
       const ratio = (base: 'raw' | 'protocol'): string => (results.gateway && results[base] ? (results.gateway.cpuMs / results[base].cpuMs).toFixed(2) : '-');
