@@ -18,7 +18,8 @@ const agent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
 const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
 const protocol = process.env['PROTOCOL'] === '1';
 const commands = protocol ? new Redis(redisUrl, { enableAutoPipelining: true }) : undefined;
-const ledger = commands && new DeliveryLedger(commands, { keyPrefix: ledgerKeyPrefix('baseline'), httpTimeoutMs: 5_000 });
+const keyPrefix = ledgerKeyPrefix('baseline');
+const ledger = commands && new DeliveryLedger(commands, { keyPrefix, httpTimeoutMs: 5_000 });
 const appendInvocation = commands && defineLedgerFollowUp(commands, 'baselineInvocation', `redis.call('rpush', KEYS[1], ARGV[1])`);
 const key = Buffer.alloc(32, 7);
 
@@ -37,7 +38,7 @@ async function deliverOnce(job: Job, ledger: DeliveryLedger, appendInvocation: L
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signature = `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
   const statusCode = await post(body, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature });
-  const invocation = { script: appendInvocation, keys: [`${ledgerKeyPrefix('baseline')}inv:${id}`], args: [JSON.stringify({ at: new Date().toISOString(), statusCode })] };
+  const invocation = { script: appendInvocation, keys: [`${keyPrefix}inv:${id}`], args: [JSON.stringify({ at: new Date().toISOString(), statusCode })] };
   await ledger.recordSent(id, claimed.claim.token, 1, { workerId: 'baseline-worker', statusCode, attempt: 1 }, invocation);
 }
 
