@@ -2,7 +2,7 @@
 // results block in docs/benchmarks.md (between `<!-- bench:<name> -->` markers; the prose stays).
 // Each benchmark writes its block to the file named by BENCH_MARKDOWN. A benchmark that fails, times
 // out or writes no block leaves its old block in place; the exit code is then 1.
-//   npm run bench                                  every benchmark, full size (about 20-30 min on 2 cores)
+//   npm run bench                                  every benchmark, full size (about 25-35 min on 2 cores)
 //   npm run bench -- --only cluster-failover --quick --doc /tmp/benchmarks.md   (a trial run on a copy)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,6 +41,13 @@ const BENCHMARKS: Benchmark[] = [
     args: [VITE_NODE, join(ROOT, 'tools/bench/ingest-cpu.ts')],
     quickArgs: [VITE_NODE, join(ROOT, 'tools/bench/ingest-cpu.ts')],
     quickEnv: { BENCH_EVENTS: '1000', BENCH_ROUNDS: '1' },
+    timeoutMs: 10 * 60_000,
+  },
+  {
+    name: 'idle-cpu',
+    args: withConfig('tools/bench/idle-cpu.ts'),
+    quickArgs: withConfig('tools/bench/idle-cpu.ts'),
+    quickEnv: { BENCH_IDLE_SECONDS: '5', BENCH_ROUNDS: '1' },
     timeoutMs: 10 * 60_000,
   },
   { name: 'webhook-attempt', args: withConfig('tools/bench/webhook-attempt.ts', '1500'), quickArgs: withConfig('tools/bench/webhook-attempt.ts', '300'), timeoutMs: 5 * 60_000 },
