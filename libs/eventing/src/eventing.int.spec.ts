@@ -212,6 +212,22 @@ describe('queue → deliver', () => {
       expect(got.at - t0).toBeGreaterThanOrEqual(750);
     }
   });
+
+  it('wakes idle partitions at once for new and delayed events (markers; the long poll is 30 s)', async () => {
+    // longer than BullMQ's default 5 s long poll: every partition queue is now parked in its 30 s one
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const t0 = performance.now();
+    const now = await post('shop/eventing/queue', { type: 'order.created', payload: { idle: 1 } });
+    const later = await post('shop/eventing/queue', { type: 'order.created', payload: { idle: 2 }, delay: 1_000 });
+    const receipt = async (res: Awaited<ReturnType<typeof post>>): Promise<number> => {
+      const id = (res.json['deliveries'] as { id: string }[])[0]!.id;
+      return (await waitFor(() => receiver.received.find((r) => r.headers['webhook-id'] === id), { what: 'delivery after idle' })).at - t0;
+    };
+    expect(await receipt(now)).toBeLessThan(1_000);
+    const delayedAt = await receipt(later);
+    expect(delayedAt).toBeGreaterThanOrEqual(950);
+    expect(delayedAt).toBeLessThan(2_500);
+  }, 20_000);
 });
 
 describe('queue API contract', () => {

@@ -34,7 +34,8 @@ const READY_BEFORE_CLOSE_MS = 5_000;
  * BullMQ's long poll on an empty queue (`drainDelay`, s; BullMQ's default is 5). A new, delayed or
  * retried job wakes the poll through the queue's marker, and `close()` disconnects it, so the bound
  * only sets how often an idle queue is polled: the 64 queues of a standalone worker (32 partitions,
- * main and ordered) poll 13 times a second at 5 s, twice at 30 s (idle worker CPU 31–33 → 22–24 ms/s).
+ * main and ordered) poll 13 times a second at 5 s, twice at 30 s (an idle worker's CPU −20–40 %,
+ * docs/benchmarks.md "Idle deployment"; eventing.int.spec checks the wake-ups).
  */
 const IDLE_POLL_SECONDS = 30;
 
