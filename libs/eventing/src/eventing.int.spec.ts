@@ -223,10 +223,11 @@ describe('queue → deliver', () => {
       const id = (res.json['deliveries'] as { id: string }[])[0]!.id;
       return (await waitFor(() => receiver.received.find((r) => r.headers['webhook-id'] === id), { what: 'delivery after idle' })).at - t0;
     };
-    expect(await receipt(now)).toBeLessThan(1_000);
+    // bounds far below the 30 s poll, loose for a loaded CI machine (a missed wake-up waits up to 30 s)
+    expect(await receipt(now)).toBeLessThan(2_000);
     const delayedAt = await receipt(later);
     expect(delayedAt).toBeGreaterThanOrEqual(950);
-    expect(delayedAt).toBeLessThan(2_500);
+    expect(delayedAt).toBeLessThan(3_500);
   }, 20_000);
 });
 
