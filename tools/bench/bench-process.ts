@@ -1,9 +1,13 @@
 // Benchmark helpers shared by the benchmarks that start processes (not a test).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { call, projectBody, spaceCloudTrigger } from '../../libs/testing/src/config-api-client';
 import { ManagedProcess } from '../../libs/testing/src/managed-process';
 import { freePort } from '../../libs/testing/src/ports';
+import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
+import { type RedisServer, startRedisServer } from '../../libs/testing/src/redis-server';
 import { waitFor } from '../../libs/testing/src/wait';
 
 const ROOT = resolve(__dirname, '../..');
@@ -63,4 +67,40 @@ export async function flushAll(url: string): Promise<void> {
   } finally {
     client.disconnect();
   }
+}
+
+/**
+ * The frame of a benchmark against one Redis: provisions, starts redis-server, runs `body` with a fresh
+ * work dir (`<tmp>/<prefix>…`), then stops Redis and removes the dir (kept, and named, with
+ * BENCH_KEEP=1); exits 0 once `body` has finished.
+ */
+export async function runBenchWithRedis(prefix: string, body: (workDir: string, redis: RedisServer) => Promise<void>): Promise<void> {
+  provisionIntoEnv();
+  const workDir = mkdtempSync(join(tmpdir(), prefix));
+  const redis = await startRedisServer();
+  try {
+    await body(workDir, redis);
+  } finally {
+    await redis.stop();
+    if (!process.env['BENCH_KEEP']) rmSync(workDir, { recursive: true, force: true });
+    else console.log(`logs in ${workDir}`);
+  }
+  process.exit(0);
+}
+
+/**
+ * One round: the paths of `order` back to back, reversed in even rounds (so no path always runs on the
+ * fresher machine), Redis emptied after each; `onResult` sees each result as it comes.
+ */
+export async function runRound<P extends string, R>(
+  round: number, order: readonly P[], paths: Record<P, () => Promise<R>>, redisUrl: string, onResult?: (path: P, result: R) => void,
+): Promise<Partial<Record<P, R>>> {
+  const results: Partial<Record<P, R>> = {};
+  for (const path of round % 2 === 1 ? order : [...order].reverse()) {
+    const result = await paths[path]();
+    results[path] = result;
+    await flushAll(redisUrl);
+    onResult?.(path, result);
+  }
+  return results;
 }

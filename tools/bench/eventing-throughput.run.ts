@@ -3,17 +3,15 @@
 // node:http ingest doing one BullMQ `queue.add` and a plain BullMQ worker POSTing with undici. The load
 // generator and the receiver run in this process for both paths; figures are ratios from the same run.
 // Started by eventing-throughput.ts (workspace aliases). Build first: `npm run build`.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { AppStack } from '../../libs/testing/src/app-stack';
-import { startRedisServer } from '../../libs/testing/src/redis-server';
 import { TestReceiver } from '../../libs/eventing/src/test-support/receiver';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
-import { BENCH_ADMIN_TOKEN, BENCH_PROJECT_TOKEN, BENCH_READ_TOKEN, configureBenchProject, flushAll, median, profilingEnv, startHelper } from './bench-process';
+import { BENCH_ADMIN_TOKEN, BENCH_PROJECT_TOKEN, BENCH_READ_TOKEN, configureBenchProject, median, profilingEnv, runBenchWithRedis, runRound, startHelper } from './bench-process';
 import { commandCounts, cpuMsOf, perEvent, totalPerEvent } from './redis-commandstats';
 import { baselineBody, IN_FLIGHT, measure, PACED_SECONDS, RATE, type RunResult, spaceportBody } from './eventing-load';
-import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 
 const N = Math.min(Number(process.env['BENCH_EVENTS'] ?? 3000), 20_000);
 
@@ -125,46 +123,34 @@ async function spaceport(workDir: string, redisUrl: string, redisPid: number | u
 const ROUNDS = Math.min(Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3)), 9);
 
 async function main(): Promise<void> {
-  provisionIntoEnv();
-  const workDir = mkdtempSync(join(tmpdir(), 'spaceport-bench-eventing-'));
-  const redis = await startRedisServer();
-  const receiver = await new TestReceiver().start();
-  const load = (): string => loadavg().map((l) => l.toFixed(2)).join(', ');
-  const f = (n: number): string => n.toFixed(1);
-  try {
-    const loadAtStart = load();
-    console.log(`load average at start: ${loadAtStart}`);
-    const rounds: Round[] = [];
-    for (let round = 1; round <= ROUNDS; round += 1) {
-      const roundDir = join(workDir, `round-${round}`);
-      mkdirSync(roundDir);
-      // the order alternates too, so no path always runs on the fresher machine
-      const runs: Record<keyof Round, () => Promise<CountedResult>> = {
-        raw: () => baseline('raw', roundDir, redis.url, redis.process.pid, receiver),
-        protocol: () => baseline('protocol', roundDir, redis.url, redis.process.pid, receiver),
-        sp: () => spaceport(roundDir, redis.url, redis.process.pid, receiver),
-      };
-      const order: (keyof Round)[] = round % 2 === 1 ? ['raw', 'protocol', 'sp'] : ['sp', 'protocol', 'raw'];
-      const results: Partial<Record<keyof Round, CountedResult>> = {};
-      for (const path of order) {
-        results[path] = await runs[path]();
-        await flushAll(redis.url);
+  await runBenchWithRedis('spaceport-bench-eventing-', async (workDir, redis) => {
+    const receiver = await new TestReceiver().start();
+    const load = (): string => loadavg().map((l) => l.toFixed(2)).join(', ');
+    const f = (n: number): string => n.toFixed(1);
+    try {
+      const loadAtStart = load();
+      console.log(`load average at start: ${loadAtStart}`);
+      const rounds: Round[] = [];
+      for (let round = 1; round <= ROUNDS; round += 1) {
+        const roundDir = join(workDir, `round-${round}`);
+        mkdirSync(roundDir);
+        const runs: Record<keyof Round, () => Promise<CountedResult>> = {
+          raw: () => baseline('raw', roundDir, redis.url, redis.process.pid, receiver),
+          protocol: () => baseline('protocol', roundDir, redis.url, redis.process.pid, receiver),
+          sp: () => spaceport(roundDir, redis.url, redis.process.pid, receiver),
+        };
+        const { raw, protocol, sp } = (await runRound(round, ['raw', 'protocol', 'sp'], runs, redis.url)) as Round;
+        rounds.push({ raw, protocol, sp });
+        const line = (name: string, r: CountedResult): string => `${name} ${f(r.rate)} ev/s, p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms, CPU ${cpuTotal(r).toFixed(2)} ms/event`;
+        console.log(`round ${round}: ${line('raw', raw)}; ${line('once-only', protocol)}; ${line('spaceport', sp)} (p50 after ingest ${f(sp.deliveryP50 ?? NaN)} ms);`
+          + ` spaceport/raw throughput ${throughputRatio(sp, raw).toFixed(2)}x, CPU ${cpuRatio(sp, raw).toFixed(2)}x`);
       }
-      const { raw, protocol, sp } = results as Round;
-      rounds.push({ raw, protocol, sp });
-      const line = (name: string, r: CountedResult): string => `${name} ${f(r.rate)} ev/s, p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms, CPU ${cpuTotal(r).toFixed(2)} ms/event`;
-      console.log(`round ${round}: ${line('raw', raw)}; ${line('once-only', protocol)}; ${line('spaceport', sp)} (p50 after ingest ${f(sp.deliveryP50 ?? NaN)} ms);`
-        + ` spaceport/raw throughput ${throughputRatio(sp, raw).toFixed(2)}x, CPU ${cpuRatio(sp, raw).toFixed(2)}x`);
+      console.log(`events per round: ${N} throughput (after 500 warm-up), ${RATE * PACED_SECONDS} paced at ${RATE}/s; load average at end: ${load()}`);
+      writeBenchMarkdown(resultsMarkdown(rounds, loadAtStart));
+    } finally {
+      await receiver.stop();
     }
-    console.log(`events per round: ${N} throughput (after 500 warm-up), ${RATE * PACED_SECONDS} paced at ${RATE}/s; load average at end: ${load()}`);
-    writeBenchMarkdown(resultsMarkdown(rounds, loadAtStart));
-  } finally {
-    await receiver.stop();
-    await redis.stop();
-    if (!process.env['BENCH_KEEP']) rmSync(workDir, { recursive: true, force: true });
-    else console.log(`logs in ${workDir}`);
-  }
-  process.exit(0);
+  });
 }
 
 void main();

@@ -5,14 +5,10 @@
 // same Redis, and Redis commands per second of each. Rounds alternate the order. Build first.
 // Run: node node_modules/vite-node/vite-node.mjs --config vitest.config.ts tools/bench/idle-cpu.ts
 //   (BENCH_IDLE_SECONDS=s measured per path, default 30, after 20 s to settle; BENCH_ROUNDS=R, default 2)
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppStack } from '../../libs/testing/src/app-stack';
-import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
-import { startRedisServer } from '../../libs/testing/src/redis-server';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
-import { BENCH_ADMIN_TOKEN, BENCH_READ_TOKEN, configureBenchProject, flushAll, median, profilingEnv, startHelper } from './bench-process';
+import { BENCH_ADMIN_TOKEN, BENCH_READ_TOKEN, configureBenchProject, median, profilingEnv, runBenchWithRedis, runRound, startHelper } from './bench-process';
 import { commandCounts, cpuMsOf, totalPerEvent } from './redis-commandstats';
 
 const SECONDS = Math.min(Math.max(5, Number(process.env['BENCH_IDLE_SECONDS'] ?? 30)), 300);
@@ -96,32 +92,18 @@ function resultsMarkdown(rounds: readonly Record<Path, Idle>[]): string {
 }
 
 async function main(): Promise<void> {
-  provisionIntoEnv();
-  const workDir = mkdtempSync(join(tmpdir(), 'spaceport-bench-idle-'));
-  const redis = await startRedisServer();
-  const rounds: Record<Path, Idle>[] = [];
-  try {
+  await runBenchWithRedis('spaceport-bench-idle-', async (workDir, redis) => {
+    const rounds: Record<Path, Idle>[] = [];
     for (let round = 1; round <= ROUNDS; round += 1) {
       const paths: Record<Path, () => Promise<Idle>> = {
         raw: () => raw(workDir, redis.url, redis.process.pid),
         spaceport: () => spaceport(workDir, redis.url, redis.process.pid),
       };
-      const order: Path[] = round % 2 === 1 ? ['raw', 'spaceport'] : ['spaceport', 'raw'];
-      const results: Partial<Record<Path, Idle>> = {};
-      for (const path of order) {
-        results[path] = await paths[path]();
-        await flushAll(redis.url);
-        console.log(`round ${round}, ${path}: ${describe(results[path])}`);
-      }
+      const results = await runRound(round, ['raw', 'spaceport'], paths, redis.url, (path, idle) => console.log(`round ${round}, ${path}: ${describe(idle)}`));
       rounds.push(results as Record<Path, Idle>);
     }
     writeBenchMarkdown(resultsMarkdown(rounds));
-  } finally {
-    await redis.stop();
-    if (!process.env['BENCH_KEEP']) rmSync(workDir, { recursive: true, force: true });
-    else console.log(`logs in ${workDir}`);
-  }
-  process.exit(0);
+  });
 }
 
 void main();

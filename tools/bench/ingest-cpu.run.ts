@@ -4,15 +4,11 @@
 // worker running, so nothing else competes for the two cores. N events per path and round, 64 in
 // flight; rounds alternate the order (BENCH_PATHS=gateway,protocol runs some; BENCH_PRELOAD: bench-process.ts).
 // Started by ingest-cpu.ts (workspace aliases). Build first.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { AppStack } from '../../libs/testing/src/app-stack';
-import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
-import { startRedisServer } from '../../libs/testing/src/redis-server';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
-import { BENCH_ADMIN_TOKEN, BENCH_PROJECT_TOKEN, BENCH_READ_TOKEN, configureBenchProject, flushAll, median, profilingEnv, startHelper } from './bench-process';
+import { BENCH_ADMIN_TOKEN, BENCH_PROJECT_TOKEN, BENCH_READ_TOKEN, configureBenchProject, median, profilingEnv, runBenchWithRedis, runRound, startHelper } from './bench-process';
 import { baselineBody, IN_FLIGHT, type Ingest, poster, sendAll, spaceportBody } from './eventing-load';
 import { cpuMsOf } from './redis-commandstats';
 
@@ -89,32 +85,20 @@ async function gateway(workDir: string, redisUrl: string): Promise<Measured> {
 }
 
 async function main(): Promise<void> {
-  provisionIntoEnv();
-  const workDir = mkdtempSync(join(tmpdir(), 'spaceport-bench-ingest-'));
-  const redis = await startRedisServer();
-  const complete: Record<Path, Measured>[] = [];
-  try {
+  await runBenchWithRedis('spaceport-bench-ingest-', async (workDir, redis) => {
+    const complete: Record<Path, Measured>[] = [];
+    const chosen = (process.env['BENCH_PATHS'] ?? 'raw,protocol,gateway').split(',');
+    const order = (['raw', 'protocol', 'gateway'] as Path[]).filter((path) => chosen.includes(path));
     for (let round = 1; round <= ROUNDS; round += 1) {
       const paths = { raw: () => producer(workDir, redis.url, 'raw'), protocol: () => producer(workDir, redis.url, 'protocol'), gateway: () => gateway(workDir, redis.url) };
-      const chosen = (process.env['BENCH_PATHS'] ?? 'raw,protocol,gateway').split(',');
-      const order = ((round % 2 === 1 ? ['raw', 'protocol', 'gateway'] : ['gateway', 'protocol', 'raw']) as Path[]).filter((path) => chosen.includes(path));
-      const results: Partial<Record<Path, Measured>> = {};
-      for (const path of order) {
-        results[path] = await paths[path]();
-        await flushAll(redis.url);
-      }
+      const results = await runRound(round, order, paths, redis.url);
       const line = Object.entries(results).map(([path, r]) => `${path} ${r.cpuMs.toFixed(3)} ms/event (${r.rate.toFixed(0)} ev/s)`).join(', ');
       const ratio = (base: 'raw' | 'protocol'): string => (results.gateway && results[base] ? (results.gateway.cpuMs / results[base].cpuMs).toFixed(2) : '-');
       console.log(`round ${round}: ${line}; gateway ÷ minimal ${ratio('protocol')}×, ÷ raw ${ratio('raw')}×`);
       if (results.raw && results.protocol && results.gateway) complete.push({ raw: results.raw, protocol: results.protocol, gateway: results.gateway });
     }
     if (complete.length === ROUNDS) writeBenchMarkdown(resultsMarkdown(complete));
-  } finally {
-    await redis.stop();
-    if (!process.env['BENCH_KEEP']) rmSync(workDir, { recursive: true, force: true });
-    else console.log(`logs in ${workDir}`);
-  }
-  process.exit(0);
+  });
 }
 
 void main();
