@@ -260,9 +260,9 @@ describe('queue API contract', () => {
     expect(large.status).toBe(413);
   });
 
-  it('answers the same on the lean queue route (plain JSON) as through Nest/Express (gzip body)', async () => {
-    const send = async (project: string, body: string, headers: Record<string, string>, gzip: boolean) => {
-      const res = await fetch(`${gateway.url}/v1/api/${project}/eventing/queue`, {
+  it('answers the same on the lean queue routes (plain JSON) as through Nest/Express (gzip body)', async () => {
+    const send = async (route: string, body: string, headers: Record<string, string>, gzip: boolean) => {
+      const res = await fetch(`${gateway.url}/v1/api/${route}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers, ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
         body: gzip ? gzipSync(body) : body,
@@ -270,27 +270,38 @@ describe('queue API contract', () => {
       const json = (await res.json()) as Record<string, unknown>;
       return { status: res.status, json, retryAfter: res.headers.get('retry-after'), contentType: res.headers.get('content-type') };
     };
+    const one = { type: 't', payload: {} };
     const cases: [string, string, Record<string, string>][] = [
-      ['nope', JSON.stringify({ type: 't', payload: {} }), {}],
-      ['shop', JSON.stringify({ type: 't', payload: {} }), { authorization: 'Bearer wrong-token-000000000000000' }],
-      ['shop', JSON.stringify({ payload: {} }), {}],
-      ['shop', JSON.stringify({ type: 't', payload: {}, colour: 'red' }), {}],
-      ['shop', JSON.stringify({ type: 't', payload: { blob: 'x'.repeat(5000) } }), {}],
-      ['shop', JSON.stringify({ type: 't', payload: {} }), { 'idempotency-key': 'k'.repeat(300) }],
+      ['nope/eventing/queue', JSON.stringify(one), {}],
+      ['shop/eventing/queue', JSON.stringify(one), { authorization: 'Bearer wrong-token-000000000000000' }],
+      ['shop/eventing/queue', JSON.stringify({ payload: {} }), {}],
+      ['shop/eventing/queue', JSON.stringify({ type: 't', payload: {}, colour: 'red' }), {}],
+      ['shop/eventing/queue', JSON.stringify({ type: 't', payload: { blob: 'x'.repeat(5000) } }), {}],
+      ['shop/eventing/queue', JSON.stringify(one), { 'idempotency-key': 'k'.repeat(300) }],
+      ['nope/eventing/queue/batch', JSON.stringify({ events: [one] }), {}],
+      ['shop/eventing/queue/batch', JSON.stringify({ events: [one] }), { authorization: 'Bearer wrong-token-000000000000000' }],
+      ['shop/eventing/queue/batch', JSON.stringify(one), {}],
+      ['shop/eventing/queue/batch', JSON.stringify({ events: [] }), {}],
+      ['shop/eventing/queue/batch', JSON.stringify({ events: [one, { type: 't' }] }), {}],
+      ['shop/eventing/queue/batch', JSON.stringify({ events: Array.from({ length: 501 }, () => one) }), {}],
     ];
-    for (const [project, body, headers] of cases) {
-      const lean = await send(project, body, headers, false);
-      const nest = await send(project, body, headers, true);
+    for (const [route, body, headers] of cases) {
+      const lean = await send(route, body, headers, false);
+      const nest = await send(route, body, headers, true);
       expect(lean.status).toBeGreaterThanOrEqual(400);
-      expect({ ...lean, case: body }).toEqual({ ...nest, case: body });
+      expect({ ...lean, case: `${route} ${body.slice(0, 80)}` }).toEqual({ ...nest, case: `${route} ${body.slice(0, 80)}` });
     }
-    const accepted = [await send('shop', JSON.stringify({ type: 'order.created', payload: { n: 1 } }), {}, false),
-      await send('shop', JSON.stringify({ type: 'order.created', payload: { n: 2 } }), {}, true)];
-    expect(accepted.map((r) => r.status)).toEqual([202, 202]);
-    expect(Object.keys(accepted[0]!.json).sort()).toEqual(Object.keys(accepted[1]!.json).sort());
-    const malformed = await send('shop', '{"type": "t", ', {}, false);
-    expect(malformed.status).toBe(400);
-    expect(String(malformed.json['message'])).toMatch(/^body is not valid JSON/);
+    for (const [route, body] of [['shop/eventing/queue', (n: number) => ({ type: 'order.created', payload: { n } })],
+      ['shop/eventing/queue/batch', (n: number) => ({ events: [{ type: 'order.created', payload: { n } }, { type: 'order.created', payload: { n: -n } }] })]] as const) {
+      const accepted = [await send(route, JSON.stringify(body(1)), {}, false), await send(route, JSON.stringify(body(2)), {}, true)];
+      expect(accepted.map((r) => r.status)).toEqual([202, 202]);
+      expect(Object.keys(accepted[0]!.json).sort()).toEqual(Object.keys(accepted[1]!.json).sort());
+    }
+    for (const route of ['shop/eventing/queue', 'shop/eventing/queue/batch']) {
+      const malformed = await send(route, '{"type": "t", ', {}, false);
+      expect(malformed.status).toBe(400);
+      expect(String(malformed.json['message'])).toMatch(/^body is not valid JSON/);
+    }
   });
 
   it('queues a batch and lists, filters and pages the event log', async () => {

@@ -9,12 +9,18 @@ import { JSON_BODY_LIMIT_BYTES } from './json-body-limit';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** `POST /v1/api/<project>/eventing/queue` (the hot route; `/queue/batch` and the rest go through Nest). */
-const QUEUE_PATH = /^\/v1\/api\/([^/?#]+)\/eventing\/queue\/?(?:\?.*)?$/;
+/** `POST /v1/api/<project>/eventing/queue` and `…/queue/batch` (the hot routes; the rest go through Nest). */
+const QUEUE_PATH = /^\/v1\/api\/([^/?#]+)\/eventing\/queue(\/batch)?\/?(?:\?.*)?$/;
 const JSON_TYPE = /^application\/json\s*(?:;|$)/i;
 
-/** The project of a request the lean route takes, or undefined to leave it to Nest/Express. */
-export function leanQueueProject(req: Pick<IncomingMessage, 'method' | 'url' | 'headers'>): string | undefined {
+/** A request the lean route takes: its project and whether it is the batch form. */
+export interface LeanQueueRequest {
+  readonly project: string;
+  readonly batch: boolean;
+}
+
+/** The project and form of a request the lean route takes, or undefined to leave it to Nest/Express. */
+export function leanQueueRequest(req: Pick<IncomingMessage, 'method' | 'url' | 'headers'>): LeanQueueRequest | undefined {
   if (req.method !== 'POST' || req.url === undefined) return undefined;
   const match = QUEUE_PATH.exec(req.url);
   const type = req.headers['content-type'];
@@ -24,7 +30,7 @@ export function leanQueueProject(req: Pick<IncomingMessage, 'method' | 'url' | '
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return undefined;
   if (Number(req.headers['content-length'] ?? 0) > JSON_BODY_LIMIT_BYTES) return undefined;
   try {
-    return decodeURIComponent(match[1]);
+    return { project: decodeURIComponent(match[1]), batch: match[2] !== undefined };
   } catch {
     return undefined;
   }
@@ -61,7 +67,7 @@ function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 /**
- * The queue API's hot route on plain node:http, in front of Express and Nest's router: the same
+ * The queue API's hot routes (single and batch) on plain node:http, in front of Express and Nest's router: the same
  * IngestService call, the same status codes, headers and bodies (an HttpException's response, 500
  * `Internal server error` otherwise), without Express's routing, body-parser, ETag hashing and Nest's
  * per-request execution context, which cost as much CPU as the work itself (docs/benchmarks.md).
@@ -82,13 +88,13 @@ export class LeanQueueRoute implements OnApplicationBootstrap {
     const nestListeners = server.listeners('request') as RequestListener[];
     server.removeAllListeners('request');
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      const project = leanQueueProject(req);
-      if (project !== undefined) return void this.handle(project, req, res);
+      const lean = leanQueueRequest(req);
+      if (lean !== undefined) return void this.handle(lean, req, res);
       for (const listener of nestListeners) listener.call(server, req, res);
     });
   }
 
-  private async handle(project: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle({ project, batch }: LeanQueueRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const header = (name: string): string | undefined => {
       const value = req.headers[name];
       return Array.isArray(value) ? value[0] : value;
@@ -96,7 +102,7 @@ export class LeanQueueRoute implements OnApplicationBootstrap {
     try {
       const body = await readJson(req);
       const { response, replayed } = await this.ingest.queue({
-        project, authorization: header('authorization'), idempotencyKey: header('idempotency-key'), body, batch: false,
+        project, authorization: header('authorization'), idempotencyKey: header('idempotency-key'), body, batch,
       });
       reply(res, 202, response, replayed ? { 'idempotent-replayed': 'true' } : {});
     } catch (error) {
