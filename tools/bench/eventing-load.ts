@@ -7,13 +7,26 @@ export const IN_FLIGHT = 64;
 /** offered rate of the latency run (events/s); BENCH_RATE overrides, the goals are stated at 1000 */
 export const RATE = Number(process.env['BENCH_RATE'] ?? 1000);
 export const PACED_SECONDS = 3;
+/**
+ * Events per ingest request (BENCH_BATCH, 1–500, default 1: one POST per event). Above 1 the load goes
+ * to each path's batch form, with about IN_FLIGHT events (at least 2 requests) outstanding.
+ */
+export const BATCH = Math.min(Math.max(1, Math.floor(Number(process.env['BENCH_BATCH'] ?? 1)) || 1), 500);
+const REQUESTS_IN_FLIGHT = BATCH === 1 ? IN_FLIGHT : Math.max(2, Math.ceil(IN_FLIGHT / BATCH));
 
 export interface Ingest {
+  /** the single-event endpoint and the batch one */
   readonly url: string;
+  readonly batchUrl: string;
   readonly headers: Record<string, string>;
   readonly body: (seq: number) => unknown;
+  /** the request body of a batch of `body(seq)` values */
+  readonly batchBody: (bodies: unknown[]) => unknown;
   readonly accepted: number;
 }
+
+/** Sends the events `seq`..`seq + count - 1` in one request (`count` ≤ BATCH). */
+export type Send = (seq: number, count: number) => Promise<void>;
 
 export interface RunResult {
   readonly rate: number;
@@ -49,27 +62,43 @@ export const baselineBody = (seq: number): unknown => ({ seq, payload: { orderId
 /** The body of event `seq` for Spaceport's queue API (64 partition keys). */
 export const spaceportBody = (seq: number): unknown => ({ type: 'order.paid', payload: { seq, orderId: `o-${seq}`, amount: 42 }, partitionKey: `k${seq % 64}` });
 
-/** POSTs event `seq` to the ingest; throws unless it answered `accepted`. */
-export function poster(ingest: Ingest, client: Agent): (seq: number) => Promise<void> {
-  return async (seq) => {
-    const res = await request(ingest.url, {
-      method: 'POST', dispatcher: client, headers: { 'content-type': 'application/json', ...ingest.headers }, body: JSON.stringify(ingest.body(seq)),
+/** A baseline producer at `url` (baseline-producer.ts): a body per POST, or a JSON array of them. */
+export const baselineIngest = (url: string): Ingest => ({
+  url: `${url}/queue`, batchUrl: `${url}/queue/batch`, headers: {}, body: baselineBody, batchBody: (bodies) => bodies, accepted: 202,
+});
+
+/** Spaceport's queue API at `gatewayUrl` for the benchmark project (`queue` and `queue/batch`). */
+export const spaceportIngest = (gatewayUrl: string, projectToken: string): Ingest => ({
+  url: `${gatewayUrl}/v1/api/shop/eventing/queue`, batchUrl: `${gatewayUrl}/v1/api/shop/eventing/queue/batch`,
+  headers: { authorization: `Bearer ${projectToken}` }, body: spaceportBody, batchBody: (events) => ({ events }), accepted: 202,
+});
+
+/** POSTs events to the ingest, one per request or (BATCH > 1) a batch; throws unless it answered `accepted`. */
+export function poster(ingest: Ingest, client: Agent): Send {
+  return async (seq, count) => {
+    const body = BATCH === 1 ? ingest.body(seq) : ingest.batchBody(Array.from({ length: count }, (_, i) => ingest.body(seq + i)));
+    const res = await request(BATCH === 1 ? ingest.url : ingest.batchUrl, {
+      method: 'POST', dispatcher: client, headers: { 'content-type': 'application/json', ...ingest.headers }, body: JSON.stringify(body),
     });
     await res.body.dump();
     if (res.statusCode !== ingest.accepted) throw new Error(`ingest answered ${res.statusCode}`);
   };
 }
 
-/** Sends events 0..count-1 with at most IN_FLIGHT outstanding. */
-export async function sendAll(count: number, send: (seq: number) => Promise<void>): Promise<void> {
+/** Sends events 0..count-1, BATCH per request, with at most REQUESTS_IN_FLIGHT requests outstanding. */
+export async function sendAll(count: number, send: Send): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-    while (next < count) await send(next++);
+  await Promise.all(Array.from({ length: REQUESTS_IN_FLIGHT }, async () => {
+    while (next < count) {
+      const seq = next;
+      next += BATCH;
+      await send(seq, Math.min(BATCH, count - seq));
+    }
   }));
 }
 
 /** Sends `count` events with at most IN_FLIGHT outstanding; events/s until the last receipt. */
-async function throughput(receiver: TestReceiver, count: number, send: (seq: number) => Promise<void>): Promise<number> {
+async function throughput(receiver: TestReceiver, count: number, send: Send): Promise<number> {
   receiver.received.length = 0;
   const t0 = performance.now();
   await sendAll(count, send);
@@ -90,18 +119,20 @@ function deliveryP50(received: readonly { body: string; at: number }[]): number 
   return delays.length > 0 ? percentile(delays, 50) : undefined;
 }
 
-/** Offers RATE events/s for PACED_SECONDS; p50/p99 of ingest-request-start to receipt, ms. */
-async function paced(receiver: TestReceiver, send: (seq: number) => Promise<void>): Promise<{ p50: number; p99: number; deliveryP50?: number }> {
+/** Offers RATE events/s (in BATCH-sized requests) for PACED_SECONDS; p50/p99 of ingest-request-start to receipt, ms. */
+async function paced(receiver: TestReceiver, send: Send): Promise<{ p50: number; p99: number; deliveryP50?: number }> {
   receiver.received.length = 0;
   const sentAt = new Map<number, number>();
   const total = RATE * PACED_SECONDS;
   const t0 = performance.now();
   const pending: Promise<void>[] = [];
-  for (let seq = 0; seq < total; seq += 1) {
+  for (let seq = 0; seq < total; seq += BATCH) {
     const wait = t0 + (seq * 1000) / RATE - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    sentAt.set(seq, performance.now());
-    pending.push(send(seq));
+    const count = Math.min(BATCH, total - seq);
+    const at = performance.now();
+    for (let i = 0; i < count; i += 1) sentAt.set(seq + i, at);
+    pending.push(send(seq, count));
   }
   await Promise.all(pending);
   await receipts(receiver, total);

@@ -11,7 +11,7 @@ import { TestReceiver } from '../../libs/eventing/src/test-support/receiver';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import { BENCH_ADMIN_TOKEN, BENCH_PROJECT_TOKEN, BENCH_READ_TOKEN, configureBenchProject, median, profilingEnv, runBenchWithRedis, runRound, startHelper } from './bench-process';
 import { commandCounts, cpuMsOf, perEvent, totalPerEvent } from './redis-commandstats';
-import { baselineBody, IN_FLIGHT, measure, PACED_SECONDS, RATE, type RunResult, spaceportBody } from './eventing-load';
+import { BATCH, baselineIngest, IN_FLIGHT, measure, PACED_SECONDS, RATE, type RunResult, spaceportIngest } from './eventing-load';
 
 const N = Math.min(Number(process.env['BENCH_EVENTS'] ?? 3000), 20_000);
 
@@ -54,9 +54,10 @@ function resultsMarkdown(rounds: readonly Round[], loadAtStart: string): string 
   const typical = byCpu[Math.floor((byCpu.length - 1) / 2)]!;
   const ratios = (f: (round: Round) => number): string => `${rounds.map((round) => f(round).toFixed(2)).join(', ')} (median ${median(rounds.map(f)).toFixed(2)}×)`;
   const ms = (f: (round: Round) => number): string => rounds.map((round) => f(round).toFixed(1)).join(', ');
+  const perRequest = BATCH === 1 ? 'one event per ingest request' : `${BATCH} events per ingest request: Spaceport's \`queue/batch\`, the baselines' \`addBulk\``;
   return [
     `Result (${benchEnvironment()}; load average at start ${loadAtStart}; ${rounds.length} rounds, the three paths back to back in alternating order, fresh processes each;`
-      + ` per round ${N} events for throughput, ${RATE * PACED_SECONDS} offered at ${RATE}/s). The round with the median CPU ratio:`,
+      + ` per round ${N} events for throughput, ${RATE * PACED_SECONDS} offered at ${RATE}/s; ${perRequest}). The round with the median CPU ratio:`,
     '',
     `| path | events/s | p50 @ ${RATE}/s | p99 @ ${RATE}/s | CPU ms/event | Redis commands/event |`,
     '|---|---|---|---|---|---|',
@@ -86,7 +87,7 @@ async function baseline(kind: 'raw' | 'protocol', workDir: string, redisUrl: str
   const producer = await startHelper(workDir, 'baseline-producer', `${kind}-producer`, common);
   try {
     const pids = { producer: producer.proc.pid, worker: worker.proc.pid, redis: redisPid, bench: process.pid };
-    return await counted(redisUrl, kind, pids, () => measure(receiver, { url: `${producer.url}/queue`, headers: {}, body: baselineBody, accepted: 202 }, N));
+    return await counted(redisUrl, kind, pids, () => measure(receiver, baselineIngest(producer.url), N));
   } finally {
     await producer.proc.stop(3_000);
     await worker.proc.stop(3_000);
@@ -111,7 +112,7 @@ async function spaceport(workDir: string, redisUrl: string, redisPid: number | u
     const worker = await stack.launch('event-worker', 'worker-1');
     await stack.waitForMirrors('trigger mirrored', (s) => s.config.projects['shop']?.triggers['bench'] !== undefined, 15_000);
     await new Promise((r) => setTimeout(r, 1_000)); // the worker starts its partition consumers
-    const ingest = { url: `${gateway.url}/v1/api/shop/eventing/queue`, headers: { authorization: `Bearer ${BENCH_PROJECT_TOKEN}` }, body: spaceportBody, accepted: 202 };
+    const ingest = spaceportIngest(gateway.url, BENCH_PROJECT_TOKEN);
     const pids = { gateway: gateway.proc.pid, worker: worker.proc.pid, redis: redisPid, bench: process.pid };
     return await counted(redisUrl, 'spaceport', pids, () => measure(receiver, ingest, N));
   } finally {
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
         console.log(`round ${round}: ${line('raw', raw)}; ${line('once-only', protocol)}; ${line('spaceport', sp)} (p50 after ingest ${f(sp.deliveryP50 ?? NaN)} ms);`
           + ` spaceport/raw throughput ${throughputRatio(sp, raw).toFixed(2)}x, CPU ${cpuRatio(sp, raw).toFixed(2)}x`);
       }
-      console.log(`events per round: ${N} throughput (after 500 warm-up), ${RATE * PACED_SECONDS} paced at ${RATE}/s; load average at end: ${load()}`);
+      console.log(`events per round: ${N} throughput (after 500 warm-up), ${RATE * PACED_SECONDS} paced at ${RATE}/s, ${BATCH} per request; load average at end: ${load()}`);
       writeBenchMarkdown(resultsMarkdown(rounds, loadAtStart));
     } finally {
       await receiver.stop();

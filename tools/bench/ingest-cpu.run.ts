@@ -9,7 +9,7 @@ import { Agent } from 'undici';
 import { AppStack } from '../../libs/testing/src/app-stack';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import { BENCH_ADMIN_TOKEN, BENCH_PROJECT_TOKEN, BENCH_READ_TOKEN, configureBenchProject, median, profilingEnv, runBenchWithRedis, runRound, startHelper } from './bench-process';
-import { baselineBody, IN_FLIGHT, type Ingest, poster, sendAll, spaceportBody } from './eventing-load';
+import { BATCH, baselineIngest, IN_FLIGHT, type Ingest, poster, sendAll, spaceportIngest } from './eventing-load';
 import { cpuMsOf } from './redis-commandstats';
 
 const N = Math.min(Number(process.env['BENCH_EVENTS'] ?? 4000), 20_000);
@@ -30,7 +30,7 @@ function resultsMarkdown(rounds: readonly Record<Path, Measured>[]): string {
     `| ${label} | ${median(rounds.map((r) => r[path].cpuMs)).toFixed(3)} ms | ${rounds.map((r) => r[path].cpuMs.toFixed(3)).join(', ')} | ${median(rounds.map((r) => r[path].rate)).toFixed(0)} |`;
   const ratios = (base: Path): string => rounds.map((r) => (r.gateway.cpuMs / r[base].cpuMs).toFixed(2)).join(', ');
   return [
-    `Result (${benchEnvironment()}; ${rounds.length} round${rounds.length === 1 ? '' : 's'} of ${N} events, 64 in flight, no worker running):`,
+    `Result (${benchEnvironment()}; ${rounds.length} round${rounds.length === 1 ? '' : 's'} of ${N} events, ${BATCH === 1 ? `${IN_FLIGHT} in flight` : `${BATCH} per request (batch form)`}, no worker running):`,
     '',
     '| ingest process | CPU per event (median) | every round | events/s (median) |',
     '|---|---|---|---|',
@@ -60,7 +60,7 @@ async function producer(workDir: string, redisUrl: string, kind: 'raw' | 'protoc
   const env = { REDIS_URL: redisUrl, QUEUE: `ingest-${kind}`, PROTOCOL: kind === 'protocol' ? '1' : '0' };
   const { proc, url } = await startHelper(workDir, 'baseline-producer', `${kind}-producer`, env);
   try {
-    return await drive({ url: `${url}/queue`, headers: {}, body: baselineBody, accepted: 202 }, proc.pid);
+    return await drive(baselineIngest(url), proc.pid);
   } finally {
     await proc.stop(3_000);
   }
@@ -78,7 +78,7 @@ async function gateway(workDir: string, redisUrl: string): Promise<Measured> {
     await stack.waitForMirrors('gateway holds a config', (s) => s.status === 'ready');
     await configureBenchProject(app.url, 'http://127.0.0.1:9/none');
     await stack.waitForMirrors('trigger mirrored', (s) => s.config.projects['shop']?.triggers['bench'] !== undefined, 15_000);
-    return await drive({ url: `${app.url}/v1/api/shop/eventing/queue`, headers: { authorization: `Bearer ${BENCH_PROJECT_TOKEN}` }, body: spaceportBody, accepted: 202 }, app.proc.pid);
+    return await drive(spaceportIngest(app.url, BENCH_PROJECT_TOKEN), app.proc.pid);
   } finally {
     await stack.stopAll();
   }
