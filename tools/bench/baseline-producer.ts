@@ -19,7 +19,7 @@ async function accept(text: string): Promise<string[]> {
   const parsed = JSON.parse(text) as unknown;
   const events = Array.isArray(parsed) ? parsed : [parsed];
   const ids = events.map(() => (logEvents ? randomUUID() : undefined));
-  const logged = ids.map((id, i) => (id === undefined ? 0 : connection.hset(`ev:${id}`, 'payload', events.length === 1 ? text : JSON.stringify(events[i]), 's:bench', 'staged')));
+  const logged = ids.map((id, i) => (id === undefined ? 0 : connection.hset(`ev:${id}`, 'payload', Array.isArray(parsed) ? JSON.stringify(events[i]) : text, 's:bench', 'staged')));
   const opts = (id: string | undefined) => ({ ...(id === undefined ? {} : { jobId: id }), removeOnComplete: true });
   const jobs = Array.isArray(parsed)
     ? queue.addBulk(events.map((data, i) => ({ name: 'e', data, opts: opts(ids[i]) })))

@@ -67,12 +67,13 @@ function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 /**
- * The queue API's hot routes (single and batch) on plain node:http, in front of Express and Nest's router: the same
- * IngestService call, the same status codes, headers and bodies (an HttpException's response, 500
- * `Internal server error` otherwise), without Express's routing, body-parser, ETag hashing and Nest's
- * per-request execution context, which cost as much CPU as the work itself (docs/benchmarks.md).
- * Requests it does not take (other routes, non-JSON content types, compressed bodies) reach Express
- * untouched; the Nest controller keeps the route too, for those and for the OpenAPI document.
+ * The queue API's hot routes (single and batch) on plain node:http, in front of Express and Nest's
+ * router: the same IngestService call, the same status codes, headers and bodies (an HttpException's
+ * response, 500 `Internal server error` otherwise), without Express's routing, body-parser, ETag
+ * hashing and Nest's per-request execution context, which cost as much CPU as the work itself
+ * (docs/benchmarks.md). Requests it does not take (other routes, non-JSON content types, compressed
+ * bodies) reach Express untouched; the Nest controller keeps both routes too, for those and for the
+ * OpenAPI document.
  */
 @Injectable()
 export class LeanQueueRoute implements OnApplicationBootstrap {
