@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { AppStack, type LaunchedApp } from '../../libs/testing/src/app-stack';
 import { call, projectBody, spaceCloudTrigger } from '../../libs/testing/src/config-api-client';
 import { ManagedProcess } from '../../libs/testing/src/managed-process';
 import { freePort } from '../../libs/testing/src/ports';
@@ -56,6 +57,75 @@ export async function configureBenchProject(gatewayUrl: string, target: string):
   if (partitions === undefined) return;
   const set = await call(gatewayUrl, 'POST', '/v1/config/projects/shop/eventing/config', BENCH_ADMIN_TOKEN, { partitionCount: Number(partitions) });
   if (set.status !== 200) throw new Error(`partition count not set: ${set.status} ${JSON.stringify(set.body)}`);
+}
+
+/** A running standalone Spaceport for the benchmarks: its processes and the stack to stop. */
+export interface BenchStack {
+  readonly stack: AppStack;
+  readonly gateway: LaunchedApp;
+  readonly worker: LaunchedApp;
+}
+
+/**
+ * config-service, gateway and one event-worker from `dist/` (standalone, config file in `workDir`,
+ * cluster id `clusterId`), project `shop` with trigger `bench` to `target`, the worker's partition
+ * consumers started; EVENTING_CONCURRENCY and BENCH_PRELOAD pass through. Stop with `stack.stopAll()`.
+ */
+export async function launchBenchStack(workDir: string, redisUrl: string, clusterId: string, target: string): Promise<BenchStack> {
+  const stack = new AppStack({
+    workDir, redisUrl, clusterId, configPath: join(workDir, 'spaceport.yaml'),
+    adminToken: BENCH_ADMIN_TOKEN, readToken: BENCH_READ_TOKEN, heartbeat: '1s',
+    extraEnv: {
+      WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
+      ...(process.env['EVENTING_CONCURRENCY'] ? { EVENTING_CONCURRENCY: process.env['EVENTING_CONCURRENCY'] } : {}),
+      ...profilingEnv(workDir),
+    },
+  });
+  try {
+    await stack.launch('config-service', 'config-service');
+    const gateway = await stack.launch('gateway', 'gateway');
+    await stack.waitForMirrors('gateway holds a config', (s) => s.status === 'ready');
+    await configureBenchProject(gateway.url, target);
+    const worker = await stack.launch('event-worker', 'worker-1');
+    await stack.waitForMirrors('trigger mirrored', (s) => s.config.projects['shop']?.triggers['bench'] !== undefined, 15_000);
+    await new Promise((r) => setTimeout(r, 1_000)); // the worker starts its partition consumers
+    return { stack, gateway, worker };
+  } catch (error) {
+    await stack.stopAll();
+    throw error;
+  }
+}
+
+/** A running baseline path: its producer and worker processes (tools/bench/baseline-*.ts) and its queue. */
+export interface BaselinePath {
+  readonly producer: { readonly proc: ManagedProcess; readonly url: string };
+  readonly worker: { readonly proc: ManagedProcess; readonly url: string };
+  readonly queue: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A baseline path: `raw` is plain BullMQ + undici; `protocol` adds only what DESIGN.md requires of
+ * every event (PROTOCOL=1 in the helpers: an event-log write at ingest; a fenced ledger claim, an HMAC,
+ * the sent record and an invocation append per delivery), so the gap between the two is the cost of
+ * the once-only protocol itself and the gap to Spaceport is Spaceport's own. The worker POSTs to
+ * `target` with `concurrency` jobs at once.
+ */
+export async function startBaseline(kind: 'raw' | 'protocol', workDir: string, redisUrl: string, target: string, concurrency: number): Promise<BaselinePath> {
+  const queue = `baseline-${kind}`;
+  const common = { REDIS_URL: redisUrl, QUEUE: queue, PROTOCOL: kind === 'protocol' ? '1' : '0' };
+  const worker = await startHelper(workDir, 'baseline-worker', `${kind}-worker`, { ...common, TARGET_URL: target, CONCURRENCY: String(concurrency) });
+  const producer = await startHelper(workDir, 'baseline-producer', `${kind}-producer`, common).catch(async (error: unknown) => {
+    await worker.proc.stop(3_000);
+    throw error;
+  });
+  return {
+    producer, worker, queue,
+    stop: async () => {
+      await producer.proc.stop(3_000);
+      await worker.proc.stop(3_000);
+    },
+  };
 }
 
 /** Empties Redis after each path, so every path starts from the same state. */

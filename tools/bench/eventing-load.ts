@@ -12,7 +12,7 @@ export const PACED_SECONDS = 3;
  * to each path's batch form, with about IN_FLIGHT events (at least 2 requests) outstanding.
  */
 export const BATCH = Math.min(Math.max(1, Math.floor(Number(process.env['BENCH_BATCH'] ?? 1)) || 1), 500);
-const REQUESTS_IN_FLIGHT = BATCH === 1 ? IN_FLIGHT : Math.max(2, Math.ceil(IN_FLIGHT / BATCH));
+const requestsInFlight = (batch: number): number => (batch === 1 ? IN_FLIGHT : Math.max(2, Math.ceil(IN_FLIGHT / batch)));
 
 export interface Ingest {
   /** the single-event endpoint and the batch one */
@@ -73,11 +73,11 @@ export const spaceportIngest = (gatewayUrl: string, projectToken: string): Inges
   headers: { authorization: `Bearer ${projectToken}` }, body: spaceportBody, batchBody: (events) => ({ events }), accepted: 202,
 });
 
-/** POSTs events to the ingest, one per request or (BATCH > 1) a batch; throws unless it answered `accepted`. */
-export function poster(ingest: Ingest, client: Agent): Send {
+/** POSTs events to the ingest, one per request or (`batch` > 1) a batch; throws unless it answered `accepted`. */
+export function poster(ingest: Ingest, client: Agent, batch = BATCH): Send {
   return async (seq, count) => {
-    const body = BATCH === 1 ? ingest.body(seq) : ingest.batchBody(Array.from({ length: count }, (_, i) => ingest.body(seq + i)));
-    const res = await request(BATCH === 1 ? ingest.url : ingest.batchUrl, {
+    const body = batch === 1 ? ingest.body(seq) : ingest.batchBody(Array.from({ length: count }, (_, i) => ingest.body(seq + i)));
+    const res = await request(batch === 1 ? ingest.url : ingest.batchUrl, {
       method: 'POST', dispatcher: client, headers: { 'content-type': 'application/json', ...ingest.headers }, body: JSON.stringify(body),
     });
     await res.body.dump();
@@ -85,14 +85,14 @@ export function poster(ingest: Ingest, client: Agent): Send {
   };
 }
 
-/** Sends events 0..count-1, BATCH per request, with at most REQUESTS_IN_FLIGHT requests outstanding. */
-export async function sendAll(count: number, send: Send): Promise<void> {
+/** Sends events 0..count-1, `batch` per request, with about IN_FLIGHT events (at least 2 requests) outstanding. */
+export async function sendAll(count: number, send: Send, batch = BATCH): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: REQUESTS_IN_FLIGHT }, async () => {
+  await Promise.all(Array.from({ length: requestsInFlight(batch) }, async () => {
     while (next < count) {
       const seq = next;
-      next += BATCH;
-      await send(seq, Math.min(BATCH, count - seq));
+      next += batch;
+      await send(seq, Math.min(batch, count - seq));
     }
   }));
 }

@@ -6,10 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { AppStack } from '../../libs/testing/src/app-stack';
 import { TestReceiver } from '../../libs/eventing/src/test-support/receiver';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
-import { BENCH_ADMIN_TOKEN, BENCH_PROJECT_TOKEN, BENCH_READ_TOKEN, configureBenchProject, median, profilingEnv, runBenchWithRedis, runRound, startHelper } from './bench-process';
+import { BENCH_PROJECT_TOKEN, launchBenchStack, median, runBenchWithRedis, runRound, startBaseline } from './bench-process';
 import { commandCounts, cpuMsOf, perEvent, totalPerEvent } from './redis-commandstats';
 import { BATCH, baselineIngest, IN_FLIGHT, measure, PACED_SECONDS, RATE, type RunResult, spaceportIngest } from './eventing-load';
 
@@ -75,46 +74,22 @@ function resultsMarkdown(rounds: readonly Round[], loadAtStart: string): string 
   ].join('\n');
 }
 
-/**
- * A baseline path: `raw` is plain BullMQ + undici; `protocol` adds only what DESIGN.md requires of
- * every event (PROTOCOL=1 in the helpers: an event-log write at ingest; a fenced ledger claim, an HMAC,
- * the sent record and an invocation append per delivery), so the gap between the two is the cost of
- * the once-only protocol itself and the gap to Spaceport is Spaceport's own.
- */
+/** A baseline path (bench-process.ts `startBaseline`) through the same load generator. */
 async function baseline(kind: 'raw' | 'protocol', workDir: string, redisUrl: string, redisPid: number | undefined, receiver: TestReceiver): Promise<CountedResult> {
-  const common = { REDIS_URL: redisUrl, QUEUE: `baseline-${kind}`, PROTOCOL: kind === 'protocol' ? '1' : '0' };
-  const worker = await startHelper(workDir, 'baseline-worker', `${kind}-worker`, { ...common, TARGET_URL: `${receiver.url}/base`, CONCURRENCY: String(IN_FLIGHT) });
-  const producer = await startHelper(workDir, 'baseline-producer', `${kind}-producer`, common);
+  const path = await startBaseline(kind, workDir, redisUrl, `${receiver.url}/base`, IN_FLIGHT);
   try {
-    const pids = { producer: producer.proc.pid, worker: worker.proc.pid, redis: redisPid, bench: process.pid };
-    return await counted(redisUrl, kind, pids, () => measure(receiver, baselineIngest(producer.url), N));
+    const pids = { producer: path.producer.proc.pid, worker: path.worker.proc.pid, redis: redisPid, bench: process.pid };
+    return await counted(redisUrl, kind, pids, () => measure(receiver, baselineIngest(path.producer.url), N));
   } finally {
-    await producer.proc.stop(3_000);
-    await worker.proc.stop(3_000);
+    await path.stop();
   }
 }
 
 async function spaceport(workDir: string, redisUrl: string, redisPid: number | undefined, receiver: TestReceiver): Promise<CountedResult> {
-  const stack = new AppStack({
-    workDir, redisUrl, clusterId: 'bench', configPath: join(workDir, 'spaceport.yaml'),
-    adminToken: BENCH_ADMIN_TOKEN, readToken: BENCH_READ_TOKEN, heartbeat: '1s',
-    extraEnv: {
-      WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
-      ...(process.env['EVENTING_CONCURRENCY'] ? { EVENTING_CONCURRENCY: process.env['EVENTING_CONCURRENCY'] } : {}),
-      ...profilingEnv(workDir),
-    },
-  });
+  const { stack, gateway, worker } = await launchBenchStack(workDir, redisUrl, 'bench', `${receiver.url}/sp`);
   try {
-    await stack.launch('config-service', 'config-service');
-    const gateway = await stack.launch('gateway', 'gateway');
-    await stack.waitForMirrors('gateway holds a config', (s) => s.status === 'ready');
-    await configureBenchProject(gateway.url, `${receiver.url}/sp`);
-    const worker = await stack.launch('event-worker', 'worker-1');
-    await stack.waitForMirrors('trigger mirrored', (s) => s.config.projects['shop']?.triggers['bench'] !== undefined, 15_000);
-    await new Promise((r) => setTimeout(r, 1_000)); // the worker starts its partition consumers
-    const ingest = spaceportIngest(gateway.url, BENCH_PROJECT_TOKEN);
     const pids = { gateway: gateway.proc.pid, worker: worker.proc.pid, redis: redisPid, bench: process.pid };
-    return await counted(redisUrl, 'spaceport', pids, () => measure(receiver, ingest, N));
+    return await counted(redisUrl, 'spaceport', pids, () => measure(receiver, spaceportIngest(gateway.url, BENCH_PROJECT_TOKEN), N));
   } finally {
     await stack.stopAll();
   }
