@@ -44,6 +44,14 @@ const BENCHMARKS: Benchmark[] = [
     timeoutMs: 10 * 60_000,
   },
   {
+    name: 'delivery-drain',
+    // this entry re-runs itself under vite-node with the config (see the file)
+    args: [VITE_NODE, join(ROOT, 'tools/bench/delivery-drain.ts')],
+    quickArgs: [VITE_NODE, join(ROOT, 'tools/bench/delivery-drain.ts')],
+    quickEnv: { BENCH_EVENTS: '2000', BENCH_ROUNDS: '1' },
+    timeoutMs: 10 * 60_000,
+  },
+  {
     name: 'idle-cpu',
     args: withConfig('tools/bench/idle-cpu.ts'),
     quickArgs: withConfig('tools/bench/idle-cpu.ts'),
