@@ -58,6 +58,7 @@ const BENCHMARKS: Benchmark[] = [
     quickEnv: { BENCH_IDLE_SECONDS: '5', BENCH_ROUNDS: '1' },
     timeoutMs: 10 * 60_000,
   },
+  { name: 'delivery-path', args: withConfig('tools/bench/delivery-path.ts', '1000'), quickArgs: withConfig('tools/bench/delivery-path.ts', '200'), timeoutMs: 5 * 60_000 },
   { name: 'webhook-attempt', args: withConfig('tools/bench/webhook-attempt.ts', '1500'), quickArgs: withConfig('tools/bench/webhook-attempt.ts', '300'), timeoutMs: 5 * 60_000 },
   { name: 'cluster-failover', args: withConfig('tools/bench/cluster-failover.ts', '5'), quickArgs: withConfig('tools/bench/cluster-failover.ts', '1'), timeoutMs: 10 * 60_000 },
   { name: 'cluster-scaling', args: withConfig('tools/bench/cluster-scaling.ts', '10000'), quickArgs: withConfig('tools/bench/cluster-scaling.ts', '3000'), timeoutMs: 10 * 60_000 },
