@@ -89,12 +89,13 @@ export type Trigger = z.output<typeof triggerSchema>;
 export type EffectiveTrigger = Trigger & { retries: number; timeout: number; retrySchedule: RetrySchedule };
 
 export function resolveTrigger(trigger: Trigger, eventing: EventingSettings): EffectiveTrigger {
-  return {
-    ...trigger,
+  // Object.assign rather than `{ ...trigger, retries, … }`: Node 20's V8 builds a spread followed by more
+  // properties on a slow path, ≈ 5 µs here against 0.2 (once per delivery; docs/benchmarks.md)
+  return Object.assign({}, trigger, {
     retries: trigger.retries ?? eventing.defaults.retries,
     timeout: trigger.timeout ?? eventing.defaults.timeout,
     retrySchedule: trigger.retrySchedule ?? eventing.defaults.retrySchedule,
-  };
+  });
 }
 
 export interface QueuedEventView {

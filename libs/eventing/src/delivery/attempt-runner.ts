@@ -49,12 +49,13 @@ export class AttemptRunner implements OnApplicationShutdown {
     // a retry shows `processing` while it runs (a failed first attempt already wrote it).
     const processing = attempt > 1 ? this.log.setStatus(job.project, job.eventId, job.triggerId, 'processing').catch(() => undefined) : undefined;
     const outcome = await this.sender.send(webhookRequestOf(job, target.project, target.trigger, startedAt));
-    const verdict = verdictOf({ ...outcome, attempt }, target.trigger, Date.now(), Math.random);
+    // Object.assign, not `{ ...outcome, attempt }` (a slow path in Node 20's V8, docs/benchmarks.md)
+    const verdict = verdictOf(Object.assign({ attempt }, outcome), target.trigger, Date.now(), Math.random);
     this.metrics.attemptEnded(job, verdict.kind, outcome.latencyMs);
     const statusCode = outcome.statusCode ?? null;
     await processing;
     await this.finish(ledger, claim, job, verdict.kind === 'success', invocationOf(job, attempt, startedAt, outcome), retention);
-    return { ...verdict, statusCode };
+    return Object.assign({ statusCode }, verdict);
   }
 
   /**

@@ -23,6 +23,8 @@ export function lookupTarget(snapshot: ConfigSnapshot, job: DeliveryJobData): Ta
   return { kind: 'ok', project: project.value, trigger: resolveTrigger(trigger.value, snapshot.eventing.value) };
 }
 
+const JSON_CONTENT_TYPE = { 'content-type': 'application/json' } as const;
+
 /**
  * The HTTP request of one attempt: CloudEvents body (byte-identical on every attempt: it depends on
  * the job only), trigger headers, then the Standard Webhooks headers signed with every active secret.
@@ -35,7 +37,9 @@ export function webhookRequestOf(job: DeliveryJobData, project: Project, trigger
   const signed = webhookHeaders({ webhookId: job.deliveryId, timestamp: Math.floor(nowMs / 1000), body, secrets: project.secrets.webhook });
   return {
     url: trigger.url,
-    headers: { ...trigger.headers, 'content-type': 'application/json', ...signed },
+    // later sources win, as in `{ ...trigger.headers, 'content-type': …, ...signed }`, which Node 20 builds
+    // on a slow path (≈ 5 µs against 0.2; docs/benchmarks.md)
+    headers: Object.assign({}, trigger.headers, JSON_CONTENT_TYPE, signed),
     body,
     timeoutMs: trigger.timeout,
   };

@@ -27,11 +27,12 @@ export function fanOut(
   const triggers = triggersForEvent(snapshot, project, { type: event.type, payload: event.payload, options: event.options ?? null })
     .filter((trigger) => !disabled.has(triggerRef(project, trigger.id)));
   const jobs = triggers.map((trigger): DeliveryJobData => {
-    const job: DeliveryJobData = {
+    // the key inside the literal: `{ ...job, partitionKey }` is a slow path in Node 20's V8 (docs/benchmarks.md)
+    return {
       project, eventId, triggerId: trigger.id, deliveryId: deliveryIdOf(eventId, trigger.id), partition,
       type: event.type, payloadJson: event.payloadJson, time: eventTime, ordered: trigger.ordered,
+      ...(event.partitionKey === undefined ? {} : { partitionKey: event.partitionKey }),
     };
-    return event.partitionKey === undefined ? job : { ...job, partitionKey: event.partitionKey };
   });
   return { partition, jobs };
 }
