@@ -14,7 +14,7 @@ import { partitionQueueName } from '../../libs/eventing/src/shared/keys';
 import { TestReceiver } from '../../libs/eventing/src/test-support/receiver';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import { BENCH_PROJECT_TOKEN, launchBenchStack, median, runBenchWithRedis, runRound, startBaseline } from './bench-process';
-import { baselineIngest, IN_FLIGHT, type Ingest, poster, sendAll, spaceportIngest } from './eventing-load';
+import { baselineIngest, IN_FLIGHT, type Ingest, poster, receipts, sendAll, spaceportIngest } from './eventing-load';
 import { cpuMsOf } from './redis-commandstats';
 
 const N = Math.min(Number(process.env['BENCH_EVENTS'] ?? 6000), 20_000);
@@ -30,13 +30,6 @@ interface Drained {
   readonly redisMs: number;
   /** deliveries/s from resume to the last receipt */
   readonly rate: number;
-}
-
-/** Waits until the receiver holds `count` events or 60 s. */
-async function receipts(receiver: TestReceiver, count: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (receiver.received.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-  if (receiver.received.length < count) throw new Error(`only ${receiver.received.length}/${count} received`);
 }
 
 /** Queues `count` events into the paused `queues`, then resumes them and counts CPU until all arrived. */

@@ -50,7 +50,7 @@ function seqOf(body: string): number {
 }
 
 /** Waits until `count` receipts or 60 s. */
-async function receipts(receiver: TestReceiver, count: number): Promise<void> {
+export async function receipts(receiver: TestReceiver, count: number): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (receiver.received.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
   if (receiver.received.length < count) throw new Error(`only ${receiver.received.length}/${count} received`);

@@ -25,29 +25,26 @@ interface Benchmark {
 }
 
 const withConfig = (script: string, ...args: string[]): string[] => [VITE_NODE, '--config', join(ROOT, 'vitest.config.ts'), join(ROOT, script), ...args];
+/** An entry that re-runs itself under vite-node with the config (rerun-under-config.ts), full size and quick alike. */
+const rerunning = (script: string): Pick<Benchmark, 'args' | 'quickArgs'> => ({ args: [VITE_NODE, join(ROOT, script)], quickArgs: [VITE_NODE, join(ROOT, script)] });
 
 const BENCHMARKS: Benchmark[] = [
   { name: 'config-propagation', args: withConfig('tools/bench/config-propagation.ts', '200'), quickArgs: withConfig('tools/bench/config-propagation.ts', '50'), timeoutMs: 5 * 60_000 },
   {
     name: 'eventing-throughput',
-    // this entry re-runs itself under vite-node with the config (see the file)
-    args: [VITE_NODE, join(ROOT, 'tools/bench/eventing-throughput.ts')],
-    quickArgs: [VITE_NODE, join(ROOT, 'tools/bench/eventing-throughput.ts')],
+    ...rerunning('tools/bench/eventing-throughput.ts'),
     quickEnv: { BENCH_EVENTS: '2000', BENCH_ROUNDS: '1' },
     timeoutMs: 15 * 60_000,
   },
   {
     name: 'ingest-cpu',
-    args: [VITE_NODE, join(ROOT, 'tools/bench/ingest-cpu.ts')],
-    quickArgs: [VITE_NODE, join(ROOT, 'tools/bench/ingest-cpu.ts')],
+    ...rerunning('tools/bench/ingest-cpu.ts'),
     quickEnv: { BENCH_EVENTS: '1000', BENCH_ROUNDS: '1' },
     timeoutMs: 10 * 60_000,
   },
   {
     name: 'delivery-drain',
-    // this entry re-runs itself under vite-node with the config (see the file)
-    args: [VITE_NODE, join(ROOT, 'tools/bench/delivery-drain.ts')],
-    quickArgs: [VITE_NODE, join(ROOT, 'tools/bench/delivery-drain.ts')],
+    ...rerunning('tools/bench/delivery-drain.ts'),
     quickEnv: { BENCH_EVENTS: '2000', BENCH_ROUNDS: '1' },
     timeoutMs: 10 * 60_000,
   },
