@@ -58,8 +58,8 @@ export interface FollowUpCall {
  * Defines `lua` — a script of its own KEYS and ARGV, e.g. the caller's log of the attempt — to run in the
  * same Lua call right after recordSent's or releaseClaim's part (`withFollowUp`): one command and one
  * round trip instead of two, and nobody sees the ledger's write without the follow-up's. Define it when
- * the client is created, before it carries commands (ioredis copies a client's scripts into each
- * auto-pipeline batch as the batch starts).
+ * the client is created, before it carries commands (on an auto-pipelined client ioredis copies the
+ * client's scripts into each batch as the batch starts, so a later definition can miss a batch).
  */
 export function defineLedgerFollowUp(client: LedgerClient, name: string, lua: string): LedgerFollowUp {
   const afterRecordSent = `${name}After${COMMANDS.recordSent.name}`;

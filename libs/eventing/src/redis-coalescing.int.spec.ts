@@ -1,7 +1,8 @@
 import { useRedisServer, waitFor } from '@spaceport/testing';
 import { Redis } from 'ioredis';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coalesceWrites } from './shared/redis';
+import { coalesceWrites, createFailFastRedis, defineScript } from './shared/redis';
 
 // coalesceWrites against a real redis-server: the commands of one event-loop iteration leave in one
 // socket write (counted at the socket's _write/_writev, what a write syscall is issued from), their
@@ -64,5 +65,21 @@ describe('coalesceWrites', () => {
     const writes = countWrites(client);
     expect(await burst(client, 'again')).toEqual(expectedReplies);
     expect(writes.count).toBe(1);
+  });
+});
+
+describe('createFailFastRedis', () => {
+  it('coalesces: scripts and commands of one iteration in one write, a script defined late included', async () => {
+    const client = createFailFastRedis(redisServer.redis.url, 2_000, pino({ level: 'silent' }), 'coalescing-test');
+    clients.push(client);
+    await client.connect();
+    expect(await client.set('early', '1')).toBe('OK');
+    // defined after the client carried commands (an auto-pipelined client's batch could miss it)
+    const incrBy = defineScript(client, 'spTestIncrBy', 1, "return redis.call('incrby', KEYS[1], ARGV[1])");
+    // (the first EVALSHA of a script the server lacks fails with NOSCRIPT and is retried as EVAL)
+    expect(await Promise.all([incrBy('late', 2), client.get('early'), incrBy('late', 3)])).toEqual([2, '1', 5]);
+    const again = countWrites(client);
+    expect(await Promise.all([incrBy('late', 1), incrBy('late', 1), client.get('late')])).toEqual([6, 7, '7']);
+    expect(again.count).toBe(1);
   });
 });

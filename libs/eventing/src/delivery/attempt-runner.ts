@@ -61,7 +61,7 @@ export class AttemptRunner implements OnApplicationShutdown {
   /**
    * recordSent (2xx) or releaseClaim with the attempt's log write in the same script (EventLog.attemptLog),
    * and after a 2xx the end of the trigger's failure run when auto-disable is on: issued in one tick on
-   * the auto-pipelined client, so they leave in one write and cost one round trip.
+   * the write-coalescing command client, so they leave in one write and cost one round trip.
    */
   private async finish(
     ledger: DeliveryLedger, claim: Claim, job: DeliveryJobData, success: boolean, invocation: Invocation,

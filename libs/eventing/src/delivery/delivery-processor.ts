@@ -65,12 +65,7 @@ export class DeliveryProcessor {
     private readonly limiter: RateLimiter,
     private readonly failureRuns: FailureRuns,
     private readonly metrics: EventingMetrics,
-  ) {
-    // Defines the ledger's scripts on the auto-pipelined client before it carries any command: ioredis
-    // copies a client's scripts into each auto-pipeline batch when the batch starts, so a script first
-    // defined later in that event-loop iteration would be missing from it ("pipeline[name] is not a function").
-    this.ledgerFor(EPOCH_LEDGER_TIMEOUT_MS);
-  }
+  ) {}
 
   /** One ledger per HTTP timeout (the ledger validates claim TTLs against it). */
   ledgerFor(timeoutMs: number): DeliveryLedger {

@@ -34,7 +34,7 @@ export class FailureRuns {
   }
 
   /**
-   * Ends the run. Issues its command synchronously (no await before it), so on the auto-pipelined
+   * Ends the run. Issues its command synchronously (no await before it), so on the write-coalescing
    * client it leaves in the same write as the attempt's other writes.
    */
   reset(project: string, triggerId: string): Promise<unknown> {

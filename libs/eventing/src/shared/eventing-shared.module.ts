@@ -51,13 +51,13 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
       provide: EVENTING_REDIS,
       inject: [EVENTING_ENV, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS],
       useFactory: (env: EventingEnv, logger: Logger, node: NodeOptions): Redis =>
-        createFailFastRedis(env.redisUrl, env.commandTimeoutMs, logger, `spaceport-${node.role}-${node.nodeId}`, 'auto-pipelining'),
+        createFailFastRedis(env.redisUrl, env.commandTimeoutMs, logger, `spaceport-${node.role}-${node.nodeId}`),
     },
     {
       provide: EVENTING_QUEUE_REDIS,
       inject: [EVENTING_ENV, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS],
       useFactory: (env: EventingEnv, logger: Logger, node: NodeOptions): Redis =>
-        createFailFastRedis(env.redisUrl, env.commandTimeoutMs, logger, `spaceport-${node.role}-${node.nodeId}-queues`, 'coalesced-writes'),
+        createFailFastRedis(env.redisUrl, env.commandTimeoutMs, logger, `spaceport-${node.role}-${node.nodeId}-queues`),
     },
     { provide: EVENTING_KEYS, inject: [SPACEPORT_NODE_OPTIONS], useFactory: (node: NodeOptions) => eventingKeys(node.clusterId) },
     ConfigAccess,

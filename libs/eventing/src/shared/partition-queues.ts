@@ -10,8 +10,8 @@ import { EVENTING_ENV, EVENTING_QUEUE_REDIS } from './tokens';
 
 /**
  * BullMQ `Queue` handles (producers and job counts, never workers) of the partition queues, on the
- * queue client (EVENTING_QUEUE_REDIS: BullMQ's scripts stay off the auto-pipelined command client),
- * one per queue name for the life of the app; closed with the module.
+ * queue client (EVENTING_QUEUE_REDIS: BullMQ's scripts, the job counts of a scrape included, do not
+ * queue with the ledger's commands), one per queue name for the life of the app; closed with the module.
  */
 @Injectable()
 export class PartitionQueues implements OnModuleDestroy {

@@ -6,14 +6,15 @@ import { type Logger } from 'pino';
  * request), so the API answers 503 at once instead of hanging or answering 202 for nothing stored.
  * Reconnects in the background; errors are logged at most every 5 s (the URL's password never is).
  *
- * `batching`: either way the commands issued in one event-loop iteration (many concurrent requests or
- * jobs) go out in one socket write, order on the connection unchanged. `auto-pipelining` (the command
- * client) is ioredis's own; the BullMQ queue client uses `coalesced-writes` instead, because ioredis
- * builds every auto-pipeline batch by copying each script defined on the client, and BullMQ defines
- * about 50, which made each batch cost ≈ 50 µs of CPU (≈ 6 µs with our handful of scripts).
+ * Its writes are coalesced (`coalesceWrites`): the commands issued in one event-loop iteration (many
+ * concurrent requests or jobs) go out in one socket write, order on the connection unchanged. Not
+ * ioredis's auto-pipelining, which does the same batching at a higher price: it builds a Pipeline per
+ * batch, copying every script defined on the client into it (BullMQ defines about 50: ≈ 50 µs a batch),
+ * adds a promise and a nextTick per command, and holds a batch back while the previous one awaits its
+ * replies (docs/benchmarks.md: −9 % worker CPU per delivery with the command client coalesced too).
  * Neither client ever carries blocking commands.
  */
-export function createFailFastRedis(url: string, commandTimeoutMs: number, logger: Logger, name: string, batching: 'auto-pipelining' | 'coalesced-writes'): Redis {
+export function createFailFastRedis(url: string, commandTimeoutMs: number, logger: Logger, name: string): Redis {
   const client = new Redis(url, {
     enableOfflineQueue: false,
     commandTimeout: commandTimeoutMs,
@@ -22,9 +23,8 @@ export function createFailFastRedis(url: string, commandTimeoutMs: number, logge
     lazyConnect: true,
     retryStrategy: (times) => Math.min(times * 100, 1_000),
     connectionName: name,
-    enableAutoPipelining: batching === 'auto-pipelining',
   });
-  if (batching === 'coalesced-writes') coalesceWrites(client);
+  coalesceWrites(client);
   attachErrorLog(client, logger, name);
   return client;
 }
