@@ -9,6 +9,24 @@ import { ssrfPolicy } from './delivery/ssrf';
 let server: Server;
 let base: string;
 const stalled: ServerResponse[] = [];
+/** Bytes the endless chunked response got to write before the client stopped reading. */
+let endlessWritten = 0;
+
+/** Writes 64 KiB chunks (no declared length) until the client goes away, bounded at 8 MiB. */
+function endless(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  const chunk = Buffer.alloc(65_536, 'x');
+  endlessWritten = 0;
+  const more = (): void => {
+    while (!res.destroyed && endlessWritten < 8 * 1_048_576) {
+      endlessWritten += chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', more);
+    }
+    res.end();
+  };
+  res.on('close', () => res.removeAllListeners('drain'));
+  more();
+}
 const sender = new WebhookSender(ssrfPolicy({ allowPrivate: false, allowedCidrs: ['127.0.0.1/32'] }), 2048);
 
 beforeAll(async () => {
@@ -16,11 +34,12 @@ beforeAll(async () => {
     req.resume();
     req.on('end', () => {
       if (req.url === '/silent') return void stalled.push(res);
-      if (req.url === '/stalled-body') {
-        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100' });
+      if (req.url === '/stalled-body' || req.url === '/stalled-chunked') {
+        res.writeHead(200, { 'content-type': 'text/plain', ...(req.url === '/stalled-body' ? { 'content-length': '100' } : {}) });
         res.write('partial');
         return void stalled.push(res);
       }
+      if (req.url === '/endless-chunked') return void endless(res);
       res.writeHead(204).end();
     });
   });
@@ -51,6 +70,21 @@ describe('attempt deadline', () => {
     const outcome = await send('/stalled-body', 200);
     expect(outcome.error).toBe('timed out after 200 ms');
     expect(outcome.latencyMs).toBeLessThan(1_500);
+  });
+
+  it('ends an attempt whose chunked response body stalls', async () => {
+    const outcome = await send('/stalled-chunked', 200);
+    expect(outcome.error).toBe('timed out after 200 ms');
+    expect(outcome.statusCode).toBeUndefined();
+  });
+
+  it('stops reading an endless chunked body after 1 MiB, keeping its first bytes', async () => {
+    const outcome = await send('/endless-chunked', 5_000);
+    expect(outcome).toMatchObject({ statusCode: 200, refused: false, response: 'x'.repeat(2048) });
+    expect(outcome.error).toBeUndefined();
+    // the connection was given up, not drained to the end
+    expect(endlessWritten).toBeLessThan(8 * 1_048_576);
+    expect(await send('/ok', 1_000)).toMatchObject({ statusCode: 204 });
   });
 
   it('leaves an answer in time alone, and a cleared deadline never fires', async () => {

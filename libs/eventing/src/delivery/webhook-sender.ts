@@ -26,6 +26,15 @@ export interface AttemptOutcome {
 /** Response bytes read (and dropped past maxResponseBytes) so the connection can be reused. */
 const DRAIN_LIMIT_BYTES = 1_048_576;
 
+/** What readBounded needs of undici's response body (a Readable). */
+interface ResponseBody {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  destroy(): void;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 function isRefusal(error: unknown): SsrfRefusedError | undefined {
@@ -146,31 +155,34 @@ export class WebhookSender {
   }
 
   /** Keeps the first maxResponseBytes; drains up to 1 MiB so the connection can be reused. */
-  private async readBounded(
-    body: AsyncIterable<Buffer> & { destroy(): void; arrayBuffer(): Promise<ArrayBuffer> },
-    contentLength: string | string[] | undefined,
-  ): Promise<string> {
+  private async readBounded(body: ResponseBody, contentLength: string | string[] | undefined): Promise<string> {
     const declared = typeof contentLength === 'string' ? Number(contentLength) : Number.NaN;
     if (declared >= 0 && declared <= DRAIN_LIMIT_BYTES) {
-      // the common case: a small declared body, read in one go (no async iteration per chunk)
+      // the common case: a small declared body, read in one go
       return Buffer.from(await body.arrayBuffer()).subarray(0, this.maxResponseBytes).toString('utf8');
     }
-    const kept: Buffer[] = [];
-    let keptBytes = 0;
-    let seen = 0;
-    for await (const chunk of body) {
-      seen += chunk.length;
-      if (keptBytes < this.maxResponseBytes) {
-        const part = chunk.subarray(0, this.maxResponseBytes - keptBytes);
-        kept.push(part);
-        keptBytes += part.length;
-      }
-      if (seen > DRAIN_LIMIT_BYTES) {
-        body.destroy();
-        break;
-      }
-    }
-    return Buffer.concat(kept).toString('utf8');
+    // no or a large declared length (chunked): 'data' events, not `for await` (an async iterator and a
+    // promise per chunk cost ≈ 1 % of a worker's CPU against a receiver that answers chunked)
+    return new Promise((resolve, reject) => {
+      const kept: Buffer[] = [];
+      let keptBytes = 0;
+      let seen = 0;
+      const done = (): void => resolve(Buffer.concat(kept).toString('utf8'));
+      body.on('data', (chunk: Buffer) => {
+        seen += chunk.length;
+        if (keptBytes < this.maxResponseBytes) {
+          const part = chunk.subarray(0, this.maxResponseBytes - keptBytes);
+          kept.push(part);
+          keptBytes += part.length;
+        }
+        if (seen > DRAIN_LIMIT_BYTES) {
+          body.destroy();
+          done();
+        }
+      });
+      body.on('end', done);
+      body.on('error', reject);
+    });
   }
 
   async close(): Promise<void> {
