@@ -6,13 +6,8 @@ import { type Logger } from 'pino';
  * request), so the API answers 503 at once instead of hanging or answering 202 for nothing stored.
  * Reconnects in the background; errors are logged at most every 5 s (the URL's password never is).
  *
- * Its writes are coalesced (`coalesceWrites`): the commands issued in one event-loop iteration (many
- * concurrent requests or jobs) go out in one socket write, order on the connection unchanged. Not
- * ioredis's auto-pipelining, which does the same batching at a higher price: it builds a Pipeline per
- * batch, copying every script defined on the client into it (BullMQ defines about 50: ≈ 50 µs a batch),
- * adds a promise and a nextTick per command, and holds a batch back while the previous one awaits its
- * replies (docs/benchmarks.md: −9 % worker CPU per delivery with the command client coalesced too).
- * Neither client ever carries blocking commands.
+ * Its writes are coalesced (`coalesceWrites`), as the BullMQ worker client's are. The apps' command and
+ * queue clients are made with it and never carry blocking commands.
  */
 export function createFailFastRedis(url: string, commandTimeoutMs: number, logger: Logger, name: string): Redis {
   const client = new Redis(url, {
@@ -48,10 +43,13 @@ export function createWorkerRedis(url: string, logger: Logger, name: string): Re
 /**
  * Coalesces a client's socket writes per event-loop iteration: the first write of an iteration corks
  * the connection's socket and a setImmediate uncorks it, so every command issued until then (by any
- * number of concurrent requests or jobs) leaves in one writev. That is the batching of ioredis's
- * auto-pipelining, which waits for setImmediate too, without its per-batch Pipeline object (a write
- * syscall is a large part of a small command's CPU). Commands keep their order and their
- * replies are read as before; a reconnect gets a new socket, which is hooked again on `connect`.
+ * number of concurrent requests or jobs) leaves in one writev (a write syscall is a large part of a
+ * small command's CPU). That is the batching of ioredis's auto-pipelining, which waits for setImmediate
+ * too, without its price: a Pipeline per batch with a copy of every script defined on the client (BullMQ
+ * defines about 50: ≈ 50 µs a batch), a promise and a nextTick per command, and a batch held back while
+ * the previous one awaits its replies (docs/benchmarks.md: −9 % worker CPU per delivery when the command
+ * client left auto-pipelining). Commands keep their order and their replies are read as before; a
+ * reconnect gets a new socket, which is hooked again on `connect`.
  */
 export function coalesceWrites(client: Redis): void {
   client.on('connect', () => {
