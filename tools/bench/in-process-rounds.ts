@@ -19,6 +19,11 @@ export interface RoundsOptions {
   readonly rounds: number;
   readonly perRound: number;
   readonly inFlight: number;
+  /**
+   * Another process's CPU as well (e.g. Redis's): `cpuUs` reads its CPU µs used so far, and every
+   * measured round's µs per call of each path are pushed to `into[path]`.
+   */
+  readonly server?: { readonly cpuUs: () => Promise<number>; readonly into: Record<string, number[]> };
 }
 
 /**
@@ -34,12 +39,16 @@ export async function alternatingRounds(
     for (const name of round % 2 === 0 ? names : [...names].reverse()) {
       const call = await prepare(name);
       let next = 0;
+      const serverBefore = await options.server?.cpuUs();
       const before = process.cpuUsage();
       await Promise.all(Array.from({ length: options.inFlight }, async () => {
         while (next < options.perRound) await call(next++);
       }));
       const used = process.cpuUsage(before);
-      if (round > 0) samples[name]!.push((used.user + used.system) / options.perRound);
+      const serverUsed = serverBefore === undefined ? undefined : (await options.server!.cpuUs()) - serverBefore;
+      if (round === 0) continue;
+      samples[name]!.push((used.user + used.system) / options.perRound);
+      if (serverUsed !== undefined) (options.server!.into[name] ??= []).push(serverUsed / options.perRound);
     }
   }
   return samples;

@@ -56,6 +56,7 @@ const BENCHMARKS: Benchmark[] = [
     timeoutMs: 10 * 60_000,
   },
   { name: 'delivery-path', args: withConfig('tools/bench/delivery-path.ts', '1000'), quickArgs: withConfig('tools/bench/delivery-path.ts', '200'), timeoutMs: 5 * 60_000 },
+  { name: 'ledger-batching', args: withConfig('tools/bench/ledger-batching.ts', '5000'), quickArgs: withConfig('tools/bench/ledger-batching.ts', '500'), timeoutMs: 5 * 60_000 },
   { name: 'webhook-attempt', args: withConfig('tools/bench/webhook-attempt.ts', '1500'), quickArgs: withConfig('tools/bench/webhook-attempt.ts', '300'), timeoutMs: 5 * 60_000 },
   { name: 'cluster-failover', args: withConfig('tools/bench/cluster-failover.ts', '5'), quickArgs: withConfig('tools/bench/cluster-failover.ts', '1'), timeoutMs: 10 * 60_000 },
   { name: 'cluster-scaling', args: withConfig('tools/bench/cluster-scaling.ts', '10000'), quickArgs: withConfig('tools/bench/cluster-scaling.ts', '3000'), timeoutMs: 10 * 60_000 },
