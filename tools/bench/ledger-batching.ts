@@ -95,18 +95,19 @@ async function main(): Promise<void> {
     };
     const paths: Record<string, (id: string) => Promise<void>> = {
       'DeliveryLedger.claim, one script call per claim (the worker; baseline)': async (id) => expectClaimed((await ledger.claim(id, PARTITION, EPOCH, WORKER, CLAIM_TTL_MS)).status),
-      "one script call for all claims of an event-loop iteration (what-if)": async (id) => expectClaimed(((await batched(id)) as string[])[0]),
+      'one script call for all claims of an event-loop iteration (what-if)': async (id) => expectClaimed(((await batched(id)) as string[])[0]),
     };
     const names = Object.keys(paths);
     const redisSamples: Record<string, number[]> = {};
-    let round = 0;
+    let runs = 0; // every run of a path claims delivery ids of its own
     const clientSamples = await alternatingRounds(names, { rounds, perRound, inFlight: IN_FLIGHT, server: { cpuUs: () => redisCpuUs(admin), into: redisSamples } }, async (name) => {
-      round += 1;
-      return (index) => paths[name]!(`r${round}-${index}`);
+      const run = (runs += 1);
+      return (index) => paths[name]!(`run${run}-${index}`);
     });
     const total = (name: string): number[] => clientSamples[name]!.map((us, i) => us + redisSamples[name]![i]!);
+    const baseline = total(names[0]!);
     const rows = names.map((name) => {
-      const ratios = total(name).map((us, i) => us / total(names[0]!)[i]!);
+      const ratios = total(name).map((us, i) => us / baseline[i]!);
       const median = (values: number[]): string => percentile(values, 50).toFixed(1);
       return `| ${name} | ${median(clientSamples[name]!)} µs | ${median(redisSamples[name]!)} µs | ${median(total(name))} µs | ${percentile(ratios, 50).toFixed(2)}× |`;
     });
