@@ -39,16 +39,17 @@ export async function alternatingRounds(
     for (const name of round % 2 === 0 ? names : [...names].reverse()) {
       const call = await prepare(name);
       let next = 0;
-      const serverBefore = await options.server?.cpuUs();
+      const server = options.server;
+      const serverBefore = await server?.cpuUs();
       const before = process.cpuUsage();
       await Promise.all(Array.from({ length: options.inFlight }, async () => {
         while (next < options.perRound) await call(next++);
       }));
       const used = process.cpuUsage(before);
-      const serverUsed = serverBefore === undefined ? undefined : (await options.server!.cpuUs()) - serverBefore;
+      const serverUsed = server && serverBefore !== undefined ? (await server.cpuUs()) - serverBefore : undefined;
       if (round === 0) continue;
       samples[name]!.push((used.user + used.system) / options.perRound);
-      if (serverUsed !== undefined) (options.server!.into[name] ??= []).push(serverUsed / options.perRound);
+      if (server && serverUsed !== undefined) (server.into[name] ??= []).push(serverUsed / options.perRound);
     }
   }
   return samples;

@@ -71,7 +71,10 @@ function batchedClaims(client: Redis, ledger: InstanceType<typeof DeliveryLedger
   });
 }
 
-/** CPU µs Redis has used so far (INFO cpu: used_cpu_sys + used_cpu_user, in seconds with µs). */
+/**
+ * CPU µs Redis has used so far (INFO cpu: used_cpu_sys + used_cpu_user, in seconds with µs). Not
+ * `cpuMsOf` (redis-commandstats.ts): /proc counts in 10 ms steps, a tenth of a round's Redis CPU here.
+ */
 async function redisCpuUs(admin: Redis): Promise<number> {
   const info = await admin.info('cpu');
   const field = (name: string): number => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
@@ -104,12 +107,12 @@ async function main(): Promise<void> {
       const run = (runs += 1);
       return (index) => paths[name]!(`run${run}-${index}`);
     });
-    const total = (name: string): number[] => clientSamples[name]!.map((us, i) => us + redisSamples[name]![i]!);
-    const baseline = total(names[0]!);
+    const totals = Object.fromEntries(names.map((name) => [name, clientSamples[name]!.map((us, i) => us + redisSamples[name]![i]!)]));
+    const baseline = totals[names[0]!]!;
+    const median = (values: number[]): string => percentile(values, 50).toFixed(1);
     const rows = names.map((name) => {
-      const ratios = total(name).map((us, i) => us / baseline[i]!);
-      const median = (values: number[]): string => percentile(values, 50).toFixed(1);
-      return `| ${name} | ${median(clientSamples[name]!)} µs | ${median(redisSamples[name]!)} µs | ${median(total(name))} µs | ${percentile(ratios, 50).toFixed(2)}× |`;
+      const ratios = totals[name]!.map((us, i) => us / baseline[i]!);
+      return `| ${name} | ${median(clientSamples[name]!)} µs | ${median(redisSamples[name]!)} µs | ${median(totals[name]!)} µs | ${percentile(ratios, 50).toFixed(2)}× |`;
     });
     const markdown = [
       `Result (${benchEnvironment()}; ${rounds} rounds of ${perRound} claims, ${IN_FLIGHT} in flight; CPU per claim of this process and of Redis):`,
