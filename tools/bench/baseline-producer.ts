@@ -19,7 +19,17 @@ async function accept(text: string): Promise<string[]> {
   const parsed = JSON.parse(text) as unknown;
   const events = Array.isArray(parsed) ? parsed : [parsed];
   const ids = events.map(() => (logEvents ? randomUUID() : undefined));
-  const logged = ids.map((id, i) => (id === undefined ? 0 : connection.hset(`ev:${id}`, 'payload', Array.isArray(parsed) ? JSON.stringify(events[i]) : text, 's:bench', 'staged')));
+  const logged = ids.map((id, i) =>
+    id === undefined
+      ? 0
+      : connection.hset(
+          `ev:${id}`,
+          'payload',
+          Array.isArray(parsed) ? JSON.stringify(events[i]) : text,
+          's:bench',
+          'staged',
+        ),
+  );
   const opts = (id: string | undefined) => ({ ...(id === undefined ? {} : { jobId: id }), removeOnComplete: true });
   const jobs = Array.isArray(parsed)
     ? queue.addBulk(events.map((data, i) => ({ name: 'e', data, opts: opts(ids[i]) })))
@@ -34,7 +44,10 @@ const server = createServer((req, res) => {
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
     accept(Buffer.concat(chunks).toString('utf8')).then(
-      (ids) => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify(ids.length === 1 ? { id: ids[0] } : { ids })),
+      (ids) =>
+        res
+          .writeHead(202, { 'content-type': 'application/json' })
+          .end(JSON.stringify(ids.length === 1 ? { id: ids[0] } : { ids })),
       (error: unknown) => res.writeHead(503).end(String(error)),
     );
   });
@@ -43,5 +56,8 @@ server.keepAliveTimeout = 30_000;
 server.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1');
 process.on('SIGTERM', () => {
   server.close();
-  void queue.close().then(() => connection.quit()).finally(() => process.exit(0));
+  void queue
+    .close()
+    .then(() => connection.quit())
+    .finally(() => process.exit(0));
 });

@@ -10,7 +10,12 @@ import { createServer } from 'node:http';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Agent, request } from 'undici';
-import { defineLedgerFollowUp, DeliveryLedger, type LedgerFollowUp, ledgerKeyPrefix } from '../../libs/delivery-ledger/src/index';
+import {
+  defineLedgerFollowUp,
+  DeliveryLedger,
+  type LedgerFollowUp,
+  ledgerKeyPrefix,
+} from '../../libs/delivery-ledger/src/index';
 
 const target = process.env['TARGET_URL'] ?? 'http://127.0.0.1:1/';
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -20,11 +25,17 @@ const protocol = process.env['PROTOCOL'] === '1';
 const commands = protocol ? new Redis(redisUrl, { enableAutoPipelining: true }) : undefined;
 const keyPrefix = ledgerKeyPrefix('baseline');
 const ledger = commands && new DeliveryLedger(commands, { keyPrefix, httpTimeoutMs: 5_000 });
-const appendInvocation = commands && defineLedgerFollowUp(commands, 'baselineInvocation', `redis.call('rpush', KEYS[1], ARGV[1])`);
+const appendInvocation =
+  commands && defineLedgerFollowUp(commands, 'baselineInvocation', `redis.call('rpush', KEYS[1], ARGV[1])`);
 const key = Buffer.alloc(32, 7);
 
 async function post(body: string, headers: Record<string, string>): Promise<number> {
-  const res = await request(target, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, dispatcher: agent });
+  const res = await request(target, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+    dispatcher: agent,
+  });
   await res.body.dump();
   if (res.statusCode >= 300) throw new Error(`receiver answered ${res.statusCode}`);
   return res.statusCode;
@@ -37,23 +48,47 @@ async function deliverOnce(job: Job, ledger: DeliveryLedger, appendInvocation: L
   const body = JSON.stringify(job.data);
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signature = `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
-  const statusCode = await post(body, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature });
-  const invocation = { script: appendInvocation, keys: [`${keyPrefix}inv:${id}`], args: [JSON.stringify({ at: new Date().toISOString(), statusCode })] };
-  await ledger.recordSent(id, claimed.claim.token, 1, { workerId: 'baseline-worker', statusCode, attempt: 1 }, invocation);
+  const statusCode = await post(body, {
+    'webhook-id': id,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': signature,
+  });
+  const invocation = {
+    script: appendInvocation,
+    keys: [`${keyPrefix}inv:${id}`],
+    args: [JSON.stringify({ at: new Date().toISOString(), statusCode })],
+  };
+  await ledger.recordSent(
+    id,
+    claimed.claim.token,
+    1,
+    { workerId: 'baseline-worker', statusCode, attempt: 1 },
+    invocation,
+  );
 }
 
 const ready = ledger ? ledger.bumpEpoch(0, 1) : Promise.resolve();
-const worker = new Worker(process.env['QUEUE'] ?? 'baseline', async (job) => {
-  if (ledger && appendInvocation) return deliverOnce(job, ledger, appendInvocation);
-  await post(JSON.stringify(job.data), {});
-}, { connection, concurrency: Number(process.env['CONCURRENCY'] ?? 64), autorun: false });
+const worker = new Worker(
+  process.env['QUEUE'] ?? 'baseline',
+  async (job) => {
+    if (ledger && appendInvocation) return deliverOnce(job, ledger, appendInvocation);
+    await post(JSON.stringify(job.data), {});
+  },
+  { connection, concurrency: Number(process.env['CONCURRENCY'] ?? 64), autorun: false },
+);
 
 const health = createServer((_req, res) => void res.writeHead(worker.isRunning() ? 200 : 503).end());
-void ready.then(() => {
-  void worker.run();
-  return worker.waitUntilReady();
-}).then(() => health.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1'));
+void ready
+  .then(() => {
+    void worker.run();
+    return worker.waitUntilReady();
+  })
+  .then(() => health.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1'));
 process.on('SIGTERM', () => {
   health.close();
-  void worker.close().then(() => agent.close()).then(() => Promise.all([connection.quit(), commands?.quit()])).finally(() => process.exit(0));
+  void worker
+    .close()
+    .then(() => agent.close())
+    .then(() => Promise.all([connection.quit(), commands?.quit()]))
+    .finally(() => process.exit(0));
 });

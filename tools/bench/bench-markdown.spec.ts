@@ -5,8 +5,21 @@ import { describe, expect, it } from 'vitest';
 import { benchBlockNames, replaceBenchBlock, writeBenchMarkdown } from './bench-markdown';
 
 const doc = [
-  '# Benchmarks', '', 'Prose before.', '', '<!-- bench:alpha -->', '| old | table |', '<!-- /bench:alpha -->', '',
-  'Prose between.', '', '<!-- bench:beta -->', 'old beta', '<!-- /bench:beta -->', 'Prose after.', '',
+  '# Benchmarks',
+  '',
+  'Prose before.',
+  '',
+  '<!-- bench:alpha -->',
+  '| old | table |',
+  '<!-- /bench:alpha -->',
+  '',
+  'Prose between.',
+  '',
+  '<!-- bench:beta -->',
+  'old beta',
+  '<!-- /bench:beta -->',
+  'Prose after.',
+  '',
 ].join('\n');
 
 describe('replaceBenchBlock', () => {

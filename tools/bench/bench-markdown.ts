@@ -4,7 +4,10 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
-const markers = (name: string): { open: string; close: string } => ({ open: `<!-- bench:${name} -->`, close: `<!-- /bench:${name} -->` });
+const markers = (name: string): { open: string; close: string } => ({
+  open: `<!-- bench:${name} -->`,
+  close: `<!-- /bench:${name} -->`,
+});
 
 function count(text: string, part: string): number {
   return text.split(part).length - 1;
@@ -23,19 +26,24 @@ export function replaceBenchBlock(doc: string, name: string, markdown: string): 
   if (!NAME.test(name)) throw new Error(`bench block name must match ${NAME}, got ${JSON.stringify(name)}`);
   const { open, close } = markers(name);
   if (count(doc, open) !== 1 || count(doc, close) !== 1) {
-    throw new Error(`expected exactly one "${open}" and one "${close}" in the document, found ${count(doc, open)} and ${count(doc, close)}`);
+    throw new Error(
+      `expected exactly one "${open}" and one "${close}" in the document, found ${count(doc, open)} and ${count(doc, close)}`,
+    );
   }
   const start = doc.indexOf(open) + open.length;
   const end = doc.indexOf(close);
   if (end < start) throw new Error(`"${close}" comes before "${open}"`);
   const body = markdown.trim();
-  if (body.includes('<!-- bench:') || body.includes('<!-- /bench:')) throw new Error(`the ${name} block must not contain bench markers`);
+  if (body.includes('<!-- bench:') || body.includes('<!-- /bench:'))
+    throw new Error(`the ${name} block must not contain bench markers`);
   return `${doc.slice(0, start)}\n${body}\n${doc.slice(end)}`;
 }
 
 /** One line on where and when a benchmark ran, to head its block. */
 export function benchEnvironment(now = new Date()): string {
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   return `${now.toISOString().slice(0, 10)}, ${cpus().length} cores, load average ${load} at the end, Node ${process.version}`;
 }
 

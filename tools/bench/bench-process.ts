@@ -25,7 +25,12 @@ export const BENCH_PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
 export function profilingEnv(workDir: string, label?: string): Record<string, string> {
   const preload = process.env['BENCH_PRELOAD'];
   if (!preload) return {};
-  return { NODE_OPTIONS: `--import ${preload}`, PROF_DIR: workDir, PROF_INTERVAL_US: process.env['PROF_INTERVAL_US'] ?? '1000', ...(label ? { NODE_ID: label } : {}) };
+  return {
+    NODE_OPTIONS: `--import ${preload}`,
+    PROF_DIR: workDir,
+    PROF_INTERVAL_US: process.env['PROF_INTERVAL_US'] ?? '1000',
+    ...(label ? { NODE_ID: label } : {}),
+  };
 }
 
 export function median(values: readonly number[]): number {
@@ -35,27 +40,50 @@ export function median(values: readonly number[]): number {
 }
 
 /** A bench helper script (tools/bench/<script>.ts) as a child process under vite-node; waits for /healthz. */
-export async function startHelper(workDir: string, script: string, label: string, env: NodeJS.ProcessEnv): Promise<{ proc: ManagedProcess; url: string }> {
+export async function startHelper(
+  workDir: string,
+  script: string,
+  label: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ proc: ManagedProcess; url: string }> {
   const port = await freePort();
   const proc = new ManagedProcess({
-    name: label, command: process.execPath, cwd: ROOT, logFile: join(workDir, `${label}.log`),
+    name: label,
+    command: process.execPath,
+    cwd: ROOT,
+    logFile: join(workDir, `${label}.log`),
     args: [resolve(ROOT, 'node_modules/vite-node/vite-node.mjs'), resolve(__dirname, `${script}.ts`)],
     env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env, ...profilingEnv(workDir, label) },
   });
   proc.start();
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200, { what: `${script} /healthz`, timeoutMs: 30_000, intervalMs: 50 });
+  await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200, {
+    what: `${script} /healthz`,
+    timeoutMs: 30_000,
+    intervalMs: 50,
+  });
   return { proc, url };
 }
 
 /** Project `shop` with one trigger `bench` to `target`; BENCH_PARTITIONS=P sets the partition count (default 32). */
 export async function configureBenchProject(gatewayUrl: string, target: string): Promise<void> {
-  if ((await call(gatewayUrl, 'POST', '/v1/config/projects/shop', BENCH_ADMIN_TOKEN, projectBody('Shop'))).status !== 200) throw new Error('project not created');
-  const trigger = await call(gatewayUrl, 'POST', '/v1/config/projects/shop/eventing/triggers/bench', BENCH_ADMIN_TOKEN, spaceCloudTrigger('bench', target));
+  if (
+    (await call(gatewayUrl, 'POST', '/v1/config/projects/shop', BENCH_ADMIN_TOKEN, projectBody('Shop'))).status !== 200
+  )
+    throw new Error('project not created');
+  const trigger = await call(
+    gatewayUrl,
+    'POST',
+    '/v1/config/projects/shop/eventing/triggers/bench',
+    BENCH_ADMIN_TOKEN,
+    spaceCloudTrigger('bench', target),
+  );
   if (trigger.status !== 200) throw new Error(`trigger not created: ${trigger.status}`);
   const partitions = process.env['BENCH_PARTITIONS'];
   if (partitions === undefined) return;
-  const set = await call(gatewayUrl, 'POST', '/v1/config/projects/shop/eventing/config', BENCH_ADMIN_TOKEN, { partitionCount: Number(partitions) });
+  const set = await call(gatewayUrl, 'POST', '/v1/config/projects/shop/eventing/config', BENCH_ADMIN_TOKEN, {
+    partitionCount: Number(partitions),
+  });
   if (set.status !== 200) throw new Error(`partition count not set: ${set.status} ${JSON.stringify(set.body)}`);
 }
 
@@ -71,10 +99,20 @@ export interface BenchStack {
  * cluster id `clusterId`), project `shop` with trigger `bench` to `target`, the worker's partition
  * consumers started; EVENTING_CONCURRENCY and BENCH_PRELOAD pass through. Stop with `stack.stopAll()`.
  */
-export async function launchBenchStack(workDir: string, redisUrl: string, clusterId: string, target: string): Promise<BenchStack> {
+export async function launchBenchStack(
+  workDir: string,
+  redisUrl: string,
+  clusterId: string,
+  target: string,
+): Promise<BenchStack> {
   const stack = new AppStack({
-    workDir, redisUrl, clusterId, configPath: join(workDir, 'spaceport.yaml'),
-    adminToken: BENCH_ADMIN_TOKEN, readToken: BENCH_READ_TOKEN, heartbeat: '1s',
+    workDir,
+    redisUrl,
+    clusterId,
+    configPath: join(workDir, 'spaceport.yaml'),
+    adminToken: BENCH_ADMIN_TOKEN,
+    readToken: BENCH_READ_TOKEN,
+    heartbeat: '1s',
     extraEnv: {
       WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
       ...(process.env['EVENTING_CONCURRENCY'] ? { EVENTING_CONCURRENCY: process.env['EVENTING_CONCURRENCY'] } : {}),
@@ -87,7 +125,11 @@ export async function launchBenchStack(workDir: string, redisUrl: string, cluste
     await stack.waitForMirrors('gateway holds a config', (s) => s.status === 'ready');
     await configureBenchProject(gateway.url, target);
     const worker = await stack.launch('event-worker', 'worker-1');
-    await stack.waitForMirrors('trigger mirrored', (s) => s.config.projects['shop']?.triggers['bench'] !== undefined, 15_000);
+    await stack.waitForMirrors(
+      'trigger mirrored',
+      (s) => s.config.projects['shop']?.triggers['bench'] !== undefined,
+      15_000,
+    );
     await new Promise((r) => setTimeout(r, 1_000)); // the worker starts its partition consumers
     return { stack, gateway, worker };
   } catch (error) {
@@ -111,16 +153,30 @@ export interface BaselinePath {
  * the once-only protocol itself and the gap to Spaceport is Spaceport's own. The worker POSTs to
  * `target` with `concurrency` jobs at once.
  */
-export async function startBaseline(kind: 'raw' | 'protocol', workDir: string, redisUrl: string, target: string, concurrency: number): Promise<BaselinePath> {
+export async function startBaseline(
+  kind: 'raw' | 'protocol',
+  workDir: string,
+  redisUrl: string,
+  target: string,
+  concurrency: number,
+): Promise<BaselinePath> {
   const queue = `baseline-${kind}`;
   const common = { REDIS_URL: redisUrl, QUEUE: queue, PROTOCOL: kind === 'protocol' ? '1' : '0' };
-  const worker = await startHelper(workDir, 'baseline-worker', `${kind}-worker`, { ...common, TARGET_URL: target, CONCURRENCY: String(concurrency) });
-  const producer = await startHelper(workDir, 'baseline-producer', `${kind}-producer`, common).catch(async (error: unknown) => {
-    await worker.proc.stop(3_000);
-    throw error;
+  const worker = await startHelper(workDir, 'baseline-worker', `${kind}-worker`, {
+    ...common,
+    TARGET_URL: target,
+    CONCURRENCY: String(concurrency),
   });
+  const producer = await startHelper(workDir, 'baseline-producer', `${kind}-producer`, common).catch(
+    async (error: unknown) => {
+      await worker.proc.stop(3_000);
+      throw error;
+    },
+  );
   return {
-    producer, worker, queue,
+    producer,
+    worker,
+    queue,
     stop: async () => {
       await producer.proc.stop(3_000);
       await worker.proc.stop(3_000);
@@ -144,7 +200,10 @@ export async function flushAll(url: string): Promise<void> {
  * work dir (`<tmp>/<prefix>…`), then stops Redis and removes the dir (kept, and named, with
  * BENCH_KEEP=1); exits 0 once `body` has finished.
  */
-export async function runBenchWithRedis(prefix: string, body: (workDir: string, redis: RedisServer) => Promise<void>): Promise<void> {
+export async function runBenchWithRedis(
+  prefix: string,
+  body: (workDir: string, redis: RedisServer) => Promise<void>,
+): Promise<void> {
   provisionIntoEnv();
   const workDir = mkdtempSync(join(tmpdir(), prefix));
   const redis = await startRedisServer();
@@ -163,7 +222,11 @@ export async function runBenchWithRedis(prefix: string, body: (workDir: string, 
  * fresher machine), Redis emptied after each; `onResult` sees each result as it comes.
  */
 export async function runRound<P extends string, R>(
-  round: number, order: readonly P[], paths: Record<P, () => Promise<R>>, redisUrl: string, onResult?: (path: P, result: R) => void,
+  round: number,
+  order: readonly P[],
+  paths: Record<P, () => Promise<R>>,
+  redisUrl: string,
+  onResult?: (path: P, result: R) => void,
 ): Promise<Partial<Record<P, R>>> {
   const results: Partial<Record<P, R>> = {};
   for (const path of round % 2 === 1 ? order : [...order].reverse()) {

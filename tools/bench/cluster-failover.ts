@@ -17,7 +17,14 @@ import { sleep, waitFor } from '../../libs/testing/src/wait';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import { ownersOf } from '../../libs/cluster/src/assignment-document';
 import { readAssignment } from '../../libs/cluster/src/cluster-kv';
-import { type ChildView, childLeads, readChildLines, restartedAfter, runningNow, settledOn } from '../../libs/cluster/src/testing-fixtures/child-log';
+import {
+  type ChildView,
+  childLeads,
+  readChildLines,
+  restartedAfter,
+  runningNow,
+  settledOn,
+} from '../../libs/cluster/src/testing-fixtures/child-log';
 import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 
 const ROUNDS = Math.min(Number(process.argv[2] ?? 5), 10);
@@ -30,7 +37,6 @@ interface Child extends ChildView {
   process: ManagedProcess;
 }
 
-
 const stats = (values: number[]): string => {
   const sorted = [...values].sort((a, b) => a - b);
   return `p50 ${sorted[Math.floor((sorted.length - 1) / 2)]} ms, max ${sorted.at(-1)} ms (n=${sorted.length}: ${values.join(', ')})`;
@@ -41,7 +47,10 @@ function failoverMarkdown(workerKills: number[], leaderKills: number[], rebalanc
     const sorted = [...values].sort((a, b) => a - b);
     return `| ${event} | ${sorted[Math.floor((sorted.length - 1) / 2)]} ms | ${sorted.at(-1)} ms | ${values.join(', ')} |`;
   };
-  const minimal = rebalance.filter((entry) => { const [moves, min] = entry.split('/'); return moves === min; }).length;
+  const minimal = rebalance.filter((entry) => {
+    const [moves, min] = entry.split('/');
+    return moves === min;
+  }).length;
   return [
     `Result (${benchEnvironment()}; Consul v1.22.0 \`-dev\`; ${workerKills.length} round(s)):`,
     '',
@@ -57,35 +66,69 @@ async function main(): Promise<void> {
   provisionIntoEnv();
   const consul = await startConsulAgent();
   const dir = mkdtempSync(join(tmpdir(), 'spaceport-bench-cluster-'));
-  const kv = new KvStore(createConsulClient({ host: '127.0.0.1', port: consul.httpPort, secure: false }), { clusterId: CLUSTER });
+  const kv = new KvStore(createConsulClient({ host: '127.0.0.1', port: consul.httpPort, secure: false }), {
+    clusterId: CLUSTER,
+  });
   const children: Child[] = [];
   let next = 1;
   const spawn = (): Child => {
     const nodeId = `b${next++}`;
     const logFile = join(dir, `${nodeId}.log`);
-    const args = [join(ROOT, 'node_modules/vite-node/vite-node.mjs'), '--config', join(ROOT, 'vitest.config.ts'), CHILD, String(consul.httpPort), nodeId, String(P), CLUSTER];
+    const args = [
+      join(ROOT, 'node_modules/vite-node/vite-node.mjs'),
+      '--config',
+      join(ROOT, 'vitest.config.ts'),
+      CHILD,
+      String(consul.httpPort),
+      nodeId,
+      String(P),
+      CLUSTER,
+    ];
     const proc = new ManagedProcess({ name: nodeId, command: process.execPath, args, cwd: ROOT, logFile });
     proc.start();
-    const child: Child = { nodeId, process: proc, get running() { return proc.running; }, lines: () => readChildLines(logFile) };
+    const child: Child = {
+      nodeId,
+      process: proc,
+      get running() {
+        return proc.running;
+      },
+      lines: () => readChildLines(logFile),
+    };
     children.push(child);
     return child;
   };
   const live = (): Child[] => children.filter((c) => c.running);
-  const settle = (what: string): Promise<boolean> => waitFor(() => settledOn(children, P), { what, timeoutMs: 60_000, intervalMs: 50 });
+  const settle = (what: string): Promise<boolean> =>
+    waitFor(() => settledOn(children, P), { what, timeoutMs: 60_000, intervalMs: 50 });
   const rebalance: string[] = [];
   const joinOne = async (): Promise<void> => {
     const before = ownersOf((await readAssignment(kv)).document);
     const joined = spawn();
-    const runsSomething = (): boolean => [...runningNow(children).values()].some((nodes) => nodes.includes(joined.nodeId));
-    await waitFor(() => runsSomething() && settledOn(children, P), { what: `${joined.nodeId} joined`, timeoutMs: 60_000, intervalMs: 50 });
+    const runsSomething = (): boolean =>
+      [...runningNow(children).values()].some((nodes) => nodes.includes(joined.nodeId));
+    await waitFor(() => runsSomething() && settledOn(children, P), {
+      what: `${joined.nodeId} joined`,
+      timeoutMs: 60_000,
+      intervalMs: 50,
+    });
     const after = ownersOf((await readAssignment(kv)).document);
-    rebalance.push(`${countMoves(before, after, P)}/${minimumMoves(before, live().map((c) => c.nodeId), P)}`);
+    rebalance.push(
+      `${countMoves(before, after, P)}/${minimumMoves(
+        before,
+        live().map((c) => c.nodeId),
+        P,
+      )}`,
+    );
   };
   const killAndTime = async (victim: Child): Promise<number> => {
     const its = [...runningNow(children)].filter(([, nodes]) => nodes.includes(victim.nodeId)).map(([p]) => p);
     const killedAt = Date.now();
     await victim.process.kill();
-    const ms = await waitFor(() => restartedAfter(live(), its, killedAt), { what: `${victim.nodeId}'s partitions elsewhere`, timeoutMs: 30_000, intervalMs: 10 });
+    const ms = await waitFor(() => restartedAfter(live(), its, killedAt), {
+      what: `${victim.nodeId}'s partitions elsewhere`,
+      timeoutMs: 30_000,
+      intervalMs: 10,
+    });
     await settle('settled after kill');
     return ms;
   };

@@ -16,7 +16,10 @@ import { startRedisServer } from '../../libs/testing/src/redis-server';
 import { waitFor } from '../../libs/testing/src/wait';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import { isBalancedOver, readCluster } from '../../apps/event-worker/src/testing-fixtures/cluster-probe';
-import { startWebhookReceiver, type WebhookReceiver } from '../../apps/event-worker/src/testing-fixtures/webhook-receiver';
+import {
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from '../../apps/event-worker/src/testing-fixtures/webhook-receiver';
 import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 
 const N = Math.min(Number(process.argv[2] ?? 3000), 20_000);
@@ -25,10 +28,12 @@ const BATCH = 500;
 const ADMIN = 'admin-token-0123456789abcdef';
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
 
-
 async function preload(gateway: LaunchedApp, round: number): Promise<void> {
   for (let sent = 0; sent < N; sent += BATCH) {
-    const events = Array.from({ length: Math.min(BATCH, N - sent) }, (_, i) => ({ type: 'order.paid', payload: { round, order: sent + i } }));
+    const events = Array.from({ length: Math.min(BATCH, N - sent) }, (_, i) => ({
+      type: 'order.paid',
+      payload: { round, order: sent + i },
+    }));
     const res = await call(gateway.url, 'POST', '/v1/api/shop/eventing/queue/batch', PROJECT_TOKEN, { events });
     if (res.status !== 202) throw new Error(`batch queue answered ${res.status}: ${JSON.stringify(res.body)}`);
   }
@@ -40,31 +45,70 @@ interface RoundResult {
   ms: number;
 }
 
-async function round(workers: number, redisUrl: string, consulAddr: string, receiver: WebhookReceiver): Promise<RoundResult> {
+async function round(
+  workers: number,
+  redisUrl: string,
+  consulAddr: string,
+  receiver: WebhookReceiver,
+): Promise<RoundResult> {
   const clusterId = `scale${workers}`;
   const workDir = mkdtempSync(join(tmpdir(), `spaceport-bench-scale-${workers}-`));
   const stack = new AppStack({
-    workDir, redisUrl, consulAddr, register: true, clusterId, adminToken: ADMIN, readToken: 'read-token-0123456789abcdef', heartbeat: '500ms',
+    workDir,
+    redisUrl,
+    consulAddr,
+    register: true,
+    clusterId,
+    adminToken: ADMIN,
+    readToken: 'read-token-0123456789abcdef',
+    heartbeat: '500ms',
     extraEnv: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32', CONSUL_CHECK_TTL: '3s', LOG_LEVEL: 'warn' },
   });
   const connection = { url: redisUrl };
-  const queues = Array.from({ length: P }, (_, p) => new Queue(`sp-${clusterId}-p${p}`, { connection, prefix: 'bull' }));
+  const queues = Array.from(
+    { length: P },
+    (_, p) => new Queue(`sp-${clusterId}-p${p}`, { connection, prefix: 'bull' }),
+  );
   try {
     await Promise.all(queues.map((q) => q.pause()));
     await stack.launch('config-service', 'config-service');
     const gateway = await stack.launch('gateway', 'gateway');
     await stack.waitForMirrors('config loaded', (s) => s.config.state === 'in-sync', 20_000);
     await call(gateway.url, 'POST', '/v1/config/projects/shop', ADMIN, projectBody('Shop'));
-    await call(gateway.url, 'POST', '/v1/config/projects/shop/eventing/triggers/paid', ADMIN, spaceCloudTrigger('paid', receiver.url));
-    await stack.waitForMirrors('trigger mirrored', (s) => s.config.projects['shop']?.triggers['paid'] !== undefined, 15_000);
+    await call(
+      gateway.url,
+      'POST',
+      '/v1/config/projects/shop/eventing/triggers/paid',
+      ADMIN,
+      spaceCloudTrigger('paid', receiver.url),
+    );
+    await stack.waitForMirrors(
+      'trigger mirrored',
+      (s) => s.config.projects['shop']?.triggers['paid'] !== undefined,
+      15_000,
+    );
     await preload(gateway, workers);
     const names = Array.from({ length: workers }, (_, i) => `w${i + 1}`);
     await Promise.all(names.map((name) => stack.launch('event-worker', name)));
-    await stack.waitForMirrors('workers hold the trigger', (s) => s.config.projects['shop']?.triggers['paid'] !== undefined, 15_000);
-    await waitFor(async () => { const v = await readCluster(gateway.url); return v !== undefined && isBalancedOver(v, names); }, { what: `balanced over ${workers}`, timeoutMs: 30_000, intervalMs: 100 });
+    await stack.waitForMirrors(
+      'workers hold the trigger',
+      (s) => s.config.projects['shop']?.triggers['paid'] !== undefined,
+      15_000,
+    );
+    await waitFor(
+      async () => {
+        const v = await readCluster(gateway.url);
+        return v !== undefined && isBalancedOver(v, names);
+      },
+      { what: `balanced over ${workers}`, timeoutMs: 30_000, intervalMs: 100 },
+    );
     const before = receiver.arrivals.length;
     await Promise.all(queues.map((q) => q.resume()));
-    await waitFor(() => receiver.arrivals.length - before >= N, { what: `${N} deliveries`, timeoutMs: 120_000, intervalMs: 20 });
+    await waitFor(() => receiver.arrivals.length - before >= N, {
+      what: `${N} deliveries`,
+      timeoutMs: 120_000,
+      intervalMs: 20,
+    });
     const window = receiver.arrivals.slice(before, before + N);
     const ms = (window.at(-1) ?? 0) - (window[0] ?? 0);
     return { workers, ms, perSecond: Math.round(((N - 1) * 1000) / Math.max(ms, 1)) };
@@ -82,7 +126,9 @@ async function main(): Promise<void> {
   try {
     for (const workers of [1, 2, 3]) {
       results.push(await round(workers, redis.url, consul.httpAddr, receiver));
-      console.info(`${workers} worker(s): ${results.at(-1)?.perSecond} deliveries/s (${N} in ${results.at(-1)?.ms} ms)`);
+      console.info(
+        `${workers} worker(s): ${results.at(-1)?.perSecond} deliveries/s (${N} in ${results.at(-1)?.ms} ms)`,
+      );
     }
   } finally {
     await receiver.close();
@@ -91,14 +137,20 @@ async function main(): Promise<void> {
   const baseline = results[0]?.perSecond ?? 1;
   console.info(`\n| workers | deliveries/s | ratio to 1 worker |\n|---|---|---|`);
   for (const r of results) console.info(`| ${r.workers} | ${r.perSecond} | ${(r.perSecond / baseline).toFixed(2)}× |`);
-  console.info(`\n${N} events per round, P = ${P}, load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  writeBenchMarkdown([
-    `Result (${benchEnvironment()}; ${N} events per round, P = ${P}):`,
-    '',
-    '| workers | deliveries/s | ratio to 1 worker |',
-    '|---|---|---|',
-    ...results.map((r) => `| ${r.workers} | ${r.perSecond} | ${(r.perSecond / baseline).toFixed(2)}× |`),
-  ].join('\n'));
+  console.info(
+    `\n${N} events per round, P = ${P}, load average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  writeBenchMarkdown(
+    [
+      `Result (${benchEnvironment()}; ${N} events per round, P = ${P}):`,
+      '',
+      '| workers | deliveries/s | ratio to 1 worker |',
+      '|---|---|---|',
+      ...results.map((r) => `| ${r.workers} | ${r.perSecond} | ${(r.perSecond / baseline).toFixed(2)}× |`),
+    ].join('\n'),
+  );
 }
 
 main().catch((error: unknown) => {

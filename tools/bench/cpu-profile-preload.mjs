@@ -6,7 +6,11 @@ import { Session } from 'node:inspector';
 
 const session = new Session();
 session.connect();
-session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: Number(process.env.PROF_INTERVAL_US ?? 1000) }, () => session.post('Profiler.start')));
+session.post('Profiler.enable', () =>
+  session.post('Profiler.setSamplingInterval', { interval: Number(process.env.PROF_INTERVAL_US ?? 1000) }, () =>
+    session.post('Profiler.start'),
+  ),
+);
 let written = false;
 function writeProfile() {
   if (written) return;

@@ -13,7 +13,14 @@ import { Agent } from 'undici';
 import { partitionQueueName } from '../../libs/eventing/src/shared/keys';
 import { TestReceiver } from '../../libs/eventing/src/test-support/receiver';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
-import { BENCH_PROJECT_TOKEN, launchBenchStack, median, runBenchWithRedis, runRound, startBaseline } from './bench-process';
+import {
+  BENCH_PROJECT_TOKEN,
+  launchBenchStack,
+  median,
+  runBenchWithRedis,
+  runRound,
+  startBaseline,
+} from './bench-process';
 import { baselineIngest, IN_FLIGHT, type Ingest, poster, receipts, sendAll, spaceportIngest } from './eventing-load';
 import { cpuMsOf } from './redis-commandstats';
 
@@ -33,7 +40,13 @@ interface Drained {
 }
 
 /** Queues `count` events into the paused `queues`, then resumes them and counts CPU until all arrived. */
-async function drainOnce(receiver: TestReceiver, queues: readonly Queue[], ingest: Ingest, count: number, pids: { worker?: number; redis?: number }): Promise<Drained> {
+async function drainOnce(
+  receiver: TestReceiver,
+  queues: readonly Queue[],
+  ingest: Ingest,
+  count: number,
+  pids: { worker?: number; redis?: number },
+): Promise<Drained> {
   await Promise.all(queues.map((queue) => queue.pause()));
   receiver.received.length = 0;
   const client = new Agent({ keepAliveTimeout: 30_000, connections: IN_FLIGHT });
@@ -43,18 +56,30 @@ async function drainOnce(receiver: TestReceiver, queues: readonly Queue[], inges
     await client.close();
   }
   await new Promise((r) => setTimeout(r, 500)); // the ingest's answers and the worker settle
-  if (receiver.received.length > 0) throw new Error(`${receiver.received.length} events delivered while the queues were paused`);
+  if (receiver.received.length > 0)
+    throw new Error(`${receiver.received.length} events delivered while the queues were paused`);
   const worker = cpuMsOf(pids.worker);
   const redis = cpuMsOf(pids.redis);
   const t0 = performance.now();
   await Promise.all(queues.map((queue) => queue.resume()));
   await receipts(receiver, count);
   const seconds = (performance.now() - t0) / 1000;
-  return { workerMs: (cpuMsOf(pids.worker) - worker) / count, redisMs: (cpuMsOf(pids.redis) - redis) / count, rate: count / seconds };
+  return {
+    workerMs: (cpuMsOf(pids.worker) - worker) / count,
+    redisMs: (cpuMsOf(pids.redis) - redis) / count,
+    rate: count / seconds,
+  };
 }
 
 /** A warm-up drain, then the measured one; the BullMQ queue handles are closed afterwards. */
-async function drain(redisUrl: string, receiver: TestReceiver, queueNames: readonly string[], prefix: string | undefined, ingest: Ingest, pids: { worker?: number; redis?: number }): Promise<Drained> {
+async function drain(
+  redisUrl: string,
+  receiver: TestReceiver,
+  queueNames: readonly string[],
+  prefix: string | undefined,
+  ingest: Ingest,
+  pids: { worker?: number; redis?: number },
+): Promise<Drained> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queues = queueNames.map((name) => new Queue(name, { connection, ...(prefix ? { prefix } : {}) }));
   try {
@@ -66,20 +91,37 @@ async function drain(redisUrl: string, receiver: TestReceiver, queueNames: reado
   }
 }
 
-async function baseline(kind: 'raw' | 'protocol', workDir: string, redisUrl: string, redisPid: number | undefined, receiver: TestReceiver): Promise<Drained> {
+async function baseline(
+  kind: 'raw' | 'protocol',
+  workDir: string,
+  redisUrl: string,
+  redisPid: number | undefined,
+  receiver: TestReceiver,
+): Promise<Drained> {
   const path = await startBaseline(kind, workDir, redisUrl, `${receiver.url}/base`, IN_FLIGHT);
   try {
-    return await drain(redisUrl, receiver, [path.queue], undefined, baselineIngest(path.producer.url), { worker: path.worker.proc.pid, redis: redisPid });
+    return await drain(redisUrl, receiver, [path.queue], undefined, baselineIngest(path.producer.url), {
+      worker: path.worker.proc.pid,
+      redis: redisPid,
+    });
   } finally {
     await path.stop();
   }
 }
 
-async function spaceport(workDir: string, redisUrl: string, redisPid: number | undefined, receiver: TestReceiver): Promise<Drained> {
+async function spaceport(
+  workDir: string,
+  redisUrl: string,
+  redisPid: number | undefined,
+  receiver: TestReceiver,
+): Promise<Drained> {
   const { stack, gateway, worker } = await launchBenchStack(workDir, redisUrl, 'drain', `${receiver.url}/sp`);
   try {
     const names = Array.from({ length: PARTITIONS }, (_, partition) => partitionQueueName('drain', partition));
-    return await drain(redisUrl, receiver, names, 'bull', spaceportIngest(gateway.url, BENCH_PROJECT_TOKEN), { worker: worker.proc.pid, redis: redisPid });
+    return await drain(redisUrl, receiver, names, 'bull', spaceportIngest(gateway.url, BENCH_PROJECT_TOKEN), {
+      worker: worker.proc.pid,
+      redis: redisPid,
+    });
   } finally {
     await stack.stopAll();
   }
@@ -95,7 +137,8 @@ function resultsMarkdown(rounds: readonly Record<Path, Drained>[], loadAtStart: 
     const of = (f: (d: Drained) => number): number => median(rounds.map((r) => f(r[path])));
     return `| ${label} | ${of((d) => d.workerMs).toFixed(3)} ms | ${rounds.map((r) => r[path].workerMs.toFixed(3)).join(', ')} | ${of((d) => d.redisMs).toFixed(3)} ms | ${of((d) => d.rate).toFixed(0)} |`;
   };
-  const ratios = (base: Path): string => rounds.map((r) => (r.spaceport.workerMs / r[base].workerMs).toFixed(2)).join(', ');
+  const ratios = (base: Path): string =>
+    rounds.map((r) => (r.spaceport.workerMs / r[base].workerMs).toFixed(2)).join(', ');
   return [
     `Result (${benchEnvironment()}; load average at start ${loadAtStart}; ${rounds.length} round${rounds.length === 1 ? '' : 's'}, each path draining a backlog of ${N} events after a ${WARM_UP}-event warm-up drain):`,
     '',
@@ -110,7 +153,9 @@ function resultsMarkdown(rounds: readonly Record<Path, Drained>[], loadAtStart: 
 async function main(): Promise<void> {
   await runBenchWithRedis('spaceport-bench-drain-', async (workDir, redis) => {
     const receiver = await new TestReceiver().start();
-    const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(', ');
+    const loadAtStart = loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ');
     try {
       const complete: Record<Path, Drained>[] = [];
       const chosen = (process.env['BENCH_PATHS'] ?? 'raw,protocol,spaceport').split(',');
@@ -122,9 +167,15 @@ async function main(): Promise<void> {
           spaceport: () => spaceport(workDir, redis.url, redis.process.pid, receiver),
         };
         const results = await runRound(round, order, paths, redis.url);
-        const line = Object.entries(results).map(([path, d]) => `${path} worker ${d.workerMs.toFixed(3)} ms/event, redis ${d.redisMs.toFixed(3)}, ${d.rate.toFixed(0)}/s`).join('; ');
+        const line = Object.entries(results)
+          .map(
+            ([path, d]) =>
+              `${path} worker ${d.workerMs.toFixed(3)} ms/event, redis ${d.redisMs.toFixed(3)}, ${d.rate.toFixed(0)}/s`,
+          )
+          .join('; ');
         console.log(`round ${round}: ${line}`);
-        if (results.raw && results.protocol && results.spaceport) complete.push({ raw: results.raw, protocol: results.protocol, spaceport: results.spaceport });
+        if (results.raw && results.protocol && results.spaceport)
+          complete.push({ raw: results.raw, protocol: results.protocol, spaceport: results.spaceport });
       }
       if (complete.length === ROUNDS) writeBenchMarkdown(resultsMarkdown(complete, loadAtStart));
     } finally {

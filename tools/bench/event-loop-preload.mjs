@@ -20,8 +20,11 @@ const ms = (ns) => (ns / 1e6).toFixed(1);
 setInterval(() => {
   const utilization = performance.eventLoopUtilization(since).utilization;
   since = performance.eventLoopUtilization();
-  appendFileSync(file, `${new Date().toISOString()} utilization ${utilization.toFixed(2)}; loop delay p50 ${ms(delay.percentile(50))} p99 ${ms(delay.percentile(99))} max ${ms(delay.max)} ms;`
-    + ` GC ${gc.count} pauses, ${gc.totalMs.toFixed(0)} ms, longest ${gc.maxMs.toFixed(1)} ms\n`);
+  appendFileSync(
+    file,
+    `${new Date().toISOString()} utilization ${utilization.toFixed(2)}; loop delay p50 ${ms(delay.percentile(50))} p99 ${ms(delay.percentile(99))} max ${ms(delay.max)} ms;` +
+      ` GC ${gc.count} pauses, ${gc.totalMs.toFixed(0)} ms, longest ${gc.maxMs.toFixed(1)} ms\n`,
+  );
   delay.reset();
   Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0 });
 }, 1000).unref();

@@ -12,7 +12,8 @@ export const PACED_SECONDS = 3;
  * to each path's batch form, with about IN_FLIGHT events (at least 2 requests) outstanding.
  */
 export const BATCH = Math.min(Math.max(1, Math.floor(Number(process.env['BENCH_BATCH'] ?? 1)) || 1), 500);
-const requestsInFlight = (batch: number): number => (batch === 1 ? IN_FLIGHT : Math.max(2, Math.ceil(IN_FLIGHT / batch)));
+const requestsInFlight = (batch: number): number =>
+  batch === 1 ? IN_FLIGHT : Math.max(2, Math.ceil(IN_FLIGHT / batch));
 
 export interface Ingest {
   /** the single-event endpoint and the batch one */
@@ -60,25 +61,42 @@ export async function receipts(receiver: TestReceiver, count: number): Promise<v
 export const baselineBody = (seq: number): unknown => ({ seq, payload: { orderId: `o-${seq}`, amount: 42 } });
 
 /** The body of event `seq` for Spaceport's queue API (64 partition keys). */
-export const spaceportBody = (seq: number): unknown => ({ type: 'order.paid', payload: { seq, orderId: `o-${seq}`, amount: 42 }, partitionKey: `k${seq % 64}` });
+export const spaceportBody = (seq: number): unknown => ({
+  type: 'order.paid',
+  payload: { seq, orderId: `o-${seq}`, amount: 42 },
+  partitionKey: `k${seq % 64}`,
+});
 
 /** A baseline producer at `url` (baseline-producer.ts): a body per POST, or a JSON array of them. */
 export const baselineIngest = (url: string): Ingest => ({
-  url: `${url}/queue`, batchUrl: `${url}/queue/batch`, headers: {}, body: baselineBody, batchBody: (bodies) => bodies, accepted: 202,
+  url: `${url}/queue`,
+  batchUrl: `${url}/queue/batch`,
+  headers: {},
+  body: baselineBody,
+  batchBody: (bodies) => bodies,
+  accepted: 202,
 });
 
 /** Spaceport's queue API at `gatewayUrl` for the benchmark project (`queue` and `queue/batch`). */
 export const spaceportIngest = (gatewayUrl: string, projectToken: string): Ingest => ({
-  url: `${gatewayUrl}/v1/api/shop/eventing/queue`, batchUrl: `${gatewayUrl}/v1/api/shop/eventing/queue/batch`,
-  headers: { authorization: `Bearer ${projectToken}` }, body: spaceportBody, batchBody: (events) => ({ events }), accepted: 202,
+  url: `${gatewayUrl}/v1/api/shop/eventing/queue`,
+  batchUrl: `${gatewayUrl}/v1/api/shop/eventing/queue/batch`,
+  headers: { authorization: `Bearer ${projectToken}` },
+  body: spaceportBody,
+  batchBody: (events) => ({ events }),
+  accepted: 202,
 });
 
 /** POSTs events to the ingest, one per request or (`batch` > 1) a batch; throws unless it answered `accepted`. */
 export function poster(ingest: Ingest, client: Agent, batch = BATCH): Send {
   return async (seq, count) => {
-    const body = batch === 1 ? ingest.body(seq) : ingest.batchBody(Array.from({ length: count }, (_, i) => ingest.body(seq + i)));
+    const body =
+      batch === 1 ? ingest.body(seq) : ingest.batchBody(Array.from({ length: count }, (_, i) => ingest.body(seq + i)));
     const res = await request(batch === 1 ? ingest.url : ingest.batchUrl, {
-      method: 'POST', dispatcher: client, headers: { 'content-type': 'application/json', ...ingest.headers }, body: JSON.stringify(body),
+      method: 'POST',
+      dispatcher: client,
+      headers: { 'content-type': 'application/json', ...ingest.headers },
+      body: JSON.stringify(body),
     });
     await res.body.dump();
     if (res.statusCode !== ingest.accepted) throw new Error(`ingest answered ${res.statusCode}`);
@@ -88,13 +106,15 @@ export function poster(ingest: Ingest, client: Agent, batch = BATCH): Send {
 /** Sends events 0..count-1, `batch` per request, with about IN_FLIGHT events (at least 2 requests) outstanding. */
 export async function sendAll(count: number, send: Send, batch = BATCH): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: requestsInFlight(batch) }, async () => {
-    while (next < count) {
-      const seq = next;
-      next += batch;
-      await send(seq, Math.min(batch, count - seq));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: requestsInFlight(batch) }, async () => {
+      while (next < count) {
+        const seq = next;
+        next += batch;
+        await send(seq, Math.min(batch, count - seq));
+      }
+    }),
+  );
 }
 
 /** Sends `count` events (as sendAll does); events/s until the last receipt. */
@@ -138,7 +158,11 @@ async function paced(receiver: TestReceiver, send: Send): Promise<{ p50: number;
   await receipts(receiver, total);
   const latencies = receiver.received.map((got) => got.at - (sentAt.get(seqOf(got.body)) ?? NaN));
   const delivery = deliveryP50(receiver.received);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), ...(delivery === undefined ? {} : { deliveryP50: delivery }) };
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    ...(delivery === undefined ? {} : { deliveryP50: delivery }),
+  };
 }
 
 /** A warm-up, then the throughput run of `count` events, then the paced latency run. */

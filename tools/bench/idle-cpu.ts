@@ -8,7 +8,16 @@
 import { join } from 'node:path';
 import { AppStack } from '../../libs/testing/src/app-stack';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
-import { BENCH_ADMIN_TOKEN, BENCH_READ_TOKEN, configureBenchProject, median, profilingEnv, runBenchWithRedis, runRound, startHelper } from './bench-process';
+import {
+  BENCH_ADMIN_TOKEN,
+  BENCH_READ_TOKEN,
+  configureBenchProject,
+  median,
+  profilingEnv,
+  runBenchWithRedis,
+  runRound,
+  startHelper,
+} from './bench-process';
 import { commandCounts, cpuMsOf, totalPerEvent } from './redis-commandstats';
 
 const SECONDS = Math.min(Math.max(5, Number(process.env['BENCH_IDLE_SECONDS'] ?? 30)), 300);
@@ -31,14 +40,20 @@ async function measureIdle(redisUrl: string, pids: Record<string, number | undef
   const commandsBefore = await commandCounts(redisUrl);
   await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
   const commandsAfter = await commandCounts(redisUrl);
-  const perProcess = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, (cpuMsOf(pid) - (before[name] ?? 0)) / SECONDS]));
+  const perProcess = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [name, (cpuMsOf(pid) - (before[name] ?? 0)) / SECONDS]),
+  );
   // the two INFO calls of the measurement itself are left in: 2 commands over SECONDS
   return { perProcess, redisCommandsPerSecond: totalPerEvent(commandsBefore, commandsAfter, SECONDS) };
 }
 
 async function raw(workDir: string, redisUrl: string, redisPid: number | undefined): Promise<Idle> {
   const common = { REDIS_URL: redisUrl, QUEUE: 'idle-raw', PROTOCOL: '0' };
-  const worker = await startHelper(workDir, 'baseline-worker', 'raw-worker', { ...common, TARGET_URL: 'http://127.0.0.1:9/none', CONCURRENCY: '64' });
+  const worker = await startHelper(workDir, 'baseline-worker', 'raw-worker', {
+    ...common,
+    TARGET_URL: 'http://127.0.0.1:9/none',
+    CONCURRENCY: '64',
+  });
   const producer = await startHelper(workDir, 'baseline-producer', 'raw-producer', common);
   try {
     return await measureIdle(redisUrl, { producer: producer.proc.pid, worker: worker.proc.pid, redis: redisPid });
@@ -50,8 +65,13 @@ async function raw(workDir: string, redisUrl: string, redisPid: number | undefin
 
 async function spaceport(workDir: string, redisUrl: string, redisPid: number | undefined): Promise<Idle> {
   const stack = new AppStack({
-    workDir, redisUrl, clusterId: 'idle', configPath: join(workDir, 'spaceport.yaml'),
-    adminToken: BENCH_ADMIN_TOKEN, readToken: BENCH_READ_TOKEN, heartbeat: '1s', // the default
+    workDir,
+    redisUrl,
+    clusterId: 'idle',
+    configPath: join(workDir, 'spaceport.yaml'),
+    adminToken: BENCH_ADMIN_TOKEN,
+    readToken: BENCH_READ_TOKEN,
+    heartbeat: '1s', // the default
     extraEnv: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32', ...profilingEnv(workDir) },
   });
   try {
@@ -60,8 +80,17 @@ async function spaceport(workDir: string, redisUrl: string, redisPid: number | u
     await stack.waitForMirrors('gateway holds a config', (s) => s.status === 'ready');
     await configureBenchProject(gateway.url, 'http://127.0.0.1:9/none');
     const worker = await stack.launch('event-worker', 'worker-1');
-    await stack.waitForMirrors('trigger mirrored', (s) => s.config.projects['shop']?.triggers['bench'] !== undefined, 15_000);
-    const pids = { 'config-service': configService.proc.pid, gateway: gateway.proc.pid, worker: worker.proc.pid, redis: redisPid };
+    await stack.waitForMirrors(
+      'trigger mirrored',
+      (s) => s.config.projects['shop']?.triggers['bench'] !== undefined,
+      15_000,
+    );
+    const pids = {
+      'config-service': configService.proc.pid,
+      gateway: gateway.proc.pid,
+      worker: worker.proc.pid,
+      redis: redisPid,
+    };
     return await measureIdle(redisUrl, pids);
   } finally {
     await stack.stopAll();
@@ -69,14 +98,18 @@ async function spaceport(workDir: string, redisUrl: string, redisPid: number | u
 }
 
 function describe(idle: Idle): string {
-  const processes = Object.entries(idle.perProcess).map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ');
+  const processes = Object.entries(idle.perProcess)
+    .map(([name, ms]) => `${name} ${ms.toFixed(1)}`)
+    .join(', ');
   return `${processes} (total ${total(idle).toFixed(1)}) CPU ms/s; Redis ${idle.redisCommandsPerSecond.toFixed(1)} commands/s`;
 }
 
 function resultsMarkdown(rounds: readonly Record<Path, Idle>[]): string {
   const row = (label: string, path: Path): string => {
     const names = Object.keys(rounds[0]![path].perProcess);
-    const processes = names.map((name) => `${name} ${median(rounds.map((r) => r[path].perProcess[name] ?? NaN)).toFixed(1)}`).join(', ');
+    const processes = names
+      .map((name) => `${name} ${median(rounds.map((r) => r[path].perProcess[name] ?? NaN)).toFixed(1)}`)
+      .join(', ');
     return `| ${label} | ${processes} | ${median(rounds.map((r) => total(r[path]))).toFixed(1)} | ${median(rounds.map((r) => r[path].redisCommandsPerSecond)).toFixed(1)} |`;
   };
   return [
@@ -99,7 +132,9 @@ async function main(): Promise<void> {
         raw: () => raw(workDir, redis.url, redis.process.pid),
         spaceport: () => spaceport(workDir, redis.url, redis.process.pid),
       };
-      const results = await runRound(round, ['raw', 'spaceport'], paths, redis.url, (path, idle) => console.log(`round ${round}, ${path}: ${describe(idle)}`));
+      const results = await runRound(round, ['raw', 'spaceport'], paths, redis.url, (path, idle) =>
+        console.log(`round ${round}, ${path}: ${describe(idle)}`),
+      );
       rounds.push(results as Record<Path, Idle>);
     }
     writeBenchMarkdown(resultsMarkdown(rounds));

@@ -10,7 +10,9 @@ s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
 /** Starts the receiver in a child process (its CPU is not this process's); `url` is its base URL. */
 export async function startPlainReceiver(): Promise<{ url: string; stop(): void }> {
   const child = spawn(process.execPath, ['-e', RECEIVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+  const port = await new Promise<number>((resolve) =>
+    child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+  );
   return { url: `http://127.0.0.1:${port}`, stop: () => void child.kill() };
 }
 
@@ -32,7 +34,9 @@ export interface RoundsOptions {
  * index of the call. Returns the samples of each path, one per measured round.
  */
 export async function alternatingRounds(
-  names: readonly string[], options: RoundsOptions, prepare: (name: string) => Promise<(index: number) => Promise<unknown>>,
+  names: readonly string[],
+  options: RoundsOptions,
+  prepare: (name: string) => Promise<(index: number) => Promise<unknown>>,
 ): Promise<Record<string, number[]>> {
   const samples: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round <= options.rounds; round += 1) {
@@ -42,9 +46,11 @@ export async function alternatingRounds(
       const server = options.server;
       const serverBefore = await server?.cpuUs();
       const before = process.cpuUsage();
-      await Promise.all(Array.from({ length: options.inFlight }, async () => {
-        while (next < options.perRound) await call(next++);
-      }));
+      await Promise.all(
+        Array.from({ length: options.inFlight }, async () => {
+          while (next < options.perRound) await call(next++);
+        }),
+      );
       const used = process.cpuUsage(before);
       const serverUsed = server && serverBefore !== undefined ? (await server.cpuUs()) - serverBefore : undefined;
       if (round === 0) continue;

@@ -8,7 +8,17 @@ import { join } from 'node:path';
 import { Agent } from 'undici';
 import { AppStack } from '../../libs/testing/src/app-stack';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
-import { BENCH_ADMIN_TOKEN, BENCH_PROJECT_TOKEN, BENCH_READ_TOKEN, configureBenchProject, median, profilingEnv, runBenchWithRedis, runRound, startHelper } from './bench-process';
+import {
+  BENCH_ADMIN_TOKEN,
+  BENCH_PROJECT_TOKEN,
+  BENCH_READ_TOKEN,
+  configureBenchProject,
+  median,
+  profilingEnv,
+  runBenchWithRedis,
+  runRound,
+  startHelper,
+} from './bench-process';
 import { BATCH, baselineIngest, IN_FLIGHT, type Ingest, poster, sendAll, spaceportIngest } from './eventing-load';
 import { cpuMsOf } from './redis-commandstats';
 
@@ -17,7 +27,6 @@ const ROUNDS = Math.min(Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3)), 9
 
 type Path = 'raw' | 'protocol' | 'gateway';
 type Measured = { readonly cpuMs: number; readonly rate: number };
-
 
 /** The results block of docs/benchmarks.md: the median CPU per event of each path, and every round's ratios. */
 function resultsMarkdown(rounds: readonly Record<Path, Measured>[]): string {
@@ -68,8 +77,13 @@ async function producer(workDir: string, redisUrl: string, kind: 'raw' | 'protoc
 
 async function gateway(workDir: string, redisUrl: string): Promise<Measured> {
   const stack = new AppStack({
-    workDir, redisUrl, clusterId: 'ingest', configPath: join(workDir, 'spaceport.yaml'),
-    adminToken: BENCH_ADMIN_TOKEN, readToken: BENCH_READ_TOKEN, heartbeat: '1s',
+    workDir,
+    redisUrl,
+    clusterId: 'ingest',
+    configPath: join(workDir, 'spaceport.yaml'),
+    adminToken: BENCH_ADMIN_TOKEN,
+    readToken: BENCH_READ_TOKEN,
+    heartbeat: '1s',
     extraEnv: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32', ...profilingEnv(workDir) },
   });
   try {
@@ -77,7 +91,11 @@ async function gateway(workDir: string, redisUrl: string): Promise<Measured> {
     const app = await stack.launch('gateway', 'gateway');
     await stack.waitForMirrors('gateway holds a config', (s) => s.status === 'ready');
     await configureBenchProject(app.url, 'http://127.0.0.1:9/none');
-    await stack.waitForMirrors('trigger mirrored', (s) => s.config.projects['shop']?.triggers['bench'] !== undefined, 15_000);
+    await stack.waitForMirrors(
+      'trigger mirrored',
+      (s) => s.config.projects['shop']?.triggers['bench'] !== undefined,
+      15_000,
+    );
     return await drive(spaceportIngest(app.url, BENCH_PROJECT_TOKEN), app.proc.pid);
   } finally {
     await stack.stopAll();
@@ -90,12 +108,20 @@ async function main(): Promise<void> {
     const chosen = (process.env['BENCH_PATHS'] ?? 'raw,protocol,gateway').split(',');
     const order = (['raw', 'protocol', 'gateway'] as Path[]).filter((path) => chosen.includes(path));
     for (let round = 1; round <= ROUNDS; round += 1) {
-      const paths = { raw: () => producer(workDir, redis.url, 'raw'), protocol: () => producer(workDir, redis.url, 'protocol'), gateway: () => gateway(workDir, redis.url) };
+      const paths = {
+        raw: () => producer(workDir, redis.url, 'raw'),
+        protocol: () => producer(workDir, redis.url, 'protocol'),
+        gateway: () => gateway(workDir, redis.url),
+      };
       const results = await runRound(round, order, paths, redis.url);
-      const line = Object.entries(results).map(([path, r]) => `${path} ${r.cpuMs.toFixed(3)} ms/event (${r.rate.toFixed(0)} ev/s)`).join(', ');
-      const ratio = (base: 'raw' | 'protocol'): string => (results.gateway && results[base] ? (results.gateway.cpuMs / results[base].cpuMs).toFixed(2) : '-');
+      const line = Object.entries(results)
+        .map(([path, r]) => `${path} ${r.cpuMs.toFixed(3)} ms/event (${r.rate.toFixed(0)} ev/s)`)
+        .join(', ');
+      const ratio = (base: 'raw' | 'protocol'): string =>
+        results.gateway && results[base] ? (results.gateway.cpuMs / results[base].cpuMs).toFixed(2) : '-';
       console.log(`round ${round}: ${line}; gateway ÷ minimal ${ratio('protocol')}×, ÷ raw ${ratio('raw')}×`);
-      if (results.raw && results.protocol && results.gateway) complete.push({ raw: results.raw, protocol: results.protocol, gateway: results.gateway });
+      if (results.raw && results.protocol && results.gateway)
+        complete.push({ raw: results.raw, protocol: results.protocol, gateway: results.gateway });
     }
     if (complete.length === ROUNDS) writeBenchMarkdown(resultsMarkdown(complete));
   });

@@ -18,9 +18,15 @@ import { alternatingRounds } from './in-process-rounds';
 
 // the code the apps run (`dist/`), as in delivery-path.ts
 const built = <T>(path: string): T => createRequire(__filename)(join(__dirname, '../../dist', path)) as T;
-const { DeliveryLedger, ledgerKeyPrefix } = built<typeof import('../../libs/delivery-ledger/src/index')>('libs/delivery-ledger/src/index.js');
-const { COMMANDS } = built<typeof import('../../libs/delivery-ledger/src/scripts')>('libs/delivery-ledger/src/scripts.js');
-const { createFailFastRedis } = built<typeof import('../../libs/eventing/src/shared/redis')>('libs/eventing/src/shared/redis.js');
+const { DeliveryLedger, ledgerKeyPrefix } = built<typeof import('../../libs/delivery-ledger/src/index')>(
+  'libs/delivery-ledger/src/index.js',
+);
+const { COMMANDS } = built<typeof import('../../libs/delivery-ledger/src/scripts')>(
+  'libs/delivery-ledger/src/scripts.js',
+);
+const { createFailFastRedis } = built<typeof import('../../libs/eventing/src/shared/redis')>(
+  'libs/eventing/src/shared/redis.js',
+);
 
 const PARTITION = 7;
 const EPOCH = 1;
@@ -48,9 +54,14 @@ interface Pending {
 }
 
 /** Collects the claims of one event-loop iteration and sends them as one CLAIM_MANY_LUA call. */
-function batchedClaims(client: Redis, ledger: InstanceType<typeof DeliveryLedger>): (deliveryId: string) => Promise<unknown> {
+function batchedClaims(
+  client: Redis,
+  ledger: InstanceType<typeof DeliveryLedger>,
+): (deliveryId: string) => Promise<unknown> {
   client.defineCommand('benchClaimMany', { lua: CLAIM_MANY_LUA });
-  const claimMany = (client as unknown as { benchClaimMany(...args: (string | number)[]): Promise<unknown[]> }).benchClaimMany.bind(client);
+  const claimMany = (
+    client as unknown as { benchClaimMany(...args: (string | number)[]): Promise<unknown[]> }
+  ).benchClaimMany.bind(client);
   let pending: Pending[] = [];
   const flush = (): void => {
     const batch = pending;
@@ -61,14 +72,16 @@ function batchedClaims(client: Redis, ledger: InstanceType<typeof DeliveryLedger
       (error: unknown) => batch.forEach((claim) => claim.reject(error)),
     );
   };
-  return (deliveryId) => new Promise((resolve, reject) => {
-    if (pending.length === 0) setImmediate(flush);
-    pending.push({
-      keys: [ledger.keys.sent(deliveryId), ledger.keys.claim(deliveryId), ledger.keys.epoch(PARTITION)],
-      args: [`token-${deliveryId}`, WORKER, String(EPOCH), CLAIM_TTL_MS, String(PARTITION), Date.now()],
-      resolve, reject,
+  return (deliveryId) =>
+    new Promise((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({
+        keys: [ledger.keys.sent(deliveryId), ledger.keys.claim(deliveryId), ledger.keys.epoch(PARTITION)],
+        args: [`token-${deliveryId}`, WORKER, String(EPOCH), CLAIM_TTL_MS, String(PARTITION), Date.now()],
+        resolve,
+        reject,
+      });
     });
-  });
 }
 
 /**
@@ -97,17 +110,25 @@ async function main(): Promise<void> {
       if (status !== 'claimed') throw new Error(`claim answered ${String(status)}`);
     };
     const paths: Record<string, (id: string) => Promise<void>> = {
-      'DeliveryLedger.claim, one script call per claim (the worker; baseline)': async (id) => expectClaimed((await ledger.claim(id, PARTITION, EPOCH, WORKER, CLAIM_TTL_MS)).status),
-      'one script call for all claims of an event-loop iteration (what-if)': async (id) => expectClaimed(((await batched(id)) as string[])[0]),
+      'DeliveryLedger.claim, one script call per claim (the worker; baseline)': async (id) =>
+        expectClaimed((await ledger.claim(id, PARTITION, EPOCH, WORKER, CLAIM_TTL_MS)).status),
+      'one script call for all claims of an event-loop iteration (what-if)': async (id) =>
+        expectClaimed(((await batched(id)) as string[])[0]),
     };
     const names = Object.keys(paths);
     const redisSamples: Record<string, number[]> = {};
     let runs = 0; // every run of a path claims delivery ids of its own
-    const clientSamples = await alternatingRounds(names, { rounds, perRound, inFlight: IN_FLIGHT, server: { cpuUs: () => redisCpuUs(admin), into: redisSamples } }, async (name) => {
-      const run = (runs += 1);
-      return (index) => paths[name]!(`run${run}-${index}`);
-    });
-    const totals = Object.fromEntries(names.map((name) => [name, clientSamples[name]!.map((us, i) => us + redisSamples[name]![i]!)]));
+    const clientSamples = await alternatingRounds(
+      names,
+      { rounds, perRound, inFlight: IN_FLIGHT, server: { cpuUs: () => redisCpuUs(admin), into: redisSamples } },
+      async (name) => {
+        const run = (runs += 1);
+        return (index) => paths[name]!(`run${run}-${index}`);
+      },
+    );
+    const totals = Object.fromEntries(
+      names.map((name) => [name, clientSamples[name]!.map((us, i) => us + redisSamples[name]![i]!)]),
+    );
     const baseline = totals[names[0]!]!;
     const median = (values: number[]): string => percentile(values, 50).toFixed(1);
     const rows = names.map((name) => {
@@ -116,7 +137,10 @@ async function main(): Promise<void> {
     });
     const markdown = [
       `Result (${benchEnvironment()}; ${rounds} rounds of ${perRound} claims, ${IN_FLIGHT} in flight; CPU per claim of this process and of Redis):`,
-      '', '| path | client CPU (median) | Redis CPU (median) | total (median) | total ÷ baseline (median of rounds) |', '|---|---|---|---|---|', ...rows,
+      '',
+      '| path | client CPU (median) | Redis CPU (median) | total (median) | total ÷ baseline (median of rounds) |',
+      '|---|---|---|---|---|',
+      ...rows,
     ].join('\n');
     console.log(markdown);
     writeBenchMarkdown(markdown);

@@ -19,7 +19,9 @@ export async function commandCounts(url: string): Promise<CommandCounts> {
 }
 
 function deltasPerEvent(before: CommandCounts, after: CommandCounts, events: number): (readonly [string, number])[] {
-  return [...after].map(([name, calls]) => [name, (calls - (before.get(name) ?? 0)) / events] as const).filter(([, d]) => d > 0.01);
+  return [...after]
+    .map(([name, calls]) => [name, (calls - (before.get(name) ?? 0)) / events] as const)
+    .filter(([, d]) => d > 0.01);
 }
 
 /** Redis commands per event between two snapshots. */
@@ -31,7 +33,11 @@ export function totalPerEvent(before: CommandCounts, after: CommandCounts, event
 export function perEvent(before: CommandCounts, after: CommandCounts, events: number): string {
   const deltas = deltasPerEvent(before, after, events);
   const total = deltas.reduce((sum, [, d]) => sum + d, 0);
-  const top = deltas.sort((a, b) => b[1] - a[1]).slice(0, Number(process.env["BENCH_TOP_COMMANDS"] ?? 10)).map(([name, d]) => `${name} ${d.toFixed(2)}`).join(', ');
+  const top = deltas
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, Number(process.env['BENCH_TOP_COMMANDS'] ?? 10))
+    .map(([name, d]) => `${name} ${d.toFixed(2)}`)
+    .join(', ');
   return `${total.toFixed(1)} Redis commands/event (${top})`;
 }
 

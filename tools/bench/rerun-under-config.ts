@@ -9,7 +9,12 @@ export function rerunUnderConfig(script: string): never {
   const root = resolve(__dirname, '../..');
   const result = spawnSync(
     process.execPath,
-    [resolve(root, 'node_modules/vite-node/vite-node.mjs'), '--config', resolve(root, 'vitest.config.ts'), resolve(__dirname, script)],
+    [
+      resolve(root, 'node_modules/vite-node/vite-node.mjs'),
+      '--config',
+      resolve(root, 'vitest.config.ts'),
+      resolve(__dirname, script),
+    ],
     { cwd: root, stdio: 'inherit', timeout: 15 * 60_000 },
   );
   process.exit(result.status ?? 1);

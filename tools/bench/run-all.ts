@@ -24,12 +24,26 @@ interface Benchmark {
   timeoutMs: number;
 }
 
-const withConfig = (script: string, ...args: string[]): string[] => [VITE_NODE, '--config', join(ROOT, 'vitest.config.ts'), join(ROOT, script), ...args];
+const withConfig = (script: string, ...args: string[]): string[] => [
+  VITE_NODE,
+  '--config',
+  join(ROOT, 'vitest.config.ts'),
+  join(ROOT, script),
+  ...args,
+];
 /** An entry that re-runs itself under vite-node with the config (rerun-under-config.ts), full size and quick alike. */
-const rerunning = (script: string): Pick<Benchmark, 'args' | 'quickArgs'> => ({ args: [VITE_NODE, join(ROOT, script)], quickArgs: [VITE_NODE, join(ROOT, script)] });
+const rerunning = (script: string): Pick<Benchmark, 'args' | 'quickArgs'> => ({
+  args: [VITE_NODE, join(ROOT, script)],
+  quickArgs: [VITE_NODE, join(ROOT, script)],
+});
 
 const BENCHMARKS: Benchmark[] = [
-  { name: 'config-propagation', args: withConfig('tools/bench/config-propagation.ts', '200'), quickArgs: withConfig('tools/bench/config-propagation.ts', '50'), timeoutMs: 5 * 60_000 },
+  {
+    name: 'config-propagation',
+    args: withConfig('tools/bench/config-propagation.ts', '200'),
+    quickArgs: withConfig('tools/bench/config-propagation.ts', '50'),
+    timeoutMs: 5 * 60_000,
+  },
   {
     name: 'eventing-throughput',
     ...rerunning('tools/bench/eventing-throughput.ts'),
@@ -55,11 +69,36 @@ const BENCHMARKS: Benchmark[] = [
     quickEnv: { BENCH_IDLE_SECONDS: '5', BENCH_ROUNDS: '1' },
     timeoutMs: 10 * 60_000,
   },
-  { name: 'delivery-path', args: withConfig('tools/bench/delivery-path.ts', '1000'), quickArgs: withConfig('tools/bench/delivery-path.ts', '200'), timeoutMs: 5 * 60_000 },
-  { name: 'ledger-batching', args: withConfig('tools/bench/ledger-batching.ts', '5000'), quickArgs: withConfig('tools/bench/ledger-batching.ts', '500'), timeoutMs: 5 * 60_000 },
-  { name: 'webhook-attempt', args: withConfig('tools/bench/webhook-attempt.ts', '1500'), quickArgs: withConfig('tools/bench/webhook-attempt.ts', '300'), timeoutMs: 5 * 60_000 },
-  { name: 'cluster-failover', args: withConfig('tools/bench/cluster-failover.ts', '5'), quickArgs: withConfig('tools/bench/cluster-failover.ts', '1'), timeoutMs: 10 * 60_000 },
-  { name: 'cluster-scaling', args: withConfig('tools/bench/cluster-scaling.ts', '10000'), quickArgs: withConfig('tools/bench/cluster-scaling.ts', '3000'), timeoutMs: 10 * 60_000 },
+  {
+    name: 'delivery-path',
+    args: withConfig('tools/bench/delivery-path.ts', '1000'),
+    quickArgs: withConfig('tools/bench/delivery-path.ts', '200'),
+    timeoutMs: 5 * 60_000,
+  },
+  {
+    name: 'ledger-batching',
+    args: withConfig('tools/bench/ledger-batching.ts', '5000'),
+    quickArgs: withConfig('tools/bench/ledger-batching.ts', '500'),
+    timeoutMs: 5 * 60_000,
+  },
+  {
+    name: 'webhook-attempt',
+    args: withConfig('tools/bench/webhook-attempt.ts', '1500'),
+    quickArgs: withConfig('tools/bench/webhook-attempt.ts', '300'),
+    timeoutMs: 5 * 60_000,
+  },
+  {
+    name: 'cluster-failover',
+    args: withConfig('tools/bench/cluster-failover.ts', '5'),
+    quickArgs: withConfig('tools/bench/cluster-failover.ts', '1'),
+    timeoutMs: 10 * 60_000,
+  },
+  {
+    name: 'cluster-scaling',
+    args: withConfig('tools/bench/cluster-scaling.ts', '10000'),
+    quickArgs: withConfig('tools/bench/cluster-scaling.ts', '3000'),
+    timeoutMs: 10 * 60_000,
+  },
 ];
 
 let running: number | undefined;
@@ -76,7 +115,9 @@ function killGroup(pid: number): void {
 function runOne(bench: Benchmark, quick: boolean, markdownFile: string): Promise<string> {
   return new Promise((done) => {
     const child = spawn(process.execPath, quick ? bench.quickArgs : bench.args, {
-      cwd: ROOT, stdio: 'inherit', detached: true,
+      cwd: ROOT,
+      stdio: 'inherit',
+      detached: true,
       env: { ...process.env, ...(quick ? bench.quickEnv : {}), BENCH_MARKDOWN: markdownFile },
     });
     running = child.pid;
@@ -98,12 +139,22 @@ function runOne(bench: Benchmark, quick: boolean, markdownFile: string): Promise
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, doc: { type: 'string', default: DEFAULT_DOC } } });
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      doc: { type: 'string', default: DEFAULT_DOC },
+    },
+  });
   const DOC = resolve(values.doc);
   const known = BENCHMARKS.map((b) => b.name);
-  const only = values.only?.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const only = values.only
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const unknown = (only ?? []).filter((name) => !known.includes(name));
-  if (unknown.length > 0) throw new Error(`--only: unknown benchmark(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`--only: unknown benchmark(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
   const marked = benchBlockNames(readFileSync(DOC, 'utf8'));
   const unmarked = known.filter((name) => !marked.includes(name));
   if (unmarked.length > 0) throw new Error(`${DOC} has no <!-- bench:… --> block for ${unmarked.join(', ')}`);
@@ -120,7 +171,9 @@ async function main(): Promise<void> {
       const markdown = readFileSync(file, 'utf8').trim();
       const seconds = Math.round((Date.now() - started) / 1000);
       if (result !== 'ok' || markdown === '') {
-        outcomes.push(`${bench.name}: ${result === 'ok' ? 'wrote no results (BENCH_MARKDOWN)' : result}; block kept (${seconds} s)`);
+        outcomes.push(
+          `${bench.name}: ${result === 'ok' ? 'wrote no results (BENCH_MARKDOWN)' : result}; block kept (${seconds} s)`,
+        );
         continue;
       }
       // re-read: the document may have been edited while the benchmark ran

@@ -15,17 +15,25 @@ async function main(): Promise<void> {
   const rounds = 30;
   const receiver = await startPlainReceiver();
   const url = `${receiver.url}/hook`;
-  const body = JSON.stringify({ specversion: '1.0', id: '01JEXAMPLE0000000000000000', type: 'order.paid', data: { orderId: 'o-1', amount: 42 } });
+  const body = JSON.stringify({
+    specversion: '1.0',
+    id: '01JEXAMPLE0000000000000000',
+    type: 'order.paid',
+    data: { orderId: 'o-1', amount: 42 },
+  });
   const headers = { 'content-type': 'application/json' };
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
   const sender = new WebhookSender(ssrfPolicy({ allowPrivate: false, allowedCidrs: ['127.0.0.1/32'] }), 2048);
   const paths: Record<string, () => Promise<unknown>> = {
-    'bare undici POST (baseline)': async () => (await request(url, { method: 'POST', body, headers, dispatcher: agent })).body.arrayBuffer(),
+    'bare undici POST (baseline)': async () =>
+      (await request(url, { method: 'POST', body, headers, dispatcher: agent })).body.arrayBuffer(),
     'POST + AbortController deadline (before)': async () => {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), 5_000);
       try {
-        return await (await request(url, { method: 'POST', body, headers, dispatcher: agent, signal: controller.signal })).body.arrayBuffer();
+        return await (
+          await request(url, { method: 'POST', body, headers, dispatcher: agent, signal: controller.signal })
+        ).body.arrayBuffer();
       } finally {
         clearTimeout(timer);
       }
@@ -33,7 +41,9 @@ async function main(): Promise<void> {
     'POST + AttemptDeadline (now)': async () => {
       const deadline = new AttemptDeadline(5_000);
       try {
-        return await (await request(url, { method: 'POST', body, headers, dispatcher: agent, signal: deadline.signal() })).body.arrayBuffer();
+        return await (
+          await request(url, { method: 'POST', body, headers, dispatcher: agent, signal: deadline.signal() })
+        ).body.arrayBuffer();
       } finally {
         deadline.clear();
       }
@@ -45,7 +55,10 @@ async function main(): Promise<void> {
   const rows = ratioRows(names, samples);
   const markdown = [
     `Result (${benchEnvironment()}; ${rounds} rounds of ${perRound} requests, 32 in flight; client-side CPU per request, receiver in another process):`,
-    '', '| path | CPU per request (median) | ÷ baseline (median of rounds) |', '|---|---|---|', ...rows,
+    '',
+    '| path | CPU per request (median) | ÷ baseline (median of rounds) |',
+    '|---|---|---|',
+    ...rows,
   ].join('\n');
   console.log(markdown);
   writeBenchMarkdown(markdown);

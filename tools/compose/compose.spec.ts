@@ -30,7 +30,11 @@ interface Network {
   ipam?: { config?: { subnet?: string }[] };
 }
 
-const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service>; volumes?: Record<string, unknown>; networks?: Record<string, Network> };
+const compose = parse(read('docker-compose.yml')) as {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+  networks?: Record<string, Network>;
+};
 const services = compose.services;
 const APPS: NodeRole[] = ['gateway', 'config-service', 'event-worker'];
 const INFRA = ['consul', 'redis'];
@@ -58,7 +62,8 @@ function commandArgs(service: Service): string[] {
 }
 
 /** What the app inside would resolve: the same parser the app runs, with the service's env. */
-const appOptions = (role: NodeRole) => parseNodeOptions(role, commandArgs(services[role] ?? {}), env(services[role] ?? {}));
+const appOptions = (role: NodeRole) =>
+  parseNodeOptions(role, commandArgs(services[role] ?? {}), env(services[role] ?? {}));
 
 function hostBindings(service: Service): { published: number; target: number }[] {
   return (service.ports ?? []).map((port) => {
@@ -94,12 +99,17 @@ describe('docker-compose.yml', () => {
   it('runs one persistent Consul server and Redis with AOF, on named volumes', () => {
     const consul = services['consul'] ?? {};
     expect(consul.image).toMatch(/^hashicorp\/consul:1\.22(\.\d+)?$/);
-    expect(commandArgs(consul)).toEqual(expect.arrayContaining(['agent', '-server', '-bootstrap-expect=1', '-ui', '-client=0.0.0.0']));
+    expect(commandArgs(consul)).toEqual(
+      expect.arrayContaining(['agent', '-server', '-bootstrap-expect=1', '-ui', '-client=0.0.0.0']),
+    );
     const redis = services['redis'] ?? {};
     expect(redis.image).toBe('redis:7-alpine');
     expect(commandArgs(redis).join(' ')).toMatch(/--appendonly yes/);
     expect(healthTest(redis)).toMatch(/redis-cli ping/);
-    for (const [name, dir] of [['consul', '/consul/data'], ['redis', '/data']] as const) {
+    for (const [name, dir] of [
+      ['consul', '/consul/data'],
+      ['redis', '/data'],
+    ] as const) {
       const mount = (services[name]?.volumes ?? []).map(String).find((volume) => volume.endsWith(`:${dir}`));
       const volume = mount?.split(':')[0] ?? '';
       expect(Object.keys(compose.volumes ?? {}), `${name} mounts a named volume on ${dir}`).toContain(volume);
@@ -117,7 +127,11 @@ describe('docker-compose.yml', () => {
   // config-service and gateway report readiness (store/config, Redis, Consul reachable), so what
   // depends on them starts once they can serve; a worker's health is liveness (nothing routes to it,
   // and readiness would flap on every rebalance)
-  const HEALTH_PATHS: Record<(typeof APPS)[number], string> = { 'config-service': '/readyz', gateway: '/readyz', 'event-worker': '/healthz' };
+  const HEALTH_PATHS: Record<(typeof APPS)[number], string> = {
+    'config-service': '/readyz',
+    gateway: '/readyz',
+    'event-worker': '/healthz',
+  };
   it.each(APPS)('%s has a healthcheck on the port the app listens on (readiness or liveness)', (role) => {
     const test = healthTest(services[role] ?? {});
     expect(test).toMatch(/^CMD node -e /);
@@ -161,7 +175,10 @@ describe('docker-compose.yml', () => {
 
 describe('docker-compose.yml: demo receiver', () => {
   const receiver = services[DEMO] ?? {};
-  const settings = parseReceiverSettings({ ...env(receiver), WEBHOOK_SECRET: unsetDefault(env(receiver)['WEBHOOK_SECRET']) });
+  const settings = parseReceiverSettings({
+    ...env(receiver),
+    WEBHOOK_SECRET: unsetDefault(env(receiver)['WEBHOOK_SECRET']),
+  });
 
   it('verifies signatures with the demo project secret that `npm run demo` seeds (DEMO_WEBHOOK_SECRET overrides both)', () => {
     expect(env(receiver)['WEBHOOK_SECRET']).toMatch(/^\$\{DEMO_WEBHOOK_SECRET:-whsec_/);
@@ -197,7 +214,9 @@ describe('Dockerfile', () => {
   };
   /** Where tsc puts the compiled form of a source file, relative to the repository root. */
   const emitted = (source: string): string =>
-    posix.join(build.compilerOptions.outDir, posix.relative(build.compilerOptions.rootDir, source)).replace(/\.ts$/, '.js');
+    posix
+      .join(build.compilerOptions.outDir, posix.relative(build.compilerOptions.rootDir, source))
+      .replace(/\.ts$/, '.js');
 
   it('builds from node:20-bookworm-slim with npm ci, npm run build and a production prune', () => {
     const image = dockerfile.args.find((arg) => arg.args.startsWith('NODE_IMAGE='))?.args.split('=')[1];
@@ -206,7 +225,9 @@ describe('Dockerfile', () => {
     for (const stage of dockerfile.stages) {
       expect(['${NODE_IMAGE}', image, ...names], `stage ${stage.name} FROM ${stage.base}`).toContain(stage.base);
     }
-    const runs = dockerfile.stages.flatMap((stage) => stage.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args));
+    const runs = dockerfile.stages.flatMap((stage) =>
+      stage.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args),
+    );
     expect(runs.join('\n')).toMatch(/npm ci/);
     expect(runs.join('\n')).toMatch(/npm run build/);
     expect(runs.join('\n')).toMatch(/npm prune --omit=dev/);
@@ -222,9 +243,15 @@ describe('Dockerfile', () => {
 
     const source = `apps/${role}/src/main.ts`;
     expect(existsSync(join(root, source)), source).toBe(true);
-    expect(build.include.some((glob) => globToRegExp(glob).test(source)), `tsconfig.build.json includes ${source}`).toBe(true);
+    expect(
+      build.include.some((glob) => globToRegExp(glob).test(source)),
+      `tsconfig.build.json includes ${source}`,
+    ).toBe(true);
 
-    const command = [...(effective(chain, 'ENTRYPOINT') ? execForm(effective(chain, 'ENTRYPOINT') ?? '') : []), ...execForm(effective(chain, 'CMD') ?? '')];
+    const command = [
+      ...(effective(chain, 'ENTRYPOINT') ? execForm(effective(chain, 'ENTRYPOINT') ?? '') : []),
+      ...execForm(effective(chain, 'CMD') ?? ''),
+    ];
     expect(command[0]).toBe('node');
     const workdir = effective(chain, 'WORKDIR') ?? '/';
     expect(posix.resolve(workdir, command[1] ?? '')).toBe(posix.join(workdir, emitted(source)));
@@ -234,18 +261,26 @@ describe('Dockerfile', () => {
     const copies = chain
       .flatMap((stage) => stage.instructions.filter((i) => i.keyword === 'COPY' && i.args.startsWith('--from=')))
       .map((copy) => copy.args.split(/\s+/))
-      .map(([from, src, dest]) => ({ from: from?.slice('--from='.length) ?? '', src: src ?? '', dest: posix.resolve(workdir, dest ?? '') }));
+      .map(([from, src, dest]) => ({
+        from: from?.slice('--from='.length) ?? '',
+        src: src ?? '',
+        dest: posix.resolve(workdir, dest ?? ''),
+      }));
     const dist = copies.find((copy) => copy.dest === posix.join(workdir, outDir));
     expect(dist, `COPY --from=… ${outDir}`).toBeDefined();
     const builder = stageChain(dockerfile.stages, dist?.from ?? '');
-    expect(builder.flatMap((stage) => stage.instructions).some((i) => i.keyword === 'RUN' && /npm run build/.test(i.args))).toBe(true);
+    expect(
+      builder.flatMap((stage) => stage.instructions).some((i) => i.keyword === 'RUN' && /npm run build/.test(i.args)),
+    ).toBe(true);
     expect(dist?.src).toBe(posix.join(effective(builder, 'WORKDIR') ?? '/', outDir));
   });
 });
 
 describe('.dockerignore', () => {
   it('keeps local state and secrets out of the build context', () => {
-    const entries = read('.dockerignore').split('\n').map((line) => line.trim());
+    const entries = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim());
     expect(entries).toEqual(expect.arrayContaining(['node_modules', 'dist', 'tmp', '.git', '.env']));
   });
 });

@@ -8,12 +8,20 @@
 import { parseArgs } from 'node:util';
 import { readStackState, stackStateFile } from '../stack/stack-state.mjs';
 import {
-  DEFAULT_DEMO_WEBHOOK_SECRET, DEMO_EVENT_TYPE, DEMO_PROJECT_ID, DEMO_PROJECT_TOKEN, DEMO_RECEIVER_PORT, DEMO_TRIGGER_ID, LOCAL_ADMIN_TOKEN,
+  DEFAULT_DEMO_WEBHOOK_SECRET,
+  DEMO_EVENT_TYPE,
+  DEMO_PROJECT_ID,
+  DEMO_PROJECT_TOKEN,
+  DEMO_RECEIVER_PORT,
+  DEMO_TRIGGER_ID,
+  LOCAL_ADMIN_TOKEN,
 } from './demo-defaults.mjs';
 
 const MAX_EVENTS = 5_000;
 const BATCH = 500;
-const { values: flags } = parseArgs({ options: { events: { type: 'string', default: '20' }, timeout: { type: 'string', default: '60' } } });
+const { values: flags } = parseArgs({
+  options: { events: { type: 'string', default: '20' }, timeout: { type: 'string', default: '60' } },
+});
 
 function fail(message) {
   console.error(`demo: ${message}`);
@@ -21,9 +29,11 @@ function fail(message) {
 }
 
 const events = Number(flags.events);
-if (!Number.isInteger(events) || events < 1 || events > MAX_EVENTS) fail(`--events: expected 1-${MAX_EVENTS}, got "${flags.events}"`);
+if (!Number.isInteger(events) || events < 1 || events > MAX_EVENTS)
+  fail(`--events: expected 1-${MAX_EVENTS}, got "${flags.events}"`);
 const timeoutMs = Number(flags.timeout) * 1000;
-if (!Number.isFinite(timeoutMs) || timeoutMs < 1000 || timeoutMs > 600_000) fail(`--timeout: expected 1-600 seconds, got "${flags.timeout}"`);
+if (!Number.isFinite(timeoutMs) || timeoutMs < 1000 || timeoutMs > 600_000)
+  fail(`--timeout: expected 1-600 seconds, got "${flags.timeout}"`);
 
 const stack = readStackState(stackStateFile()).state;
 const receiverBase = stack?.demoReceiverUrl ?? `http://127.0.0.1:${DEMO_RECEIVER_PORT}`;
@@ -38,9 +48,16 @@ async function call(method, path, token, body) {
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res;
   try {
-    res = await fetch(`${gatewayUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    res = await fetch(`${gatewayUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
   } catch (error) {
-    fail(`no gateway at ${gatewayUrl} (${error instanceof Error ? error.message : String(error)}): start \`npm start\` or \`docker compose up\`, or set GATEWAY_URL`);
+    fail(
+      `no gateway at ${gatewayUrl} (${error instanceof Error ? error.message : String(error)}): start \`npm start\` or \`docker compose up\`, or set GATEWAY_URL`,
+    );
   }
   const text = await res.text();
   return { status: res.status, body: text === '' ? {} : JSON.parse(text) };
@@ -48,7 +65,8 @@ async function call(method, path, token, body) {
 
 function expectOk(what, res, ok = [200]) {
   if (ok.includes(res.status)) return res.body;
-  if (res.status === 401 || res.status === 403) fail(`${what}: ${res.status}, the gateway refused ADMIN_TOKEN (set ADMIN_TOKEN to the gateway's admin token)`);
+  if (res.status === 401 || res.status === 403)
+    fail(`${what}: ${res.status}, the gateway refused ADMIN_TOKEN (set ADMIN_TOKEN to the gateway's admin token)`);
   fail(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
@@ -61,7 +79,10 @@ async function waitForWorkers(version) {
   for (const worker of workers) {
     const url = `http://${worker.address}:${worker.port}/readyz`;
     while (Date.now() < deadline) {
-      const readyz = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then((r) => r.json(), () => undefined);
+      const readyz = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
+        (r) => r.json(),
+        () => undefined,
+      );
       if (readyz === undefined) break; // not reachable from here (e.g. inside compose): skip it
       if ((readyz.details?.config?.projects?.[DEMO_PROJECT_ID]?.triggers?.[DEMO_TRIGGER_ID] ?? 0) >= version) break;
       await sleep(50);
@@ -79,9 +100,19 @@ async function seed() {
   }
   expectOk('create project', created);
   const trigger = { type: DEMO_EVENT_TYPE, url: receiverUrl, retries: 5, timeout: 5_000 };
-  const saved = expectOk('create trigger', await call('POST', `/v1/config/projects/${DEMO_PROJECT_ID}/eventing/triggers/${DEMO_TRIGGER_ID}`, adminToken, trigger));
+  const saved = expectOk(
+    'create trigger',
+    await call(
+      'POST',
+      `/v1/config/projects/${DEMO_PROJECT_ID}/eventing/triggers/${DEMO_TRIGGER_ID}`,
+      adminToken,
+      trigger,
+    ),
+  );
   await waitForWorkers(saved.version);
-  console.log(`seeded: project "${DEMO_PROJECT_ID}", trigger "${DEMO_TRIGGER_ID}" (${DEMO_EVENT_TYPE} → ${receiverUrl})`);
+  console.log(
+    `seeded: project "${DEMO_PROJECT_ID}", trigger "${DEMO_TRIGGER_ID}" (${DEMO_EVENT_TYPE} → ${receiverUrl})`,
+  );
 }
 
 async function queue() {
@@ -89,9 +120,14 @@ async function queue() {
   const runId = Date.now().toString(36);
   for (let sent = 0; sent < events; sent += BATCH) {
     const batch = Array.from({ length: Math.min(BATCH, events - sent) }, (_, i) => ({
-      type: DEMO_EVENT_TYPE, payload: { run: runId, n: sent + i + 1, message: 'hello from npm run demo' },
+      type: DEMO_EVENT_TYPE,
+      payload: { run: runId, n: sent + i + 1, message: 'hello from npm run demo' },
     }));
-    const body = expectOk('queue events', await call('POST', `/v1/api/${DEMO_PROJECT_ID}/eventing/queue/batch`, DEMO_PROJECT_TOKEN, { events: batch }), [202]);
+    const body = expectOk(
+      'queue events',
+      await call('POST', `/v1/api/${DEMO_PROJECT_ID}/eventing/queue/batch`, DEMO_PROJECT_TOKEN, { events: batch }),
+      [202],
+    );
     ids.push(...body.events.map((e) => e.eventId));
   }
   console.log(`queued ${ids.length} ${DEMO_EVENT_TYPE} event(s) (run ${runId})`);
@@ -108,14 +144,18 @@ async function waitProcessed(ids) {
     const pending = ids.filter((id) => !terminal.has(status.get(id)));
     if (pending.length === 0) break;
     for (let i = 0; i < pending.length; i += 16) {
-      await Promise.all(pending.slice(i, i + 16).map(async (id) => {
-        const res = await call('GET', `/v1/api/${DEMO_PROJECT_ID}/eventing/events/${id}`, DEMO_PROJECT_TOKEN);
-        if (res.status === 200) status.set(id, res.body.status);
-      }));
+      await Promise.all(
+        pending.slice(i, i + 16).map(async (id) => {
+          const res = await call('GET', `/v1/api/${DEMO_PROJECT_ID}/eventing/events/${id}`, DEMO_PROJECT_TOKEN);
+          if (res.status === 200) status.set(id, res.body.status);
+        }),
+      );
     }
     const counts = {};
     for (const s of status.values()) counts[s] = (counts[s] ?? 0) + 1;
-    const line = Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(', ');
+    const line = Object.entries(counts)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ');
     if (line !== shown) console.log(`  ${line}`);
     shown = line;
     await sleep(250);
@@ -128,12 +168,32 @@ async function main() {
   const ids = await queue();
   const status = await waitProcessed(ids);
   const processed = [...status.values()].filter((s) => s === 'processed').length;
-  const view = await fetch(`${receiverBase}/received`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.json(), () => undefined);
-  console.log(`\n${processed}/${ids.length} event(s) processed${processed < ids.length ? ` (others: ${[...status.entries()].filter(([, s]) => s !== 'processed').slice(0, 3).map(([id, s]) => `${id} ${s}`).join(', ')}…)` : ''}.`);
+  const view = await fetch(`${receiverBase}/received`, { signal: AbortSignal.timeout(2_000) }).then(
+    (r) => r.json(),
+    () => undefined,
+  );
+  console.log(
+    `\n${processed}/${ids.length} event(s) processed${
+      processed < ids.length
+        ? ` (others: ${[...status.entries()]
+            .filter(([, s]) => s !== 'processed')
+            .slice(0, 3)
+            .map(([id, s]) => `${id} ${s}`)
+            .join(', ')}…)`
+        : ''
+    }.`,
+  );
   console.log('Where to look:');
-  if (view) console.log(`  receiver   ${receiverBase}/received   (${view.total} delivery(ies) so far, signatures ${view.signaturesChecked ? 'checked' : 'NOT checked'})`);
-  console.log(`  events     curl -H 'authorization: Bearer ${DEMO_PROJECT_TOKEN}' ${gatewayUrl}/v1/api/${DEMO_PROJECT_ID}/eventing/events?limit=5`);
-  console.log(`  one event  curl -H 'authorization: Bearer ${DEMO_PROJECT_TOKEN}' ${gatewayUrl}/v1/api/${DEMO_PROJECT_ID}/eventing/events/${ids[0]}   (with its invocations)`);
+  if (view)
+    console.log(
+      `  receiver   ${receiverBase}/received   (${view.total} delivery(ies) so far, signatures ${view.signaturesChecked ? 'checked' : 'NOT checked'})`,
+    );
+  console.log(
+    `  events     curl -H 'authorization: Bearer ${DEMO_PROJECT_TOKEN}' ${gatewayUrl}/v1/api/${DEMO_PROJECT_ID}/eventing/events?limit=5`,
+  );
+  console.log(
+    `  one event  curl -H 'authorization: Bearer ${DEMO_PROJECT_TOKEN}' ${gatewayUrl}/v1/api/${DEMO_PROJECT_ID}/eventing/events/${ids[0]}   (with its invocations)`,
+  );
   console.log(`  cluster    curl ${gatewayUrl}/v1/cluster   (partition owners; add a worker with \`npm run worker\`)`);
   if (stack?.consulUrl) console.log(`  consul UI  ${stack.consulUrl}/ui`);
   process.exit(processed === ids.length ? 0 : 1);

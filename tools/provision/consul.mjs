@@ -77,6 +77,8 @@ export function ensureConsul(log) {
   } finally {
     rmSync(partial, { force: true });
   }
-  log(`consul ${version}: built ${bin} (${checkRuns(bin, 'consul')}) in ${Math.round((Date.now() - started) / 1000)} s`);
+  log(
+    `consul ${version}: built ${bin} (${checkRuns(bin, 'consul')}) in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
   return bin;
 }

@@ -8,7 +8,8 @@ export function which(name) {
 
 function versionOf(bin, label) {
   const run = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-  if (run.error || run.status !== 0) throw new Error(`${label}=${bin} does not run: ${run.error?.message ?? run.stderr}`);
+  if (run.error || run.status !== 0)
+    throw new Error(`${label}=${bin} does not run: ${run.error?.message ?? run.stderr}`);
   return run.stdout.trim().split('\n').at(-1);
 }
 

@@ -4,5 +4,10 @@ import { ensureDebianProgram } from './debian.mjs';
 
 /** @param {(line: string) => void} log */
 export function ensureRedis(log) {
-  return ensureDebianProgram({ command: 'redis-server', envVar: 'REDIS_SERVER_BIN', debianPackage: 'redis-server', log });
+  return ensureDebianProgram({
+    command: 'redis-server',
+    envVar: 'REDIS_SERVER_BIN',
+    debianPackage: 'redis-server',
+    log,
+  });
 }

@@ -6,7 +6,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppStack, freePort, type LaunchedApp, ManagedProcess, ROOT, useConsulAgent, useRedisServer, waitFor } from '@spaceport/testing';
+import {
+  AppStack,
+  freePort,
+  type LaunchedApp,
+  ManagedProcess,
+  ROOT,
+  useConsulAgent,
+  useRedisServer,
+  waitFor,
+} from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBalancedOver, readCluster } from '../../apps/event-worker/src/testing-fixtures/cluster-probe';
 import { DEFAULT_DEMO_WEBHOOK_SECRET } from '../demo/demo-defaults.mjs';
@@ -32,7 +41,9 @@ describe('npm run demo / npm run worker against a running stack', () => {
 
   const runNode = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
     spawnSync(process.execPath, [join(ROOT, script), ...args], {
-      cwd: ROOT, encoding: 'utf8', timeout: 60_000,
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
       env: { PATH: process.env['PATH'] ?? '', SPACEPORT_STACK_STATE: stateFile, ADMIN_TOKEN: ADMIN, ...env },
     });
   const received = async (): Promise<Received> => (await (await fetch(`${receiverUrl}/received`)).json()) as Received;
@@ -41,25 +52,58 @@ describe('npm run demo / npm run worker against a running stack', () => {
     const receiverPort = await freePort();
     receiverUrl = `http://127.0.0.1:${receiverPort}`;
     receiver = new ManagedProcess({
-      name: 'demo-receiver', command: process.execPath, args: [join(ROOT, 'dist/apps/demo-receiver/src/main.js')], cwd: workDir,
+      name: 'demo-receiver',
+      command: process.execPath,
+      args: [join(ROOT, 'dist/apps/demo-receiver/src/main.js')],
+      cwd: workDir,
       logFile: join(workDir, 'demo-receiver.log'),
-      env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(receiverPort), WEBHOOK_SECRET: DEFAULT_DEMO_WEBHOOK_SECRET },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOST: '127.0.0.1',
+        PORT: String(receiverPort),
+        WEBHOOK_SECRET: DEFAULT_DEMO_WEBHOOK_SECRET,
+      },
     });
     receiver.start();
     const appEnv = { WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32', CONSUL_CHECK_TTL: '3s' };
     stack = new AppStack({
-      workDir, redisUrl: redis.redis.url, consulAddr: consul.agent.httpAddr, register: true, clusterId: CLUSTER,
-      adminToken: ADMIN, readToken: 'read-token-0123456789abcdef', heartbeat: '500ms', extraEnv: appEnv,
+      workDir,
+      redisUrl: redis.redis.url,
+      consulAddr: consul.agent.httpAddr,
+      register: true,
+      clusterId: CLUSTER,
+      adminToken: ADMIN,
+      readToken: 'read-token-0123456789abcdef',
+      heartbeat: '500ms',
+      extraEnv: appEnv,
     });
     await stack.launch('config-service', 'config-service');
     [gateway] = await Promise.all([stack.launch('gateway', 'gateway'), stack.launch('event-worker', 'event-worker-1')]);
-    await waitFor(async () => (await fetch(`${receiverUrl}/healthz`).catch(() => undefined))?.status === 200, { what: 'demo receiver', timeoutMs: 10_000 });
+    await waitFor(async () => (await fetch(`${receiverUrl}/healthz`).catch(() => undefined))?.status === 200, {
+      what: 'demo receiver',
+      timeoutMs: 10_000,
+    });
     // as `npm start` writes it; pid = this process, which is alive for the duration of the suite
     writeStackState(stateFile, {
-      pid: process.pid, startedAt: new Date().toISOString(), mode: 'distributed', gatewayUrl: gateway.url, demoReceiverUrl: receiverUrl,
-      consulUrl: consul.agent.httpAddr, redisUrl: redis.redis.url, clusterId: CLUSTER, workers: 1, adminToken: 'ADMIN_TOKEN',
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      mode: 'distributed',
+      gatewayUrl: gateway.url,
+      demoReceiverUrl: receiverUrl,
+      consulUrl: consul.agent.httpAddr,
+      redisUrl: redis.redis.url,
+      clusterId: CLUSTER,
+      workers: 1,
+      adminToken: 'ADMIN_TOKEN',
       workerEnv: {
-        ...workerEnvOf({ HOST: '127.0.0.1', REDIS_URL: redis.redis.url, ENABLE_CONSUL: 'true', CONSUL_HTTP_ADDR: consul.agent.httpAddr, CLUSTER_ID: CLUSTER, ...appEnv }),
+        ...workerEnvOf({
+          HOST: '127.0.0.1',
+          REDIS_URL: redis.redis.url,
+          ENABLE_CONSUL: 'true',
+          CONSUL_HTTP_ADDR: consul.agent.httpAddr,
+          CLUSTER_ID: CLUSTER,
+          ...appEnv,
+        }),
         CONSUL_CHECK_TTL: '3s',
       },
     });
@@ -92,23 +136,33 @@ describe('npm run demo / npm run worker against a running stack', () => {
 
   it('npm run worker joins the cluster (partitions rebalance onto it) and Ctrl-C takes it out again', async () => {
     const added = new ManagedProcess({
-      name: 'npm-run-worker', command: process.execPath, args: [join(ROOT, 'tools/stack/worker.mjs'), '--id', 'event-worker-x1'],
-      cwd: ROOT, logFile: join(workDir, 'worker.log'), env: { PATH: process.env['PATH'] ?? '', SPACEPORT_STACK_STATE: stateFile },
+      name: 'npm-run-worker',
+      command: process.execPath,
+      args: [join(ROOT, 'tools/stack/worker.mjs'), '--id', 'event-worker-x1'],
+      cwd: ROOT,
+      logFile: join(workDir, 'worker.log'),
+      env: { PATH: process.env['PATH'] ?? '', SPACEPORT_STACK_STATE: stateFile },
     });
     added.start();
     try {
-      await waitFor(async () => {
-        const view = await readCluster(gateway.url);
-        return view !== undefined && isBalancedOver(view, ['event-worker-1', 'event-worker-x1']);
-      }, { what: `balanced over both workers; worker log:\n${added.logTail()}`, timeoutMs: 30_000, intervalMs: 100 });
+      await waitFor(
+        async () => {
+          const view = await readCluster(gateway.url);
+          return view !== undefined && isBalancedOver(view, ['event-worker-1', 'event-worker-x1']);
+        },
+        { what: `balanced over both workers; worker log:\n${added.logTail()}`, timeoutMs: 30_000, intervalMs: 100 },
+      );
       expect(added.logTail()).toContain('event-worker-x1 \x1b[0m| {'); // prefixed JSON log lines of the worker
       added.signal('SIGINT');
       await added.waitForExit();
       expect(added.exitCode).toBe(0);
-      await waitFor(async () => {
-        const view = await readCluster(gateway.url);
-        return view !== undefined && isBalancedOver(view, ['event-worker-1']);
-      }, { what: 'every partition back on event-worker-1', timeoutMs: 30_000, intervalMs: 100 });
+      await waitFor(
+        async () => {
+          const view = await readCluster(gateway.url);
+          return view !== undefined && isBalancedOver(view, ['event-worker-1']);
+        },
+        { what: 'every partition back on event-worker-1', timeoutMs: 30_000, intervalMs: 100 },
+      );
     } finally {
       await added.stop(3_000);
     }

@@ -23,5 +23,8 @@ export declare function processAlive(pid: number): boolean;
 export declare function workerEnvOf(appEnv: Record<string, string | undefined>): Record<string, string>;
 export declare function writeStackState(file: string, state: Omit<StackState, 'version'>): void;
 export declare function removeStackState(file: string, pid: number): void;
-export declare function readStackState(file: string, isAlive?: (pid: number) => boolean): { state: StackState; error?: undefined } | { error: string; state?: undefined };
+export declare function readStackState(
+  file: string,
+  isAlive?: (pid: number) => boolean,
+): { state: StackState; error?: undefined } | { error: string; state?: undefined };
 export declare function extraWorkerId(randomHex: string): string;

@@ -23,11 +23,21 @@ export function processAlive(pid) {
   }
 }
 
-const WORKER_ENV_KEYS = ['HOST', 'REDIS_URL', 'ENABLE_CONSUL', 'CONSUL_HTTP_ADDR', 'CLUSTER_ID', 'CONFIG_PATH', 'WEBHOOK_ALLOWED_CIDRS'];
+const WORKER_ENV_KEYS = [
+  'HOST',
+  'REDIS_URL',
+  'ENABLE_CONSUL',
+  'CONSUL_HTTP_ADDR',
+  'CLUSTER_ID',
+  'CONFIG_PATH',
+  'WEBHOOK_ALLOWED_CIDRS',
+];
 
 /** The environment an event-worker of this stack needs, from the apps' env (drops everything else, e.g. ADMIN_TOKEN). */
 export function workerEnvOf(appEnv) {
-  return Object.fromEntries(WORKER_ENV_KEYS.filter((key) => appEnv[key] !== undefined).map((key) => [key, String(appEnv[key])]));
+  return Object.fromEntries(
+    WORKER_ENV_KEYS.filter((key) => appEnv[key] !== undefined).map((key) => [key, String(appEnv[key])]),
+  );
 }
 
 /** Writes the state atomically (temp file + rename), readable by this user only. */
@@ -59,11 +69,22 @@ export function readStackState(file, isAlive = processAlive) {
   try {
     state = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    return { error: `${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); delete it and restart \`npm start\`` };
+    return {
+      error: `${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); delete it and restart \`npm start\``,
+    };
   }
-  if (state?.version !== STACK_STATE_VERSION) return { error: `${file} has version ${JSON.stringify(state?.version)}, expected ${STACK_STATE_VERSION}; restart \`npm start\`` };
-  for (const [field, type] of [['pid', 'number'], ['mode', 'string'], ['gatewayUrl', 'string'], ['workerEnv', 'object']]) {
-    if (typeof state[field] !== type || state[field] === null) return { error: `${file}: field ${field} missing or not a ${type}; restart \`npm start\`` };
+  if (state?.version !== STACK_STATE_VERSION)
+    return {
+      error: `${file} has version ${JSON.stringify(state?.version)}, expected ${STACK_STATE_VERSION}; restart \`npm start\``,
+    };
+  for (const [field, type] of [
+    ['pid', 'number'],
+    ['mode', 'string'],
+    ['gatewayUrl', 'string'],
+    ['workerEnv', 'object'],
+  ]) {
+    if (typeof state[field] !== type || state[field] === null)
+      return { error: `${file}: field ${field} missing or not a ${type}; restart \`npm start\`` };
   }
   if (!isAlive(state.pid)) return { error: `${NO_STACK} (the stack that wrote ${file}, pid ${state.pid}, is gone)` };
   return { state };

@@ -2,7 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extraWorkerId, readStackState, removeStackState, type StackState, stackStateFile, workerEnvOf, writeStackState } from './stack-state.mjs';
+import {
+  extraWorkerId,
+  readStackState,
+  removeStackState,
+  type StackState,
+  stackStateFile,
+  workerEnvOf,
+  writeStackState,
+} from './stack-state.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'spaceport-stack-state-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -10,9 +18,22 @@ const alive = (): boolean => true;
 const gone = (): boolean => false;
 
 const state: Omit<StackState, 'version'> = {
-  pid: 4242, startedAt: '2025-01-01T00:00:00.000Z', mode: 'distributed', gatewayUrl: 'http://127.0.0.1:4122', demoReceiverUrl: 'http://127.0.0.1:4120',
-  consulUrl: 'http://127.0.0.1:8500', redisUrl: 'redis://127.0.0.1:6379', clusterId: 'default', workers: 3, adminToken: 'local-default',
-  workerEnv: { HOST: '127.0.0.1', REDIS_URL: 'redis://127.0.0.1:6379', ENABLE_CONSUL: 'true', CONSUL_HTTP_ADDR: '127.0.0.1:8500' },
+  pid: 4242,
+  startedAt: '2025-01-01T00:00:00.000Z',
+  mode: 'distributed',
+  gatewayUrl: 'http://127.0.0.1:4122',
+  demoReceiverUrl: 'http://127.0.0.1:4120',
+  consulUrl: 'http://127.0.0.1:8500',
+  redisUrl: 'redis://127.0.0.1:6379',
+  clusterId: 'default',
+  workers: 3,
+  adminToken: 'local-default',
+  workerEnv: {
+    HOST: '127.0.0.1',
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    ENABLE_CONSUL: 'true',
+    CONSUL_HTTP_ADDR: '127.0.0.1:8500',
+  },
 };
 
 describe('stack state file', () => {
@@ -24,12 +45,28 @@ describe('stack state file', () => {
   });
 
   it('keeps only what a worker needs from the apps environment (no admin token)', () => {
-    const env = workerEnvOf({ HOST: '127.0.0.1', REDIS_URL: 'redis://r', ADMIN_TOKEN: 'secret-admin-token-0123', ENABLE_CONSUL: 'true', CONSUL_HTTP_ADDR: 'c:8500', CLUSTER_ID: undefined, WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32' });
-    expect(env).toEqual({ HOST: '127.0.0.1', REDIS_URL: 'redis://r', ENABLE_CONSUL: 'true', CONSUL_HTTP_ADDR: 'c:8500', WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32' });
+    const env = workerEnvOf({
+      HOST: '127.0.0.1',
+      REDIS_URL: 'redis://r',
+      ADMIN_TOKEN: 'secret-admin-token-0123',
+      ENABLE_CONSUL: 'true',
+      CONSUL_HTTP_ADDR: 'c:8500',
+      CLUSTER_ID: undefined,
+      WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
+    });
+    expect(env).toEqual({
+      HOST: '127.0.0.1',
+      REDIS_URL: 'redis://r',
+      ENABLE_CONSUL: 'true',
+      CONSUL_HTTP_ADDR: 'c:8500',
+      WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
+    });
   });
 
   it('says no stack is running when the file is absent or its stack is gone', () => {
-    expect(readStackState(join(dir, 'absent.json'), alive).error).toMatch(/^no local stack is running: start one with `npm start`.*not found/);
+    expect(readStackState(join(dir, 'absent.json'), alive).error).toMatch(
+      /^no local stack is running: start one with `npm start`.*not found/,
+    );
     const file = join(dir, 'stale.json');
     writeStackState(file, state);
     expect(readStackState(file, gone).error).toMatch(/pid 4242, is gone/);

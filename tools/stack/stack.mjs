@@ -96,7 +96,16 @@ async function main() {
   const dataDir = join(root, 'tmp', 'stack');
   mkdirSync(join(dataDir, 'redis'), { recursive: true });
   const redisPort = flags['redis-port'];
-  run('redis', bins.REDIS_SERVER_BIN, ['--port', redisPort, '--bind', '127.0.0.1', '--dir', join(dataDir, 'redis'), '--appendonly', 'yes']);
+  run('redis', bins.REDIS_SERVER_BIN, [
+    '--port',
+    redisPort,
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    join(dataDir, 'redis'),
+    '--appendonly',
+    'yes',
+  ]);
   // Local stack only: a fixed, documented admin token unless ADMIN_TOKEN is set, and webhooks to
   // this machine allowed (the SSRF guard refuses loopback otherwise) so a local receiver works.
   const appEnv = {
@@ -109,9 +118,16 @@ async function main() {
     const consulPort = flags['consul-port'];
     mkdirSync(join(dataDir, 'consul'), { recursive: true });
     const consulConfig = {
-      server: true, bootstrap_expect: 1, ui_config: { enabled: true }, data_dir: join(dataDir, 'consul'),
-      bind_addr: '127.0.0.1', client_addr: '127.0.0.1', node_name: 'spaceport-local',
-      ports: { http: Number(consulPort), dns: -1, grpc: -1, grpc_tls: -1 }, disable_update_check: true, log_level: 'warn',
+      server: true,
+      bootstrap_expect: 1,
+      ui_config: { enabled: true },
+      data_dir: join(dataDir, 'consul'),
+      bind_addr: '127.0.0.1',
+      client_addr: '127.0.0.1',
+      node_name: 'spaceport-local',
+      ports: { http: Number(consulPort), dns: -1, grpc: -1, grpc_tls: -1 },
+      disable_update_check: true,
+      log_level: 'warn',
     };
     writeFileSync(join(dataDir, 'consul.json'), JSON.stringify(consulConfig));
     run('consul', bins.CONSUL_BIN, ['agent', '-config-file', join(dataDir, 'consul.json')]);
@@ -125,29 +141,47 @@ async function main() {
   const gatewayPort = flags['gateway-port'];
   run('gateway', process.execPath, [app('gateway'), '--id', 'gateway-1', '--port', gatewayPort], appEnv);
   for (let i = 1; i <= workerCount; i++) {
-    run(`event-worker-${i}`, process.execPath, [app('event-worker'), '--id', `event-worker-${i}`, '--port', String(4126 + i)], appEnv);
+    run(
+      `event-worker-${i}`,
+      process.execPath,
+      [app('event-worker'), '--id', `event-worker-${i}`, '--port', String(4126 + i)],
+      appEnv,
+    );
   }
   const receiverPort = flags['receiver-port'];
   const receiverUrl = `http://127.0.0.1:${receiverPort}`;
   run('demo-receiver', process.execPath, [app('demo-receiver')], {
-    HOST: '127.0.0.1', PORT: receiverPort, WEBHOOK_SECRET: process.env.DEMO_WEBHOOK_SECRET || DEFAULT_DEMO_WEBHOOK_SECRET,
+    HOST: '127.0.0.1',
+    PORT: receiverPort,
+    WEBHOOK_SECRET: process.env.DEMO_WEBHOOK_SECRET || DEFAULT_DEMO_WEBHOOK_SECRET,
   });
   await waitHttp(`http://127.0.0.1:${gatewayPort}/healthz`, 'gateway');
   await waitHttp(`${receiverUrl}/healthz`, 'demo-receiver');
   writeStackState(stateFile, {
-    pid: process.pid, startedAt: new Date().toISOString(), mode: flags.standalone ? 'standalone' : 'distributed',
-    gatewayUrl: `http://127.0.0.1:${gatewayPort}`, demoReceiverUrl: receiverUrl,
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    mode: flags.standalone ? 'standalone' : 'distributed',
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    demoReceiverUrl: receiverUrl,
     ...(flags.standalone ? {} : { consulUrl: `http://127.0.0.1:${flags['consul-port']}` }),
-    redisUrl: appEnv.REDIS_URL, clusterId: process.env.CLUSTER_ID || 'default', workers: workerCount,
-    adminToken: process.env.ADMIN_TOKEN ? 'ADMIN_TOKEN' : 'local-default', workerEnv: workerEnvOf({ CLUSTER_ID: process.env.CLUSTER_ID, ...appEnv }),
+    redisUrl: appEnv.REDIS_URL,
+    clusterId: process.env.CLUSTER_ID || 'default',
+    workers: workerCount,
+    adminToken: process.env.ADMIN_TOKEN ? 'ADMIN_TOKEN' : 'local-default',
+    workerEnv: workerEnvOf({ CLUSTER_ID: process.env.CLUSTER_ID, ...appEnv }),
   });
-  console.log(`\nSpaceport is up (${flags.standalone ? 'standalone' : 'distributed'} mode, ${workerCount} event-worker(s)).`);
+  console.log(
+    `\nSpaceport is up (${flags.standalone ? 'standalone' : 'distributed'} mode, ${workerCount} event-worker(s)).`,
+  );
   console.log(`  gateway   http://127.0.0.1:${gatewayPort}  (GET /healthz, /v1/cluster)`);
   console.log(`  admin API Authorization: Bearer ${process.env.ADMIN_TOKEN ? '$ADMIN_TOKEN' : LOCAL_ADMIN_TOKEN}`);
   if (!flags.standalone) console.log(`  consul UI http://127.0.0.1:${flags['consul-port']}/ui`);
   console.log(`  redis     redis://127.0.0.1:${redisPort}`);
   console.log(`  demo webhook receiver ${receiverUrl}  (GET /received)`);
-  console.log('Next, in another terminal: `npm run demo` (project + trigger + events)' + (flags.standalone ? '.' : ', `npm run worker` (one more worker).'));
+  console.log(
+    'Next, in another terminal: `npm run demo` (project + trigger + events)' +
+      (flags.standalone ? '.' : ', `npm run worker` (one more worker).'),
+  );
   console.log('Ctrl-C stops everything.\n');
 }
 

@@ -36,7 +36,9 @@ function freePort() {
 const { state, error } = readStackState(stackStateFile());
 if (error) fail(error);
 if (state.mode !== 'distributed') {
-  fail('the running stack is standalone (one worker owns every partition); restart it without --standalone to add workers');
+  fail(
+    'the running stack is standalone (one worker owns every partition); restart it without --standalone to add workers',
+  );
 }
 const entry = join(root, 'dist', 'apps', 'event-worker', 'src', 'main.js');
 if (!existsSync(entry)) fail(`${entry} not found: run \`npm run build\` first`);
@@ -46,7 +48,9 @@ const nodeId = flags.id ?? extraWorkerId(randomBytes(2).toString('hex'));
 
 const prefix = logPrefix(nodeId, 97);
 const child = spawn(process.execPath, [entry, '--id', nodeId, '--port', port], {
-  cwd: root, env: { ...process.env, ...state.workerEnv }, stdio: ['ignore', 'pipe', 'pipe'],
+  cwd: root,
+  env: { ...process.env, ...state.workerEnv },
+  stdio: ['ignore', 'pipe', 'pipe'],
 });
 relayLines(child.stdout, process.stdout, prefix);
 relayLines(child.stderr, process.stderr, prefix);

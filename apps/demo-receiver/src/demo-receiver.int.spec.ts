@@ -12,7 +12,8 @@ import { createDemoReceiver, type ReceivedDelivery } from './demo-receiver';
 import { parseReceiverSettings } from './receiver-settings';
 
 const SECRET = generateWebhookSecret();
-const cloudEvent = (id: string) => JSON.stringify({ specversion: '1.0', id, source: '/spaceport/demo', type: 'demo.ping', data: { n: 1 } });
+const cloudEvent = (id: string) =>
+  JSON.stringify({ specversion: '1.0', id, source: '/spaceport/demo', type: 'demo.ping', data: { n: 1 } });
 
 async function deliver(url: string, webhookId: string, body: string, secrets: string[]): Promise<number> {
   const headers = webhookHeaders({ webhookId, timestamp: Math.floor(Date.now() / 1000), body, secrets });
@@ -46,15 +47,32 @@ describe('demo receiver (in process)', () => {
   it('accepts a correctly signed delivery with 204 and shows it at GET /received', async () => {
     expect(await deliver(`${baseUrl}/webhooks`, 'dlv_ok', cloudEvent('evt_1'), [SECRET])).toBe(204);
     const view = await received(baseUrl);
-    expect(view.deliveries[0]).toMatchObject({ path: '/webhooks', webhookId: 'dlv_ok', eventId: 'evt_1', type: 'demo.ping', attempt: 1, verified: true, status: 204 });
+    expect(view.deliveries[0]).toMatchObject({
+      path: '/webhooks',
+      webhookId: 'dlv_ok',
+      eventId: 'evt_1',
+      type: 'demo.ping',
+      attempt: 1,
+      verified: true,
+      status: 204,
+    });
     expect(logs.at(-1)).toMatchObject({ msg: 'webhook received', webhookId: 'dlv_ok', type: 'demo.ping' });
   });
 
   it('refuses a bad signature, a tampered body and a missing signature with 401, keeping none of them', async () => {
     const before = (await received(baseUrl)).total;
     expect(await deliver(`${baseUrl}/webhooks`, 'dlv_bad', cloudEvent('evt_2'), [generateWebhookSecret()])).toBe(401);
-    const headers = webhookHeaders({ webhookId: 'dlv_tamper', timestamp: Math.floor(Date.now() / 1000), body: cloudEvent('evt_3'), secrets: [SECRET] });
-    const tampered = await fetch(`${baseUrl}/webhooks`, { method: 'POST', headers: { ...headers }, body: cloudEvent('evt_4') });
+    const headers = webhookHeaders({
+      webhookId: 'dlv_tamper',
+      timestamp: Math.floor(Date.now() / 1000),
+      body: cloudEvent('evt_3'),
+      secrets: [SECRET],
+    });
+    const tampered = await fetch(`${baseUrl}/webhooks`, {
+      method: 'POST',
+      headers: { ...headers },
+      body: cloudEvent('evt_4'),
+    });
     expect(tampered.status).toBe(401);
     expect(await tampered.json()).toEqual({ error: 'signature check failed: no signature matches' });
     const unsigned = await fetch(`${baseUrl}/webhooks`, { method: 'POST', body: cloudEvent('evt_5') });
@@ -75,7 +93,8 @@ describe('demo receiver (in process)', () => {
   });
 
   it('keeps only the last RECEIVER_KEEP deliveries, newest first', async () => {
-    for (const n of [7, 8, 9]) expect(await deliver(`${baseUrl}/webhooks`, `dlv_${n}`, cloudEvent(`evt_${n}`), [SECRET])).toBe(204);
+    for (const n of [7, 8, 9])
+      expect(await deliver(`${baseUrl}/webhooks`, `dlv_${n}`, cloudEvent(`evt_${n}`), [SECRET])).toBe(204);
     const view = await received(baseUrl);
     expect(view.kept).toBe(3);
     expect(view.total).toBe(6);
@@ -101,14 +120,21 @@ describe('demo receiver (built process, dist/apps/demo-receiver)', () => {
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     proc = new ManagedProcess({
-      name: 'demo-receiver', command: process.execPath, args: [entry], cwd: workDir, logFile: join(workDir, 'receiver.log'),
+      name: 'demo-receiver',
+      command: process.execPath,
+      args: [entry],
+      cwd: workDir,
+      logFile: join(workDir, 'receiver.log'),
       env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), WEBHOOK_SECRET: SECRET },
     });
     proc.start();
-    await waitFor(async () => {
-      if (!proc.running) throw new Error(`exited: ${proc.logTail()}`);
-      return (await fetch(`${baseUrl}/healthz`).catch(() => undefined))?.status === 200;
-    }, { what: 'demo-receiver /healthz', timeoutMs: 10_000, intervalMs: 25 });
+    await waitFor(
+      async () => {
+        if (!proc.running) throw new Error(`exited: ${proc.logTail()}`);
+        return (await fetch(`${baseUrl}/healthz`).catch(() => undefined))?.status === 200;
+      },
+      { what: 'demo-receiver /healthz', timeoutMs: 10_000, intervalMs: 25 },
+    );
   });
   afterAll(async () => {
     await proc.stop(3_000);
@@ -118,11 +144,20 @@ describe('demo receiver (built process, dist/apps/demo-receiver)', () => {
   it('verifies with WEBHOOK_SECRET from the environment and logs one JSON line per delivery, without the secret', async () => {
     expect(await deliver(`${baseUrl}/hook`, 'dlv_dist', cloudEvent('evt_dist'), [SECRET])).toBe(204);
     expect(await deliver(`${baseUrl}/hook`, 'dlv_forged', cloudEvent('evt_dist'), [generateWebhookSecret()])).toBe(401);
-    const lines = await waitFor(() => {
-      const parsed = proc.logTail().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-      return parsed.some((l) => l['msg'] === 'webhook refused') ? parsed : undefined;
-    }, { what: 'log lines', timeoutMs: 5_000 });
-    expect(lines.filter((l) => l['msg'] === 'webhook received')).toEqual([expect.objectContaining({ webhookId: 'dlv_dist', verified: true, role: 'demo-receiver' })]);
+    const lines = await waitFor(
+      () => {
+        const parsed = proc
+          .logTail()
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+        return parsed.some((l) => l['msg'] === 'webhook refused') ? parsed : undefined;
+      },
+      { what: 'log lines', timeoutMs: 5_000 },
+    );
+    expect(lines.filter((l) => l['msg'] === 'webhook received')).toEqual([
+      expect.objectContaining({ webhookId: 'dlv_dist', verified: true, role: 'demo-receiver' }),
+    ]);
     expect(proc.logTail()).not.toContain(SECRET.slice('whsec_'.length));
   });
 

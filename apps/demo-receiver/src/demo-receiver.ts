@@ -29,7 +29,8 @@ export interface DemoReceiverDeps {
   readonly random?: () => number;
 }
 
-const single = (value: string | string[] | undefined): string | null => (Array.isArray(value) ? (value[0] ?? null) : (value ?? null));
+const single = (value: string | string[] | undefined): string | null =>
+  Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 
 function cloudEventFields(body: Buffer): { eventId: string | null; type: string | null; source: string | null } {
   try {
@@ -73,7 +74,10 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
  * the last `keep` deliveries for GET /received; GET /healthz answers 200. `failRate` answers that
  * fraction of verified deliveries with 500, so retries can be watched.
  */
-export function createDemoReceiver(deps: DemoReceiverDeps): { server: Server; received: () => readonly ReceivedDelivery[] } {
+export function createDemoReceiver(deps: DemoReceiverDeps): {
+  server: Server;
+  received: () => readonly ReceivedDelivery[];
+} {
   const { settings, log } = deps;
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
@@ -101,17 +105,29 @@ export function createDemoReceiver(deps: DemoReceiverDeps): { server: Server; re
     if (body === undefined) return sendJson(res, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
     const webhookId = single(req.headers['webhook-id']);
     const webhookTimestamp = single(req.headers['webhook-timestamp']);
-    const verification = settings.secrets.length === 0
-      ? undefined
-      : verifyWebhook({ headers: req.headers, body, secrets: settings.secrets, nowSeconds: Math.floor(now() / 1000) });
+    const verification =
+      settings.secrets.length === 0
+        ? undefined
+        : verifyWebhook({
+            headers: req.headers,
+            body,
+            secrets: settings.secrets,
+            nowSeconds: Math.floor(now() / 1000),
+          });
     if (verification && !verification.ok) {
       log({ level: 'warn', msg: 'webhook refused', path, webhookId, reason: verification.reason });
       return sendJson(res, 401, { error: `signature check failed: ${verification.reason}` });
     }
     const status = random() < settings.failRate ? 500 : 204;
     const delivery: ReceivedDelivery = {
-      at: new Date(now()).toISOString(), path, webhookId, webhookTimestamp, ...cloudEventFields(body),
-      attempt: attemptOf(webhookId), verified: verification?.ok === true, status,
+      at: new Date(now()).toISOString(),
+      path,
+      webhookId,
+      webhookTimestamp,
+      ...cloudEventFields(body),
+      attempt: attemptOf(webhookId),
+      verified: verification?.ok === true,
+      status,
     };
     total += 1;
     remember(delivery);
@@ -124,16 +140,29 @@ export function createDemoReceiver(deps: DemoReceiverDeps): { server: Server; re
     const url = new URL(req.url ?? '/', 'http://receiver');
     if (req.method === 'POST') {
       onDelivery(req, res, url.pathname).catch((error: unknown) => {
-        log({ level: 'error', msg: 'delivery handling failed', error: error instanceof Error ? error.message : String(error) });
+        log({
+          level: 'error',
+          msg: 'delivery handling failed',
+          error: error instanceof Error ? error.message : String(error),
+        });
         if (!res.headersSent) sendJson(res, 500, { error: 'receiver error' });
       });
       return;
     }
-    if (req.method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', role: 'demo-receiver', received: total });
+    if (req.method === 'GET' && url.pathname === '/healthz')
+      return sendJson(res, 200, { status: 'ok', role: 'demo-receiver', received: total });
     if (req.method === 'GET' && url.pathname === '/received') {
-      return sendJson(res, 200, { total, kept: recent.length, signaturesChecked: settings.secrets.length > 0, deliveries: [...recent].reverse() });
+      return sendJson(res, 200, {
+        total,
+        kept: recent.length,
+        signaturesChecked: settings.secrets.length > 0,
+        deliveries: [...recent].reverse(),
+      });
     }
-    if (req.method === 'GET') return sendJson(res, 404, { error: `no route GET ${url.pathname}; try GET /received, GET /healthz or POST a webhook` });
+    if (req.method === 'GET')
+      return sendJson(res, 404, {
+        error: `no route GET ${url.pathname}; try GET /received, GET /healthz or POST a webhook`,
+      });
     res.setHeader('allow', 'GET, POST');
     sendJson(res, 405, { error: `method ${req.method ?? ''} not allowed` });
   });

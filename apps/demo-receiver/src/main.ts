@@ -22,8 +22,13 @@ server.listen(settings.port, settings.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : settings.port;
   log({
-    level: 'info', msg: 'demo-receiver started', host: settings.host, port,
-    signatures: settings.secrets.length > 0 ? 'checked' : 'not checked (WEBHOOK_SECRET unset)', keep: settings.keep, failRate: settings.failRate,
+    level: 'info',
+    msg: 'demo-receiver started',
+    host: settings.host,
+    port,
+    signatures: settings.secrets.length > 0 ? 'checked' : 'not checked (WEBHOOK_SECRET unset)',
+    keep: settings.keep,
+    failRate: settings.failRate,
   });
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -4,12 +4,24 @@ import { DEFAULT_RECEIVER_PORT, parseReceiverSettings, ReceiverSettingsError } f
 
 describe('parseReceiverSettings', () => {
   it('has defaults: port 4120 on all interfaces, no signature check, keep 100, no failures', () => {
-    expect(parseReceiverSettings({})).toEqual({ host: '0.0.0.0', port: DEFAULT_RECEIVER_PORT, secrets: [], keep: 100, failRate: 0 });
+    expect(parseReceiverSettings({})).toEqual({
+      host: '0.0.0.0',
+      port: DEFAULT_RECEIVER_PORT,
+      secrets: [],
+      keep: 100,
+      failRate: 0,
+    });
   });
 
   it('reads comma-separated secrets and the numbers', () => {
     const [a, b] = [generateWebhookSecret(), generateWebhookSecret()];
-    const settings = parseReceiverSettings({ WEBHOOK_SECRET: ` ${a}, ${b} `, PORT: '9000', HOST: '127.0.0.1', RECEIVER_KEEP: '5', FAIL_RATE: '0.25' });
+    const settings = parseReceiverSettings({
+      WEBHOOK_SECRET: ` ${a}, ${b} `,
+      PORT: '9000',
+      HOST: '127.0.0.1',
+      RECEIVER_KEEP: '5',
+      FAIL_RATE: '0.25',
+    });
     expect(settings).toEqual({ host: '127.0.0.1', port: 9000, secrets: [a, b], keep: 5, failRate: 0.25 });
   });
 
@@ -25,6 +37,8 @@ describe('parseReceiverSettings', () => {
 
   it('never puts a malformed secret in the message', () => {
     const secret = 'whsec_short';
-    expect(() => parseReceiverSettings({ WEBHOOK_SECRET: secret })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('short') }));
+    expect(() => parseReceiverSettings({ WEBHOOK_SECRET: secret })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('short') }),
+    );
   });
 });

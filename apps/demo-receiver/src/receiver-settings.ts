@@ -23,24 +23,40 @@ export class ReceiverSettingsError extends Error {
   }
 }
 
-function number(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, integer: boolean): number {
+function number(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  integer: boolean,
+): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new ReceiverSettingsError(name, `expected ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+    throw new ReceiverSettingsError(
+      name,
+      `expected ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${JSON.stringify(raw)}`,
+    );
   }
   return value;
 }
 
 /** Throws ReceiverSettingsError naming the variable (never echoing a secret). */
 export function parseReceiverSettings(env: NodeJS.ProcessEnv): ReceiverSettings {
-  const secrets = (env['WEBHOOK_SECRET'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const secrets = (env['WEBHOOK_SECRET'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   for (const secret of secrets) {
     try {
       decodeWebhookSecret(secret);
     } catch (error) {
-      throw new ReceiverSettingsError('WEBHOOK_SECRET', error instanceof WebhookSecretError ? error.message : 'malformed secret');
+      throw new ReceiverSettingsError(
+        'WEBHOOK_SECRET',
+        error instanceof WebhookSecretError ? error.message : 'malformed secret',
+      );
     }
   }
   return {

@@ -12,6 +12,10 @@ import { PartitionRunnerModule } from './cluster/partition-runner.module';
  * it by bootstrapSpaceportApp.
  */
 @Module({
-  imports: [ConfigMirrorModule.forRoot(), EventDeliveryModule, ClusterCoordinatorModule.register({ imports: [PartitionRunnerModule] })],
+  imports: [
+    ConfigMirrorModule.forRoot(),
+    EventDeliveryModule,
+    ClusterCoordinatorModule.register({ imports: [PartitionRunnerModule] }),
+  ],
 })
 export class AppModule {}

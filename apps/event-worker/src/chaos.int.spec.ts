@@ -7,10 +7,26 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppStack, call, type LaunchedApp, projectBody, sleep, spaceCloudTrigger, useConsulAgent, useRedisServer, waitFor } from '@spaceport/testing';
+import {
+  AppStack,
+  call,
+  type LaunchedApp,
+  projectBody,
+  sleep,
+  spaceCloudTrigger,
+  useConsulAgent,
+  useRedisServer,
+  waitFor,
+} from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figuresOf, type FailureRecord, formatFigures } from './testing-fixtures/chaos-report';
-import { type ClusterView, isBalancedOver, LedgerInspector, partitionsOf, readCluster } from './testing-fixtures/cluster-probe';
+import {
+  type ClusterView,
+  isBalancedOver,
+  LedgerInspector,
+  partitionsOf,
+  readCluster,
+} from './testing-fixtures/cluster-probe';
 import { runEventStream } from './testing-fixtures/event-stream';
 import { duplicateSends, startWebhookReceiver, type WebhookReceiver } from './testing-fixtures/webhook-receiver';
 
@@ -60,7 +76,12 @@ describe('chaos: worker kills, a paused leader, a join and a Consul restart unde
   };
 
   /** Injects a process failure on `victim` and records its partitions and in-flight claims. */
-  const failWorker = async (label: string, victim: string, view: ClusterView, inject: (app: LaunchedApp) => Promise<void>): Promise<void> => {
+  const failWorker = async (
+    label: string,
+    victim: string,
+    view: ClusterView,
+    inject: (app: LaunchedApp) => Promise<void>,
+  ): Promise<void> => {
     const affected = partitionsOf(view, victim);
     const at = Date.now();
     await inject(appNamed(victim));
@@ -84,13 +105,28 @@ describe('chaos: worker kills, a paused leader, a join and a Consul restart unde
       extraEnv: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32', CONSUL_CHECK_TTL: '3s', EVENTING_LOCK_MS: '5000' },
     });
     await stack.launch('config-service', 'config-service');
-    [gateway] = await Promise.all([stack.launch('gateway', 'gateway'), launchWorker('worker-1'), launchWorker('worker-2'), launchWorker('worker-3')]);
+    [gateway] = await Promise.all([
+      stack.launch('gateway', 'gateway'),
+      launchWorker('worker-1'),
+      launchWorker('worker-2'),
+      launchWorker('worker-3'),
+    ]);
     // /healthz answers before the mirrors hold a config; the config API is 503 until then.
     await stack.waitForMirrors('config loaded everywhere', (s) => s.config.state === 'in-sync', 20_000);
     expect((await call(gateway.url, 'POST', '/v1/config/projects/shop', ADMIN, projectBody('Shop'))).status).toBe(200);
-    const trigger = await call(gateway.url, 'POST', '/v1/config/projects/shop/eventing/triggers/paid', ADMIN, spaceCloudTrigger('paid', receiver.url));
+    const trigger = await call(
+      gateway.url,
+      'POST',
+      '/v1/config/projects/shop/eventing/triggers/paid',
+      ADMIN,
+      spaceCloudTrigger('paid', receiver.url),
+    );
     expect(trigger.status).toBe(200);
-    await stack.waitForMirrors('trigger mirrored everywhere', (s) => s.config.projects['shop']?.triggers['paid'] !== undefined, 15_000);
+    await stack.waitForMirrors(
+      'trigger mirrored everywhere',
+      (s) => s.config.projects['shop']?.triggers['paid'] !== undefined,
+      15_000,
+    );
     await balanced('start');
   }, 60_000);
 
@@ -118,7 +154,9 @@ describe('chaos: worker kills, a paused leader, a join and a Consul restart unde
     // the leader itself freezes past its session TTL: another worker must take the lock and reassign
     // its partitions, and the old leader, resumed, must step down instead of writing a stale assignment
     const paused = view.leader?.nodeId ?? '';
-    await failWorker(`SIGSTOP leader ${paused} ${PAUSE_MS / 1000} s`, paused, view, async (app) => app.proc.signal('SIGSTOP'));
+    await failWorker(`SIGSTOP leader ${paused} ${PAUSE_MS / 1000} s`, paused, view, async (app) =>
+      app.proc.signal('SIGSTOP'),
+    );
     await sleep(PAUSE_MS);
     appNamed(paused).proc.signal('SIGCONT');
     live.push(paused);
@@ -127,7 +165,12 @@ describe('chaos: worker kills, a paused leader, a join and a Consul restart unde
     await launchWorker('worker-4');
     view = await balanced('after worker-4 joined');
 
-    failures.push({ label: 'Consul agent restart', at: Date.now(), affected: view.partitions.map((p) => p.partition), inFlight: 0 });
+    failures.push({
+      label: 'Consul agent restart',
+      at: Date.now(),
+      affected: view.partitions.map((p) => p.partition),
+      inFlight: 0,
+    });
     await consul.agent.restart();
     await balanced('after the Consul restart', 30_000);
   }
@@ -141,7 +184,11 @@ describe('chaos: worker kills, a paused leader, a join and a Consul restart unde
 
     const expected = new Set(result.accepted.flatMap((event) => event.deliveryIds));
     const missing = (): string[] => [...expected].filter((id) => !receiver.counts.has(id));
-    await waitFor(() => missing().length === 0, { what: 'every accepted delivery at the receiver', timeoutMs: 40_000, intervalMs: 200 }).catch(() => undefined);
+    await waitFor(() => missing().length === 0, {
+      what: 'every accepted delivery at the receiver',
+      timeoutMs: 40_000,
+      intervalMs: 200,
+    }).catch(() => undefined);
     const lost = missing();
     const final = await balanced('at the end', 20_000);
 

@@ -6,7 +6,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventingKeys } from '@spaceport/eventing';
-import { AppStack, call, type LaunchedApp, projectBody, spaceCloudTrigger, useConsulAgent, useRedisServer, waitFor } from '@spaceport/testing';
+import {
+  AppStack,
+  call,
+  type LaunchedApp,
+  projectBody,
+  spaceCloudTrigger,
+  useConsulAgent,
+  useRedisServer,
+  waitFor,
+} from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duplicateSends, startWebhookReceiver, type WebhookReceiver } from './testing-fixtures/webhook-receiver';
@@ -63,13 +72,27 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
     await seed.set(eventingKeys('e2e').partitionHighWater, String(HIGH_WATER));
     seed.disconnect();
     await stack.launch('config-service', 'config-service');
-    [gateway] = await Promise.all([stack.launch('gateway', 'gateway'), stack.launch('event-worker', 'worker-1'), stack.launch('event-worker', 'worker-2')]);
+    [gateway] = await Promise.all([
+      stack.launch('gateway', 'gateway'),
+      stack.launch('event-worker', 'worker-1'),
+      stack.launch('event-worker', 'worker-2'),
+    ]);
     // /healthz answers before the first config snapshot arrives; the config API is 503 until then.
     await stack.waitForMirrors('every app holds a config', (status) => status.status === 'ready', 15_000);
     expect((await call(gateway.url, 'POST', '/v1/config/projects/shop', ADMIN, projectBody('Shop'))).status).toBe(200);
-    const trigger = await call(gateway.url, 'POST', '/v1/config/projects/shop/eventing/triggers/paid', ADMIN, spaceCloudTrigger('paid', receiver.url));
+    const trigger = await call(
+      gateway.url,
+      'POST',
+      '/v1/config/projects/shop/eventing/triggers/paid',
+      ADMIN,
+      spaceCloudTrigger('paid', receiver.url),
+    );
     expect(trigger.status).toBe(200);
-    await stack.waitForMirrors('trigger mirrored everywhere', (s) => s.config.projects['shop']?.triggers['paid'] !== undefined, 15_000);
+    await stack.waitForMirrors(
+      'trigger mirrored everywhere',
+      (s) => s.config.projects['shop']?.triggers['paid'] !== undefined,
+      15_000,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -93,7 +116,10 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
     expect(['worker-1', 'worker-2']).toContain(view.leader?.nodeId);
 
     await queue(gateway, 60, 'a');
-    await waitFor(() => receiver.counts.size >= 60, { what: '60 distinct webhook-ids at the receiver', timeoutMs: 20_000 });
+    await waitFor(() => receiver.counts.size >= 60, {
+      what: '60 distinct webhook-ids at the receiver',
+      timeoutMs: 20_000,
+    });
     expect(duplicateSends(receiver)).toBe(0);
     // Every partition reports its backlog, and nothing is left waiting once all were delivered.
     const after = await cluster(gateway);
@@ -114,7 +140,10 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
       },
       { what: 'worker-2 owning every partition', timeoutMs: 20_000 },
     );
-    await waitFor(() => receiver.counts.size >= 120, { what: '120 distinct webhook-ids at the receiver', timeoutMs: 30_000 });
+    await waitFor(() => receiver.counts.size >= 120, {
+      what: '120 distinct webhook-ids at the receiver',
+      timeoutMs: 30_000,
+    });
     const failoverMs = Date.now() - killedAt;
     const duplicates = duplicateSends(receiver);
     console.info(`e2e: all 120 delivered ${failoverMs} ms after the SIGKILL; duplicate sends: ${duplicates}`);

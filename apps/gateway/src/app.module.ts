@@ -10,5 +10,13 @@ import { PartitionBacklogModule } from './cluster/partition-backlog.module';
  * The runtime (NodeOptions under SPACEPORT_NODE_OPTIONS, the pino logger, GET /healthz) is
  * registered next to it by bootstrapSpaceportApp.
  */
-@Module({ imports: [ConfigMirrorModule.forRoot(), ConfigAdminModule, EventIngestModule, ClusterStatusModule.register({ imports: [PartitionBacklogModule] }), ConsoleModule] })
+@Module({
+  imports: [
+    ConfigMirrorModule.forRoot(),
+    ConfigAdminModule,
+    EventIngestModule,
+    ClusterStatusModule.register({ imports: [PartitionBacklogModule] }),
+    ConsoleModule,
+  ],
+})
 export class AppModule {}

@@ -31,7 +31,13 @@ function launch(app: App, args: string[], env: Record<string, string>, port: num
     args: [entry(app), ...args],
     // A clean environment, so a developer's NODE_ID or ENABLE_CONSUL cannot leak in.
     // CONFIG_PATH in the temp dir: a standalone config-service creates its file there, not in the repo.
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), CONFIG_PATH: join(workDir, `${app}-${port}.yaml`), ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      CONFIG_PATH: join(workDir, `${app}-${port}.yaml`),
+      ...env,
+    },
     cwd: root,
     logFile,
   });
@@ -40,7 +46,11 @@ function launch(app: App, args: string[], env: Record<string, string>, port: num
   return { proc, port, logFile };
 }
 
-async function launchHealthy(app: App, args: string[], env: Record<string, string> = {}): Promise<Launched & { health: unknown }> {
+async function launchHealthy(
+  app: App,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<Launched & { health: unknown }> {
   const port = await freePort();
   const t0 = performance.now();
   const launched = launch(app, args, env, port);
@@ -52,13 +62,16 @@ async function launchHealthy(app: App, args: string[], env: Record<string, strin
     },
     { what: `${app} /healthz on port ${port}`, timeoutMs: 20_000, intervalMs: 25 },
   );
-  if (!('body' in health)) throw new Error(`${app} exited with ${health.exited} before serving /healthz:\n${launched.proc.logTail()}`);
+  if (!('body' in health))
+    throw new Error(`${app} exited with ${health.exited} before serving /healthz:\n${launched.proc.logTail()}`);
   (startupMs[app] ??= []).push(Math.round(performance.now() - t0));
   return { ...launched, health: health.body };
 }
 
 function logLines(logFile: string): string[] {
-  return readFileSync(logFile, 'utf8').split('\n').filter((line) => line.trim() !== '');
+  return readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 }
 
 function jsonLines(logFile: string): Record<string, unknown>[] {
@@ -75,7 +88,9 @@ async function exitWithin(proc: ManagedProcess, ms: number): Promise<number> {
 beforeAll(() => {
   const missing = APPS.filter((app) => !existsSync(entry(app)));
   if (missing.length > 0) {
-    throw new Error(`built entries missing for ${missing.join(', ')} (${entry(missing[0] ?? 'gateway')}): run \`npm run build\` first`);
+    throw new Error(
+      `built entries missing for ${missing.join(', ')} (${entry(missing[0] ?? 'gateway')}): run \`npm run build\` first`,
+    );
   }
 });
 
@@ -94,7 +109,9 @@ afterAll(() => {
 
 describe.each(APPS)('%s (built entry)', (app) => {
   it('serves /healthz with the --id given (flag beats NODE_ID), logs JSON lines, exits 0 on SIGTERM', async () => {
-    const { proc, port, logFile, health } = await launchHealthy(app, ['--id', `${app}-flag`], { NODE_ID: `${app}-env` });
+    const { proc, port, logFile, health } = await launchHealthy(app, ['--id', `${app}-flag`], {
+      NODE_ID: `${app}-env`,
+    });
     expect(health).toEqual({ status: 'ok', role: app, nodeId: `${app}-flag`, mode: 'standalone' });
 
     const lines = jsonLines(logFile);
@@ -102,7 +119,13 @@ describe.each(APPS)('%s (built entry)', (app) => {
     for (const line of lines) expect(line).toMatchObject({ nodeId: `${app}-flag`, role: app });
     const startLines = lines.filter((line) => line['msg'] === `spaceport ${app} started`);
     expect(startLines).toHaveLength(1);
-    expect(startLines[0]).toMatchObject({ level: 'info', nodeIdGenerated: false, mode: 'standalone', host: '127.0.0.1', port });
+    expect(startLines[0]).toMatchObject({
+      level: 'info',
+      nodeIdGenerated: false,
+      mode: 'standalone',
+      host: '127.0.0.1',
+      port,
+    });
 
     proc.signal('SIGTERM');
     const stopMs = await exitWithin(proc, 5_000);
@@ -112,7 +135,10 @@ describe.each(APPS)('%s (built entry)', (app) => {
   });
 
   it('generates its own id when none is given and reports distributed mode with ENABLE_CONSUL=true', async () => {
-    const { proc, logFile, health } = await launchHealthy(app, [], { ENABLE_CONSUL: 'true', CONSUL_HTTP_ADDR: consul.agent.httpAddr });
+    const { proc, logFile, health } = await launchHealthy(app, [], {
+      ENABLE_CONSUL: 'true',
+      CONSUL_HTTP_ADDR: consul.agent.httpAddr,
+    });
     expect(health).toMatchObject({ status: 'ok', role: app, mode: 'distributed' });
     const nodeId = (health as { nodeId: string }).nodeId;
     expect(nodeId).toMatch(new RegExp(`^${app}-[0-9a-f]{12}$`));
@@ -150,10 +176,13 @@ describe.each(APPS)('%s in distributed mode (real Consul agent)', (app) => {
     const { proc, port } = await launchHealthy(app, ['--id', nodeId, '--enable-consul', '--cluster', 'blue'], {
       CONSUL_HTTP_ADDR: consul.agent.httpAddr,
     });
-    const [entry] = await waitFor(async () => {
-      const found = (await healthyInstances('space-cloud')).filter((e) => e.Service.ID === nodeId);
-      return found.length > 0 ? found : undefined;
-    }, { what: `${nodeId} passing in Consul`, timeoutMs: 10_000 });
+    const [entry] = await waitFor(
+      async () => {
+        const found = (await healthyInstances('space-cloud')).filter((e) => e.Service.ID === nodeId);
+        return found.length > 0 ? found : undefined;
+      },
+      { what: `${nodeId} passing in Consul`, timeoutMs: 10_000 },
+    );
     expect(entry?.Service).toMatchObject({ Service: 'space-cloud', Address: '127.0.0.1', Port: port });
     expect(entry?.Service.Tags).toEqual(expect.arrayContaining([`role:${app}`, 'cluster:blue']));
     expect(entry?.Checks.find((c) => c.CheckID === `service:${nodeId}`)?.Status).toBe('passing');
@@ -167,11 +196,18 @@ describe.each(APPS)('%s in distributed mode (real Consul agent)', (app) => {
 
   it('does not register with --no-register', async () => {
     const nodeId = `${app}-unregistered`;
-    const { proc } = await launchHealthy(app, ['--id', nodeId, '--enable-consul', '--no-register', '--service-name', `svc-${app}`], {
-      CONSUL_HTTP_ADDR: consul.agent.httpAddr,
-    });
+    const { proc } = await launchHealthy(
+      app,
+      ['--id', nodeId, '--enable-consul', '--no-register', '--service-name', `svc-${app}`],
+      {
+        CONSUL_HTTP_ADDR: consul.agent.httpAddr,
+      },
+    );
     await sleep(500);
-    const services = (await (await fetch(`${consul.agent.httpAddr}/v1/agent/services`)).json()) as Record<string, unknown>;
+    const services = (await (await fetch(`${consul.agent.httpAddr}/v1/agent/services`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(services)).not.toContain(nodeId);
     proc.signal('SIGTERM');
     await exitWithin(proc, 5_000);
@@ -180,14 +216,24 @@ describe.each(APPS)('%s in distributed mode (real Consul agent)', (app) => {
 
 describe('bad Consul settings', () => {
   it('refuses to start when CONSUL_CLIENT_CERT comes without CONSUL_CLIENT_KEY, naming the variable', async () => {
-    const { proc, logFile } = launch('gateway', ['--enable-consul'], { CONSUL_CLIENT_CERT: '/nonexistent/cert.pem' }, await freePort());
+    const { proc, logFile } = launch(
+      'gateway',
+      ['--enable-consul'],
+      { CONSUL_CLIENT_CERT: '/nonexistent/cert.pem' },
+      await freePort(),
+    );
     await exitWithin(proc, 10_000);
     expect(proc.exitCode).toBe(2);
     expect(logLines(logFile).join('\n')).toMatch(/invalid configuration: CONSUL_CLIENT_(CERT|KEY)/);
   });
 
   it('refuses to start an event-worker with a malformed CLUSTER_LOCK_DELAY, naming the variable', async () => {
-    const { proc, logFile } = launch('event-worker', ['--enable-consul'], { CONSUL_HTTP_ADDR: consul.agent.httpAddr, CLUSTER_LOCK_DELAY: 'soon' }, await freePort());
+    const { proc, logFile } = launch(
+      'event-worker',
+      ['--enable-consul'],
+      { CONSUL_HTTP_ADDR: consul.agent.httpAddr, CLUSTER_LOCK_DELAY: 'soon' },
+      await freePort(),
+    );
     await exitWithin(proc, 10_000);
     expect(proc.exitCode).toBe(2);
     expect(logLines(logFile).join('\n')).toMatch(/invalid configuration: CLUSTER_LOCK_DELAY: /);

@@ -46,11 +46,14 @@ function boundPort(app: INestApplication, fallback: number): number {
 }
 
 async function start(spec: SpaceportAppSpec, config: StartupConfig, logger: Logger): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(SpaceportRootModule.create(config, logger, spec.module), {
-    logger: new NestPinoLogger(logger),
-    // Let start-up errors reach bootstrapSpaceportApp (ConfigError → exit 2) instead of Nest aborting.
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    SpaceportRootModule.create(config, logger, spec.module),
+    {
+      logger: new NestPinoLogger(logger),
+      // Let start-up errors reach bootstrapSpaceportApp (ConfigError → exit 2) instead of Nest aborting.
+      abortOnError: false,
+    },
+  );
   app.disable('x-powered-by');
   // SIGTERM/SIGINT → app.close() (Nest lifecycle hooks) → exit 0.
   app.enableShutdownHooks([...SIGNALS], { useProcessExit: true });

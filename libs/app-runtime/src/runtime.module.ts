@@ -14,7 +14,12 @@ import { ReadinessModule } from './readiness/readiness.module';
 import { type StartupConfig } from './startup';
 import { createConsulClient } from '@spaceport/consul-core';
 import { InstanceRegistration } from './consul/instance-registration';
-import { SPACEPORT_CONSUL_CLIENT, SPACEPORT_CONSUL_CONNECTION, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from './tokens';
+import {
+  SPACEPORT_CONSUL_CLIENT,
+  SPACEPORT_CONSUL_CONNECTION,
+  SPACEPORT_LOGGER,
+  SPACEPORT_NODE_OPTIONS,
+} from './tokens';
 
 /** Logs the two ends of a graceful shutdown. */
 @Injectable()
@@ -51,7 +56,13 @@ export class RuntimeModule {
         InstanceRegistration,
       ],
       exports: [
-        SPACEPORT_NODE_OPTIONS, SPACEPORT_CONSUL_CONNECTION, SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, InstanceRegistration, ReadinessModule, MetricsModule,
+        SPACEPORT_NODE_OPTIONS,
+        SPACEPORT_CONSUL_CONNECTION,
+        SPACEPORT_CONSUL_CLIENT,
+        SPACEPORT_LOGGER,
+        InstanceRegistration,
+        ReadinessModule,
+        MetricsModule,
       ],
     };
   }

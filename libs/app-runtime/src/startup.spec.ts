@@ -12,7 +12,12 @@ describe('resolveStartupConfig', () => {
 
   it('passes flags and env through to NodeOptions (flag beats env)', () => {
     const config = resolveStartupConfig('event-worker', ['--id', 'w-flag'], { NODE_ID: 'w-env', PORT: '9000' });
-    expect(config.options).toMatchObject({ role: 'event-worker', nodeId: 'w-flag', nodeIdGenerated: false, port: 9000 });
+    expect(config.options).toMatchObject({
+      role: 'event-worker',
+      nodeId: 'w-flag',
+      nodeIdGenerated: false,
+      port: 9000,
+    });
   });
 
   it('throws ConfigError naming the variable at fault', () => {
@@ -33,7 +38,13 @@ describe('resolveStartupConfig', () => {
 describe('startLine', () => {
   it('says whether the id was generated, the mode and the bound port', () => {
     const line = startLine(resolveStartupConfig('config-service', [], {}), 4124);
-    expect(line).toMatchObject({ nodeIdGenerated: true, mode: 'standalone', host: '0.0.0.0', port: 4124, clusterId: 'default' });
+    expect(line).toMatchObject({
+      nodeIdGenerated: true,
+      mode: 'standalone',
+      host: '0.0.0.0',
+      port: 4124,
+      clusterId: 'default',
+    });
     expect(line).not.toHaveProperty('serviceName');
   });
 
@@ -46,7 +57,13 @@ describe('startLine', () => {
 describe('startLine with a Consul connection', () => {
   it('describes the connection without its secrets', () => {
     const config = resolveStartupConfig('gateway', ['--enable-consul'], {});
-    config.consul = { host: 'consul', port: 8501, secure: true, token: 's3cret-token', basicAuth: { username: 'u', password: 'pw-123' } };
+    config.consul = {
+      host: 'consul',
+      port: 8501,
+      secure: true,
+      token: 's3cret-token',
+      basicAuth: { username: 'u', password: 'pw-123' },
+    };
     const text = JSON.stringify(startLine(config, 4122));
     expect(text).toContain('https://consul:8501');
     expect(text).not.toMatch(/s3cret-token|pw-123/);
@@ -56,6 +73,11 @@ describe('startLine with a Consul connection', () => {
 describe('HealthService', () => {
   it('reports role, nodeId and mode', () => {
     const { options } = resolveStartupConfig('event-worker', ['--id', 'w-1'], { ENABLE_CONSUL: 'true' });
-    expect(new HealthService(options).status()).toEqual({ status: 'ok', role: 'event-worker', nodeId: 'w-1', mode: 'distributed' });
+    expect(new HealthService(options).status()).toEqual({
+      status: 'ok',
+      role: 'event-worker',
+      nodeId: 'w-1',
+      mode: 'distributed',
+    });
   });
 });

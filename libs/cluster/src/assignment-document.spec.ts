@@ -1,9 +1,19 @@
 import { minimumMoves } from '@spaceport/eventing-core';
 import { describe, expect, it } from 'vitest';
-import { type AssignmentDocument, assignmentDocumentSchema, ownedPartitions, ownersOf, planAssignment } from './assignment-document';
+import {
+  type AssignmentDocument,
+  assignmentDocumentSchema,
+  ownedPartitions,
+  ownersOf,
+  planAssignment,
+} from './assignment-document';
 
 const now = new Date('2026-01-01T00:00:00Z');
-const plan = (previous: AssignmentDocument | undefined, members: string[], overrides: { lockIndex?: number; acks?: Record<string, number>; P?: number } = {}) =>
+const plan = (
+  previous: AssignmentDocument | undefined,
+  members: string[],
+  overrides: { lockIndex?: number; acks?: Record<string, number>; P?: number } = {},
+) =>
   planAssignment({
     previous,
     members,
@@ -19,7 +29,14 @@ describe('planAssignment', () => {
     const { document, changed, moves } = plan(undefined, ['b', 'a', 'c']);
     expect(changed).toBe(true);
     expect(moves).toBe(6);
-    expect(document).toMatchObject({ generation: 1, leaderId: 'lead', leaderLockIndex: 1, partitionCount: 6, handoffs: {}, updatedAt: now.toISOString() });
+    expect(document).toMatchObject({
+      generation: 1,
+      leaderId: 'lead',
+      leaderLockIndex: 1,
+      partitionCount: 6,
+      handoffs: {},
+      updatedAt: now.toISOString(),
+    });
     expect(document.epochs).toEqual([1, 1, 1, 1, 1, 1]);
     expect(document.owners.filter((o) => o === 'a')).toHaveLength(2);
     expect(assignmentDocumentSchema.parse(JSON.parse(JSON.stringify(document)))).toEqual(document);
@@ -58,7 +75,11 @@ describe('planAssignment', () => {
     const pending = Object.values(g2.handoffs).flat();
     expect(pending.length).toBeGreaterThan(0);
     const g3acked = plan(g2, ['a', 'b', 'c', 'd'], { acks: { a: 2, b: 2 } }).document;
-    expect(Object.values(g3acked.handoffs).flat().every((h) => h.revokedAt === 3)).toBe(true);
+    expect(
+      Object.values(g3acked.handoffs)
+        .flat()
+        .every((h) => h.revokedAt === 3),
+    ).toBe(true);
     const g3left = plan(g2, ['c'], { acks: {} }).document;
     expect(g3left.handoffs).toEqual({});
   });

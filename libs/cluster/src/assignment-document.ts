@@ -74,7 +74,8 @@ export function planAssignment(input: AssignmentInput): AssignmentPlan {
   const after = assignPartitions(before, members, partitionCount);
   const generation = (previous?.generation ?? 0) + 1;
   const memberSet = new Set(members);
-  const isReleased = (handoff: Handoff): boolean => !memberSet.has(handoff.from) || (acks.get(handoff.from) ?? -1) >= handoff.revokedAt;
+  const isReleased = (handoff: Handoff): boolean =>
+    !memberSet.has(handoff.from) || (acks.get(handoff.from) ?? -1) >= handoff.revokedAt;
   const epochs: number[] = [];
   const handoffs: Record<string, Handoff[]> = {};
   let moves = 0;
@@ -83,7 +84,13 @@ export function planAssignment(input: AssignmentInput): AssignmentPlan {
     if (moved) moves += 1;
     const keptEpoch = previous?.epochs[partition];
     epochs.push(!moved && keptEpoch !== undefined ? keptEpoch : generation);
-    const pending = nextHandoffs(previous?.handoffs[String(partition)] ?? [], before[partition], after[partition], generation, isReleased);
+    const pending = nextHandoffs(
+      previous?.handoffs[String(partition)] ?? [],
+      before[partition],
+      after[partition],
+      generation,
+      isReleased,
+    );
     if (pending.length > 0) handoffs[String(partition)] = pending;
   }
   const changed =

@@ -54,21 +54,39 @@ export class AssignmentFollower {
 
   /** What it knows of its assignment now (readiness). */
   view(now = Date.now()): AssignmentView {
-    return { document: this.document, healthyMembers: this.healthy.size, ownershipValid: this.ownershipValid(now), running: this.running.size };
+    return {
+      document: this.document,
+      healthyMembers: this.healthy.size,
+      ownershipValid: this.ownershipValid(now),
+      running: this.running.size,
+    };
   }
 
   start(): this {
     const signal = this.controller.signal;
-    const onError = (where: string) => (error: unknown) => this.emit({ type: 'error', nodeId: this.options.nodeId, where, message: errorText(error) });
-    const assignment = watchKeyPrefix(this.options.client, this.kv.fullKey(CLUSTER_KEYS.assignment), (entries) => {
-      const entry = this.kv.decodeEntries(entries, assignmentDocumentSchema).find((e) => e.key === CLUSTER_KEYS.assignment);
-      if (entry?.ok) this.document = entry.value;
-      this.kick();
-    }, { signal });
-    const acks = watchKeyPrefix(this.options.client, this.kv.fullKey(CLUSTER_KEYS.acksPrefix), (entries) => {
-      this.acks = acksFromEntries(this.kv.decodeEntries(entries));
-      this.kick();
-    }, { signal });
+    const onError = (where: string) => (error: unknown) =>
+      this.emit({ type: 'error', nodeId: this.options.nodeId, where, message: errorText(error) });
+    const assignment = watchKeyPrefix(
+      this.options.client,
+      this.kv.fullKey(CLUSTER_KEYS.assignment),
+      (entries) => {
+        const entry = this.kv
+          .decodeEntries(entries, assignmentDocumentSchema)
+          .find((e) => e.key === CLUSTER_KEYS.assignment);
+        if (entry?.ok) this.document = entry.value;
+        this.kick();
+      },
+      { signal },
+    );
+    const acks = watchKeyPrefix(
+      this.options.client,
+      this.kv.fullKey(CLUSTER_KEYS.acksPrefix),
+      (entries) => {
+        this.acks = acksFromEntries(this.kv.decodeEntries(entries));
+        this.kick();
+      },
+      { signal },
+    );
     const members = watchHealthyService(this.options.client, this.serviceName, {
       tag: EVENT_WORKER_TAG,
       signal,
@@ -110,7 +128,12 @@ export class AssignmentFollower {
     while (!signal.aborted) {
       try {
         // `timeout` goes through to papi although the typings do not declare it (a variable skips the excess-property check).
-        const call = { service: this.serviceName, passing: true, tag: EVENT_WORKER_TAG, timeout: this.options.settings.ownershipProbeMs * 2 };
+        const call = {
+          service: this.serviceName,
+          passing: true,
+          tag: EVENT_WORKER_TAG,
+          timeout: this.options.settings.ownershipProbeMs * 2,
+        };
         const body: unknown = await this.options.client.health.service(call);
         if (!signal.aborted) this.updateHealthy(clusterMemberIds(toHealthyInstances(body), this.options.clusterId));
       } catch (error) {
@@ -123,7 +146,9 @@ export class AssignmentFollower {
   }
 
   private ownershipValid(now: number): boolean {
-    return this.healthy.has(this.options.nodeId) && now - this.lastHealthyProofAt < this.options.settings.ownershipLeaseMs;
+    return (
+      this.healthy.has(this.options.nodeId) && now - this.lastHealthyProofAt < this.options.settings.ownershipLeaseMs
+    );
   }
 
   /** Runs one more step after the current one (steps never overlap). */
@@ -184,7 +209,12 @@ export class AssignmentFollower {
         try {
           await this.options.runner.stop(partition);
         } catch (error) {
-          this.emit({ type: 'error', nodeId: this.options.nodeId, where: `runner.stop(${partition})`, message: errorText(error) });
+          this.emit({
+            type: 'error',
+            nodeId: this.options.nodeId,
+            where: `runner.stop(${partition})`,
+            message: errorText(error),
+          });
         }
         this.running.delete(partition);
         this.emit({ type: 'partition-stopped', nodeId: this.options.nodeId, partition });
@@ -217,7 +247,12 @@ export class AssignmentFollower {
           this.emit({ type: 'partition-started', nodeId: this.options.nodeId, partition, epoch, reason });
           return true;
         } catch (error) {
-          this.emit({ type: 'error', nodeId: this.options.nodeId, where: `runner.start(${partition})`, message: errorText(error) });
+          this.emit({
+            type: 'error',
+            nodeId: this.options.nodeId,
+            where: `runner.start(${partition})`,
+            message: errorText(error),
+          });
           return false;
         }
       }),

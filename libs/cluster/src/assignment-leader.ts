@@ -69,7 +69,9 @@ export class AssignmentLeader {
       this.endTerm();
       this.emit({ type: 'lost', nodeId: options.nodeId, reason });
     });
-    this.election.on('error', (error) => this.emit({ type: 'error', nodeId: options.nodeId, where: 'election', message: errorText(error) }));
+    this.election.on('error', (error) =>
+      this.emit({ type: 'error', nodeId: options.nodeId, where: 'election', message: errorText(error) }),
+    );
   }
 
   get isLeader(): boolean {
@@ -94,7 +96,16 @@ export class AssignmentLeader {
     const sessionId = this.election.sessionId;
     if (sessionId === undefined) return;
     this.endTerm();
-    const term: Term = { lockIndex, sessionId, controller: new AbortController(), watch: undefined, members: undefined, timer: undefined, busy: false, dirty: false };
+    const term: Term = {
+      lockIndex,
+      sessionId,
+      controller: new AbortController(),
+      watch: undefined,
+      members: undefined,
+      timer: undefined,
+      busy: false,
+      dirty: false,
+    };
     this.term = term;
     this.emit({ type: 'elected', nodeId: this.options.nodeId, lockIndex });
     term.watch = watchHealthyService(this.options.client, this.options.serviceName ?? 'space-cloud', {
@@ -106,7 +117,9 @@ export class AssignmentLeader {
         this.schedule(term, first ? 0 : this.options.settings.membershipDebounceMs);
       },
     });
-    term.watch.on('error', (error) => this.emit({ type: 'error', nodeId: this.options.nodeId, where: 'members-watch', message: errorText(error) }));
+    term.watch.on('error', (error) =>
+      this.emit({ type: 'error', nodeId: this.options.nodeId, where: 'members-watch', message: errorText(error) }),
+    );
   }
 
   /** Stops acting as leader: no timer, no watch, no write of this term after this returns. */

@@ -22,12 +22,28 @@ export type AssignmentReadiness =
  * `view` undefined: the coordinator has not started (no config yet, or the registration is pending).
  */
 export function assignmentReadiness(nodeId: string, view: AssignmentView | undefined): AssignmentReadiness {
-  if (!view) return { ready: false, message: 'the cluster coordinator has not started yet', details: { mode: 'distributed', owned: 0 } };
+  if (!view)
+    return {
+      ready: false,
+      message: 'the cluster coordinator has not started yet',
+      details: { mode: 'distributed', owned: 0 },
+    };
   const generation = view.document?.generation;
   const assigned = view.document ? ownedPartitions(view.document, nodeId).size : 0;
-  const details = { mode: 'distributed', owned: view.running, assigned, generation, healthyMembers: view.healthyMembers };
-  if (!view.ownershipValid) return { ready: false, message: 'Consul does not (recently) list this worker as a healthy member', details };
+  const details = {
+    mode: 'distributed',
+    owned: view.running,
+    assigned,
+    generation,
+    healthyMembers: view.healthyMembers,
+  };
+  if (!view.ownershipValid)
+    return { ready: false, message: 'Consul does not (recently) list this worker as a healthy member', details };
   if (!view.document) return { ready: false, message: 'no partition assignment has been written yet', details };
   if (assigned > 0 || view.healthyMembers > view.document.partitionCount) return { ready: true, details };
-  return { ready: false, message: `not assigned a partition yet (assignment generation ${view.document.generation})`, details };
+  return {
+    ready: false,
+    message: `not assigned a partition yet (assignment generation ${view.document.generation})`,
+    details,
+  };
 }

@@ -21,7 +21,9 @@ export async function readAssignment(kv: KvStore): Promise<StoredAssignment> {
 const ackSchema = z.number().int().nonnegative();
 
 /** Pure: `acks/<nodeId>` entries → node → last acked generation (junk entries are ignored). */
-export function acksFromEntries(entries: ReadonlyArray<{ key: string; ok: boolean; value?: unknown }>): Map<string, number> {
+export function acksFromEntries(
+  entries: ReadonlyArray<{ key: string; ok: boolean; value?: unknown }>,
+): Map<string, number> {
   const acks = new Map<string, number>();
   for (const entry of entries) {
     if (!entry.ok || !entry.key.startsWith(CLUSTER_KEYS.acksPrefix)) continue;

@@ -36,7 +36,16 @@ describe('cluster status shaping', () => {
       clusterId: 'c',
       members: [],
       leader: { nodeId: 'w1', consulNode: 'n1', lockIndex: 4 },
-      assignment: { generation: 7, leaderId: 'w1', leaderLockIndex: 4, partitionCount: 2, owners: ['w1', null], epochs: [7, 3], handoffs: { '0': [{ from: 'w2', revokedAt: 7 }] }, updatedAt: 't' },
+      assignment: {
+        generation: 7,
+        leaderId: 'w1',
+        leaderLockIndex: 4,
+        partitionCount: 2,
+        owners: ['w1', null],
+        epochs: [7, 3],
+        handoffs: { '0': [{ from: 'w2', revokedAt: 7 }] },
+        updatedAt: 't',
+      },
       backlog: new Map([[0, 12]]),
     });
     expect(status).toMatchObject({ mode: 'distributed', generation: 7, leaderLockIndex: 4, partitionCount: 2 });
@@ -47,7 +56,10 @@ describe('cluster status shaping', () => {
   });
 
   it('no assignment yet, and standalone mode', () => {
-    expect(shapeClusterStatus({ clusterId: 'c', members: [], leader: null, assignment: undefined })).toMatchObject({ generation: null, partitions: [] });
+    expect(shapeClusterStatus({ clusterId: 'c', members: [], leader: null, assignment: undefined })).toMatchObject({
+      generation: null,
+      partitions: [],
+    });
     expect(standaloneStatus('c')).toMatchObject({ mode: 'standalone', members: [], partitions: [] });
   });
 });
@@ -64,7 +76,15 @@ describe('cluster KV helpers', () => {
   });
 
   it('cluster members by tag', () => {
-    const instance = (id: string, tags: string[]) => ({ id, service: 's', address: '', port: 1, tags, node: 'n', meta: {} });
+    const instance = (id: string, tags: string[]) => ({
+      id,
+      service: 's',
+      address: '',
+      port: 1,
+      tags,
+      node: 'n',
+      meta: {},
+    });
     expect(clusterMemberIds([instance('a', ['cluster:c']), instance('b', ['cluster:d'])], 'c')).toEqual(['a']);
   });
 });

@@ -46,7 +46,12 @@ export interface ClusterStatus {
 
 const healthEntrySchema = z.object({
   Node: z.object({ Node: z.string(), Address: z.string() }),
-  Service: z.object({ ID: z.string(), Tags: z.array(z.string()).nullish(), Address: z.string().nullish(), Port: z.number() }),
+  Service: z.object({
+    ID: z.string(),
+    Tags: z.array(z.string()).nullish(),
+    Address: z.string().nullish(),
+    Port: z.number(),
+  }),
   Checks: z.array(z.object({ Status: z.string() })).nullish(),
 });
 
@@ -116,5 +121,15 @@ export function shapeClusterStatus(input: StatusInput): ClusterStatus {
 
 /** Pure: the body in standalone mode (no Consul: one worker owns every partition). */
 export function standaloneStatus(clusterId: string): ClusterStatus {
-  return { mode: 'standalone', clusterId, members: [], leader: null, generation: null, leaderLockIndex: null, partitionCount: null, updatedAt: null, partitions: [] };
+  return {
+    mode: 'standalone',
+    clusterId,
+    members: [],
+    leader: null,
+    generation: null,
+    leaderLockIndex: null,
+    partitionCount: null,
+    updatedAt: null,
+    partitions: [],
+  };
 }

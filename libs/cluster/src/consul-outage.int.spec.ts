@@ -16,7 +16,12 @@ const settings = resolveClusterSettings({ checkTtlMs: 3_000, lockDelayMs: 1_000,
 describe('Consul outage (persistent agent stopped and restarted)', { timeout: 90_000 }, () => {
   const consul = useConsulAgent({ persistent: true });
   const log = new RunnerLog();
-  const nodes: Array<{ client: ConsulClient; registration: ServiceRegistration; coordinator: ClusterCoordinator; runner: RecordingRunner }> = [];
+  const nodes: Array<{
+    client: ConsulClient;
+    registration: ServiceRegistration;
+    coordinator: ClusterCoordinator;
+    runner: RecordingRunner;
+  }> = [];
 
   afterAll(async () => {
     for (const node of nodes) {
@@ -29,10 +34,26 @@ describe('Consul outage (persistent agent stopped and restarted)', { timeout: 90
   it('stops all partitions within the lease after Consul goes away, resumes when it returns', async () => {
     for (const id of ['o1', 'o2']) {
       const client = createConsulClient({ host: '127.0.0.1', port: consul.agent.httpPort, secure: false });
-      const registration = new ServiceRegistration({ client, nodeId: id, role: 'event-worker', clusterId: CLUSTER, port: 1, ttlMs: settings.checkTtlMs, backoff: { initialMs: 100, maxMs: 500 } });
+      const registration = new ServiceRegistration({
+        client,
+        nodeId: id,
+        role: 'event-worker',
+        clusterId: CLUSTER,
+        port: 1,
+        ttlMs: settings.checkTtlMs,
+        backoff: { initialMs: 100, maxMs: 500 },
+      });
       await registration.start();
       const runner = new RecordingRunner(id, log);
-      const coordinator = new ClusterCoordinator({ client, nodeId: id, clusterId: CLUSTER, partitionCount: P, settings, runner, serviceCheckId: registration.checkId }).start();
+      const coordinator = new ClusterCoordinator({
+        client,
+        nodeId: id,
+        clusterId: CLUSTER,
+        partitionCount: P,
+        settings,
+        runner,
+        serviceCheckId: registration.checkId,
+      }).start();
       nodes.push({ client, registration, coordinator, runner });
     }
     const kv = new KvStore(nodes[0]!.client, { clusterId: CLUSTER });
@@ -42,7 +63,10 @@ describe('Consul outage (persistent agent stopped and restarted)', { timeout: 90
 
     const downAt = Date.now();
     await consul.agent.process.stop(); // keeps the data dir (agent.stop() removes it)
-    await waitFor(() => nodes.every((n) => n.runner.running.size === 0), { what: 'every partition stopped', timeoutMs: LEASE_MS + 5_000 });
+    await waitFor(() => nodes.every((n) => n.runner.running.size === 0), {
+      what: 'every partition stopped',
+      timeoutMs: LEASE_MS + 5_000,
+    });
     const stoppedAfterMs = Date.now() - downAt;
     console.info(`[cluster] Consul down: all partitions stopped after ${stoppedAfterMs} ms (lease ${LEASE_MS} ms)`);
     expect(stoppedAfterMs).toBeLessThanOrEqual(LEASE_MS + settings.ownershipProbeMs + 1_000);

@@ -35,10 +35,26 @@ describe('cluster coordination (real Consul, in-process workers)', { timeout: 60
 
   async function startWorker(id: string): Promise<Worker> {
     const client = createConsulClient({ host: '127.0.0.1', port: consul.agent.httpPort, secure: false });
-    const registration = new ServiceRegistration({ client, nodeId: id, role: 'event-worker', clusterId: CLUSTER, port: 1, ttlMs: settings.checkTtlMs });
+    const registration = new ServiceRegistration({
+      client,
+      nodeId: id,
+      role: 'event-worker',
+      clusterId: CLUSTER,
+      port: 1,
+      ttlMs: settings.checkTtlMs,
+    });
     await registration.start();
     const runner = new RecordingRunner(id, log);
-    const coordinator = new ClusterCoordinator({ client, nodeId: id, clusterId: CLUSTER, partitionCount: P, settings, runner, serviceCheckId: registration.checkId, onEvent: (e) => events.push(e) }).start();
+    const coordinator = new ClusterCoordinator({
+      client,
+      nodeId: id,
+      clusterId: CLUSTER,
+      partitionCount: P,
+      settings,
+      runner,
+      serviceCheckId: registration.checkId,
+      onEvent: (e) => events.push(e),
+    }).start();
     const worker = { id, client, registration, coordinator, runner };
     workers.set(id, worker);
     return worker;
@@ -56,8 +72,15 @@ describe('cluster coordination (real Consul, in-process workers)', { timeout: 60
     return waitFor(
       async () => {
         const { document } = await readAssignment(kv);
-        if (!document || new Set(document.owners).size !== ids.length || !document.owners.every((o) => o !== null && ids.includes(o))) return undefined;
-        const consistent = document.owners.every((owner, p) => [...workers.values()].every((w) => w.runner.running.has(p) === (w.id === owner)));
+        if (
+          !document ||
+          new Set(document.owners).size !== ids.length ||
+          !document.owners.every((o) => o !== null && ids.includes(o))
+        )
+          return undefined;
+        const consistent = document.owners.every((owner, p) =>
+          [...workers.values()].every((w) => w.runner.running.has(p) === (w.id === owner)),
+        );
         return consistent ? document : undefined;
       },
       { what, timeoutMs: 20_000, intervalMs: 25 },
@@ -102,9 +125,15 @@ describe('cluster coordination (real Consul, in-process workers)', { timeout: 60
     await stopWorker(leaving);
     const remaining = [...workers.keys()];
     await settled(remaining, 'partitions of the stopped worker running elsewhere');
-    const startedAt = itsPartitions.map((p) => log.records.find((r) => r.kind === 'start' && r.partition === p && r.at >= stoppedAt && r.node !== leaving.id)!.at);
+    const startedAt = itsPartitions.map(
+      (p) =>
+        log.records.find((r) => r.kind === 'start' && r.partition === p && r.at >= stoppedAt && r.node !== leaving.id)!
+          .at,
+    );
     const handoffMs = Math.max(...startedAt) - stoppedAt;
-    console.info(`[cluster] graceful stop of ${leaving.id}: ${itsPartitions.length} partitions started elsewhere after ${handoffMs} ms`);
+    console.info(
+      `[cluster] graceful stop of ${leaving.id}: ${itsPartitions.length} partitions started elsewhere after ${handoffMs} ms`,
+    );
     expect(handoffMs).toBeLessThan(1_000);
     expect(exclusivityViolations(log.records)).toEqual([]);
   });
@@ -137,9 +166,17 @@ describe('cluster coordination (real Consul, in-process workers)', { timeout: 60
     const stored = await readAssignment(kv);
     await admin.session.destroy({ id: sessionId });
     const forged = { ...stored.document!, generation: stored.document!.generation + 100 };
-    const result = await kv.fencedWrite({ lockKey: CLUSTER_KEYS.leader, session: sessionId, key: CLUSTER_KEYS.assignment, value: forged, cas: stored.modifyIndex });
+    const result = await kv.fencedWrite({
+      lockKey: CLUSTER_KEYS.leader,
+      session: sessionId,
+      key: CLUSTER_KEYS.assignment,
+      value: forged,
+      cas: stored.modifyIndex,
+    });
     expect(result).toMatchObject({ ok: false, reason: 'not-lock-holder' });
-    await waitFor(() => events.some((e) => e.type === 'lost' && e.nodeId === leader.id), { what: 'the deposed leader to notice' });
+    await waitFor(() => events.some((e) => e.type === 'lost' && e.nodeId === leader.id), {
+      what: 'the deposed leader to notice',
+    });
     // a new term (possibly the same node with a new session) takes over; the forged generation never lands
     await waitFor(leaderWorker, { what: 'a new leader', timeoutMs: 15_000 });
     await sleep(300);

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ManagedProcess, sleep, useConsulAgent, waitFor } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChildView, childLeads as leads, readChildLines, restartedAfter, runningNow, settledOn } from './testing-fixtures/child-log';
+import {
+  type ChildView,
+  childLeads as leads,
+  readChildLines,
+  restartedAfter,
+  runningNow,
+  settledOn,
+} from './testing-fixtures/child-log';
 import { exclusivityViolations, type RunnerRecord } from './testing-fixtures/recording-runner';
 
 // SIGKILL across OS processes: each child (testing-fixtures/cluster-worker-child.ts, via vite-node)
@@ -36,10 +43,28 @@ describe('cluster failover after SIGKILL (separate OS processes)', { timeout: 90
 
   function spawnChild(nodeId: string): Child {
     const logFile = join(dir, `${nodeId}.log`);
-    const env = { ...process.env, CHILD_CHECK_TTL_MS: String(CHECK_TTL_MS), CHILD_LOCK_DELAY_MS: String(LOCK_DELAY_MS) };
-    const proc = new ManagedProcess({ name: `worker:${nodeId}`, command: process.execPath, args: [VITE_NODE, '-c', join(ROOT, 'vitest.config.ts'), CHILD, String(consul.agent.httpPort), nodeId, String(P)], env, cwd: ROOT, logFile });
+    const env = {
+      ...process.env,
+      CHILD_CHECK_TTL_MS: String(CHECK_TTL_MS),
+      CHILD_LOCK_DELAY_MS: String(LOCK_DELAY_MS),
+    };
+    const proc = new ManagedProcess({
+      name: `worker:${nodeId}`,
+      command: process.execPath,
+      args: [VITE_NODE, '-c', join(ROOT, 'vitest.config.ts'), CHILD, String(consul.agent.httpPort), nodeId, String(P)],
+      env,
+      cwd: ROOT,
+      logFile,
+    });
     proc.start();
-    const child: Child = { nodeId, process: proc, get running() { return proc.running; }, lines: () => readChildLines(logFile) };
+    const child: Child = {
+      nodeId,
+      process: proc,
+      get running() {
+        return proc.running;
+      },
+      lines: () => readChildLines(logFile),
+    };
     children.push(child);
     return child;
   }
@@ -61,9 +86,21 @@ describe('cluster failover after SIGKILL (separate OS processes)', { timeout: 90
   function allRecords(): RunnerRecord[] {
     let seq = 0;
     return children
-      .flatMap((c) => c.lines().filter((l) => l.partition !== undefined).map((l) => ({ ...l, node: c.nodeId })))
+      .flatMap((c) =>
+        c
+          .lines()
+          .filter((l) => l.partition !== undefined)
+          .map((l) => ({ ...l, node: c.nodeId })),
+      )
       .sort((a, b) => a.at - b.at)
-      .map((l) => ({ seq: seq++, at: l.at, node: l.node, partition: l.partition!, kind: l.event as RunnerRecord['kind'], epoch: l.epoch }));
+      .map((l) => ({
+        seq: seq++,
+        at: l.at,
+        node: l.node,
+        partition: l.partition!,
+        kind: l.event as RunnerRecord['kind'],
+        epoch: l.epoch,
+      }));
   }
 
   beforeAll(() => {

@@ -69,10 +69,17 @@ export function handoffGate(
 export function planFollowerStep(view: FollowerView): FollowerPlan {
   const { document, running } = view;
   if (!view.ownershipValid || document === undefined) {
-    return { stop: view.ownershipValid ? [] : [...running.keys()].sort((a, b) => a - b), ack: undefined, start: [], waiting: [] };
+    return {
+      stop: view.ownershipValid ? [] : [...running.keys()].sort((a, b) => a - b),
+      ack: undefined,
+      start: [],
+      waiting: [],
+    };
   }
   const owned = ownedPartitions(document, view.self);
-  const stop = [...running].filter(([partition, epoch]) => owned.get(partition) !== epoch).map(([partition]) => partition);
+  const stop = [...running]
+    .filter(([partition, epoch]) => owned.get(partition) !== epoch)
+    .map(([partition]) => partition);
   const start: StartStep[] = [];
   const waiting: WaitingStep[] = [];
   for (const [partition, epoch] of owned) {

@@ -31,9 +31,11 @@ export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = {
 export function resolveClusterSettings(overrides: Partial<ClusterSettings> = {}): ClusterSettings {
   const settings = { ...DEFAULT_CLUSTER_SETTINGS, ...overrides };
   for (const [name, value] of Object.entries(settings)) {
-    if (!Number.isFinite(value) || value < 0) throw new Error(`cluster setting ${name} must be a non-negative number of ms, got ${value}`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new Error(`cluster setting ${name} must be a non-negative number of ms, got ${value}`);
   }
-  if (settings.sessionTtlMs < 10_000) throw new Error('cluster setting sessionTtlMs must be at least 10000 (Consul minimum)');
+  if (settings.sessionTtlMs < 10_000)
+    throw new Error('cluster setting sessionTtlMs must be at least 10000 (Consul minimum)');
   return settings;
 }
 

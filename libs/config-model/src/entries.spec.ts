@@ -6,7 +6,8 @@ import { buildSnapshot, getProject, getTrigger, redactSnapshot, triggersForEvent
 const SECRET = `whsec_${Buffer.alloc(24, 9).toString('base64')}`;
 const TOKEN = 'api-token-0123456789-abcdefghij';
 const projectJson = JSON.stringify({ name: 'Demo', secrets: { webhook: [SECRET], apiTokens: [TOKEN] } });
-const trigger = (type: string, extra: object = {}) => JSON.stringify({ type, url: 'https://example.com/hook', ...extra });
+const trigger = (type: string, extra: object = {}) =>
+  JSON.stringify({ type, url: 'https://example.com/hook', ...extra });
 
 function entry(key: string, raw: string, version: number): ConfigEntry {
   const result = parseConfigKey(key, raw, version);
@@ -20,7 +21,14 @@ describe('config key layout', () => {
       const ref = parseConfigKeyPath(key);
       expect(ref && configKeyOf(ref)).toBe(key);
     }
-    for (const key of ['config/projects/', 'config/projects/Demo', 'config/projects/demo/hooks/x', 'config/projects/a/triggers/b/c', 'leader', 'config/eventing/x']) {
+    for (const key of [
+      'config/projects/',
+      'config/projects/Demo',
+      'config/projects/demo/hooks/x',
+      'config/projects/a/triggers/b/c',
+      'leader',
+      'config/eventing/x',
+    ]) {
       expect(parseConfigKeyPath(key)).toBeUndefined();
     }
   });
@@ -28,8 +36,16 @@ describe('config key layout', () => {
 
 describe('parseConfigKey', () => {
   it('parses each kind, taking ids from the key', () => {
-    expect(entry('config/eventing', '{"partitionCount":8}', 3)).toMatchObject({ kind: 'eventing', version: 3, value: { partitionCount: 8 } });
-    expect(entry('config/projects/demo', projectJson, 4)).toMatchObject({ kind: 'project', projectId: 'demo', value: { id: 'demo', name: 'Demo' } });
+    expect(entry('config/eventing', '{"partitionCount":8}', 3)).toMatchObject({
+      kind: 'eventing',
+      version: 3,
+      value: { partitionCount: 8 },
+    });
+    expect(entry('config/projects/demo', projectJson, 4)).toMatchObject({
+      kind: 'project',
+      projectId: 'demo',
+      value: { id: 'demo', name: 'Demo' },
+    });
     expect(entry('config/projects/demo/triggers/t1', trigger('a'), 5)).toMatchObject({
       kind: 'trigger',
       projectId: 'demo',
@@ -54,21 +70,38 @@ describe('parseConfigKey', () => {
     expect(json.ok).toBe(false);
     expect(JSON.stringify(json)).not.toContain(SECRET);
     expect(!json.ok && json.error.issues[0]?.message).toMatch(/^invalid JSON/);
-    expect(parseConfigKey('config/eventing', null)).toMatchObject({ ok: false, error: { issues: [{ message: 'empty value, expected JSON' }] } });
-    expect(parseConfigKey('config/nope', '{}')).toMatchObject({ ok: false, error: { key: 'config/nope', issues: [{ field: '(key)' }] } });
+    expect(parseConfigKey('config/eventing', null)).toMatchObject({
+      ok: false,
+      error: { issues: [{ message: 'empty value, expected JSON' }] },
+    });
+    expect(parseConfigKey('config/nope', '{}')).toMatchObject({
+      ok: false,
+      error: { key: 'config/nope', issues: [{ field: '(key)' }] },
+    });
   });
 
   it('rejects a body id that contradicts the key', () => {
     const result = parseConfigKey('config/projects/demo/triggers/t1', trigger('a', { id: 't2' }));
-    expect(result).toMatchObject({ ok: false, error: { issues: [{ field: 'id', message: 'must match the id in the key ("t1")' }] } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { issues: [{ field: 'id', message: 'must match the id in the key ("t1")' }] },
+    });
   });
 });
 
 describe('buildSnapshot', () => {
   const entries = [
-    entry('config/projects/demo/triggers/b', trigger('order.paid', { filter: [{ path: 'amount', op: 'gt', value: 10 }] }), 12),
+    entry(
+      'config/projects/demo/triggers/b',
+      trigger('order.paid', { filter: [{ path: 'amount', op: 'gt', value: 10 }] }),
+      12,
+    ),
     entry('config/projects/demo', projectJson, 10),
-    entry('config/projects/demo/triggers/a', trigger('order.paid', { headers: { Authorization: 'Bearer hdr-secret' } }), 11),
+    entry(
+      'config/projects/demo/triggers/a',
+      trigger('order.paid', { headers: { Authorization: 'Bearer hdr-secret' } }),
+      11,
+    ),
     entry('config/projects/demo/triggers/c', trigger('order.created'), 13),
     entry('config/projects/ghost/triggers/x', trigger('order.paid'), 14),
   ];
@@ -89,7 +122,8 @@ describe('buildSnapshot', () => {
 
   it('selects the triggers an event fans out to', () => {
     const { snapshot } = buildSnapshot(entries);
-    const ids = (payload: unknown) => triggersForEvent(snapshot, 'demo', { type: 'order.paid', payload }).map((t) => t.id);
+    const ids = (payload: unknown) =>
+      triggersForEvent(snapshot, 'demo', { type: 'order.paid', payload }).map((t) => t.id);
     expect(ids({ amount: 50 })).toEqual(['a', 'b']);
     expect(ids({ amount: 5 })).toEqual(['a']);
     expect(triggersForEvent(snapshot, 'ghost', { type: 'order.paid', payload: {} })).toEqual([]);

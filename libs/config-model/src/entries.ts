@@ -37,7 +37,14 @@ export function parseConfigValue(ref: ConfigRef, value: unknown, version = 0, fi
     case 'trigger': {
       const parsed = parseWithId(triggerBodySchema, value, ref.triggerId, fieldPrefix);
       if (!parsed.ok) return fail(parsed.issues);
-      const entry: ConfigEntry = { kind: 'trigger', key, version, projectId: ref.projectId, triggerId: ref.triggerId, value: parsed.value };
+      const entry: ConfigEntry = {
+        kind: 'trigger',
+        key,
+        version,
+        projectId: ref.projectId,
+        triggerId: ref.triggerId,
+        value: parsed.value,
+      };
       return { ok: true, entry };
     }
   }
@@ -49,7 +56,20 @@ export function parseConfigValue(ref: ConfigRef, value: unknown, version = 0, fi
  */
 export function parseConfigKey(key: string, raw: string | null, version = 0): ConfigEntryResult {
   const ref = parseConfigKeyPath(key);
-  if (!ref) return { ok: false, error: { key, issues: [{ field: '(key)', message: 'not a config key (expected config/eventing, config/projects/<id> or config/projects/<id>/triggers/<id>)' }] } };
+  if (!ref)
+    return {
+      ok: false,
+      error: {
+        key,
+        issues: [
+          {
+            field: '(key)',
+            message:
+              'not a config key (expected config/eventing, config/projects/<id> or config/projects/<id>/triggers/<id>)',
+          },
+        ],
+      },
+    };
   const decoded = parseJsonText(raw);
   if (!decoded.ok) return { ok: false, error: { key, issues: [{ field: ROOT_FIELD, message: decoded.message }] } };
   return parseConfigValue(ref, decoded.value, version);
@@ -67,7 +87,10 @@ function parseWithId<S extends z.ZodType<{ id?: string | undefined }, z.ZodTypeD
   if (!parsed.success) return { ok: false, issues: formatZodIssues(parsed.error, fieldPrefix) };
   const bodyId = parsed.data.id;
   if (bodyId !== undefined && bodyId !== id) {
-    return { ok: false, issues: [{ field: joinFieldPath(['id'], fieldPrefix), message: `must match the id in the key ("${id}")` }] };
+    return {
+      ok: false,
+      issues: [{ field: joinFieldPath(['id'], fieldPrefix), message: `must match the id in the key ("${id}")` }],
+    };
   }
   return { ok: true, value: { ...parsed.data, id } };
 }

@@ -23,7 +23,10 @@ describe('eventing settings', () => {
   });
 
   it('rejects bad defaults and retention with field paths', () => {
-    expect(issuesOf({ defaults: { retries: -1, timeout: 0 } }).map((i) => i.field)).toEqual(['eventing.defaults.retries', 'eventing.defaults.timeout']);
+    expect(issuesOf({ defaults: { retries: -1, timeout: 0 } }).map((i) => i.field)).toEqual([
+      'eventing.defaults.retries',
+      'eventing.defaults.timeout',
+    ]);
     expect(issuesOf({ retention: { maxAgeMs: 5, maxCount: 0 } }).map((i) => i.field)).toEqual([
       'eventing.retention.maxAgeMs',
       'eventing.retention.maxCount',

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type FilterConditionInput, filterConditionsSchema, filterWarnings, matchesFilter, matchesOptions, payloadFilterSchema } from './filter';
+import {
+  type FilterConditionInput,
+  filterConditionsSchema,
+  filterWarnings,
+  matchesFilter,
+  matchesOptions,
+  payloadFilterSchema,
+} from './filter';
 import { type JsonValue } from './json';
 
 const payload = {
@@ -55,8 +62,18 @@ describe('condition filter semantics', () => {
   });
 
   it('ANDs the conditions', () => {
-    expect(matches([{ path: 'status', op: 'eq', value: 'paid' }, { path: 'amount', op: 'gt', value: 100 }])).toBe(true);
-    expect(matches([{ path: 'status', op: 'eq', value: 'paid' }, { path: 'amount', op: 'gt', value: 500 }])).toBe(false);
+    expect(
+      matches([
+        { path: 'status', op: 'eq', value: 'paid' },
+        { path: 'amount', op: 'gt', value: 100 },
+      ]),
+    ).toBe(true);
+    expect(
+      matches([
+        { path: 'status', op: 'eq', value: 'paid' },
+        { path: 'amount', op: 'gt', value: 500 },
+      ]),
+    ).toBe(false);
   });
 
   it('works on non-object payloads', () => {
@@ -69,7 +86,9 @@ describe('condition filter semantics', () => {
   const hasProtoKey = (value: unknown): boolean =>
     Array.isArray(value)
       ? value.some(hasProtoKey)
-      : value !== null && typeof value === 'object' && Object.entries(value).some(([k, v]) => k === '__proto__' || hasProtoKey(v));
+      : value !== null &&
+        typeof value === 'object' &&
+        Object.entries(value).some(([k, v]) => k === '__proto__' || hasProtoKey(v));
   const json = (fc.jsonValue() as fc.Arbitrary<JsonValue>).filter((value) => !hasProtoKey(value));
   const key = fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !k.includes('.') && k !== '__proto__');
 
@@ -89,15 +108,21 @@ describe('condition filter semantics', () => {
 
   it('refuses a condition value holding a "__proto__" key, however deep', () => {
     const poisoned = JSON.parse('{"a":[{"__proto__":{"polluted":true}}]}') as JsonValue;
-    expect(() => filterConditionsSchema.parse([{ path: 'a', op: 'eq', value: poisoned }])).toThrow(/__proto__.*is not allowed/);
-    expect(() => filterConditionsSchema.parse([{ path: 'a', op: 'in', value: [poisoned] }])).toThrow(/__proto__.*is not allowed/);
+    expect(() => filterConditionsSchema.parse([{ path: 'a', op: 'eq', value: poisoned }])).toThrow(
+      /__proto__.*is not allowed/,
+    );
+    expect(() => filterConditionsSchema.parse([{ path: 'a', op: 'in', value: [poisoned] }])).toThrow(
+      /__proto__.*is not allowed/,
+    );
   });
 
   it('property: neq is the negation of eq, nin of in', () => {
     fc.assert(
       fc.property(json, key, json, (doc, path, value) => {
         expect(matches([{ path, op: 'neq', value }], doc)).toBe(!matches([{ path, op: 'eq', value }], doc));
-        expect(matches([{ path, op: 'nin', value: [value] }], doc)).toBe(!matches([{ path, op: 'in', value: [value] }], doc));
+        expect(matches([{ path, op: 'nin', value: [value] }], doc)).toBe(
+          !matches([{ path, op: 'in', value: [value] }], doc),
+        );
       }),
     );
   });
@@ -116,8 +141,12 @@ describe('Space Cloud rule filters', () => {
     expect(matchesFilter(rule({ rule: 'or', clauses: [paid, big] }), payload)).toBe(true);
     expect(matchesFilter(rule({ rule: 'and', clauses: [] }), payload)).toBe(true);
     expect(matchesFilter(rule({ rule: 'or', clauses: [] }), payload)).toBe(false);
-    expect(matchesFilter(rule({ rule: 'match', eval: 'in', f1: 'args.data.customer.tier', f2: ['gold'] }), payload)).toBe(true);
-    expect(matchesFilter(rule({ rule: 'match', eval: 'notIn', f1: 'args.data.customer.tier', f2: ['gold'] }), payload)).toBe(false);
+    expect(
+      matchesFilter(rule({ rule: 'match', eval: 'in', f1: 'args.data.customer.tier', f2: ['gold'] }), payload),
+    ).toBe(true);
+    expect(
+      matchesFilter(rule({ rule: 'match', eval: 'notIn', f1: 'args.data.customer.tier', f2: ['gold'] }), payload),
+    ).toBe(false);
     expect(matchesFilter(rule({ rule: 'match', eval: '!=', f1: 'args.data.missing', f2: 'x' }), payload)).toBe(true);
   });
 

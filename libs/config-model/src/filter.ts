@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { type JsonObject, jsonEqual, jsonValueSchema } from './json';
 import { compareOrdered, type JsonPath, lookupPath } from './json-path';
-import { evaluateSpaceCloudRule, type SpaceCloudRule, spaceCloudRuleSchema, unsupportedSpaceCloudRules } from './space-cloud-rule';
+import {
+  evaluateSpaceCloudRule,
+  type SpaceCloudRule,
+  spaceCloudRuleSchema,
+  unsupportedSpaceCloudRules,
+} from './space-cloud-rule';
 
 /**
  * Payload filter language (see README): a list of conditions, all of which must hold (AND).
@@ -44,13 +49,17 @@ export const filterConditionsSchema = z.array(filterConditionSchema).max(MAX_FIL
 export type PayloadFilter = FilterCondition[] | SpaceCloudRule;
 
 /** Either form; the shape (array or object) picks the schema so errors point at the right fields. */
-export const payloadFilterSchema: z.ZodType<PayloadFilter, z.ZodTypeDef, unknown> = z.unknown().transform((value, ctx) => {
-  const schema: z.ZodType<PayloadFilter, z.ZodTypeDef, unknown> = Array.isArray(value) ? filterConditionsSchema : spaceCloudRuleSchema;
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) ctx.addIssue(issue);
-  return z.NEVER;
-});
+export const payloadFilterSchema: z.ZodType<PayloadFilter, z.ZodTypeDef, unknown> = z
+  .unknown()
+  .transform((value, ctx) => {
+    const schema: z.ZodType<PayloadFilter, z.ZodTypeDef, unknown> = Array.isArray(value)
+      ? filterConditionsSchema
+      : spaceCloudRuleSchema;
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.addIssue(issue);
+    return z.NEVER;
+  });
 
 export function matchesCondition(condition: FilterCondition, payload: unknown): boolean {
   const field = lookupPath(payload, condition.path);
@@ -81,7 +90,10 @@ export function matchesFilter(filter: PayloadFilter | null | undefined, payload:
  * Space Cloud trigger `options` against the options queued with an event: every option the trigger
  * names must be present on the event with an equal value (Space Cloud's rule). No options → match.
  */
-export function matchesOptions(triggerOptions: JsonObject | null | undefined, eventOptions: JsonObject | null | undefined): boolean {
+export function matchesOptions(
+  triggerOptions: JsonObject | null | undefined,
+  eventOptions: JsonObject | null | undefined,
+): boolean {
   if (!triggerOptions) return true;
   const provided = eventOptions ?? {};
   return Object.entries(triggerOptions).every(

@@ -8,7 +8,14 @@ import { safeKeySchema } from './json';
  * `content-length`, `transfer-encoding`, `host`, `connection`.
  */
 export const RESERVED_HEADER_PREFIX = 'webhook-';
-export const RESERVED_HEADERS = ['content-type', 'idempotency-key', 'content-length', 'transfer-encoding', 'host', 'connection'] as const;
+export const RESERVED_HEADERS = [
+  'content-type',
+  'idempotency-key',
+  'content-length',
+  'transfer-encoding',
+  'host',
+  'connection',
+] as const;
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -21,7 +28,10 @@ const headerNameSchema = safeKeySchema
   .pipe(z.string().min(1).max(256).regex(TOKEN, { message: 'must be a valid HTTP header name' }))
   .superRefine((name, ctx) => {
     if (isReservedHeader(name)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `header "${name}" is set by Spaceport and cannot be overridden` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `header "${name}" is set by Spaceport and cannot be overridden`,
+      });
     }
   });
 
@@ -31,18 +41,20 @@ const headerValueSchema = z
   .max(8192)
   .regex(/^[^\r\n\0]*$/, { message: 'must not contain CR, LF or NUL' });
 
-export const triggerHeadersSchema = z
-  .record(headerNameSchema, headerValueSchema)
-  .superRefine((headers, ctx) => {
-    const seen = new Set<string>();
-    for (const name of Object.keys(headers)) {
-      const lower = name.toLowerCase();
-      if (seen.has(lower)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `header "${name}" is given more than once (names are case-insensitive)` });
-      }
-      seen.add(lower);
+export const triggerHeadersSchema = z.record(headerNameSchema, headerValueSchema).superRefine((headers, ctx) => {
+  const seen = new Set<string>();
+  for (const name of Object.keys(headers)) {
+    const lower = name.toLowerCase();
+    if (seen.has(lower)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [name],
+        message: `header "${name}" is given more than once (names are case-insensitive)`,
+      });
     }
-    if (seen.size > 50) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'at most 50 headers' });
-  });
+    seen.add(lower);
+  }
+  if (seen.size > 50) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'at most 50 headers' });
+});
 
 export type TriggerHeaders = z.output<typeof triggerHeadersSchema>;

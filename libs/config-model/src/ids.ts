@@ -9,7 +9,9 @@ export const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export const slugSchema = z
   .string()
-  .regex(SLUG_PATTERN, { message: 'must be a slug: 1-63 characters of a-z, 0-9, "_" or "-", starting with a letter or digit' })
+  .regex(SLUG_PATTERN, {
+    message: 'must be a slug: 1-63 characters of a-z, 0-9, "_" or "-", starting with a letter or digit',
+  })
   .refine((id) => id !== 'constructor' && id !== 'prototype', { message: 'this id is reserved' });
 
 export function isSlug(value: string): boolean {

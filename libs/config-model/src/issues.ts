@@ -36,7 +36,9 @@ function pickBestUnionBranch(branches: ZodError[]): ZodError | undefined {
   let best: ZodError | undefined;
   let bestDepth = -1;
   for (const branch of branches) {
-    const depth = Math.max(...branch.issues.map((i) => (i.code === ZodIssueCode.invalid_type ? i.path.length - 0.5 : i.path.length)));
+    const depth = Math.max(
+      ...branch.issues.map((i) => (i.code === ZodIssueCode.invalid_type ? i.path.length - 0.5 : i.path.length)),
+    );
     if (depth > bestDepth) {
       best = branch;
       bestDepth = depth;

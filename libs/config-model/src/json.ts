@@ -11,7 +11,9 @@ export interface JsonObject {
  * `__proto__` would reach the prototype when assigned (`obj[key] = …`, as zod builds records): it is
  * refused in every record we parse so no parsed value can carry a surprising prototype.
  */
-export const safeKeySchema = z.string().refine((key) => key !== '__proto__', { message: 'the key "__proto__" is not allowed' });
+export const safeKeySchema = z
+  .string()
+  .refine((key) => key !== '__proto__', { message: 'the key "__proto__" is not allowed' });
 
 export const jsonValueSchema: z.ZodType<JsonValue, z.ZodTypeDef, unknown> = z.lazy(() =>
   z.union([
@@ -55,7 +57,8 @@ function sortKeysDeep(value: unknown): unknown {
   if (!isPlainObject(value)) return value;
   const sorted: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
-    if (value[key] !== undefined) Object.defineProperty(sorted, key, { value: sortKeysDeep(value[key]), enumerable: true });
+    if (value[key] !== undefined)
+      Object.defineProperty(sorted, key, { value: sortKeysDeep(value[key]), enumerable: true });
   }
   return sorted;
 }

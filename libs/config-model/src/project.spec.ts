@@ -49,8 +49,12 @@ describe('project schema', () => {
   });
 
   it('rejects a non-slug id and a blank name', () => {
-    expect(issuesOf({ id: 'Bad/Id', name: 'x', secrets: { webhook: [secretOf(24)] } }).map((i) => i.field)).toEqual(['id']);
-    expect(issuesOf({ name: '  ', secrets: { webhook: [secretOf(24)] } })).toEqual([{ field: 'name', message: 'is required' }]);
+    expect(issuesOf({ id: 'Bad/Id', name: 'x', secrets: { webhook: [secretOf(24)] } }).map((i) => i.field)).toEqual([
+      'id',
+    ]);
+    expect(issuesOf({ name: '  ', secrets: { webhook: [secretOf(24)] } })).toEqual([
+      { field: 'name', message: 'is required' },
+    ]);
   });
 });
 
@@ -68,15 +72,21 @@ describe('redactProject', () => {
   });
 
   it('property: no secret survives redaction anywhere in the output', () => {
-    const secret = fc.uint8Array({ minLength: 24, maxLength: 64 }).map((bytes) => `whsec_${Buffer.from(bytes).toString('base64')}`);
+    const secret = fc
+      .uint8Array({ minLength: 24, maxLength: 64 })
+      .map((bytes) => `whsec_${Buffer.from(bytes).toString('base64')}`);
     const token = fc.stringMatching(/^[\x21-\x7e]{24,64}$/);
     fc.assert(
-      fc.property(fc.uniqueArray(secret, { minLength: 1, maxLength: 10 }), fc.uniqueArray(token, { maxLength: 20 }), (webhook, apiTokens) => {
-        const project: Project = projectSchema.parse({ id: 'p', name: 'P', secrets: { webhook, apiTokens } });
-        const text = JSON.stringify(redactProject(project));
-        for (const value of [...webhook, ...apiTokens]) expect(text).not.toContain(value);
-        expect(text).not.toContain('whsec_');
-      }),
+      fc.property(
+        fc.uniqueArray(secret, { minLength: 1, maxLength: 10 }),
+        fc.uniqueArray(token, { maxLength: 20 }),
+        (webhook, apiTokens) => {
+          const project: Project = projectSchema.parse({ id: 'p', name: 'P', secrets: { webhook, apiTokens } });
+          const text = JSON.stringify(redactProject(project));
+          for (const value of [...webhook, ...apiTokens]) expect(text).not.toContain(value);
+          expect(text).not.toContain('whsec_');
+        },
+      ),
     );
   });
 });

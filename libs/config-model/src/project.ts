@@ -11,7 +11,12 @@ export const projectSettingsSchema = z
     /** largest accepted `payload` of a queued event, in bytes of its JSON */
     maxPayloadBytes: z.number().int().min(1).max(MAX_MAX_PAYLOAD_BYTES).default(DEFAULT_MAX_PAYLOAD_BYTES),
     /** how long an `Idempotency-Key` is remembered */
-    idempotencyTtlMs: z.number().int().min(60_000).max(7 * 24 * 3_600_000).default(DEFAULT_IDEMPOTENCY_TTL_MS),
+    idempotencyTtlMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .max(7 * 24 * 3_600_000)
+      .default(DEFAULT_IDEMPOTENCY_TTL_MS),
   })
   .strict();
 

@@ -49,18 +49,25 @@ export function buildSnapshot(entries: readonly ConfigEntry[], version?: number)
   const triggers: Extract<ConfigEntry, { kind: 'trigger' }>[] = [];
   for (const entry of entries) {
     if (seen.has(entry.key)) {
-      problems.push({ key: entry.key, issues: [{ field: '(key)', message: 'key appears more than once; the first is kept' }] });
+      problems.push({
+        key: entry.key,
+        issues: [{ field: '(key)', message: 'key appears more than once; the first is kept' }],
+      });
       continue;
     }
     seen.add(entry.key);
     if (entry.kind === 'eventing') eventing = { version: entry.version, value: entry.value };
-    else if (entry.kind === 'project') projects.set(entry.projectId, { version: entry.version, value: entry.value, triggers: {} });
+    else if (entry.kind === 'project')
+      projects.set(entry.projectId, { version: entry.version, value: entry.value, triggers: {} });
     else triggers.push(entry);
   }
   for (const entry of triggers) {
     const project = projects.get(entry.projectId);
     if (!project) {
-      problems.push({ key: entry.key, issues: [{ field: '(key)', message: `project "${entry.projectId}" does not exist; trigger ignored` }] });
+      problems.push({
+        key: entry.key,
+        issues: [{ field: '(key)', message: `project "${entry.projectId}" does not exist; trigger ignored` }],
+      });
       continue;
     }
     Object.defineProperty(project.triggers, entry.triggerId, {
@@ -79,7 +86,11 @@ export function getProject(snapshot: ConfigSnapshot, projectId: string): Snapsho
   return Object.hasOwn(snapshot.projects, projectId) ? snapshot.projects[projectId] : undefined;
 }
 
-export function getTrigger(snapshot: ConfigSnapshot, projectId: string, triggerId: string): Versioned<Trigger> | undefined {
+export function getTrigger(
+  snapshot: ConfigSnapshot,
+  projectId: string,
+  triggerId: string,
+): Versioned<Trigger> | undefined {
   const project = getProject(snapshot, projectId);
   return project && Object.hasOwn(project.triggers, triggerId) ? project.triggers[triggerId] : undefined;
 }
@@ -109,7 +120,10 @@ export function redactSnapshot(snapshot: ConfigSnapshot): RedactedConfigSnapshot
       triggerId,
       { version: trigger.version, value: redactTrigger(trigger.value) },
     ]);
-    return [id, { version: project.version, value: redactProject(project.value), triggers: Object.fromEntries(triggers) }];
+    return [
+      id,
+      { version: project.version, value: redactProject(project.value), triggers: Object.fromEntries(triggers) },
+    ];
   });
   return { ...snapshot, projects: Object.fromEntries(projects) };
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { defaultEventingSettings } from './eventing';
 import { formatZodIssues } from './issues';
-import { redactTrigger, resolveTrigger, type Trigger, triggerBodySchema, triggerMatchesEvent, triggerSchema } from './trigger';
+import {
+  redactTrigger,
+  resolveTrigger,
+  type Trigger,
+  triggerBodySchema,
+  triggerMatchesEvent,
+  triggerSchema,
+} from './trigger';
 
 const fieldsOf = (body: unknown, prefix?: string) => {
   const result = triggerBodySchema.safeParse(body);
@@ -22,9 +29,19 @@ describe('trigger schema', () => {
   });
 
   it('keeps explicit values over cluster defaults', () => {
-    const trigger = triggerSchema.parse({ ...minimal, id: 't', retries: 0, timeout: 250, retrySchedule: { baseDelayMs: 10 } });
+    const trigger = triggerSchema.parse({
+      ...minimal,
+      id: 't',
+      retries: 0,
+      timeout: 250,
+      retrySchedule: { baseDelayMs: 10 },
+    });
     const effective = resolveTrigger(trigger, defaultEventingSettings());
-    expect([effective.retries, effective.timeout, effective.retrySchedule]).toEqual([0, 250, { baseDelayMs: 10, maxDelayMs: 600_000 }]);
+    expect([effective.retries, effective.timeout, effective.retrySchedule]).toEqual([
+      0,
+      250,
+      { baseDelayMs: 10, maxDelayMs: 600_000 },
+    ]);
   });
 
   it('accepts a Space Cloud trigger body unchanged', () => {
@@ -38,7 +55,9 @@ describe('trigger schema', () => {
     };
     const parsed = triggerBodySchema.parse(JSON.parse(JSON.stringify(spaceCloud)));
     expect(parsed).toMatchObject(spaceCloud);
-    expect(triggerBodySchema.parse({ ...spaceCloud, id: 'sc-trigger', options: null, filter: null, timeout: 0 })).toMatchObject({
+    expect(
+      triggerBodySchema.parse({ ...spaceCloud, id: 'sc-trigger', options: null, filter: null, timeout: 0 }),
+    ).toMatchObject({
       id: 'sc-trigger',
       options: undefined,
       filter: undefined,
@@ -79,13 +98,21 @@ describe('trigger schema', () => {
     expect(fieldsOf({ ...minimal, headers: { 'X-Ok': 'a\r\nInjected: 1' } })).toEqual([
       { field: 'headers.X-Ok', message: 'must not contain CR, LF or NUL' },
     ]);
-    expect(triggerBodySchema.parse({ ...minimal, headers: { Authorization: 'Bearer abc' } }).headers).toEqual({ Authorization: 'Bearer abc' });
+    expect(triggerBodySchema.parse({ ...minimal, headers: { Authorization: 'Bearer abc' } }).headers).toEqual({
+      Authorization: 'Bearer abc',
+    });
   });
 
   it('validates the filter in place, with paths into it', () => {
-    expect(fieldsOf({ ...minimal, filter: [{ path: 'a', op: 'like', value: 1 }] }).map((i) => i.field)).toEqual(['filter.0.op']);
-    expect(fieldsOf({ ...minimal, filter: [{ path: 'a..b', op: 'eq', value: 1 }] }).map((i) => i.field)).toEqual(['filter.0.path']);
-    expect(fieldsOf({ ...minimal, filter: { eval: '==' } })).toEqual([{ field: 'filter.rule', message: 'a Space Cloud rule needs a "rule" name' }]);
+    expect(fieldsOf({ ...minimal, filter: [{ path: 'a', op: 'like', value: 1 }] }).map((i) => i.field)).toEqual([
+      'filter.0.op',
+    ]);
+    expect(fieldsOf({ ...minimal, filter: [{ path: 'a..b', op: 'eq', value: 1 }] }).map((i) => i.field)).toEqual([
+      'filter.0.path',
+    ]);
+    expect(fieldsOf({ ...minimal, filter: { eval: '==' } })).toEqual([
+      { field: 'filter.rule', message: 'a Space Cloud rule needs a "rule" name' },
+    ]);
   });
 });
 

@@ -18,7 +18,12 @@ export interface ConfigPlaneChannels {
 
 export function configPlaneChannels(clusterId: string): ConfigPlaneChannels {
   const base = `spaceport:${clusterId}:config:`;
-  return { changed: `${base}changed`, heartbeat: `${base}heartbeat`, snapshot: `${base}snapshot`, write: `${base}write` };
+  return {
+    changed: `${base}changed`,
+    heartbeat: `${base}heartbeat`,
+    snapshot: `${base}snapshot`,
+    write: `${base}write`,
+  };
 }
 
 /** Where a publication stands in the authority's stream: `origin` = one authority process, `seq` +1 per publication. */

@@ -5,7 +5,14 @@ import { parseRedisUrl } from './transport/redis-url';
 describe('REDIS_URL', () => {
   it('defaults to redis://127.0.0.1:6379 and reads user, password, db and TLS', () => {
     expect(parseRedisUrl(undefined)).toEqual({ host: '127.0.0.1', port: 6379 });
-    expect(parseRedisUrl('rediss://u:p%40ss@redis.example:6380/2')).toEqual({ host: 'redis.example', port: 6380, username: 'u', password: 'p@ss', db: 2, tls: {} });
+    expect(parseRedisUrl('rediss://u:p%40ss@redis.example:6380/2')).toEqual({
+      host: 'redis.example',
+      port: 6380,
+      username: 'u',
+      password: 'p@ss',
+      db: 2,
+      tls: {},
+    });
   });
   it('names REDIS_URL and never repeats the URL', () => {
     expect(() => parseRedisUrl('http://u:secret@x')).toThrow(/^REDIS_URL: /);
@@ -23,6 +30,8 @@ describe('config-plane settings', () => {
   });
   it('validates CONFIG_HEARTBEAT_INTERVAL', () => {
     expect(resolveConfigPlaneSettings({ CONFIG_HEARTBEAT_INTERVAL: '250ms' }, []).heartbeatMs).toBe(250);
-    expect(() => resolveConfigPlaneSettings({ CONFIG_HEARTBEAT_INTERVAL: '1ms' }, [])).toThrow(/CONFIG_HEARTBEAT_INTERVAL/);
+    expect(() => resolveConfigPlaneSettings({ CONFIG_HEARTBEAT_INTERVAL: '1ms' }, [])).toThrow(
+      /CONFIG_HEARTBEAT_INTERVAL/,
+    );
   });
 });

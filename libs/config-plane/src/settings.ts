@@ -27,7 +27,8 @@ export function configPathFlag(rest: readonly string[]): string | undefined {
 }
 
 function nonEmpty(source: string, value: string | undefined): string {
-  if (value === undefined || value.trim() === '' || value.startsWith('--')) throw new ConfigError(source, 'requires a file path');
+  if (value === undefined || value.trim() === '' || value.startsWith('--'))
+    throw new ConfigError(source, 'requires a file path');
   return value;
 }
 
@@ -35,7 +36,8 @@ function nonEmpty(source: string, value: string | undefined): string {
 export function resolveConfigPlaneSettings(env: NodeJS.ProcessEnv, rest: readonly string[]): ConfigPlaneSettings {
   const heartbeatRaw = env['CONFIG_HEARTBEAT_INTERVAL']?.trim();
   const heartbeatMs = heartbeatRaw ? parseDurationMs('CONFIG_HEARTBEAT_INTERVAL', heartbeatRaw) : DEFAULT_HEARTBEAT_MS;
-  if (heartbeatMs < 50 || heartbeatMs > 60_000) throw new ConfigError('CONFIG_HEARTBEAT_INTERVAL', 'must be between 50ms and 60s');
+  if (heartbeatMs < 50 || heartbeatMs > 60_000)
+    throw new ConfigError('CONFIG_HEARTBEAT_INTERVAL', 'must be between 50ms and 60s');
   const configPath = configPathFlag(rest) ?? (env['CONFIG_PATH']?.trim() || DEFAULT_CONFIG_PATH);
   return { redis: parseRedisUrl(env['REDIS_URL']), heartbeatMs, configPath };
 }

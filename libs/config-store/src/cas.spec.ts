@@ -16,17 +16,37 @@ const { snapshot } = buildSnapshot([
 describe('checkExpectedVersion', () => {
   it('lets a write through only at the current version (0 = create)', () => {
     expect(checkExpectedVersion(snapshot, { kind: 'project', projectId: 'demo' }, 'put', 7)).toBeUndefined();
-    expect(checkExpectedVersion(snapshot, { kind: 'project', projectId: 'demo' }, 'put', 0)).toEqual({ ok: false, reason: 'conflict', currentVersion: 7 });
+    expect(checkExpectedVersion(snapshot, { kind: 'project', projectId: 'demo' }, 'put', 0)).toEqual({
+      ok: false,
+      reason: 'conflict',
+      currentVersion: 7,
+    });
     expect(checkExpectedVersion(snapshot, { kind: 'project', projectId: 'new' }, 'put', 0)).toBeUndefined();
-    expect(checkExpectedVersion(snapshot, { kind: 'project', projectId: 'new' }, 'put', 3)).toEqual({ ok: false, reason: 'conflict', currentVersion: 0 });
+    expect(checkExpectedVersion(snapshot, { kind: 'project', projectId: 'new' }, 'put', 3)).toEqual({
+      ok: false,
+      reason: 'conflict',
+      currentVersion: 0,
+    });
     expect(checkExpectedVersion(snapshot, { kind: 'eventing' }, 'put', 0)).toBeUndefined();
-    expect(checkExpectedVersion(snapshot, { kind: 'trigger', projectId: 'demo', triggerId: 't' }, 'delete', 9)).toBeUndefined();
-    expect(checkExpectedVersion(snapshot, { kind: 'trigger', projectId: 'demo', triggerId: 't' }, 'delete', 7)).toMatchObject({ reason: 'conflict' });
+    expect(
+      checkExpectedVersion(snapshot, { kind: 'trigger', projectId: 'demo', triggerId: 't' }, 'delete', 9),
+    ).toBeUndefined();
+    expect(
+      checkExpectedVersion(snapshot, { kind: 'trigger', projectId: 'demo', triggerId: 't' }, 'delete', 7),
+    ).toMatchObject({ reason: 'conflict' });
   });
 
   it('reports absent targets as not-found', () => {
-    expect(checkExpectedVersion(snapshot, { kind: 'trigger', projectId: 'ghost', triggerId: 't' }, 'put', 0)).toEqual({ ok: false, reason: 'not-found' });
-    expect(checkExpectedVersion(snapshot, { kind: 'trigger', projectId: 'demo', triggerId: 'x' }, 'delete', 0)).toEqual({ ok: false, reason: 'not-found' });
-    expect(checkExpectedVersion(snapshot, { kind: 'eventing' }, 'delete', 0)).toEqual({ ok: false, reason: 'not-found' });
+    expect(checkExpectedVersion(snapshot, { kind: 'trigger', projectId: 'ghost', triggerId: 't' }, 'put', 0)).toEqual({
+      ok: false,
+      reason: 'not-found',
+    });
+    expect(checkExpectedVersion(snapshot, { kind: 'trigger', projectId: 'demo', triggerId: 'x' }, 'delete', 0)).toEqual(
+      { ok: false, reason: 'not-found' },
+    );
+    expect(checkExpectedVersion(snapshot, { kind: 'eventing' }, 'delete', 0)).toEqual({
+      ok: false,
+      reason: 'not-found',
+    });
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { projectSchema, triggerSchema } from '@spaceport/config-model';
-import { applyDelete, applyPut, decodeConfigFile, type DecodedConfigFile, revisionOf, snapshotOfFile } from './config-file';
+import {
+  applyDelete,
+  applyPut,
+  decodeConfigFile,
+  type DecodedConfigFile,
+  revisionOf,
+  snapshotOfFile,
+} from './config-file';
 import { formatOfPath } from './editable-document';
 
 const SECRET = `whsec_${Buffer.alloc(24, 3).toString('base64')}`;
@@ -39,22 +46,39 @@ describe('config file decoding', () => {
     expect(file.fileVersion).toBe(4);
     const snapshot = snapshotOfFile(file, 4);
     expect(snapshot.eventing).toMatchObject({ version: 4, value: { partitionCount: 8 } });
-    expect(snapshot.projects['demo']?.triggers['paid']).toMatchObject({ version: 4, value: { id: 'paid', enabled: true } });
+    expect(snapshot.projects['demo']?.triggers['paid']).toMatchObject({
+      version: 4,
+      value: { id: 'paid', enabled: true },
+    });
   });
 
   it('treats a missing file as an empty config and an empty file as invalid', () => {
     expect(snapshotOfFile(decoded(undefined), 0)).toMatchObject({ version: 0, eventing: { version: 0 }, projects: {} });
-    expect(decodeConfigFile('  \n', 'yaml')).toEqual({ ok: false, issues: [{ field: '(root)', message: 'the file is empty' }] });
+    expect(decodeConfigFile('  \n', 'yaml')).toEqual({
+      ok: false,
+      issues: [{ field: '(root)', message: 'the file is empty' }],
+    });
     expect(decodeConfigFile('projects:\n', 'yaml').ok).toBe(true);
   });
 
   it('reports every invalid field with its full path', () => {
-    const text = yamlText.replace('https://example.com/paid', 'ftp://nope').replace('partitionCount: 8', 'partitionCount: 0');
+    const text = yamlText
+      .replace('https://example.com/paid', 'ftp://nope')
+      .replace('partitionCount: 8', 'partitionCount: 0');
     const result = decodeConfigFile(text, 'yaml');
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.issues.map((issue) => issue.field)).toEqual(['eventing.partitionCount', 'projects.demo.triggers.paid.url']);
-    expect(decodeConfigFile('{"version": 1, "projects": {"Bad Id": {}}}', 'json')).toMatchObject({ ok: false, issues: [{ field: 'projects.Bad Id' }] });
-    expect(decodeConfigFile('{"versoin": 1}', 'json')).toMatchObject({ ok: false, issues: [{ message: 'unknown field(s): versoin' }] });
+    expect(!result.ok && result.issues.map((issue) => issue.field)).toEqual([
+      'eventing.partitionCount',
+      'projects.demo.triggers.paid.url',
+    ]);
+    expect(decodeConfigFile('{"version": 1, "projects": {"Bad Id": {}}}', 'json')).toMatchObject({
+      ok: false,
+      issues: [{ field: 'projects.Bad Id' }],
+    });
+    expect(decodeConfigFile('{"versoin": 1}', 'json')).toMatchObject({
+      ok: false,
+      issues: [{ message: 'unknown field(s): versoin' }],
+    });
   });
 
   it('never quotes file content in syntax errors', () => {
@@ -69,9 +93,13 @@ describe('config file decoding', () => {
   });
 
   it('fingerprints config, not layout or spelled-out defaults', () => {
-    const relaid = yamlText.replace('# Spaceport config', '').replace('url: https://example.com/paid', 'url: https://example.com/paid\n        enabled: true');
+    const relaid = yamlText
+      .replace('# Spaceport config', '')
+      .replace('url: https://example.com/paid', 'url: https://example.com/paid\n        enabled: true');
     expect(decoded(relaid).fingerprint).toBe(decoded(yamlText).fingerprint);
-    expect(decoded(yamlText.replace('order.paid', 'order.refunded')).fingerprint).not.toBe(decoded(yamlText).fingerprint);
+    expect(decoded(yamlText.replace('order.paid', 'order.refunded')).fingerprint).not.toBe(
+      decoded(yamlText).fingerprint,
+    );
   });
 });
 
@@ -105,11 +133,20 @@ describe('editing', () => {
   });
 
   it('fills in empty YAML sections', () => {
-    const file = decoded('version: 2\nprojects:\n  demo:\n    name: Demo\n    secrets: { webhook: [' + SECRET + '] }\n    triggers:\n');
-    applyPut(file.document, { kind: 'trigger', projectId: 'demo', value: triggerSchema.parse({ id: 't', type: 'a', url: 'https://x.example' }) });
+    const file = decoded(
+      'version: 2\nprojects:\n  demo:\n    name: Demo\n    secrets: { webhook: [' + SECRET + '] }\n    triggers:\n',
+    );
+    applyPut(file.document, {
+      kind: 'trigger',
+      projectId: 'demo',
+      value: triggerSchema.parse({ id: 't', type: 'a', url: 'https://x.example' }),
+    });
     expect(snapshotOfFile(decoded(file.document.toString()), 3).projects['demo']?.triggers['t']?.value.type).toBe('a');
     const empty = decoded('projects:\n');
-    applyPut(empty.document, { kind: 'project', value: projectSchema.parse({ id: 'p', name: 'P', secrets: { webhook: [SECRET] } }) });
+    applyPut(empty.document, {
+      kind: 'project',
+      value: projectSchema.parse({ id: 'p', name: 'P', secrets: { webhook: [SECRET] } }),
+    });
     expect(Object.keys(snapshotOfFile(decoded(empty.document.toString()), 1).projects)).toEqual(['p']);
   });
 
@@ -129,9 +166,16 @@ describe('editing', () => {
     const file = decoded(undefined, 'json');
     const project = projectSchema.parse({ id: 'demo', name: 'Demo', secrets: { webhook: [SECRET] } });
     applyPut(file.document, { kind: 'project', value: project });
-    applyPut(file.document, { kind: 'eventing', value: { ...snapshotOfFile(file, 0).eventing.value, partitionCount: 4 } });
+    applyPut(file.document, {
+      kind: 'eventing',
+      value: { ...snapshotOfFile(file, 0).eventing.value, partitionCount: 4 },
+    });
     const text = file.document.toString();
-    expect(JSON.parse(text)).toMatchObject({ version: 0, eventing: { partitionCount: 4 }, projects: { demo: { name: 'Demo' } } });
+    expect(JSON.parse(text)).toMatchObject({
+      version: 0,
+      eventing: { partitionCount: 4 },
+      projects: { demo: { name: 'Demo' } },
+    });
     expect(snapshotOfFile(decoded(text, 'json'), 1).projects['demo']?.value.id).toBe('demo');
   });
 });

@@ -12,7 +12,12 @@ import {
   stableStringify,
 } from '@spaceport/config-model';
 import { type ConfigWrite } from './config-store';
-import { type EditableDocument, emptyEditableDocument, type FileFormat, parseEditableDocument } from './editable-document';
+import {
+  type EditableDocument,
+  emptyEditableDocument,
+  type FileFormat,
+  parseEditableDocument,
+} from './editable-document';
 
 /**
  * The standalone config file (YAML or JSON):
@@ -58,7 +63,10 @@ export type ConfigFileDecode = { ok: true; file: DecodedConfigFile } | { ok: fal
 
 /** Text of a config file → validated entries; `text === undefined` is a missing file (empty config). */
 export function decodeConfigFile(text: string | undefined, format: FileFormat): ConfigFileDecode {
-  const parsed = text === undefined ? { ok: true as const, document: emptyEditableDocument(format) } : parseEditableDocument(text, format);
+  const parsed =
+    text === undefined
+      ? { ok: true as const, document: emptyEditableDocument(format) }
+      : parseEditableDocument(text, format);
   if (!parsed.ok) return parsed;
   const shape = fileSchema.safeParse(parsed.document.data);
   if (!shape.success) return { ok: false, issues: formatZodIssues(shape.error) };
@@ -69,7 +77,8 @@ export function decodeConfigFile(text: string | undefined, format: FileFormat): 
     if (result.ok) entries.push(result.entry);
     else issues.push(...result.error.issues);
   };
-  if (shape.data.eventing !== undefined && shape.data.eventing !== null) collect({ kind: 'eventing' }, shape.data.eventing, 'eventing');
+  if (shape.data.eventing !== undefined && shape.data.eventing !== null)
+    collect({ kind: 'eventing' }, shape.data.eventing, 'eventing');
   for (const [projectId, node] of Object.entries(shape.data.projects)) {
     const prefix = `projects.${projectId}`;
     if (!isPlainObject(node)) {
@@ -88,11 +97,16 @@ export function decodeConfigFile(text: string | undefined, format: FileFormat): 
     }
   }
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, file: { fileVersion: shape.data.version, entries, fingerprint: fingerprintOf(entries), document: parsed.document } };
+  return {
+    ok: true,
+    file: { fileVersion: shape.data.version, entries, fingerprint: fingerprintOf(entries), document: parsed.document },
+  };
 }
 
 function fingerprintOf(entries: readonly ConfigEntry[]): string {
-  const pairs = entries.map((entry) => [entry.key, entry.value] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const pairs = entries
+    .map((entry) => [entry.key, entry.value] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return stableStringify(pairs);
 }
 

@@ -70,7 +70,10 @@ export class ConfigSourceError extends Error {
 
 /** Another writer held the store's lock for longer than the wait bound. */
 export class ConfigStoreBusyError extends Error {
-  constructor(readonly source: string, waitedMs: number) {
+  constructor(
+    readonly source: string,
+    waitedMs: number,
+  ) {
     super(`config ${source} is locked by another writer (waited ${waitedMs} ms)`);
     this.name = 'ConfigStoreBusyError';
   }

@@ -3,8 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { decodeConfigKv } from './consul-config-decode';
 
 const secret = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
-const project = { key: 'config/projects/shop', value: JSON.stringify({ name: 'Shop', secrets: { webhook: [secret] } }), modifyIndex: 5 };
-const trigger = (url: string, modifyIndex: number) => ({ key: 'config/projects/shop/triggers/t1', value: JSON.stringify({ type: 'a', url }), modifyIndex });
+const project = {
+  key: 'config/projects/shop',
+  value: JSON.stringify({ name: 'Shop', secrets: { webhook: [secret] } }),
+  modifyIndex: 5,
+};
+const trigger = (url: string, modifyIndex: number) => ({
+  key: 'config/projects/shop/triggers/t1',
+  value: JSON.stringify({ type: 'a', url }),
+  modifyIndex,
+});
 
 describe('decodeConfigKv', () => {
   it('builds the snapshot at the read index with per-key versions', () => {
@@ -15,9 +23,18 @@ describe('decodeConfigKv', () => {
   });
   it('keeps the last good value of a key that now holds junk, and names the key', () => {
     const first = decodeConfigKv([project, trigger('https://a.example', 6)], 9, new Map());
-    const junk = decodeConfigKv([project, { key: 'config/projects/shop/triggers/t1', value: '{nope', modifyIndex: 10 }], 10, first.inForce);
+    const junk = decodeConfigKv(
+      [project, { key: 'config/projects/shop/triggers/t1', value: '{nope', modifyIndex: 10 }],
+      10,
+      first.inForce,
+    );
     expect(junk.snapshot.projects['shop']?.triggers['t1']?.value.url).toBe('https://a.example');
-    expect(junk.rejected).toEqual([{ key: 'config/projects/shop/triggers/t1', issues: [{ field: '(root)', message: expect.stringContaining('invalid JSON') }] }]);
+    expect(junk.rejected).toEqual([
+      {
+        key: 'config/projects/shop/triggers/t1',
+        issues: [{ field: '(root)', message: expect.stringContaining('invalid JSON') }],
+      },
+    ]);
     const badUrl = decodeConfigKv([project, trigger('not a url', 11)], 11, junk.inForce);
     expect(badUrl.snapshot.projects['shop']?.triggers['t1']?.version).toBe(6);
     expect(JSON.stringify(badUrl.rejected)).not.toContain('not a url');

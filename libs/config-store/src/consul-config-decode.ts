@@ -1,4 +1,10 @@
-import { buildSnapshot, type ConfigEntry, type ConfigKeyError, type ConfigSnapshot, parseConfigKey } from '@spaceport/config-model';
+import {
+  buildSnapshot,
+  type ConfigEntry,
+  type ConfigKeyError,
+  type ConfigSnapshot,
+  parseConfigKey,
+} from '@spaceport/config-model';
 
 /** One raw KV entry under the config root, key relative to the cluster prefix (`config/...`). */
 export interface RawConfigKv {
@@ -20,7 +26,11 @@ export interface ConfigKvDecode {
  * schema failure) is rejected and, when it had a last good entry in `previous`, that entry stays in
  * force — junk written straight into Consul never replaces good config. Deleted keys disappear.
  */
-export function decodeConfigKv(entries: readonly RawConfigKv[], index: number, previous: ReadonlyMap<string, ConfigEntry>): ConfigKvDecode {
+export function decodeConfigKv(
+  entries: readonly RawConfigKv[],
+  index: number,
+  previous: ReadonlyMap<string, ConfigEntry>,
+): ConfigKvDecode {
   const inForce = new Map<string, ConfigEntry>();
   const rejected: ConfigKeyError[] = [];
   for (const raw of entries) {

@@ -1,7 +1,27 @@
-import { type ConfigEntry, type ConfigRef, type ConfigSnapshot, CONFIG_KEY_ROOT, configKeyOf, triggersKeyPrefix } from '@spaceport/config-model';
-import { type BlockingQuery, type ConsulClient, type KvRawEntry, KvStore, type KvTxnOp, watchKeyPrefix } from '@spaceport/consul-core';
+import {
+  type ConfigEntry,
+  type ConfigRef,
+  type ConfigSnapshot,
+  CONFIG_KEY_ROOT,
+  configKeyOf,
+  triggersKeyPrefix,
+} from '@spaceport/config-model';
+import {
+  type BlockingQuery,
+  type ConsulClient,
+  type KvRawEntry,
+  KvStore,
+  type KvTxnOp,
+  watchKeyPrefix,
+} from '@spaceport/consul-core';
 import { refOfWrite } from './cas';
-import { type ConfigStore, ConfigSourceError, type ConfigWrite, type Unsubscribe, type WriteResult } from './config-store';
+import {
+  type ConfigStore,
+  ConfigSourceError,
+  type ConfigWrite,
+  type Unsubscribe,
+  type WriteResult,
+} from './config-store';
 import { decodeConfigKv } from './consul-config-decode';
 
 export interface ConsulConfigStoreOptions {
@@ -82,10 +102,12 @@ export class ConsulConfigStore implements ConfigStore {
     const ref = refOfWrite(write);
     const key = configKeyOf(ref);
     const ops: KvTxnOp[] = [];
-    if (write.kind === 'trigger') ops.push({ verb: 'get', key: configKeyOf({ kind: 'project', projectId: write.projectId }) });
+    if (write.kind === 'trigger')
+      ops.push({ verb: 'get', key: configKeyOf({ kind: 'project', projectId: write.projectId }) });
     ops.push({ verb: 'cas', key, value: write.value, index: expectedVersion });
     const outcome = await this.kv.txn(ops);
-    if (outcome.ok) return { ok: true, version: outcome.results.find((result) => result.key === key)?.modifyIndex ?? 0 };
+    if (outcome.ok)
+      return { ok: true, version: outcome.results.find((result) => result.key === key)?.modifyIndex ?? 0 };
     const failedOp = Math.min(...outcome.errors.map((error) => error.opIndex));
     if (write.kind === 'trigger' && failedOp === 0) return { ok: false, reason: 'not-found' };
     return { ok: false, reason: 'conflict', currentVersion: await this.currentIndexOf(key) };
@@ -101,7 +123,9 @@ export class ConsulConfigStore implements ConfigStore {
     const outcome = await this.kv.txn(ops);
     if (!outcome.ok) {
       const currentVersion = await this.currentIndexOf(key);
-      return currentVersion === 0 ? { ok: false, reason: 'not-found' } : { ok: false, reason: 'conflict', currentVersion };
+      return currentVersion === 0
+        ? { ok: false, reason: 'not-found' }
+        : { ok: false, reason: 'conflict', currentVersion };
     }
     const settled = await this.settle(() => !this.holds(ref));
     return { ok: true, version: settled?.version ?? this.current?.version ?? 0 };
@@ -129,11 +153,16 @@ export class ConsulConfigStore implements ConfigStore {
   }
 
   private startQuery(): BlockingQuery<KvRawEntry[]> {
-    const query = watchKeyPrefix(this.client, this.kv.fullKey(CONFIG_KEY_ROOT), (entries, index) => this.apply(entries, index), {
-      waitMs: this.options.waitMs ?? 60_000,
-      minIntervalMs: this.options.minIntervalMs ?? 5,
-      backoff: { initialMs: 100, maxMs: 5_000 },
-    });
+    const query = watchKeyPrefix(
+      this.client,
+      this.kv.fullKey(CONFIG_KEY_ROOT),
+      (entries, index) => this.apply(entries, index),
+      {
+        waitMs: this.options.waitMs ?? 60_000,
+        minIntervalMs: this.options.minIntervalMs ?? 5,
+        backoff: { initialMs: 100, maxMs: 5_000 },
+      },
+    );
     query.on('error', (error, retryInMs) => {
       this.unavailableSince ??= Date.now();
       this.lastFailure = error;
@@ -154,7 +183,11 @@ export class ConsulConfigStore implements ConfigStore {
 
   private apply(entries: KvRawEntry[], index: number): void {
     this.unavailableSince = undefined;
-    const raw = entries.map((entry) => ({ key: this.kv.relativeKey(entry.Key), value: entry.Value, modifyIndex: entry.ModifyIndex }));
+    const raw = entries.map((entry) => ({
+      key: this.kv.relativeKey(entry.Key),
+      value: entry.Value,
+      modifyIndex: entry.ModifyIndex,
+    }));
     const decoded = decodeConfigKv(raw, index, this.inForce);
     this.inForce = decoded.inForce;
     const previous = this.current;
@@ -166,7 +199,10 @@ export class ConsulConfigStore implements ConfigStore {
   }
 
   /** Each rejected key is reported once per ModifyIndex, with the full Consul key. */
-  private reportRejected(rejected: readonly { key: string; issues: ConfigSourceError['issues'] }[], raw: readonly { key: string; modifyIndex: number }[]): void {
+  private reportRejected(
+    rejected: readonly { key: string; issues: ConfigSourceError['issues'] }[],
+    raw: readonly { key: string; modifyIndex: number }[],
+  ): void {
     const indexOf = new Map(raw.map((entry) => [entry.key, entry.modifyIndex]));
     for (const problem of rejected) {
       const id = `${problem.key}@${indexOf.get(problem.key) ?? 0}:${problem.issues.map((issue) => issue.message).join('|')}`;

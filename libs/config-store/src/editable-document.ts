@@ -43,7 +43,10 @@ function parseYaml(text: string): DocumentParse {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     // yaml's messages quote the offending source line; keep only code and position (secrets).
-    const issues = doc.errors.map((error) => ({ field: ROOT_FIELD, message: `YAML ${error.code}${positionOf(error.linePos)}` }));
+    const issues = doc.errors.map((error) => ({
+      field: ROOT_FIELD,
+      message: `YAML ${error.code}${positionOf(error.linePos)}`,
+    }));
     return { ok: false, issues };
   }
   let data: unknown;
@@ -95,7 +98,15 @@ function parseJson(text: string): DocumentParse {
   } catch (error) {
     // V8's message quotes the input; keep the position only.
     const position = error instanceof Error ? /position (\d+)/.exec(error.message)?.[1] : undefined;
-    return { ok: false, issues: [{ field: ROOT_FIELD, message: position === undefined ? 'invalid JSON' : `invalid JSON at position ${position}` }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          field: ROOT_FIELD,
+          message: position === undefined ? 'invalid JSON' : `invalid JSON at position ${position}`,
+        },
+      ],
+    };
   }
   return { ok: true, document: new JsonDocument(data) };
 }

@@ -10,7 +10,8 @@ import { FileConfigStore } from './file-config-store';
 
 const SECRET = `whsec_${Buffer.alloc(32, 11).toString('base64')}`;
 const TOKEN = 'demo-api-token-0123456789abcdef';
-const project = (name = 'Demo') => projectSchema.parse({ id: 'demo', name, secrets: { webhook: [SECRET], apiTokens: [TOKEN] } });
+const project = (name = 'Demo') =>
+  projectSchema.parse({ id: 'demo', name, secrets: { webhook: [SECRET], apiTokens: [TOKEN] } });
 const trigger = (id: string, url = 'https://example.com/hook') => triggerSchema.parse({ id, type: 'order.paid', url });
 const FAST = { debounceMs: 25, pollIntervalMs: 0 };
 
@@ -49,7 +50,9 @@ describe.each(['config.yaml', 'config.json'])('FileConfigStore round trip (%s)',
   it('starts empty, writes with CAS and reads back the same config', async () => {
     const store = open(file);
     expect(await store.load()).toMatchObject({ version: 0, projects: {} });
-    const v1 = okVersion(await store.put({ kind: 'eventing', value: { ...defaultEventingSettings(), partitionCount: 16 } }, 0));
+    const v1 = okVersion(
+      await store.put({ kind: 'eventing', value: { ...defaultEventingSettings(), partitionCount: 16 } }, 0),
+    );
     const v2 = okVersion(await store.put({ kind: 'project', value: project() }, 0));
     const v3 = okVersion(await store.put({ kind: 'trigger', projectId: 'demo', value: trigger('paid') }, 0));
     expect([v1, v2, v3]).toEqual([1, 2, 3]);
@@ -69,11 +72,25 @@ describe.each(['config.yaml', 'config.json'])('FileConfigStore round trip (%s)',
   it('refuses stale writes and reports missing targets', async () => {
     const store = open(file);
     const v1 = okVersion(await store.put({ kind: 'project', value: project() }, 0));
-    expect(await store.put({ kind: 'project', value: project('Again') }, 0)).toEqual({ ok: false, reason: 'conflict', currentVersion: v1 });
+    expect(await store.put({ kind: 'project', value: project('Again') }, 0)).toEqual({
+      ok: false,
+      reason: 'conflict',
+      currentVersion: v1,
+    });
     const v2 = okVersion(await store.put({ kind: 'trigger', projectId: 'demo', value: trigger('a') }, 0));
-    expect(await store.put({ kind: 'project', value: project('Stale') }, v1)).toEqual({ ok: false, reason: 'conflict', currentVersion: v2 });
-    expect(await store.put({ kind: 'trigger', projectId: 'ghost', value: trigger('a') }, 0)).toEqual({ ok: false, reason: 'not-found' });
-    expect(await store.delete({ kind: 'trigger', projectId: 'demo', triggerId: 'zzz' }, v2)).toEqual({ ok: false, reason: 'not-found' });
+    expect(await store.put({ kind: 'project', value: project('Stale') }, v1)).toEqual({
+      ok: false,
+      reason: 'conflict',
+      currentVersion: v2,
+    });
+    expect(await store.put({ kind: 'trigger', projectId: 'ghost', value: trigger('a') }, 0)).toEqual({
+      ok: false,
+      reason: 'not-found',
+    });
+    expect(await store.delete({ kind: 'trigger', projectId: 'demo', triggerId: 'zzz' }, v2)).toEqual({
+      ok: false,
+      reason: 'not-found',
+    });
     okVersion(await store.delete({ kind: 'project', projectId: 'demo' }, v2));
     expect((await open(file).load()).projects).toEqual({});
   });
@@ -82,14 +99,19 @@ describe.each(['config.yaml', 'config.json'])('FileConfigStore round trip (%s)',
 describe('FileConfigStore concurrency', () => {
   it('lets exactly one of two writers with the same expected version win', async () => {
     const [a, b] = [open('config.yaml'), open('config.yaml')];
-    const created = await Promise.all([a.put({ kind: 'project', value: project('A') }, 0), b.put({ kind: 'project', value: project('B') }, 0)]);
+    const created = await Promise.all([
+      a.put({ kind: 'project', value: project('A') }, 0),
+      b.put({ kind: 'project', value: project('B') }, 0),
+    ]);
     expect(created.filter((r) => r.ok)).toHaveLength(1);
     expect(created.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'conflict', currentVersion: 1 }]);
 
     for (let round = 0; round < 5; round += 1) {
       const version = (await a.load()).version;
       const writers = [a, b, a];
-      const results = await Promise.all(writers.map((store, i) => store.put({ kind: 'project', value: project(`r${round}-${i}`) }, version)));
+      const results = await Promise.all(
+        writers.map((store, i) => store.put({ kind: 'project', value: project(`r${round}-${i}`) }, version)),
+      );
       expect(results.filter((r) => r.ok)).toEqual([{ ok: true, version: version + 1 }]);
       expect(results.filter((r) => !r.ok)).toEqual([
         { ok: false, reason: 'conflict', currentVersion: version + 1 },
@@ -101,9 +123,15 @@ describe('FileConfigStore concurrency', () => {
   it('never lets a reader see a partial file during large writes', async () => {
     const path = join(dir, 'config.json');
     const triggers = Object.fromEntries(
-      Array.from({ length: 3000 }, (_, i) => [`t${i}`, { type: `event.${i}`, url: `https://receiver.example/hooks/${i}`, headers: { 'X-Pad': 'x'.repeat(64) } }]),
+      Array.from({ length: 3000 }, (_, i) => [
+        `t${i}`,
+        { type: `event.${i}`, url: `https://receiver.example/hooks/${i}`, headers: { 'X-Pad': 'x'.repeat(64) } },
+      ]),
     );
-    await writeFile(path, JSON.stringify({ version: 1, projects: { big: { name: 'Big', secrets: { webhook: [SECRET] }, triggers } } }));
+    await writeFile(
+      path,
+      JSON.stringify({ version: 1, projects: { big: { name: 'Big', secrets: { webhook: [SECRET] }, triggers } } }),
+    );
     const store = open('config.json');
     let version = (await store.load()).version;
 
@@ -115,7 +143,10 @@ describe('FileConfigStore concurrency', () => {
       while (!stop && reads < 5_000) {
         reads += 1;
         try {
-          const doc = JSON.parse(await readFile(path, 'utf8')) as { version: number; projects: { big: { triggers: object } } };
+          const doc = JSON.parse(await readFile(path, 'utf8')) as {
+            version: number;
+            projects: { big: { triggers: object } };
+          };
           if (Object.keys(doc.projects.big.triggers).length === 3000) seen.add(doc.version);
           else partial += 1;
         } catch {
@@ -125,7 +156,12 @@ describe('FileConfigStore concurrency', () => {
       return { reads, partial, seen };
     })();
     for (let i = 0; i < 5; i += 1) {
-      version = okVersion(await store.put({ kind: 'trigger', projectId: 'big', value: trigger('t0', `https://receiver.example/v${i}`) }, version));
+      version = okVersion(
+        await store.put(
+          { kind: 'trigger', projectId: 'big', value: trigger('t0', `https://receiver.example/v${i}`) },
+          version,
+        ),
+      );
     }
     stop = true;
     const { reads, partial, seen } = await reader;
@@ -143,7 +179,10 @@ describe('FileConfigStore hand edits', () => {
     const errors: ConfigSourceError[] = [];
     await store.put({ kind: 'project', value: project() }, 0);
     await store.load();
-    store.watch((snapshot) => changes.push(snapshot), (error) => errors.push(error));
+    store.watch(
+      (snapshot) => changes.push(snapshot),
+      (error) => errors.push(error),
+    );
     return { store, changes, errors, path: join(dir, file) };
   }
 
@@ -152,13 +191,19 @@ describe('FileConfigStore hand edits', () => {
     const before = await store.load();
     const original = await readFile(path, 'utf8');
     await writeFile(path, original.replace('name: Demo', 'name: Edited in place'));
-    const first = await waitFor(() => changes.find((s) => s.projects['demo']?.value.name === 'Edited in place'), 'in-place edit');
+    const first = await waitFor(
+      () => changes.find((s) => s.projects['demo']?.value.name === 'Edited in place'),
+      'in-place edit',
+    );
     expect(first.version).toBe(before.version + 1);
 
     const swap = `${path}.swp`;
     await writeFile(swap, original.replace('name: Demo', 'name: Replaced by editor'));
     await rename(swap, path);
-    await waitFor(() => changes.find((s) => s.projects['demo']?.value.name === 'Replaced by editor'), 'rename-over edit');
+    await waitFor(
+      () => changes.find((s) => s.projects['demo']?.value.name === 'Replaced by editor'),
+      'rename-over edit',
+    );
     expect((await store.load()).version).toBe(before.version + 2);
   });
 
@@ -183,11 +228,15 @@ describe('FileConfigStore hand edits', () => {
 
     await writeFile(path, original.replace(SECRET, 'whsec_tooshort'));
     const invalid = await waitFor(() => errors[1], 'validation error report');
-    expect(invalid.issues).toEqual([{ field: 'projects.demo.secrets.webhook.0', message: expect.stringMatching(/^must be "whsec_"/) }]);
+    expect(invalid.issues).toEqual([
+      { field: 'projects.demo.secrets.webhook.0', message: expect.stringMatching(/^must be "whsec_"/) },
+    ]);
     expect(invalid.message).not.toContain('tooshort');
 
     expect(await store.load()).toEqual(good);
-    await expect(store.put({ kind: 'project', value: project('Blocked') }, good.version)).rejects.toBeInstanceOf(ConfigSourceError);
+    await expect(store.put({ kind: 'project', value: project('Blocked') }, good.version)).rejects.toBeInstanceOf(
+      ConfigSourceError,
+    );
     expect(changes).toEqual([]);
 
     await writeFile(path, original.replace('name: Demo', 'name: Fixed'));
@@ -203,7 +252,10 @@ describe('FileConfigStore hand edits', () => {
     await sleep(200);
     expect(versions).toEqual([v1]);
     unsubscribe();
-    await writeFile(join(dir, 'config.json'), (await readFile(join(dir, 'config.json'), 'utf8')).replace('"Demo"', '"Quiet"'));
+    await writeFile(
+      join(dir, 'config.json'),
+      (await readFile(join(dir, 'config.json'), 'utf8')).replace('"Demo"', '"Quiet"'),
+    );
     await sleep(200);
     expect(versions).toEqual([v1]);
   });

@@ -2,8 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type ConfigRef, type ConfigSnapshot, configKeyOf } from '@spaceport/config-model';
 import { checkExpectedVersion, refOfWrite } from './cas';
-import { applyDelete, applyPut, decodeConfigFile, type DecodedConfigFile, type KnownRevision, revisionOf, snapshotOfFile } from './config-file';
-import { type ConfigStore, ConfigSourceError, type ConfigWrite, type Unsubscribe, type WriteResult } from './config-store';
+import {
+  applyDelete,
+  applyPut,
+  decodeConfigFile,
+  type DecodedConfigFile,
+  type KnownRevision,
+  revisionOf,
+  snapshotOfFile,
+} from './config-file';
+import {
+  type ConfigStore,
+  ConfigSourceError,
+  type ConfigWrite,
+  type Unsubscribe,
+  type WriteResult,
+} from './config-store';
 import { writeFileAtomic } from './atomic-write';
 import { type EditableDocument, type FileFormat, formatOfPath } from './editable-document';
 import { errorCode, type FileLockOptions, withFileLock } from './file-lock';
@@ -18,7 +32,8 @@ interface Listener {
   onError?: (error: ConfigSourceError) => void;
 }
 
-type FileRead = { ok: true; file: DecodedConfigFile; snapshot: ConfigSnapshot } | { ok: false; error: ConfigSourceError };
+type FileRead =
+  { ok: true; file: DecodedConfigFile; snapshot: ConfigSnapshot } | { ok: false; error: ConfigSourceError };
 
 /**
  * Standalone-mode config store: one YAML (`.yaml`/`.yml`) or JSON (`.json`) file.
@@ -76,7 +91,10 @@ export class FileConfigStore implements ConfigStore {
     this.listeners.add(listener);
     this.watcher ??= watchFile(
       this.path,
-      () => void this.serialized(() => this.refresh()).catch((error: unknown) => this.reportError(asSourceError(this.path, error))),
+      () =>
+        void this.serialized(() => this.refresh()).catch((error: unknown) =>
+          this.reportError(asSourceError(this.path, error)),
+        ),
       (error) => this.reportError(asSourceError(this.path, error)),
       this.options,
     );
@@ -97,7 +115,12 @@ export class FileConfigStore implements ConfigStore {
     this.watcher = undefined;
   }
 
-  private mutate(ref: ConfigRef, operation: 'put' | 'delete', expectedVersion: number, edit: (document: EditableDocument) => void): Promise<WriteResult> {
+  private mutate(
+    ref: ConfigRef,
+    operation: 'put' | 'delete',
+    expectedVersion: number,
+    edit: (document: EditableDocument) => void,
+  ): Promise<WriteResult> {
     return this.serialized(() =>
       withFileLock(
         this.lockPath,
@@ -171,7 +194,9 @@ export class FileConfigStore implements ConfigStore {
 
 function asSourceError(path: string, error: unknown): ConfigSourceError {
   if (error instanceof ConfigSourceError) return error;
-  return new ConfigSourceError(path, [{ field: '(file)', message: errorCode(error) ?? (error instanceof Error ? error.name : 'unreadable') }]);
+  return new ConfigSourceError(path, [
+    { field: '(file)', message: errorCode(error) ?? (error instanceof Error ? error.name : 'unreadable') },
+  ]);
 }
 
 function callSafely(callback: () => void): void {

@@ -38,7 +38,9 @@ describe('withFileLock (real files)', () => {
   it('gives up on a live holder after the bound', async () => {
     await writeFile(lockPath, `${process.pid} someone-else`);
     const started = Date.now();
-    await expect(withFileLock(lockPath, async () => 'never', { timeoutMs: 200 })).rejects.toBeInstanceOf(ConfigStoreBusyError);
+    await expect(withFileLock(lockPath, async () => 'never', { timeoutMs: 200 })).rejects.toBeInstanceOf(
+      ConfigStoreBusyError,
+    );
     expect(Date.now() - started).toBeLessThan(2_000);
     await expect(stat(lockPath)).resolves.toBeDefined();
   });

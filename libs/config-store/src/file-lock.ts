@@ -15,7 +15,11 @@ export interface FileLockOptions {
  * and across store instances of one process). A lock left by a dead process (same host, pid gone)
  * or older than `staleMs` is broken. Writes take milliseconds; the bounds are generous.
  */
-export async function withFileLock<T>(lockPath: string, task: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+export async function withFileLock<T>(
+  lockPath: string,
+  task: () => Promise<T>,
+  options: FileLockOptions = {},
+): Promise<T> {
   const token = `${process.pid} ${randomBytes(8).toString('hex')}`;
   await acquire(lockPath, token, options.timeoutMs ?? 5_000, options.staleMs ?? 30_000);
   try {
@@ -85,5 +89,7 @@ async function release(lockPath: string, token: string): Promise<void> {
 }
 
 export function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
 }

@@ -18,7 +18,12 @@ export interface FileWatcher {
  * file name, so editors that save by writing a new file and renaming it over the old one (a new
  * inode) keep being seen; a slow stat poll covers filesystems where fs.watch is silent.
  */
-export function watchFile(path: string, onSettled: () => void, onWatchError: (error: Error) => void, options: FileWatcherOptions = {}): FileWatcher {
+export function watchFile(
+  path: string,
+  onSettled: () => void,
+  onWatchError: (error: Error) => void,
+  options: FileWatcherOptions = {},
+): FileWatcher {
   const debounceMs = options.debounceMs ?? 100;
   const pollIntervalMs = options.pollIntervalMs ?? 5_000;
   const name = basename(path);

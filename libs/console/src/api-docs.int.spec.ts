@@ -25,7 +25,9 @@ function mountedRoutes(logFile: string): string[] {
   return [...routes].sort();
 }
 
-function operations(document: OpenAPIObject): { key: string; path: string; method: string; operation: OperationObject }[] {
+function operations(
+  document: OpenAPIObject,
+): { key: string; path: string; method: string; operation: OperationObject }[] {
   return Object.entries(document.paths).flatMap(([path, item]) =>
     HTTP_METHODS.flatMap((method) => {
       const operation = item[method];
@@ -42,14 +44,26 @@ describe('OpenAPI at /docs (built gateway)', () => {
 
   beforeAll(async () => {
     stack = new AppStack({
-      workDir, redisUrl: redis.redis.url, clusterId: 'docs', configPath: join(workDir, 'spaceport.yaml'),
-      adminToken: ADMIN, readToken: 'read-token-0123456789abcdef', heartbeat: '500ms', logLevel: 'debug',
+      workDir,
+      redisUrl: redis.redis.url,
+      clusterId: 'docs',
+      configPath: join(workDir, 'spaceport.yaml'),
+      adminToken: ADMIN,
+      readToken: 'read-token-0123456789abcdef',
+      heartbeat: '500ms',
+      logLevel: 'debug',
     });
     await stack.launch('config-service', 'config-service');
     gateway = await stack.launch('gateway', 'gateway');
-    await waitFor(async () => (await fetch(`${gateway.url}/v1/config/projects`, { headers: { authorization: `Bearer ${ADMIN}` } })).status === 200, {
-      what: 'the gateway holding a config', timeoutMs: 15_000,
-    });
+    await waitFor(
+      async () =>
+        (await fetch(`${gateway.url}/v1/config/projects`, { headers: { authorization: `Bearer ${ADMIN}` } })).status ===
+        200,
+      {
+        what: 'the gateway holding a config',
+        timeoutMs: 15_000,
+      },
+    );
     const res = await fetch(`${gateway.url}/docs-json`);
     expect(res.status).toBe(200);
     document = (await res.json()) as OpenAPIObject;
@@ -62,7 +76,10 @@ describe('OpenAPI at /docs (built gateway)', () => {
 
   it('is OpenAPI 3 with the admin and project token schemes', () => {
     expect(document.openapi).toMatch(/^3\./);
-    expect(document.components?.securitySchemes).toMatchObject({ adminToken: { type: 'http', scheme: 'bearer' }, projectToken: { type: 'http', scheme: 'bearer' } });
+    expect(document.components?.securitySchemes).toMatchObject({
+      adminToken: { type: 'http', scheme: 'bearer' },
+      projectToken: { type: 'http', scheme: 'bearer' },
+    });
   });
 
   it('lists exactly the routes Nest mounted', () => {
@@ -78,34 +95,53 @@ describe('OpenAPI at /docs (built gateway)', () => {
       expect(operation.tags?.length, key).toBe(1);
       expect(operation.security, key).toBeDefined();
       const statuses = Object.keys(operation.responses);
-      expect(statuses.some((s) => s.startsWith('2')), `${key} has a success response`).toBe(true);
+      expect(
+        statuses.some((s) => s.startsWith('2')),
+        `${key} has a success response`,
+      ).toBe(true);
       const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       const documented = (operation.parameters as ParameterObject[]).filter((p) => p.in === 'path');
-      expect(documented.map((p) => p.name), key).toEqual(pathParams);
+      expect(
+        documented.map((p) => p.name),
+        key,
+      ).toEqual(pathParams);
       for (const param of documented) expect(param.description, `${key} {${param.name}}`).toBeTruthy();
     }
     const queue = document.paths['/v1/api/{project}/eventing/queue']?.post;
-    expect(queue?.requestBody).toMatchObject({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/QueueEvent' } } } });
+    expect(queue?.requestBody).toMatchObject({
+      required: true,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/QueueEvent' } } },
+    });
     expect(Object.keys(queue?.responses ?? {}).sort()).toEqual(['202', '400', '401', '404', '413', '422', '503']);
     expect(queue?.security).toEqual([{ projectToken: [] }]);
-    expect(document.paths['/v1/api/{project}/eventing/events']?.get?.security).toEqual([{ projectToken: [] }, { adminToken: [] }]);
-    expect((document.paths['/v1/api/{project}/eventing/events']?.get?.parameters as ParameterObject[]).filter((p) => p.in === 'query').map((p) => p.name))
-      .toEqual(['status', 'type', 'trigger', 'since', 'until', 'limit', 'cursor']);
+    expect(document.paths['/v1/api/{project}/eventing/events']?.get?.security).toEqual([
+      { projectToken: [] },
+      { adminToken: [] },
+    ]);
+    expect(
+      (document.paths['/v1/api/{project}/eventing/events']?.get?.parameters as ParameterObject[])
+        .filter((p) => p.in === 'query')
+        .map((p) => p.name),
+    ).toEqual(['status', 'type', 'trigger', 'since', 'until', 'limit', 'cursor']);
     expect(document.components?.schemas?.['QueueEvent']).toMatchObject({ required: ['type', 'payload'] });
   });
 
-  it("answers every route with a status code the document lists for it (no token, and the admin token on an unknown project)", async () => {
+  it('answers every route with a status code the document lists for it (no token, and the admin token on an unknown project)', async () => {
     const undocumented: string[] = [];
     for (const token of [undefined, ADMIN]) {
       for (const { key, path, method, operation } of operations(document)) {
         const url = path.replace('{asset}', 'nope.txt').replace(/\{\w+\}/g, 'nope');
         const res = await fetch(`${gateway.url}${url}`, {
           method: method.toUpperCase(),
-          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(method === 'get' ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(method === 'get' ? {} : { 'content-type': 'application/json' }),
+          },
           ...(method === 'get' ? {} : { body: '{}' }),
         });
         await res.arrayBuffer();
-        if (!(String(res.status) in operation.responses)) undocumented.push(`${key} (${token ? 'admin token' : 'no token'}) → ${res.status}`);
+        if (!(String(res.status) in operation.responses))
+          undocumented.push(`${key} (${token ? 'admin token' : 'no token'}) → ${res.status}`);
       }
     }
     expect(undocumented).toEqual([]);
@@ -116,7 +152,10 @@ describe('OpenAPI at /docs (built gateway)', () => {
     const project = projectBody('Docs');
     const projectToken = project.secrets.apiTokens[0] ?? '';
     expect((await call(gateway.url, 'POST', '/v1/config/projects/docs', ADMIN, project)).status).toBe(200);
-    const queued = await call(gateway.url, 'POST', '/v1/api/docs/eventing/queue', projectToken, { type: 'a.b', payload: {} });
+    const queued = await call(gateway.url, 'POST', '/v1/api/docs/eventing/queue', projectToken, {
+      type: 'a.b',
+      payload: {},
+    });
     expect(queued.status).toBe(202);
     const events = '/v1/api/docs/eventing/events';
     for (const token of [projectToken, ADMIN, READ]) {
@@ -130,7 +169,9 @@ describe('OpenAPI at /docs (built gateway)', () => {
     expect((await call(gateway.url, 'POST', redeliver, READ, {})).status).toBe(403);
     // past the token check: the event has no delivery to send again
     expect((await call(gateway.url, 'POST', redeliver, ADMIN, {})).status).toBe(404);
-    expect((await call(gateway.url, 'POST', '/v1/api/docs/eventing/queue', ADMIN, { type: 'a.b', payload: {} })).status).toBe(401);
+    expect(
+      (await call(gateway.url, 'POST', '/v1/api/docs/eventing/queue', ADMIN, { type: 'a.b', payload: {} })).status,
+    ).toBe(401);
   });
 
   it('serves Swagger UI at /docs, with its assets from the gateway', async () => {
@@ -139,7 +180,9 @@ describe('OpenAPI at /docs (built gateway)', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     const html = await res.text();
     expect(html).toContain('swagger-ui');
-    const assets = [...html.matchAll(/(?:src|href)="(\.\/[^"]+|\/docs[^"]*)"/g)].map((m) => new URL(m[1] ?? '', `${gateway.url}/docs`).toString());
+    const assets = [...html.matchAll(/(?:src|href)="(\.\/[^"]+|\/docs[^"]*)"/g)].map((m) =>
+      new URL(m[1] ?? '', `${gateway.url}/docs`).toString(),
+    );
     expect(assets.length).toBeGreaterThanOrEqual(3);
     for (const asset of assets) expect((await fetch(asset)).status, asset).toBe(200);
   });

@@ -35,7 +35,10 @@ describe('console assets', () => {
   });
 
   it('the build copies them next to the compiled module, which the image ships (dist/)', () => {
-    const build = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['build'] ?? '';
+    const build =
+      (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
+        'build'
+      ] ?? '';
     expect(build).toContain("cpSync('libs/console/src/assets', 'dist/libs/console/src/assets'");
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^COPY libs \.\/libs$/m);

@@ -40,7 +40,10 @@ export interface ConsoleAsset {
 }
 
 /** Reads every console file once; `missing` names the files that are not there (a build without the copy step). */
-export function loadConsoleAssets(dir: string = CONSOLE_ASSETS_DIR): { assets: Map<string, ConsoleAsset>; missing: string[] } {
+export function loadConsoleAssets(dir: string = CONSOLE_ASSETS_DIR): {
+  assets: Map<string, ConsoleAsset>;
+  missing: string[];
+} {
   const assets = new Map<string, ConsoleAsset>();
   const missing: string[] = [];
   for (const [name, contentType] of Object.entries(CONSOLE_FILES)) {

@@ -17,7 +17,11 @@ export class ConsoleController {
 
   constructor(@Inject(SPACEPORT_LOGGER) logger: Logger) {
     ({ assets: this.assets, missing: this.missing } = loadConsoleAssets());
-    if (this.missing.length > 0) logger.warn({ missing: this.missing }, 'console assets missing from this build: /console answers 503 (build with npm run build)');
+    if (this.missing.length > 0)
+      logger.warn(
+        { missing: this.missing },
+        'console assets missing from this build: /console answers 503 (build with npm run build)',
+      );
   }
 
   @Get()

@@ -26,7 +26,10 @@ describe('ACL tokens from CONSUL_* against a real agent (default deny)', () => {
   }
 
   /** Loads the connection from env (address added), then writes and reads back one key. */
-  async function roundTrip(env: NodeJS.ProcessEnv, key = `acl-test/${randomUUID()}`): Promise<string | null | undefined> {
+  async function roundTrip(
+    env: NodeJS.ProcessEnv,
+    key = `acl-test/${randomUUID()}`,
+  ): Promise<string | null | undefined> {
     const connection = loadConsulConnection({ CONSUL_HTTP_ADDR: consul.agent.httpAddr, ...env });
     const client = createConsulClient(connection);
     clients.push(client);
@@ -62,10 +65,12 @@ describe('ACL tokens from CONSUL_* against a real agent (default deny)', () => {
   });
 
   it('an empty token file falls back to CONSUL_HTTP_TOKEN', async () => {
-    expect(await roundTrip({ CONSUL_HTTP_TOKEN_FILE: writeTokenFile('\n'), CONSUL_HTTP_TOKEN: managementToken() })).toBe('value');
+    expect(
+      await roundTrip({ CONSUL_HTTP_TOKEN_FILE: writeTokenFile('\n'), CONSUL_HTTP_TOKEN: managementToken() }),
+    ).toBe('value');
   });
 
-  it('without a token the anonymous token is denied, with Consul\'s reason', async () => {
+  it("without a token the anonymous token is denied, with Consul's reason", async () => {
     const error = await deniedError({});
     expect(error.statusCode).toBe(403);
     expect(error.message).toMatch(/^consul kv\.set acl-test\/.*: access denied \(403\): Permission denied/);
@@ -92,17 +97,24 @@ describe('ACL tokens from CONSUL_* against a real agent (default deny)', () => {
   it('an unreadable CONSUL_HTTP_TOKEN_FILE stops start-up naming the variable', () => {
     const missing = join(dir, 'missing-token');
     expect(() => loadConsulConnection({ CONSUL_HTTP_TOKEN_FILE: missing })).toThrow(ConfigError);
-    expect(() => loadConsulConnection({ CONSUL_HTTP_TOKEN_FILE: missing })).toThrow(/^CONSUL_HTTP_TOKEN_FILE: cannot read token file .*ENOENT/);
+    expect(() => loadConsulConnection({ CONSUL_HTTP_TOKEN_FILE: missing })).toThrow(
+      /^CONSUL_HTTP_TOKEN_FILE: cannot read token file .*ENOENT/,
+    );
     expect(() => loadConsulConnection({ CONSUL_HTTP_TOKEN_FILE: dir })).toThrow(/CONSUL_HTTP_TOKEN_FILE: .*EISDIR/);
   });
 
   // Root reads any file whatever its mode, so EACCES cannot be produced when the suite runs as root
   // (as CI does); the ENOENT and EISDIR cases above cover the same error path.
-  it.skipIf(process.getuid?.() === 0)('a token file without read permission stops start-up naming the variable (EACCES; not as root)', () => {
-    const unreadable = writeTokenFile(managementToken());
-    chmodSync(unreadable, 0o000);
-    expect(() => loadConsulConnection({ CONSUL_HTTP_TOKEN_FILE: unreadable })).toThrow(/CONSUL_HTTP_TOKEN_FILE: .*EACCES/);
-  });
+  it.skipIf(process.getuid?.() === 0)(
+    'a token file without read permission stops start-up naming the variable (EACCES; not as root)',
+    () => {
+      const unreadable = writeTokenFile(managementToken());
+      chmodSync(unreadable, 0o000);
+      expect(() => loadConsulConnection({ CONSUL_HTTP_TOKEN_FILE: unreadable })).toThrow(
+        /CONSUL_HTTP_TOKEN_FILE: .*EACCES/,
+      );
+    },
+  );
 });
 
 /** Creates (through the real HTTP API) a token whose policy may only read keys. */

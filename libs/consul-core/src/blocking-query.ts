@@ -1,5 +1,12 @@
 import { type RequestContext, withRequestContext } from './consul-request';
-import { abortableSleep, type BackoffPolicy, backoffDelay, childController, DEFAULT_BACKOFF, Emitter } from './lifecycle';
+import {
+  abortableSleep,
+  type BackoffPolicy,
+  backoffDelay,
+  childController,
+  DEFAULT_BACKOFF,
+  Emitter,
+} from './lifecycle';
 
 // Consul blocking queries, following
 // https://developer.hashicorp.com/consul/api-docs/features/blocking#implementation-details

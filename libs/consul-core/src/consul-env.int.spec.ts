@@ -24,7 +24,12 @@ describe('loadConsulConnection with real files', () => {
   const failure = (env: NodeJS.ProcessEnv): ConfigError => configErrorOf(() => loadConsulConnection(env));
 
   it('loads CA, client certificate and key into the TLS options', () => {
-    const connection = loadConsulConnection({ ...https, CONSUL_CACERT: certs.caFile, ...clientPair, CONSUL_TLS_SERVER_NAME: 'server.dc1.consul' });
+    const connection = loadConsulConnection({
+      ...https,
+      CONSUL_CACERT: certs.caFile,
+      ...clientPair,
+      CONSUL_TLS_SERVER_NAME: 'server.dc1.consul',
+    });
     expect(connection).toMatchObject({ host: '127.0.0.1', port: 8501, secure: true });
     expect(connection.tls).toEqual({
       ca: [pem(certs.caFile)],
@@ -40,8 +45,13 @@ describe('loadConsulConnection with real files', () => {
     mkdirSync(join(caDir, 'sub'), { recursive: true });
     writeFileSync(join(caDir, 'a.pem'), pem(certs.caFile));
     writeFileSync(join(caDir, 'sub', 'b.pem'), pem(certs.otherCaFile));
-    expect(loadConsulConnection({ ...https, CONSUL_CAPATH: caDir }).tls?.ca).toEqual([pem(certs.caFile), pem(certs.otherCaFile)]);
-    expect(loadConsulConnection({ ...https, CONSUL_CAPATH: caDir, CONSUL_CACERT: certs.otherCaFile }).tls?.ca).toEqual([pem(certs.otherCaFile)]);
+    expect(loadConsulConnection({ ...https, CONSUL_CAPATH: caDir }).tls?.ca).toEqual([
+      pem(certs.caFile),
+      pem(certs.otherCaFile),
+    ]);
+    expect(loadConsulConnection({ ...https, CONSUL_CAPATH: caDir, CONSUL_CACERT: certs.otherCaFile }).tls?.ca).toEqual([
+      pem(certs.otherCaFile),
+    ]);
   });
 
   it('reads and checks the files even for plain HTTP (as the Go client does) but attaches no TLS', () => {
@@ -59,7 +69,9 @@ describe('loadConsulConnection with real files', () => {
   });
 
   it('rejects a CA file that holds no certificate', () => {
-    expect(failure({ ...https, CONSUL_CACERT: write('not-a-ca.pem', 'hello') }).message).toMatch(/^CONSUL_CACERT: .*no valid PEM certificate/);
+    expect(failure({ ...https, CONSUL_CACERT: write('not-a-ca.pem', 'hello') }).message).toMatch(
+      /^CONSUL_CACERT: .*no valid PEM certificate/,
+    );
   });
 
   it('rejects an empty CA directory and one holding a non-certificate file', () => {
@@ -70,24 +82,36 @@ describe('loadConsulConnection with real files', () => {
     mkdirSync(mixed);
     writeFileSync(join(mixed, 'ca.pem'), pem(certs.caFile));
     writeFileSync(join(mixed, 'README'), 'not a cert');
-    expect(failure({ ...https, CONSUL_CAPATH: mixed }).message).toMatch(/CONSUL_CAPATH: .*README.*no valid PEM certificate/);
+    expect(failure({ ...https, CONSUL_CAPATH: mixed }).message).toMatch(
+      /CONSUL_CAPATH: .*README.*no valid PEM certificate/,
+    );
   });
 
   it('rejects a client key that does not belong to the certificate, without showing the key', () => {
-    const error = failure({ ...https, CONSUL_CLIENT_CERT: certs.clientCertFile, CONSUL_CLIENT_KEY: certs.serverKeyFile });
+    const error = failure({
+      ...https,
+      CONSUL_CLIENT_CERT: certs.clientCertFile,
+      CONSUL_CLIENT_KEY: certs.serverKeyFile,
+    });
     expect(error.source).toBe('CONSUL_CLIENT_KEY');
     expect(error.message).toMatch(/does not match the certificate/);
     expect(error.message).not.toContain(pem(certs.serverKeyFile).split('\n')[1]);
   });
 
   it('rejects an unreadable or unparsable key and certificate', () => {
-    const garbageKey = write('garbage.key', '-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n');
+    const garbageKey = write(
+      'garbage.key',
+      '-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n',
+    );
     const keyError = failure({ ...https, CONSUL_CLIENT_CERT: certs.clientCertFile, CONSUL_CLIENT_KEY: garbageKey });
     expect(keyError.message).toMatch(/no usable unencrypted PEM private key/);
     expect(keyError.message).not.toContain('c2VjcmV0LWtleS1ieXRlcw');
-    expect(failure({ ...https, CONSUL_CLIENT_CERT: certs.clientKeyFile, CONSUL_CLIENT_KEY: certs.clientKeyFile }).source).toBe('CONSUL_CLIENT_CERT');
-    expect(failure({ ...https, CONSUL_CLIENT_CERT: certs.clientCertFile, CONSUL_CLIENT_KEY: join(certs.dir, 'none.key') }).message).toMatch(
-      /CONSUL_CLIENT_KEY: cannot read client key .*ENOENT/,
-    );
+    expect(
+      failure({ ...https, CONSUL_CLIENT_CERT: certs.clientKeyFile, CONSUL_CLIENT_KEY: certs.clientKeyFile }).source,
+    ).toBe('CONSUL_CLIENT_CERT');
+    expect(
+      failure({ ...https, CONSUL_CLIENT_CERT: certs.clientCertFile, CONSUL_CLIENT_KEY: join(certs.dir, 'none.key') })
+        .message,
+    ).toMatch(/CONSUL_CLIENT_KEY: cannot read client key .*ENOENT/);
   });
 });

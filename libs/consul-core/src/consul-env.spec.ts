@@ -6,7 +6,6 @@ import { type ConsulEnvSettings, buildConsulConnection, parseConsulAddress, pars
 const TOKEN = 'b1gS3cret-t0ken-0000-1111';
 const PASSWORD = 'hunter2-very-secret';
 
-
 describe('parseConsulEnv: CONSUL_HTTP_ADDR', () => {
   it('defaults to http://127.0.0.1:8500', () => {
     expect(parseConsulEnv({})).toMatchObject({ host: '127.0.0.1', port: 8500, secure: false });
@@ -58,7 +57,10 @@ describe('parseConsulEnv: CONSUL_HTTP_ADDR', () => {
 
 describe('parseConsulEnv: TLS switches', () => {
   it('CONSUL_HTTP_SSL=true turns a bare host:port into https', () => {
-    expect(parseConsulEnv({ CONSUL_HTTP_ADDR: 'consul:8501', CONSUL_HTTP_SSL: 'true' })).toMatchObject({ secure: true, port: 8501 });
+    expect(parseConsulEnv({ CONSUL_HTTP_ADDR: 'consul:8501', CONSUL_HTTP_SSL: 'true' })).toMatchObject({
+      secure: true,
+      port: 8501,
+    });
   });
 
   it('CONSUL_HTTP_SSL=true is not undone by an http:// prefix (as api.NewClient)', () => {
@@ -118,8 +120,12 @@ describe('parseConsulEnv: TLS switches', () => {
   });
 
   it('rejects a server name that is no host name', () => {
-    expect(configErrorOf(() => parseConsulEnv({ CONSUL_TLS_SERVER_NAME: 'a b' })).source).toBe('CONSUL_TLS_SERVER_NAME');
-    expect(configErrorOf(() => parseConsulEnv({ CONSUL_TLS_SERVER_NAME: ':8501' })).source).toBe('CONSUL_TLS_SERVER_NAME');
+    expect(configErrorOf(() => parseConsulEnv({ CONSUL_TLS_SERVER_NAME: 'a b' })).source).toBe(
+      'CONSUL_TLS_SERVER_NAME',
+    );
+    expect(configErrorOf(() => parseConsulEnv({ CONSUL_TLS_SERVER_NAME: ':8501' })).source).toBe(
+      'CONSUL_TLS_SERVER_NAME',
+    );
   });
 });
 
@@ -180,27 +186,44 @@ describe('buildConsulConnection', () => {
   });
 
   it('rejects a token file whose token a header cannot carry, without echoing it', () => {
-    const error = configErrorOf(() => buildConsulConnection(base({ CONSUL_HTTP_TOKEN_FILE: '/t' }), { token: `${TOKEN}\n${TOKEN}` }));
+    const error = configErrorOf(() =>
+      buildConsulConnection(base({ CONSUL_HTTP_TOKEN_FILE: '/t' }), { token: `${TOKEN}\n${TOKEN}` }),
+    );
     expect(error.source).toBe('CONSUL_HTTP_TOKEN_FILE');
     expect(error.message).not.toContain(TOKEN);
   });
 
   it('attaches TLS options only to a secure connection', () => {
-    const secure = buildConsulConnection(base({ CONSUL_HTTP_SSL: 'true', CONSUL_TLS_SERVER_NAME: 'server.dc1.consul' }), {});
-    expect(secure.tls).toEqual({ ca: undefined, cert: undefined, key: undefined, serverName: 'server.dc1.consul', verify: true });
+    const secure = buildConsulConnection(
+      base({ CONSUL_HTTP_SSL: 'true', CONSUL_TLS_SERVER_NAME: 'server.dc1.consul' }),
+      {},
+    );
+    expect(secure.tls).toEqual({
+      ca: undefined,
+      cert: undefined,
+      key: undefined,
+      serverName: 'server.dc1.consul',
+      verify: true,
+    });
     expect(buildConsulConnection(base({ CONSUL_TLS_SERVER_NAME: 'server.dc1.consul' }), {}).tls).toBeUndefined();
   });
 
   it('rejects a CA file without a certificate', () => {
-    const error = configErrorOf(() => buildConsulConnection(base({ CONSUL_CACERT: '/ca.pem' }), { ca: 'not a certificate' }));
+    const error = configErrorOf(() =>
+      buildConsulConnection(base({ CONSUL_CACERT: '/ca.pem' }), { ca: 'not a certificate' }),
+    );
     expect(error.source).toBe('CONSUL_CACERT');
     expect(error.message).toContain('/ca.pem');
   });
 
   it('rejects an empty CA directory and a non-PEM file in it', () => {
-    expect(configErrorOf(() => buildConsulConnection(base({ CONSUL_CAPATH: '/cas' }), { caPath: [] })).source).toBe('CONSUL_CAPATH');
+    expect(configErrorOf(() => buildConsulConnection(base({ CONSUL_CAPATH: '/cas' }), { caPath: [] })).source).toBe(
+      'CONSUL_CAPATH',
+    );
     const error = configErrorOf(() =>
-      buildConsulConnection(base({ CONSUL_CAPATH: '/cas' }), { caPath: [{ path: '/cas/readme.txt', contents: 'hello' }] }),
+      buildConsulConnection(base({ CONSUL_CAPATH: '/cas' }), {
+        caPath: [{ path: '/cas/readme.txt', contents: 'hello' }],
+      }),
     );
     expect(error.source).toBe('CONSUL_CAPATH');
     expect(error.message).toContain('/cas/readme.txt');
@@ -223,14 +246,24 @@ describe('secrets never reach a ConfigError message', () => {
 
   it('holds for any token and password alongside any bad variable', () => {
     fc.assert(
-      fc.property(secret, secret, address, fc.constantFrom('CONSUL_HTTP_SSL', 'CONSUL_HTTP_SSL_VERIFY', 'none'), (token, password, addr, badBool) => {
-        fc.pre(badAddresses.includes(addr) || badBool !== 'none');
-        const env: NodeJS.ProcessEnv = { CONSUL_HTTP_TOKEN: token, CONSUL_HTTP_AUTH: `u:${password}`, CONSUL_HTTP_ADDR: addr };
-        if (badBool !== 'none') env[badBool] = 'perhaps';
-        const error = configErrorOf(() => parseConsulEnv(env));
-        expect(error.message).not.toContain(token);
-        expect(error.message).not.toContain(password);
-      }),
+      fc.property(
+        secret,
+        secret,
+        address,
+        fc.constantFrom('CONSUL_HTTP_SSL', 'CONSUL_HTTP_SSL_VERIFY', 'none'),
+        (token, password, addr, badBool) => {
+          fc.pre(badAddresses.includes(addr) || badBool !== 'none');
+          const env: NodeJS.ProcessEnv = {
+            CONSUL_HTTP_TOKEN: token,
+            CONSUL_HTTP_AUTH: `u:${password}`,
+            CONSUL_HTTP_ADDR: addr,
+          };
+          if (badBool !== 'none') env[badBool] = 'perhaps';
+          const error = configErrorOf(() => parseConsulEnv(env));
+          expect(error.message).not.toContain(token);
+          expect(error.message).not.toContain(password);
+        },
+      ),
     );
   });
 });

@@ -70,7 +70,10 @@ interface AddressParts {
 function addressError(raw: string, problem: string): ConfigError {
   // A value with user info may carry a password: name the variable, never echo such a value.
   const shown = raw.includes('@') ? '' : ` (got "${raw}")`;
-  return new ConfigError('CONSUL_HTTP_ADDR', `${problem}${shown}; expected host:port, http://host:port or https://host:port`);
+  return new ConfigError(
+    'CONSUL_HTTP_ADDR',
+    `${problem}${shown}; expected host:port, http://host:port or https://host:port`,
+  );
 }
 
 function splitScheme(raw: string): { https: boolean; rest: string } {
@@ -87,7 +90,8 @@ function splitScheme(raw: string): { https: boolean; rest: string } {
 export function parseConsulAddress(raw: string): AddressParts {
   const { https, rest } = splitScheme(raw);
   const hostPort = rest.endsWith('/') ? rest.slice(0, -1) : rest;
-  if (hostPort.includes('@')) throw addressError(raw, 'credentials in the address are not supported, use CONSUL_HTTP_AUTH');
+  if (hostPort.includes('@'))
+    throw addressError(raw, 'credentials in the address are not supported, use CONSUL_HTTP_AUTH');
   if (hostPort.includes('/')) throw addressError(raw, 'a path after host:port (reverse-proxy prefix) is not supported');
   const match = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]]+)(?::(\d*))?$/.exec(hostPort);
   if (!match?.[1]) throw addressError(raw, 'not a valid address');
@@ -111,7 +115,8 @@ function parseBasicAuth(env: Env): ConsulEnvSettings['basicAuth'] {
   const colon = raw.indexOf(':');
   const username = colon < 0 ? raw : raw.slice(0, colon);
   const password = colon < 0 ? '' : raw.slice(colon + 1);
-  if (username === '') throw new ConfigError('CONSUL_HTTP_AUTH', 'expected user or user:password, the user name is empty');
+  if (username === '')
+    throw new ConfigError('CONSUL_HTTP_AUTH', 'expected user or user:password, the user name is empty');
   if (!isHeaderSafe(username) || !isHeaderSafe(password)) {
     throw new ConfigError('CONSUL_HTTP_AUTH', 'contains control characters (value not shown)');
   }
@@ -239,7 +244,8 @@ function requireCertificatePem(source: string, pem: string, path: string | undef
 function trustedCas(settings: ConsulEnvSettings, files: ConsulEnvFiles): string[] | undefined {
   if (files.ca !== undefined) return [requireCertificatePem('CONSUL_CACERT', files.ca, settings.tls.caFile)];
   if (files.caPath === undefined) return undefined;
-  if (files.caPath.length === 0) throw new ConfigError('CONSUL_CAPATH', `"${settings.tls.caPath ?? ''}" contains no CA files`);
+  if (files.caPath.length === 0)
+    throw new ConfigError('CONSUL_CAPATH', `"${settings.tls.caPath ?? ''}" contains no CA files`);
   return files.caPath.map((file) => requireCertificatePem('CONSUL_CAPATH', file.contents, file.path));
 }
 
@@ -255,10 +261,16 @@ function checkClientPair(settings: ConsulEnvSettings, cert: string, key: string)
   try {
     privateKey = createPrivateKey(key);
   } catch {
-    throw new ConfigError('CONSUL_CLIENT_KEY', `"${settings.tls.keyFile ?? ''}" holds no usable unencrypted PEM private key`);
+    throw new ConfigError(
+      'CONSUL_CLIENT_KEY',
+      `"${settings.tls.keyFile ?? ''}" holds no usable unencrypted PEM private key`,
+    );
   }
   if (!certificate.checkPrivateKey(privateKey)) {
-    throw new ConfigError('CONSUL_CLIENT_KEY', `"${settings.tls.keyFile ?? ''}" does not match the certificate in CONSUL_CLIENT_CERT`);
+    throw new ConfigError(
+      'CONSUL_CLIENT_KEY',
+      `"${settings.tls.keyFile ?? ''}" does not match the certificate in CONSUL_CLIENT_CERT`,
+    );
   }
 }
 
@@ -270,7 +282,10 @@ function checkClientPair(settings: ConsulEnvSettings, cert: string, key: string)
 function resolveToken(settings: ConsulEnvSettings, files: ConsulEnvFiles): string | undefined {
   const fromFile = files.token?.trim();
   if (fromFile && !/^[\x21-\x7e]+$/.test(fromFile)) {
-    throw new ConfigError('CONSUL_HTTP_TOKEN_FILE', 'the token contains characters not allowed in an HTTP header (value not shown)');
+    throw new ConfigError(
+      'CONSUL_HTTP_TOKEN_FILE',
+      'the token contains characters not allowed in an HTTP header (value not shown)',
+    );
   }
   return fromFile || settings.token;
 }

@@ -15,7 +15,11 @@ describe('parseConsulIndex', () => {
 
 describe('unpackResponse', () => {
   it('splits [response, body] and refuses a bare body', () => {
-    expect(unpackResponse([{ statusCode: 200, headers: { 'x-consul-index': '3' } }, [1]])).toEqual({ statusCode: 200, headers: { 'x-consul-index': '3' }, body: [1] });
+    expect(unpackResponse([{ statusCode: 200, headers: { 'x-consul-index': '3' } }, [1]])).toEqual({
+      statusCode: 200,
+      headers: { 'x-consul-index': '3' },
+      body: [1],
+    });
     expect(unpackResponse([{ statusCode: 404, headers: {} }]).body).toBeUndefined();
     expect(() => unpackResponse({ ID: 'x' })).toThrow(/RequestContext/);
   });

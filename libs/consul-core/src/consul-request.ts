@@ -58,7 +58,10 @@ export function parseConsulIndex(raw: string | string[] | undefined): number | u
  * Runs `call` with a fresh RequestContext that is cancelled (aborting the HTTP request) when
  * `signal` aborts. Rejects at once if the signal is already aborted.
  */
-export async function withRequestContext<T>(signal: AbortSignal | undefined, call: (ctx: RequestContext) => Promise<T>): Promise<T> {
+export async function withRequestContext<T>(
+  signal: AbortSignal | undefined,
+  call: (ctx: RequestContext) => Promise<T>,
+): Promise<T> {
   signal?.throwIfAborted();
   const ctx = new RequestContext();
   const cancel = (): void => ctx.cancel();
@@ -71,7 +74,9 @@ export async function withRequestContext<T>(signal: AbortSignal | undefined, cal
 }
 
 function field(error: unknown, name: string): unknown {
-  return typeof error === 'object' && error !== null && name in error ? (error as Record<string, unknown>)[name] : undefined;
+  return typeof error === 'object' && error !== null && name in error
+    ? (error as Record<string, unknown>)[name]
+    : undefined;
 }
 
 /** HTTP status of a failed client call (papi ResponseError), undefined for transport errors. */

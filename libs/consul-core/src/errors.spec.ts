@@ -31,7 +31,8 @@ describe('toConsulError: Consul answered', () => {
   });
 
   it('keeps Consul\'s long "Permission denied" text (papi shortens it to "forbidden")', () => {
-    const text = 'Permission denied: anonymous token lacks permission \'key:write\' on "spaceport/default/config". The anonymous token is used implicitly when a request does not specify a token.';
+    const text =
+      'Permission denied: anonymous token lacks permission \'key:write\' on "spaceport/default/config". The anonymous token is used implicitly when a request does not specify a token.';
     const error = toConsulError(answered(403, Buffer.from(text)), 'kv.set');
     expect(error).toBeInstanceOf(ConsulAccessDenied);
     expect(error.message).toContain("lacks permission 'key:write'");
@@ -52,7 +53,7 @@ describe('toConsulError: Consul answered', () => {
     expect(error.message).toMatch(/serves HTTPS on this port/);
   });
 
-  it('maps other statuses to a response error with Consul\'s text, JSON bodies included', () => {
+  it("maps other statuses to a response error with Consul's text, JSON bodies included", () => {
     const error = toConsulError(answered(400, { Errors: ['bad'] }), 'txn');
     expect(error).toMatchObject({ kind: 'response', statusCode: 400 });
     expect(error.message).toContain('"Errors":["bad"]');
@@ -91,14 +92,21 @@ describe('toConsulError: transport failures', () => {
 
   it('reads the reason from the message when Node only says EPROTO', () => {
     const message = 'write EPROTO 802C2918CC7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number';
-    expect(toConsulError(transportFailure('EPROTO', message), 'kv.get').message).toMatch(/does not speak TLS on this port/);
+    expect(toConsulError(transportFailure('EPROTO', message), 'kv.get').message).toMatch(
+      /does not speak TLS on this port/,
+    );
     expect(toConsulError(transportFailure('EPROTO', 'other'), 'kv.get').message).toMatch(/TLS handshake failed/);
   });
 
   it('maps papi timeouts and aborts', () => {
-    const timeout = toConsulError(Object.assign(new Error('request timed out (5000ms)'), { isTimeout: true }), 'kv.get');
+    const timeout = toConsulError(
+      Object.assign(new Error('request timed out (5000ms)'), { isTimeout: true }),
+      'kv.get',
+    );
     expect(timeout).toBeInstanceOf(ConsulUnavailable);
-    expect(toConsulError(Object.assign(new Error('request aborted'), { isAbort: true }), 'kv.get').kind).toBe('aborted');
+    expect(toConsulError(Object.assign(new Error('request aborted'), { isAbort: true }), 'kv.get').kind).toBe(
+      'aborted',
+    );
   });
 
   it('maps anything else to kind unknown, redacted, and never keeps the original as cause', () => {
@@ -119,7 +127,13 @@ describe('helpers', () => {
   it('connectionSecrets lists token and basic-auth password only', () => {
     expect(connectionSecrets({ host: 'h', port: 1, secure: false })).toEqual([]);
     expect(
-      connectionSecrets({ host: 'h', port: 1, secure: false, token: TOKEN, basicAuth: { username: 'u', password: 'pw' } }),
+      connectionSecrets({
+        host: 'h',
+        port: 1,
+        secure: false,
+        token: TOKEN,
+        basicAuth: { username: 'u', password: 'pw' },
+      }),
     ).toEqual([TOKEN, 'pw']);
   });
 
@@ -129,6 +143,8 @@ describe('helpers', () => {
 
   it('callConsul returns the result or rethrows mapped', async () => {
     await expect(callConsul('kv.get', async () => 42)).resolves.toBe(42);
-    await expect(callConsul('kv.get', async () => Promise.reject(answered(403, 'ACL not found')))).rejects.toBeInstanceOf(ConsulAccessDenied);
+    await expect(
+      callConsul('kv.get', async () => Promise.reject(answered(403, 'ACL not found'))),
+    ).rejects.toBeInstanceOf(ConsulAccessDenied);
   });
 });

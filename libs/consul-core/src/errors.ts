@@ -57,7 +57,9 @@ export function connectionSecrets(connection: ConsulConnection): string[] {
 
 /** Replaces every occurrence of each secret (ignoring empty ones) with `[redacted]`. */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
-  return secrets.filter((secret) => secret.length > 0).reduce((result, secret) => result.split(secret).join('[redacted]'), text);
+  return secrets
+    .filter((secret) => secret.length > 0)
+    .reduce((result, secret) => result.split(secret).join('[redacted]'), text);
 }
 
 function field(value: unknown, name: string): unknown {
@@ -87,7 +89,8 @@ function fromResponse(operation: string, status: number, text: string): ConsulRe
       : ' (the ACL token lacks the permission, or none was given)';
     return new ConsulAccessDenied(operation, `access denied (403)${said}${hint}`, status);
   }
-  if (status === 401) return new ConsulAccessDenied(operation, `unauthorized (401)${said} (check CONSUL_HTTP_AUTH)`, status);
+  if (status === 401)
+    return new ConsulAccessDenied(operation, `unauthorized (401)${said} (check CONSUL_HTTP_AUTH)`, status);
   if (status >= 500) return new ConsulUnavailable(operation, `Consul answered ${status}${said}`, status);
   if (status === 400 && /HTTP request to an HTTPS server/i.test(text)) {
     const message = 'the agent serves HTTPS on this port: use https:// or CONSUL_HTTP_SSL=true';
@@ -97,11 +100,26 @@ function fromResponse(operation: string, status: number, text: string): ConsulRe
 }
 
 const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
 ]);
 const VERIFY_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
 ]);
 
 /**
@@ -110,12 +128,16 @@ const VERIFY_CODES = new Set([
  */
 export function tlsHint(code: string, message = ''): string | undefined {
   if (VERIFY_CODES.has(code)) return 'the server certificate is not trusted: check CONSUL_CACERT / CONSUL_CAPATH';
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'the server certificate does not name this host: check CONSUL_TLS_SERVER_NAME';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return 'the server certificate does not name this host: check CONSUL_TLS_SERVER_NAME';
   if (/CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE/.test(code)) {
     return 'the agent rejected the handshake, it likely requires a client certificate: check CONSUL_CLIENT_CERT / CONSUL_CLIENT_KEY';
   }
-  if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG/.test(code) || /wrong version number|packet length too long/i.test(message)) {
-    return 'the agent does not speak TLS on this port: use http:// or the agent\'s HTTPS port';
+  if (
+    /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG/.test(code) ||
+    /wrong version number|packet length too long/i.test(message)
+  ) {
+    return "the agent does not speak TLS on this port: use http:// or the agent's HTTPS port";
   }
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code === 'EPROTO') return 'TLS handshake failed';
   return undefined;
@@ -124,10 +146,12 @@ export function tlsHint(code: string, message = ''): string | undefined {
 function fromTransport(operation: string, error: unknown, secrets: readonly string[]): ConsulRequestError {
   const code = typeof field(error, 'code') === 'string' ? (field(error, 'code') as string) : undefined;
   const message = detail(error instanceof Error ? error.message : String(error), secrets);
-  if (field(error, 'isTimeout') === true) return new ConsulUnavailable(operation, `timed out: ${message}`, undefined, 'ETIMEDOUT');
+  if (field(error, 'isTimeout') === true)
+    return new ConsulUnavailable(operation, `timed out: ${message}`, undefined, 'ETIMEDOUT');
   if (field(error, 'isAbort') === true) return new ConsulRequestError('aborted', operation, 'request aborted');
   const hint = code !== undefined ? tlsHint(code, message) : undefined;
-  if (code !== undefined && hint !== undefined) return new ConsulTlsError(operation, `${hint} (${code}: ${message})`, code);
+  if (code !== undefined && hint !== undefined)
+    return new ConsulTlsError(operation, `${hint} (${code}: ${message})`, code);
   if (code !== undefined && UNAVAILABLE_CODES.has(code)) {
     return new ConsulUnavailable(operation, `cannot reach the Consul agent (${message})`, undefined, code);
   }
@@ -142,12 +166,17 @@ export function toConsulError(error: unknown, operation: string, secrets: readon
   if (error instanceof ConsulRequestError) return error;
   const response = field(error, 'response');
   const status = field(response, 'statusCode');
-  if (typeof status === 'number') return fromResponse(operation, status, detail(responseText(field(response, 'body')), secrets));
+  if (typeof status === 'number')
+    return fromResponse(operation, status, detail(responseText(field(response, 'body')), secrets));
   return fromTransport(operation, error, secrets);
 }
 
 /** Runs one client call and rethrows its failure mapped by `toConsulError`. */
-export async function callConsul<T>(operation: string, call: () => Promise<T>, secrets: readonly string[] = []): Promise<T> {
+export async function callConsul<T>(
+  operation: string,
+  call: () => Promise<T>,
+  secrets: readonly string[] = [],
+): Promise<T> {
   try {
     return await call();
   } catch (error) {

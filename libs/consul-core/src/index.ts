@@ -9,6 +9,13 @@ export { parseConsulIndex, RequestContext } from './consul-request';
 export * from './kv';
 export * from './leader-election';
 export type { SessionSettings } from './leader-session';
-export { abortableSleep, type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, retryUntilAborted, START_UP_BACKOFF } from './lifecycle';
+export {
+  abortableSleep,
+  type BackoffPolicy,
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  retryUntilAborted,
+  START_UP_BACKOFF,
+} from './lifecycle';
 export * from './registration';
 export * from './watches';

@@ -59,7 +59,13 @@ const txnResultsSchema = z.object({
     .array(
       z.object({
         KV: z
-          .object({ Key: z.string(), CreateIndex: z.number(), ModifyIndex: z.number(), LockIndex: z.number(), Session: z.string().optional() })
+          .object({
+            Key: z.string(),
+            CreateIndex: z.number(),
+            ModifyIndex: z.number(),
+            LockIndex: z.number(),
+            Session: z.string().optional(),
+          })
           .optional(),
       }),
     )

@@ -70,17 +70,35 @@ describe('KvStore against a real Consul agent', () => {
     const { ID: session } = await client.session.create({ ttl: '30s', lockdelay: '0s' });
     expect(await kv.put('leader', { nodeId: 'n1' }, { acquire: session })).toBe(true);
 
-    const created = await kv.fencedWrite({ lockKey: 'leader', session, key: 'assignment', value: { generation: 1 }, cas: 0 });
+    const created = await kv.fencedWrite({
+      lockKey: 'leader',
+      session,
+      key: 'assignment',
+      value: { generation: 1 },
+      cas: 0,
+    });
     expect(created.ok).toBe(true);
     const stored = await kv.get<{ generation: number }>('assignment');
     expect(stored?.value).toEqual({ generation: 1 });
     expect(created.ok && created.modifyIndex).toBe(stored?.modifyIndex);
 
-    const stale = await kv.fencedWrite({ lockKey: 'leader', session, key: 'assignment', value: { generation: 9 }, cas: 0 });
+    const stale = await kv.fencedWrite({
+      lockKey: 'leader',
+      session,
+      key: 'assignment',
+      value: { generation: 9 },
+      cas: 0,
+    });
     expect(stale).toMatchObject({ ok: false, reason: 'stale-index', failedOpIndex: 1 });
 
     await client.session.destroy(session);
-    const fenced = await kv.fencedWrite({ lockKey: 'leader', session, key: 'assignment', value: { generation: 2 }, cas: stored?.modifyIndex ?? 0 });
+    const fenced = await kv.fencedWrite({
+      lockKey: 'leader',
+      session,
+      key: 'assignment',
+      value: { generation: 2 },
+      cas: stored?.modifyIndex ?? 0,
+    });
     expect(fenced).toMatchObject({ ok: false, reason: 'not-lock-holder', failedOpIndex: 0 });
     expect((await kv.get<{ generation: number }>('assignment'))?.value).toEqual({ generation: 1 });
   });

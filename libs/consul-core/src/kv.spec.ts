@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { decodeJsonValue, decodeKvEntries, defaultKvPrefix, fencedWriteOps, type KvRawEntry, parseTxnErrors, parseTxnResults, toWireOp } from './kv';
+import {
+  decodeJsonValue,
+  decodeKvEntries,
+  defaultKvPrefix,
+  fencedWriteOps,
+  type KvRawEntry,
+  parseTxnErrors,
+  parseTxnResults,
+  toWireOp,
+} from './kv';
 
 const raw = (Key: string, Value: string | null, extra: Partial<KvRawEntry> = {}): KvRawEntry => ({
   Key,
@@ -17,7 +26,10 @@ describe('decodeJsonValue', () => {
   it('parses JSON and validates with an optional schema', () => {
     expect(decodeJsonValue('{"n":1}')).toEqual({ ok: true, value: { n: 1 } });
     expect(decodeJsonValue('{"n":1}', schema)).toEqual({ ok: true, value: { n: 1 } });
-    expect(decodeJsonValue('{"n":"x"}', schema)).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid value: n:/) });
+    expect(decodeJsonValue('{"n":"x"}', schema)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^invalid value: n:/),
+    });
   });
   it('reports junk, empty and missing values as errors instead of throwing', () => {
     expect(decodeJsonValue('nope {')).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid JSON/) });
@@ -34,7 +46,17 @@ describe('decodeKvEntries', () => {
     );
     expect(entries).toEqual([
       { ok: true, key: 'c/a', value: 1, createIndex: 5, modifyIndex: 7, lockIndex: 0, flags: 0 },
-      { ok: false, key: 'c/bad', raw: '{', error: expect.stringMatching(/invalid JSON/), createIndex: 5, modifyIndex: 7, lockIndex: 2, flags: 0, session: 's1' },
+      {
+        ok: false,
+        key: 'c/bad',
+        raw: '{',
+        error: expect.stringMatching(/invalid JSON/),
+        createIndex: 5,
+        modifyIndex: 7,
+        lockIndex: 2,
+        flags: 0,
+        session: 's1',
+      },
     ]);
   });
 });
@@ -44,7 +66,9 @@ describe('transactions', () => {
     expect(toWireOp('spaceport/c/', { verb: 'cas', key: 'assignment', value: { g: 1 }, index: 0 })).toEqual({
       KV: { Verb: 'cas', Key: 'spaceport/c/assignment', Value: Buffer.from('{"g":1}').toString('base64'), Index: 0 },
     });
-    expect(toWireOp('x/', { verb: 'check-session', key: 'leader', session: 's' })).toEqual({ KV: { Verb: 'check-session', Key: 'x/leader', Session: 's' } });
+    expect(toWireOp('x/', { verb: 'check-session', key: 'leader', session: 's' })).toEqual({
+      KV: { Verb: 'check-session', Key: 'x/leader', Session: 's' },
+    });
     expect(toWireOp('x/', { verb: 'delete', key: 'k' })).toEqual({ KV: { Verb: 'delete', Key: 'x/k' } });
   });
 
@@ -56,12 +80,20 @@ describe('transactions', () => {
   });
 
   it('parses committed results and rollback errors', () => {
-    const body = { Results: [{ KV: { Key: 'p/leader', CreateIndex: 1, ModifyIndex: 2, LockIndex: 1, Session: 's', Value: null, Flags: 0 } }, { KV: { Key: 'p/a', CreateIndex: 3, ModifyIndex: 3, LockIndex: 0, Value: null, Flags: 0 } }], Errors: null };
+    const body = {
+      Results: [
+        { KV: { Key: 'p/leader', CreateIndex: 1, ModifyIndex: 2, LockIndex: 1, Session: 's', Value: null, Flags: 0 } },
+        { KV: { Key: 'p/a', CreateIndex: 3, ModifyIndex: 3, LockIndex: 0, Value: null, Flags: 0 } },
+      ],
+      Errors: null,
+    };
     expect(parseTxnResults(body, 'p/')).toEqual([
       { key: 'leader', createIndex: 1, modifyIndex: 2, lockIndex: 1, session: 's' },
       { key: 'a', createIndex: 3, modifyIndex: 3, lockIndex: 0 },
     ]);
-    expect(parseTxnErrors({ Results: null, Errors: [{ OpIndex: 0, What: 'failed session check' }] })).toEqual([{ opIndex: 0, what: 'failed session check' }]);
+    expect(parseTxnErrors({ Results: null, Errors: [{ OpIndex: 0, What: 'failed session check' }] })).toEqual([
+      { opIndex: 0, what: 'failed session check' },
+    ]);
     expect(parseTxnErrors('garbage')).toEqual([{ opIndex: -1, what: expect.any(String) }]);
   });
 });

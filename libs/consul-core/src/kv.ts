@@ -37,7 +37,8 @@ export interface KvEntry<T> extends KvEntryMeta {
 }
 
 /** An entry of `list`: decoded, or a per-key parse error (the raw text is kept for diagnostics). */
-export type KvListEntry<T> = (KvEntry<T> & { ok: true }) | (KvEntryMeta & { ok: false; raw: string | null; error: string });
+export type KvListEntry<T> =
+  (KvEntry<T> & { ok: true }) | (KvEntryMeta & { ok: false; raw: string | null; error: string });
 
 export type DecodeResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -53,7 +54,10 @@ export function decodeJsonValue<T>(raw: string | null, schema?: KvSchema<T>): De
   if (!schema) return { ok: true, value: parsed as T };
   const result = schema.safeParse(parsed);
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, error: `invalid value: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
+  return {
+    ok: false,
+    error: `invalid value: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+  };
 }
 
 /** A stored value that is not valid JSON (or fails its schema). */
@@ -81,13 +85,19 @@ export function entryMeta(entry: KvRawEntry, prefix: string): KvEntryMeta {
 }
 
 /** Pure: raw entries → decoded entries or per-key errors; folder markers (`dir/`, no value) are skipped. */
-export function decodeKvEntries<T>(entries: readonly KvRawEntry[], prefix: string, schema?: KvSchema<T>): KvListEntry<T>[] {
+export function decodeKvEntries<T>(
+  entries: readonly KvRawEntry[],
+  prefix: string,
+  schema?: KvSchema<T>,
+): KvListEntry<T>[] {
   return entries
     .filter((entry) => !(entry.Key.endsWith('/') && !entry.Value))
     .map((entry): KvListEntry<T> => {
       const decoded = decodeJsonValue(entry.Value, schema);
       const meta = entryMeta(entry, prefix);
-      return decoded.ok ? { ok: true, ...meta, value: decoded.value } : { ok: false, ...meta, raw: entry.Value, error: decoded.error };
+      return decoded.ok
+        ? { ok: true, ...meta, value: decoded.value }
+        : { ok: false, ...meta, raw: entry.Value, error: decoded.error };
     });
 }
 
@@ -220,6 +230,11 @@ export class KvStore {
       return { ok: true, modifyIndex: written?.modifyIndex ?? 0 };
     }
     const failedOpIndex = outcome.errors.reduce((min, e) => Math.min(min, e.opIndex), outcome.errors[0]?.opIndex ?? -1);
-    return { ok: false, reason: failedOpIndex === 0 ? 'not-lock-holder' : 'stale-index', failedOpIndex, errors: outcome.errors };
+    return {
+      ok: false,
+      reason: failedOpIndex === 0 ? 'not-lock-holder' : 'stale-index',
+      failedOpIndex,
+      errors: outcome.errors,
+    };
   }
 }

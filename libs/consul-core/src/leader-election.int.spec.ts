@@ -32,9 +32,24 @@ describe('LeaderElection against a real Consul agent (in-process electors)', { t
   afterAll(() => client.destroy());
 
   async function startInstance(nodeId: string, extra: Partial<LeaderElectionOptions> = {}): Promise<Instance> {
-    const registration = new ServiceRegistration({ client, nodeId, role: 'event-worker', clusterId: 'le', port: 0, ttlMs: TIMINGS.checkTtlMs });
+    const registration = new ServiceRegistration({
+      client,
+      nodeId,
+      role: 'event-worker',
+      clusterId: 'le',
+      port: 0,
+      ttlMs: TIMINGS.checkTtlMs,
+    });
     await registration.start();
-    const election = new LeaderElection({ client, key: KEY, nodeId, serviceCheckId: registration.checkId, backoff: { initialMs: 100, maxMs: 1_000 }, ...TIMINGS, ...extra });
+    const election = new LeaderElection({
+      client,
+      key: KEY,
+      nodeId,
+      serviceCheckId: registration.checkId,
+      backoff: { initialMs: 100, maxMs: 1_000 },
+      ...TIMINGS,
+      ...extra,
+    });
     const instance: Instance = { nodeId, registration, election, log: [] };
     election.on('session', (id) => instance.log.push(`session:${id}`));
     election.on('elected', (lockIndex) => instance.log.push(`elected:${lockIndex}`));
@@ -52,7 +67,9 @@ describe('LeaderElection against a real Consul agent (in-process electors)', { t
 
   it('elects exactly one of three; the key names its session; stopping it hands over at once', async () => {
     const instances = await Promise.all(['e1', 'e2', 'e3'].map((id) => startInstance(id)));
-    const first = await waitFor(() => (leaders(instances).length === 1 ? leaders(instances)[0] : undefined), { what: 'one leader' });
+    const first = await waitFor(() => (leaders(instances).length === 1 ? leaders(instances)[0] : undefined), {
+      what: 'one leader',
+    });
     for (let sample = 0; sample < 10; sample += 1) {
       expect(leaders(instances)).toHaveLength(1);
       await sleep(100);
@@ -81,7 +98,13 @@ describe('LeaderElection against a real Consul agent (in-process electors)', { t
     const firstFence = await solo.election.waitUntilLeader();
     const destroyed = solo.election.sessionId ?? '';
     const atLost: Array<{ isLeader: boolean; sessionId: string | undefined; lockIndex: number | undefined }> = [];
-    solo.election.on('lost', () => atLost.push({ isLeader: solo.election.isLeader, sessionId: solo.election.sessionId, lockIndex: solo.election.lockIndex }));
+    solo.election.on('lost', () =>
+      atLost.push({
+        isLeader: solo.election.isLeader,
+        sessionId: solo.election.sessionId,
+        lockIndex: solo.election.lockIndex,
+      }),
+    );
 
     const lost = solo.election.next('lost');
     const destroyedAt = Date.now();
@@ -133,9 +156,23 @@ describe('LeaderElection when its agent freezes (SIGSTOP): renewals fail', { tim
   afterAll(() => client.destroy());
 
   it('steps down with lease-expired within the session TTL, then leads again once the agent resumes', async () => {
-    const registration = new ServiceRegistration({ client, nodeId: 'frozen', role: 'event-worker', clusterId: 'le', port: 0, ttlMs: TIMINGS.checkTtlMs });
+    const registration = new ServiceRegistration({
+      client,
+      nodeId: 'frozen',
+      role: 'event-worker',
+      clusterId: 'le',
+      port: 0,
+      ttlMs: TIMINGS.checkTtlMs,
+    });
     await registration.start();
-    const election = new LeaderElection({ client, key: KEY, nodeId: 'frozen', serviceCheckId: registration.checkId, backoff: { initialMs: 100, maxMs: 1_000 }, ...TIMINGS });
+    const election = new LeaderElection({
+      client,
+      key: KEY,
+      nodeId: 'frozen',
+      serviceCheckId: registration.checkId,
+      backoff: { initialMs: 100, maxMs: 1_000 },
+      ...TIMINGS,
+    });
     const lost: Array<{ reason: string; at: number }> = [];
     election.on('lost', (reason) => lost.push({ reason, at: Date.now() }));
     election.start();

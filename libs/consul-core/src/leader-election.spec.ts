@@ -3,7 +3,15 @@ import { type KvRawEntry } from './kv';
 import { lockDelayRetryMs, lockLossReason } from './leader-election';
 import { leaseDeadline } from './leader-session';
 
-const entry = (Session?: string): KvRawEntry => ({ Key: 'l', Value: null, CreateIndex: 1, ModifyIndex: 2, LockIndex: 3, Flags: 0, ...(Session ? { Session } : {}) });
+const entry = (Session?: string): KvRawEntry => ({
+  Key: 'l',
+  Value: null,
+  CreateIndex: 1,
+  ModifyIndex: 2,
+  LockIndex: 3,
+  Flags: 0,
+  ...(Session ? { Session } : {}),
+});
 
 describe('lockLossReason', () => {
   it('is undefined only while the key names our session', () => {

@@ -2,7 +2,14 @@ import { type BlockingFetchRequest, blockingTimeoutMs, stepBlockingState } from 
 import { type ConsulClient } from './client';
 import { type ClientCall, statusCodeOf, unpackResponse, withRequestContext } from './consul-request';
 import { type KvRawEntry } from './kv';
-import { abortableSleep, type BackoffPolicy, backoffDelay, childController, DEFAULT_BACKOFF, Emitter } from './lifecycle';
+import {
+  abortableSleep,
+  type BackoffPolicy,
+  backoffDelay,
+  childController,
+  DEFAULT_BACKOFF,
+  Emitter,
+} from './lifecycle';
 import { LeaderSession, type SessionSettings } from './leader-session';
 import { blockingGetKey } from './watches';
 
@@ -232,7 +239,12 @@ export class LeaderElection extends Emitter<LeaderElectionEvents> {
   private async readLock(cursor: { index: number }, term: AbortSignal): Promise<KvRawEntry | undefined> {
     const waitMs = this.options.waitMs ?? 60_000;
     const result = await withRequestContext(term, (ctx) => {
-      const request: BlockingFetchRequest = { index: cursor.index, wait: `${waitMs}ms`, ctx, timeoutMs: blockingTimeoutMs(waitMs) };
+      const request: BlockingFetchRequest = {
+        index: cursor.index,
+        wait: `${waitMs}ms`,
+        ctx,
+        timeoutMs: blockingTimeoutMs(waitMs),
+      };
       return blockingGetKey(this.options.client, this.options.key, request);
     });
     cursor.index = stepBlockingState({ index: cursor.index, fingerprint: undefined }, result.index ?? 0).state.index;
@@ -254,7 +266,12 @@ export class LeaderElection extends Emitter<LeaderElectionEvents> {
     }
   }
 
-  private async lead(session: LeaderSession, lockIndex: number, cursor: { index: number }, term: AbortSignal): Promise<void> {
+  private async lead(
+    session: LeaderSession,
+    lockIndex: number,
+    cursor: { index: number },
+    term: AbortSignal,
+  ): Promise<void> {
     this.leading = true;
     this.fence = lockIndex;
     this.emit('elected', lockIndex);

@@ -60,7 +60,9 @@ function readEvents(logFile: string): ChildEvent[] {
 
 /** A child leads when its last elected/lost event is `elected`. */
 function leads(child: Child): boolean {
-  const transitions = child.events().filter((e) => e.event === 'elected' || e.event === 'lost' || e.event === 'stopped');
+  const transitions = child
+    .events()
+    .filter((e) => e.event === 'elected' || e.event === 'lost' || e.event === 'stopped');
   return child.process.running && transitions.at(-1)?.event === 'elected';
 }
 
@@ -77,7 +79,14 @@ describe('leader failover after SIGKILL (separate OS processes)', { timeout: 60_
       CHILD_LOCK_DELAY_MS: String(LOCK_DELAY_MS),
       CHILD_SESSION_TTL_MS: String(SESSION_TTL_MS),
     };
-    const proc = new ManagedProcess({ name: `elector:${nodeId}`, command: process.execPath, args: [VITE_NODE, CHILD, String(consul.agent.httpPort), nodeId], env, cwd: ROOT, logFile });
+    const proc = new ManagedProcess({
+      name: `elector:${nodeId}`,
+      command: process.execPath,
+      args: [VITE_NODE, CHILD, String(consul.agent.httpPort), nodeId],
+      env,
+      cwd: ROOT,
+      logFile,
+    });
     proc.start();
     const child = { nodeId, process: proc, events: () => readEvents(logFile) };
     children.push(child);
@@ -93,9 +102,19 @@ describe('leader failover after SIGKILL (separate OS processes)', { timeout: 60_
   });
 
   it(`another process leads within ${FAILOVER_BOUND_MS} ms of the leader's SIGKILL`, async () => {
-    await waitFor(() => children.every((c) => c.events().some((e) => e.event === 'started')), { what: 'three electors started', timeoutMs: 30_000 });
-    const leader = await waitFor(() => (children.filter(leads).length === 1 ? children.find(leads) : undefined), { what: 'one leader', timeoutMs: 10_000 });
-    const oldFence = leader.events().filter((e) => e.event === 'elected').at(-1)?.lockIndex ?? 0;
+    await waitFor(() => children.every((c) => c.events().some((e) => e.event === 'started')), {
+      what: 'three electors started',
+      timeoutMs: 30_000,
+    });
+    const leader = await waitFor(() => (children.filter(leads).length === 1 ? children.find(leads) : undefined), {
+      what: 'one leader',
+      timeoutMs: 10_000,
+    });
+    const oldFence =
+      leader
+        .events()
+        .filter((e) => e.event === 'elected')
+        .at(-1)?.lockIndex ?? 0;
     await sleep(1_500); // steady state: every child renewing and passing its check
 
     const killedAt = Date.now();
@@ -106,7 +125,9 @@ describe('leader failover after SIGKILL (separate OS processes)', { timeout: 60_
       { what: 'a survivor to be elected', timeoutMs: 2 * SESSION_TTL_MS + LOCK_DELAY_MS + 5_000, intervalMs: 25 },
     );
     const failoverMs = elected.at - killedAt;
-    console.info(`[failover] SIGKILL -> ${elected.nodeId} elected after ${failoverMs} ms (bound ${FAILOVER_BOUND_MS} ms)`);
+    console.info(
+      `[failover] SIGKILL -> ${elected.nodeId} elected after ${failoverMs} ms (bound ${FAILOVER_BOUND_MS} ms)`,
+    );
 
     expect(failoverMs).toBeGreaterThanOrEqual(LOCK_DELAY_MS);
     expect(failoverMs).toBeLessThanOrEqual(FAILOVER_BOUND_MS);

@@ -53,7 +53,12 @@ export class LeaderSession extends Emitter<LeaderSessionEvents> {
     this.renewing = this.renewLoop(this.controller.signal);
   }
 
-  static async create(client: ConsulClient, nodeId: string, settings: SessionSettings, signal: AbortSignal): Promise<LeaderSession> {
+  static async create(
+    client: ConsulClient,
+    nodeId: string,
+    settings: SessionSettings,
+    signal: AbortSignal,
+  ): Promise<LeaderSession> {
     const sentAt = Date.now();
     const created = await withRequestContext(signal, (ctx) => {
       const call: ClientCall<CreateSessionOptions> = {
@@ -108,7 +113,12 @@ export class LeaderSession extends Emitter<LeaderSessionEvents> {
     await this.renewing;
     const timeout = this.settings.requestTimeoutMs;
     try {
-      const release: ClientCall<{ key: string; value: string; release: string }> = { key, value, release: this.id, timeout };
+      const release: ClientCall<{ key: string; value: string; release: string }> = {
+        key,
+        value,
+        release: this.id,
+        timeout,
+      };
       await this.client.kv.set(release);
     } catch (error) {
       this.emit('error', error);
@@ -143,7 +153,11 @@ export class LeaderSession extends Emitter<LeaderSessionEvents> {
       const sentAt = Date.now();
       try {
         await withRequestContext(signal, (ctx) => {
-          const call: ClientCall<{ id: string }> = { id: this.id, ctx, timeout: Math.min(this.settings.requestTimeoutMs, Math.floor(ttl / 3)) };
+          const call: ClientCall<{ id: string }> = {
+            id: this.id,
+            ctx,
+            timeout: Math.min(this.settings.requestTimeoutMs, Math.floor(ttl / 3)),
+          };
           return this.client.session.renew(call);
         });
         failures = 0;

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { abortableSleep, backoffDelay, childController, DEFAULT_BACKOFF, Emitter, retryUntilAborted } from './lifecycle';
+import {
+  abortableSleep,
+  backoffDelay,
+  childController,
+  DEFAULT_BACKOFF,
+  Emitter,
+  retryUntilAborted,
+} from './lifecycle';
 
 describe('backoffDelay', () => {
   const policy = { initialMs: 100, maxMs: 5_000, multiplier: 2 };
@@ -73,27 +80,48 @@ describe('retryUntilAborted', () => {
   it('retries a failing step with growing delays and returns its value', async () => {
     let calls = 0;
     const failures: [string, number, number][] = [];
-    const value = await retryUntilAborted(async () => {
-      calls += 1;
-      if (calls < 4) throw new Error(`fail ${calls}`);
-      return 'done';
-    }, new AbortController().signal, (error, attempt, delayMs) => failures.push([(error as Error).message, attempt, delayMs]), quick);
+    const value = await retryUntilAborted(
+      async () => {
+        calls += 1;
+        if (calls < 4) throw new Error(`fail ${calls}`);
+        return 'done';
+      },
+      new AbortController().signal,
+      (error, attempt, delayMs) => failures.push([(error as Error).message, attempt, delayMs]),
+      quick,
+    );
     expect(value).toBe('done');
-    expect(failures.map(([message, attempt]) => [message, attempt])).toEqual([['fail 1', 1], ['fail 2', 2], ['fail 3', 3]]);
-    for (const [, attempt, delayMs] of failures) expect(delayMs).toBeLessThanOrEqual(Math.min(quick.maxMs, 2 ** (attempt - 1)));
+    expect(failures.map(([message, attempt]) => [message, attempt])).toEqual([
+      ['fail 1', 1],
+      ['fail 2', 2],
+      ['fail 3', 3],
+    ]);
+    for (const [, attempt, delayMs] of failures)
+      expect(delayMs).toBeLessThanOrEqual(Math.min(quick.maxMs, 2 ** (attempt - 1)));
   });
 
   it('gives up with undefined when aborted, also during a wait', async () => {
     const controller = new AbortController();
     let calls = 0;
-    const result = retryUntilAborted(() => {
-      calls += 1;
-      return Promise.reject(new Error('down'));
-    }, controller.signal, () => controller.abort(), { initialMs: 60_000, maxMs: 60_000, multiplier: 1 });
+    const result = retryUntilAborted(
+      () => {
+        calls += 1;
+        return Promise.reject(new Error('down'));
+      },
+      controller.signal,
+      () => controller.abort(),
+      { initialMs: 60_000, maxMs: 60_000, multiplier: 1 },
+    );
     expect(await result).toBeUndefined();
     expect(calls).toBe(1);
     const aborted = new AbortController();
     aborted.abort();
-    expect(await retryUntilAborted(() => Promise.resolve(1), aborted.signal, () => undefined)).toBeUndefined();
+    expect(
+      await retryUntilAborted(
+        () => Promise.resolve(1),
+        aborted.signal,
+        () => undefined,
+      ),
+    ).toBeUndefined();
   });
 });

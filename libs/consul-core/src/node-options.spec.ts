@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { configErrorOf } from './testing-fixtures/config-error-of';
 import { parseNodeOptions } from './node-options';
 
-
 describe('parseNodeOptions: node id', () => {
   it('generates <role>-<12 hex> when neither --id nor NODE_ID is given', () => {
     const options = parseNodeOptions('gateway', [], {});
@@ -16,7 +15,10 @@ describe('parseNodeOptions: node id', () => {
   });
 
   it('takes NODE_ID, and --id beats it', () => {
-    expect(parseNodeOptions('gateway', [], { NODE_ID: 'from-env' })).toMatchObject({ nodeId: 'from-env', nodeIdGenerated: false });
+    expect(parseNodeOptions('gateway', [], { NODE_ID: 'from-env' })).toMatchObject({
+      nodeId: 'from-env',
+      nodeIdGenerated: false,
+    });
     expect(parseNodeOptions('gateway', ['--id', 'from-flag'], { NODE_ID: 'from-env' }).nodeId).toBe('from-flag');
     expect(parseNodeOptions('gateway', ['--id=from-flag'], { NODE_ID: 'from-env' }).nodeId).toBe('from-flag');
   });
@@ -72,13 +74,19 @@ describe('parseNodeOptions: distributed mode', () => {
   });
 
   it('rejects --enable-consul=junk naming the flag', () => {
-    expect(configErrorOf(() => parseNodeOptions('gateway', ['--enable-consul=junk'], {})).source).toBe('--enable-consul');
+    expect(configErrorOf(() => parseNodeOptions('gateway', ['--enable-consul=junk'], {})).source).toBe(
+      '--enable-consul',
+    );
   });
 });
 
 describe('parseNodeOptions: registration, service, cluster', () => {
   it('registers by default as space-cloud in cluster default', () => {
-    expect(parseNodeOptions('config-service', [], {})).toMatchObject({ register: true, serviceName: 'space-cloud', clusterId: 'default' });
+    expect(parseNodeOptions('config-service', [], {})).toMatchObject({
+      register: true,
+      serviceName: 'space-cloud',
+      clusterId: 'default',
+    });
   });
 
   it.each([
@@ -92,13 +100,20 @@ describe('parseNodeOptions: registration, service, cluster', () => {
   });
 
   it('rejects CONSUL_REGISTER=junk', () => {
-    expect(configErrorOf(() => parseNodeOptions('gateway', [], { CONSUL_REGISTER: 'junk' })).source).toBe('CONSUL_REGISTER');
+    expect(configErrorOf(() => parseNodeOptions('gateway', [], { CONSUL_REGISTER: 'junk' })).source).toBe(
+      'CONSUL_REGISTER',
+    );
   });
 
   it('flags beat env for the service name and cluster', () => {
     const env = { CONSUL_SERVICE_NAME: 'env-service', CLUSTER_ID: 'env-cluster' };
-    expect(parseNodeOptions('gateway', [], env)).toMatchObject({ serviceName: 'env-service', clusterId: 'env-cluster' });
-    expect(parseNodeOptions('gateway', ['--service-name', 'flag-service', '--cluster=flag-cluster'], env)).toMatchObject({
+    expect(parseNodeOptions('gateway', [], env)).toMatchObject({
+      serviceName: 'env-service',
+      clusterId: 'env-cluster',
+    });
+    expect(
+      parseNodeOptions('gateway', ['--service-name', 'flag-service', '--cluster=flag-cluster'], env),
+    ).toMatchObject({
       serviceName: 'flag-service',
       clusterId: 'flag-cluster',
     });
@@ -108,7 +123,9 @@ describe('parseNodeOptions: registration, service, cluster', () => {
     expect(configErrorOf(() => parseNodeOptions('gateway', ['--cluster', 'a b'], {})).source).toBe('--cluster');
     expect(configErrorOf(() => parseNodeOptions('gateway', [], { CLUSTER_ID: 'a/b' })).source).toBe('CLUSTER_ID');
     expect(configErrorOf(() => parseNodeOptions('gateway', ['--service-name=*'], {})).source).toBe('--service-name');
-    expect(configErrorOf(() => parseNodeOptions('gateway', [], { CONSUL_SERVICE_NAME: ' ' })).source).toBe('CONSUL_SERVICE_NAME');
+    expect(configErrorOf(() => parseNodeOptions('gateway', [], { CONSUL_SERVICE_NAME: ' ' })).source).toBe(
+      'CONSUL_SERVICE_NAME',
+    );
   });
 });
 
@@ -144,7 +161,11 @@ describe('parseNodeOptions: port', () => {
 
 describe('parseNodeOptions: arguments left for the app', () => {
   it('keeps positionals and unknown flags in order', () => {
-    const options = parseNodeOptions('gateway', ['serve', '--verbose', '--log-level=debug', '--id', 'n1', 'extra', '--', '--id', 'x'], {});
+    const options = parseNodeOptions(
+      'gateway',
+      ['serve', '--verbose', '--log-level=debug', '--id', 'n1', 'extra', '--', '--id', 'x'],
+      {},
+    );
     expect(options.nodeId).toBe('n1');
     expect(options.rest).toEqual(['serve', '--verbose', '--log-level=debug', 'extra', '--', '--id', 'x']);
   });
@@ -165,6 +186,8 @@ describe('Consul check timing', () => {
 
   it('names the variable when a duration is malformed or below Consul minimum', () => {
     expect(() => parseNodeOptions('gateway', [], { CONSUL_CHECK_TTL: 'ten seconds' })).toThrow(/^CONSUL_CHECK_TTL: /);
-    expect(() => parseNodeOptions('gateway', [], { CONSUL_DEREGISTER_AFTER: '30s' })).toThrow(/^CONSUL_DEREGISTER_AFTER: .*1m/);
+    expect(() => parseNodeOptions('gateway', [], { CONSUL_DEREGISTER_AFTER: '30s' })).toThrow(
+      /^CONSUL_DEREGISTER_AFTER: .*1m/,
+    );
   });
 });

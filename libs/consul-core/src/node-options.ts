@@ -40,7 +40,10 @@ function pickString(flag: string | undefined, env: string | undefined): string |
 
 function parseId(source: string, value: string): string {
   if (!ID_PATTERN.test(value)) {
-    throw new ConfigError(source, `"${value}" is not a valid id: use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+    throw new ConfigError(
+      source,
+      `"${value}" is not a valid id: use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    );
   }
   return value;
 }
@@ -80,7 +83,13 @@ interface ParsedFlags {
  * "false" and a trailing `--id` as `true`; `flagString`/`flagBoolean` deal with both.
  */
 function parseFlags(argv: readonly string[]): ParsedFlags {
-  const { tokens } = parseArgs({ args: [...argv], strict: false, allowPositionals: true, tokens: true, options: OPTIONS });
+  const { tokens } = parseArgs({
+    args: [...argv],
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+    options: OPTIONS,
+  });
   const values: ParsedFlags['values'] = {};
   const rest: string[] = [];
   for (const token of tokens) {
@@ -92,7 +101,10 @@ function parseFlags(argv: readonly string[]): ParsedFlags {
   return { values, rest };
 }
 
-function flagString(values: ParsedFlags['values'], name: 'id' | 'service-name' | 'cluster' | 'port'): string | undefined {
+function flagString(
+  values: ParsedFlags['values'],
+  name: 'id' | 'service-name' | 'cluster' | 'port',
+): string | undefined {
   const value = values[name];
   if (value === true) throw new ConfigError(`--${name}`, 'requires a value, e.g. --' + name + '=<value>');
   return value === false ? undefined : value;
@@ -131,7 +143,10 @@ export function parseNodeOptions(role: NodeRole, argv: readonly string[], env: N
 
   return {
     role,
-    nodeId: givenId !== undefined ? parseId(idFlag !== undefined ? '--id' : 'NODE_ID', givenId) : `${role}-${randomBytes(6).toString('hex')}`,
+    nodeId:
+      givenId !== undefined
+        ? parseId(idFlag !== undefined ? '--id' : 'NODE_ID', givenId)
+        : `${role}-${randomBytes(6).toString('hex')}`,
     nodeIdGenerated: givenId === undefined,
     enableConsul: flagBoolean(values, 'enable-consul') ?? envBoolean(env, 'ENABLE_CONSUL') ?? false,
     register,

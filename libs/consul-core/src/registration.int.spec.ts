@@ -5,7 +5,14 @@ import { ServiceRegistration, type ServiceRegistrationOptions } from './registra
 
 type Options = Omit<ServiceRegistrationOptions, 'client'>;
 
-const base: Options = { nodeId: 'gw-1', role: 'gateway', clusterId: 'c1', port: 4122, address: '127.0.0.1', ttlMs: 2_000 };
+const base: Options = {
+  nodeId: 'gw-1',
+  role: 'gateway',
+  clusterId: 'c1',
+  port: 4122,
+  address: '127.0.0.1',
+  ttlMs: 2_000,
+};
 
 interface CheckInfo {
   Status: string;
@@ -43,8 +50,16 @@ describe('ServiceRegistration against a real Consul agent', () => {
     const registration = new ServiceRegistration({ ...base, client: c.client });
     await registration.start();
     try {
-      const services = (await c.client.agent.services()) as Record<string, { Service: string; Tags: string[]; Port: number; Address: string }>;
-      expect(services['gw-1']).toMatchObject({ Service: 'space-cloud', Tags: ['role:gateway', 'cluster:c1'], Port: 4122, Address: '127.0.0.1' });
+      const services = (await c.client.agent.services()) as Record<
+        string,
+        { Service: string; Tags: string[]; Port: number; Address: string }
+      >;
+      expect(services['gw-1']).toMatchObject({
+        Service: 'space-cloud',
+        Tags: ['role:gateway', 'cluster:c1'],
+        Port: 4122,
+        Address: '127.0.0.1',
+      });
       expect(registration.checkId).toBe('service:gw-1');
       expect(await checkOf(c.client, 'service:gw-1')).toMatchObject({ Status: 'passing', ServiceID: 'gw-1' });
       await sleep(2 * (base.ttlMs ?? 0)); // two TTLs: still passing only because it is being passed

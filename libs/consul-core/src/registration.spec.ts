@@ -38,7 +38,12 @@ describe('serviceDefinition', () => {
       tags: ['v2', 'role:gateway'],
       meta: { version: '2' },
     });
-    expect(def).toMatchObject({ name: 'sp', address: '10.0.0.1', tags: ['role:gateway', 'cluster:c', 'v2'], meta: { version: '2' } });
+    expect(def).toMatchObject({
+      name: 'sp',
+      address: '10.0.0.1',
+      tags: ['role:gateway', 'cluster:c', 'v2'],
+      meta: { version: '2' },
+    });
     expect(def.check).toMatchObject({ checkid: 'ttl:g', ttl: '3000ms', deregistercriticalserviceafter: '5m' });
   });
 });

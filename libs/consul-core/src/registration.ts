@@ -49,7 +49,14 @@ export interface ServiceDefinition {
   address?: string;
   port: number;
   meta?: Record<string, string>;
-  check: { checkid: string; name: string; ttl: string; deregistercriticalserviceafter: string; status: 'passing'; notes: string };
+  check: {
+    checkid: string;
+    name: string;
+    ttl: string;
+    deregistercriticalserviceafter: string;
+    status: 'passing';
+    notes: string;
+  };
 }
 
 /** Pure: tags of a Spaceport instance. */
@@ -180,7 +187,12 @@ export class ServiceRegistration extends Emitter<RegistrationEvents> {
   }
 
   private async heartbeat(signal: AbortSignal): Promise<void> {
-    const policy: BackoffPolicy = { initialMs: 200, maxMs: this.passIntervalMs, multiplier: 2, ...this.options.backoff };
+    const policy: BackoffPolicy = {
+      initialMs: 200,
+      maxMs: this.passIntervalMs,
+      multiplier: 2,
+      ...this.options.backoff,
+    };
     let failures = 0;
     while (!signal.aborted) {
       await abortableSleep(failures === 0 ? this.passIntervalMs : backoffDelay(failures, policy), signal);

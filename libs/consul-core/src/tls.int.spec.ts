@@ -53,7 +53,9 @@ describe('CONSUL_* TLS settings against a real agent with verify_incoming', () =
     mkdirSync(caDir, { recursive: true });
     copyFileSync(certs.caFile, join(caDir, 'consul-ca.pem'));
     copyFileSync(certs.otherCaFile, join(certs.dir, 'ca-path', 'unrelated-ca.pem'));
-    expect(await roundTrip({ CONSUL_HTTP_ADDR: addr(), CONSUL_CAPATH: join(certs.dir, 'ca-path'), ...clientCert })).toBe('over-tls');
+    expect(
+      await roundTrip({ CONSUL_HTTP_ADDR: addr(), CONSUL_CAPATH: join(certs.dir, 'ca-path'), ...clientCert }),
+    ).toBe('over-tls');
   });
 
   it('without a client certificate the agent refuses the connection', async () => {
@@ -110,7 +112,9 @@ describe('CONSUL_* TLS settings against a real agent without verify_incoming', (
 
   it('verification still applies: the unrelated CA fails, SSL_VERIFY=false then succeeds', async () => {
     await failure({ CONSUL_HTTP_ADDR: addr(), CONSUL_CACERT: certs.otherCaFile });
-    expect(await roundTrip({ CONSUL_HTTP_ADDR: addr(), CONSUL_CACERT: certs.otherCaFile, CONSUL_HTTP_SSL_VERIFY: 'false' })).toBe('over-tls');
+    expect(
+      await roundTrip({ CONSUL_HTTP_ADDR: addr(), CONSUL_CACERT: certs.otherCaFile, CONSUL_HTTP_SSL_VERIFY: 'false' }),
+    ).toBe('over-tls');
   });
 
   it('without any CA setting the system store does not trust the test CA', async () => {

@@ -38,9 +38,15 @@ describe('watchKeyPrefix against a real Consul agent', () => {
     await waitFor(() => keysOf(changes.last()).includes('spaceport/w1/b'), { what: 'key b to be seen' });
 
     await client.kv.del('spaceport/w1/b'); // b has the highest ModifyIndex of the prefix
-    await waitFor(() => !keysOf(changes.last()).includes('spaceport/w1/b'), { what: 'the deletion of b', timeoutMs: 5_000 });
+    await waitFor(() => !keysOf(changes.last()).includes('spaceport/w1/b'), {
+      what: 'the deletion of b',
+      timeoutMs: 5_000,
+    });
     await client.kv.set('spaceport/w1/c', '"C"');
-    await waitFor(() => keysOf(changes.last()).includes('spaceport/w1/c'), { what: 'key c after the deletion', timeoutMs: 5_000 });
+    await waitFor(() => keysOf(changes.last()).includes('spaceport/w1/c'), {
+      what: 'key c after the deletion',
+      timeoutMs: 5_000,
+    });
     expect(keysOf(changes.last())).toEqual(['spaceport/w1/a', 'spaceport/w1/c']);
   });
 
@@ -79,12 +85,23 @@ describe('watchHealthyService against a real Consul agent', () => {
   afterAll(() => client.destroy());
 
   const register = (id: string, tags: string[]): Promise<unknown> =>
-    client.agent.service.register({ name: 'space-cloud', id, tags, port: 4126, address: '127.0.0.9', check: { checkid: `service:${id}`, name: id, ttl: '30s', timeout: '1s' } });
+    client.agent.service.register({
+      name: 'space-cloud',
+      id,
+      tags,
+      port: 4126,
+      address: '127.0.0.9',
+      check: { checkid: `service:${id}`, name: id, ttl: '30s', timeout: '1s' },
+    });
 
   it('sees an instance appear when its check passes and disappear when it goes critical; the tag filters', async () => {
     const workers = recorder<HealthyInstance[]>();
     const all = recorder<HealthyInstance[]>();
-    const workerWatch = watchHealthyService(client, 'space-cloud', { tag: 'role:event-worker', onChange: workers.push, waitMs: 30_000 });
+    const workerWatch = watchHealthyService(client, 'space-cloud', {
+      tag: 'role:event-worker',
+      onChange: workers.push,
+      waitMs: 30_000,
+    });
     const allWatch = watchHealthyService(client, 'space-cloud', { onChange: all.push, waitMs: 30_000 });
     try {
       await register('w1', ['role:event-worker', 'cluster:c']);
@@ -96,7 +113,15 @@ describe('watchHealthyService against a real Consul agent', () => {
       await client.agent.check.pass('service:g1');
       await waitFor(() => workers.last()?.length === 1, { what: 'w1 healthy', timeoutMs: 5_000 });
       expect(workers.last()).toEqual([
-        { id: 'w1', service: 'space-cloud', address: '127.0.0.9', port: 4126, tags: ['role:event-worker', 'cluster:c'], node: expect.any(String), meta: {} },
+        {
+          id: 'w1',
+          service: 'space-cloud',
+          address: '127.0.0.9',
+          port: 4126,
+          tags: ['role:event-worker', 'cluster:c'],
+          node: expect.any(String),
+          meta: {},
+        },
       ]);
       await waitFor(() => all.last()?.length === 2, { what: 'both healthy', timeoutMs: 5_000 });
       expect(all.last()?.map((i) => i.id)).toEqual(['g1', 'w1']);
@@ -128,18 +153,28 @@ describe('watches across an agent restart (dev agent: state lost, index goes bac
     const byIndexRule = recorder<KvRawEntry[]>();
     const byErrorReset = recorder<KvRawEntry[]>();
     const resets: Array<[number, number]> = [];
-    const strict = watchKeyPrefix(client, 'spaceport/r/', byIndexRule.push, { waitMs: 2_000, resetIndexOnError: false, ...fastRetry });
+    const strict = watchKeyPrefix(client, 'spaceport/r/', byIndexRule.push, {
+      waitMs: 2_000,
+      resetIndexOnError: false,
+      ...fastRetry,
+    });
     strict.on('reset', (previous, returned) => resets.push([previous, returned]));
     const lenient = watchKeyPrefix(client, 'spaceport/r/', byErrorReset.push, { waitMs: 2_000, ...fastRetry });
     try {
-      await waitFor(() => byIndexRule.last()?.length === 60 && byErrorReset.last()?.length === 60, { what: '60 keys seen' });
+      await waitFor(() => byIndexRule.last()?.length === 60 && byErrorReset.last()?.length === 60, {
+        what: '60 keys seen',
+      });
       const indexBefore = strict.index;
 
       await agent.restart();
       await client.kv.set('spaceport/r/after-restart', '"yes"');
-      const seen = (r: ReturnType<typeof recorder<KvRawEntry[]>>): boolean => keysOf(r.last()).includes('spaceport/r/after-restart');
+      const seen = (r: ReturnType<typeof recorder<KvRawEntry[]>>): boolean =>
+        keysOf(r.last()).includes('spaceport/r/after-restart');
       // Bound: one `wait` (2 s) spent blocked on the stale index, plus backoff (<= 1 s) and slack.
-      await waitFor(() => seen(byIndexRule) && seen(byErrorReset), { what: 'the write after the restart', timeoutMs: 8_000 });
+      await waitFor(() => seen(byIndexRule) && seen(byErrorReset), {
+        what: 'the write after the restart',
+        timeoutMs: 8_000,
+      });
       expect(resets.length).toBeGreaterThanOrEqual(1);
       expect(resets[0]?.[0]).toBe(indexBefore);
       expect(resets[0]?.[1]).toBeLessThan(indexBefore);

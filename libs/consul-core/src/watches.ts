@@ -8,12 +8,21 @@ import { type ClientCall, parseConsulIndex, unpackResponse } from './consul-requ
 export type WatchOptions<T> = Omit<BlockingQueryOptions<T>, 'fetch'>;
 
 /** Blocking read of a single key (full key, no prefix added); undefined when the key is absent. */
-export async function blockingGetKey(client: ConsulClient, key: string, request: BlockingFetchRequest): Promise<{ index: number | undefined; value: KvRawEntry | undefined }> {
+export async function blockingGetKey(
+  client: ConsulClient,
+  key: string,
+  request: BlockingFetchRequest,
+): Promise<{ index: number | undefined; value: KvRawEntry | undefined }> {
   const entries = await blockingGetKv(client, key, false, request);
   return { index: entries.index, value: entries.value[0] };
 }
 
-async function blockingGetKv(client: ConsulClient, key: string, recurse: boolean, request: BlockingFetchRequest): Promise<{ index: number | undefined; value: KvRawEntry[] }> {
+async function blockingGetKv(
+  client: ConsulClient,
+  key: string,
+  recurse: boolean,
+  request: BlockingFetchRequest,
+): Promise<{ index: number | undefined; value: KvRawEntry[] }> {
   // `consistent`: right after a server restart a new leader answers default-mode reads before it has
   // applied its log, so keys would look deleted for a moment; consistent reads are refused (500, the
   // loop backs off and retries) until it is ready. Config and assignment must never see such a gap.
@@ -104,7 +113,11 @@ export interface HealthyServiceWatchOptions extends WatchOptions<HealthyInstance
 }
 
 /** Watches the instances of `serviceName` whose checks all pass. */
-export function watchHealthyService(client: ConsulClient, serviceName: string, options: HealthyServiceWatchOptions = {}): BlockingQuery<HealthyInstance[]> {
+export function watchHealthyService(
+  client: ConsulClient,
+  serviceName: string,
+  options: HealthyServiceWatchOptions = {},
+): BlockingQuery<HealthyInstance[]> {
   const { tag, onChange, ...watchOptions } = options;
   const query = new BlockingQuery<HealthyInstance[]>({
     fingerprint: (instances) => JSON.stringify(instances),

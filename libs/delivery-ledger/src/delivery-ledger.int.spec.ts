@@ -33,7 +33,8 @@ describe('DeliveryLedger against a real redis-server', () => {
     const claim = claimOf(await workerA.claim('d1', 0, 1, 'A', TTL_MS));
     expect(workerA.maySend(claim)).toBe(true);
     expect(await workerA.recordSent('d1', claim.token, 1, { workerId: 'A', statusCode: 204, attempt: 1 })).toEqual({
-      status: 'recorded', claimState: 'held',
+      status: 'recorded',
+      claimState: 'held',
     });
     expect(await clients.raw.exists(workerA.keys.claim('d1'))).toBe(0);
     expect(await workerA.claim('d1', 0, 1, 'A', TTL_MS)).toEqual({ status: 'already-sent', sentBy: 'A', sentEpoch: 1 });
@@ -43,7 +44,10 @@ describe('DeliveryLedger against a real redis-server', () => {
     const retention = await clients.raw.pttl(workerA.keys.sent('d1'));
     expect(retention).toBeGreaterThan(workerA.sentRetentionMs - 60_000);
     expect(await workerA.recordSent('d1', claim.token, 1, { workerId: 'A', statusCode: 204 })).toEqual({
-      status: 'already-recorded', claimState: 'expired', recordedBy: 'A', sameClaim: true,
+      status: 'already-recorded',
+      claimState: 'expired',
+      recordedBy: 'A',
+      sameClaim: true,
     });
   });
 
@@ -93,7 +97,11 @@ describe('DeliveryLedger against a real redis-server', () => {
     expect(await workerA.claim('f2', 5, 3, 'A', TTL_MS)).toEqual({ status: 'fenced', workerEpoch: 3, currentEpoch: 4 });
     expect(await workerA.bumpEpoch(5, 3)).toEqual({ status: 'stale', requested: 3, current: 4 });
     claimOf(await workerB.claim('f2', 5, 4, 'B', TTL_MS));
-    expect(await workerA.claim('f3', 6, 3, 'A', TTL_MS)).toEqual({ status: 'fenced', workerEpoch: 3, currentEpoch: null });
+    expect(await workerA.claim('f3', 6, 3, 'A', TTL_MS)).toEqual({
+      status: 'fenced',
+      workerEpoch: 3,
+      currentEpoch: null,
+    });
   });
 
   it('lets another worker claim after the holder died and its claim expired', async () => {
@@ -104,7 +112,9 @@ describe('DeliveryLedger against a real redis-server', () => {
     expect(workerA.maySend(dead)).toBe(false);
     const taken = claimOf(await workerB.claim('t1', 0, 1, 'B', 1_000));
     expect(await workerA.releaseClaim('t1', dead.token)).toBe('not-held');
-    expect(await workerB.recordSent('t1', taken.token, 1, { workerId: 'B', statusCode: 200 })).toMatchObject({ status: 'recorded' });
+    expect(await workerB.recordSent('t1', taken.token, 1, { workerId: 'B', statusCode: 200 })).toMatchObject({
+      status: 'recorded',
+    });
   });
 
   it('records a 2xx even after the claim expired or was taken, and only once', async () => {
@@ -112,16 +122,21 @@ describe('DeliveryLedger against a real redis-server', () => {
     const slow = claimOf(await workerA.claim('r1', 0, 1, 'A', 200));
     await sleep(250);
     expect(await workerA.recordSent('r1', slow.token, 1, { workerId: 'A', statusCode: 200 })).toEqual({
-      status: 'recorded', claimState: 'expired',
+      status: 'recorded',
+      claimState: 'expired',
     });
     const slower = claimOf(await workerA.claim('r2', 0, 1, 'A', 200));
     await sleep(250);
     const overtaking = claimOf(await workerB.claim('r2', 0, 1, 'B', 200));
     expect(await workerA.recordSent('r2', slower.token, 1, { workerId: 'A', statusCode: 200 })).toEqual({
-      status: 'recorded', claimState: 'taken',
+      status: 'recorded',
+      claimState: 'taken',
     });
     expect(await workerB.recordSent('r2', overtaking.token, 1, { workerId: 'B', statusCode: 200 })).toEqual({
-      status: 'already-recorded', claimState: 'held', recordedBy: 'A', sameClaim: false,
+      status: 'already-recorded',
+      claimState: 'held',
+      recordedBy: 'A',
+      sameClaim: false,
     });
     expect(await clients.raw.exists(workerA.keys.claim('r2'))).toBe(0);
   });
@@ -131,7 +146,10 @@ describe('DeliveryLedger against a real redis-server', () => {
     const zombieClaim = claimOf(await workerA.claim('z1', 9, 3, 'A', 1_000));
     // A "pauses" here (no I/O from its connection). The partition moves to B, which bumps first.
     expect(await workerB.bumpEpoch(9, 4)).toMatchObject({ status: 'bumped' });
-    expect(await workerB.claim('z1', 9, 4, 'B', 1_000)).toMatchObject({ status: 'in-flight-elsewhere', holder: { workerId: 'A' } });
+    expect(await workerB.claim('z1', 9, 4, 'B', 1_000)).toMatchObject({
+      status: 'in-flight-elsewhere',
+      holder: { workerId: 'A' },
+    });
     await sleep(1_050);
     const fresh = claimOf(await workerB.claim('z1', 9, 4, 'B', 400));
     await workerB.recordSent('z1', fresh.token, 4, { workerId: 'B', statusCode: 204 });

@@ -116,7 +116,13 @@ export class DeliveryLedger {
    * Fence check and in-flight claim in one atomic step, before the send. Only `claimed` may send, and
    * only while `maySend(claim)` holds.
    */
-  async claim(deliveryId: string, partition: number, epoch: number, workerId: string, claimTtlMs: number): Promise<ClaimResult> {
+  async claim(
+    deliveryId: string,
+    partition: number,
+    epoch: number,
+    workerId: string,
+    claimTtlMs: number,
+  ): Promise<ClaimResult> {
     validateClaimTtl(claimTtlMs, this.timing);
     assertCount('epoch', epoch);
     if (workerId.length === 0) throw new RangeError('worker id must not be empty');
@@ -124,7 +130,13 @@ export class DeliveryLedger {
     const token = this.newToken();
     const requestedAt = this.monotonicNow();
     const reply = await this.client[COMMANDS.claim.name](
-      ...keys, token, workerId, String(epoch), claimTtlMs, String(partition), this.wallNow(),
+      ...keys,
+      token,
+      workerId,
+      String(epoch),
+      claimTtlMs,
+      String(partition),
+      this.wallNow(),
     );
     const parsed = parseClaimReply(reply, epoch);
     if (parsed.status !== 'claimed') return parsed;
@@ -142,30 +154,59 @@ export class DeliveryLedger {
    * releases the caller's claim. Records even when the claim expired or was taken: the effect happened.
    * `followUp` runs in the same script, after the ledger's part, whatever it answered.
    */
-  async recordSent(deliveryId: string, claimToken: string, epoch: number, meta: SentMeta, followUp?: FollowUpCall): Promise<RecordResult> {
+  async recordSent(
+    deliveryId: string,
+    claimToken: string,
+    epoch: number,
+    meta: SentMeta,
+    followUp?: FollowUpCall,
+  ): Promise<RecordResult> {
     assertCount('epoch', epoch);
     const keys = [this.keys.sent(deliveryId), this.keys.claim(deliveryId)];
-    const args = [claimToken, String(epoch), this.sentRetentionMs, this.wallNow(), meta.workerId, meta.statusCode, meta.attempt ?? ''];
-    const reply = followUp === undefined
-      ? await this.client[COMMANDS.recordSent.name](...keys, ...args)
-      : await this.runWithFollowUp(followUp.script.afterRecordSent, keys, args, followUp);
+    const args = [
+      claimToken,
+      String(epoch),
+      this.sentRetentionMs,
+      this.wallNow(),
+      meta.workerId,
+      meta.statusCode,
+      meta.attempt ?? '',
+    ];
+    const reply =
+      followUp === undefined
+        ? await this.client[COMMANDS.recordSent.name](...keys, ...args)
+        : await this.runWithFollowUp(followUp.script.afterRecordSent, keys, args, followUp);
     return parseRecordReply(reply);
   }
 
   /** After a failed attempt: drops the claim if it is still `claimToken`'s, so a retry can claim; `followUp` as in recordSent. */
   async releaseClaim(deliveryId: string, claimToken: string, followUp?: FollowUpCall): Promise<ReleaseResult> {
     const keys = [this.keys.claim(deliveryId)];
-    const reply = followUp === undefined
-      ? await this.client[COMMANDS.releaseClaim.name](...keys, claimToken)
-      : await this.runWithFollowUp(followUp.script.afterReleaseClaim, keys, [claimToken], followUp);
+    const reply =
+      followUp === undefined
+        ? await this.client[COMMANDS.releaseClaim.name](...keys, claimToken)
+        : await this.runWithFollowUp(followUp.script.afterReleaseClaim, keys, [claimToken], followUp);
     return parseReleaseReply(reply);
   }
 
   /** A combined script (defineLedgerFollowUp): the key count first (it varies), the ledger's keys and args before the follow-up's. */
-  private runWithFollowUp(command: string, keys: readonly string[], args: readonly ScriptArg[], followUp: FollowUpCall): Promise<unknown> {
+  private runWithFollowUp(
+    command: string,
+    keys: readonly string[],
+    args: readonly ScriptArg[],
+    followUp: FollowUpCall,
+  ): Promise<unknown> {
     const run = (this.client as unknown as Record<string, ScriptCommand | undefined>)[command];
-    if (run === undefined) throw new Error(`ledger follow-up ${command} is not defined on this client (defineLedgerFollowUp)`);
-    return run.call(this.client, keys.length + followUp.keys.length, ...keys, ...followUp.keys, ...args, ...followUp.args);
+    if (run === undefined)
+      throw new Error(`ledger follow-up ${command} is not defined on this client (defineLedgerFollowUp)`);
+    return run.call(
+      this.client,
+      keys.length + followUp.keys.length,
+      ...keys,
+      ...followUp.keys,
+      ...args,
+      ...followUp.args,
+    );
   }
 
   async isSent(deliveryId: string): Promise<boolean> {

@@ -16,7 +16,8 @@ describe('ledger keys', () => {
 
   it('derives the default prefix from the cluster id', () => {
     expect(ledgerKeyPrefix('eu-1.blue_2')).toBe('sp:{eu-1.blue_2}:ledger:');
-    for (const bad of ['', 'a}b', 'a{b', 'has space', 'x'.repeat(65)]) expect(() => ledgerKeyPrefix(bad)).toThrow(RangeError);
+    for (const bad of ['', 'a}b', 'a{b', 'has space', 'x'.repeat(65)])
+      expect(() => ledgerKeyPrefix(bad)).toThrow(RangeError);
   });
 
   it('reads hash tags as Redis Cluster does', () => {

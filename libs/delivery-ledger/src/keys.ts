@@ -33,7 +33,9 @@ export function hashTagOf(key: string): string | undefined {
 export function validateKeyPrefix(prefix: string): string {
   const tag = hashTagOf(prefix);
   if (tag === undefined) {
-    throw new RangeError(`ledger key prefix ${JSON.stringify(prefix)} needs a Redis Cluster hash tag such as "sp:{cluster}:ledger:"`);
+    throw new RangeError(
+      `ledger key prefix ${JSON.stringify(prefix)} needs a Redis Cluster hash tag such as "sp:{cluster}:ledger:"`,
+    );
   }
   return prefix;
 }
@@ -48,12 +50,14 @@ export function ledgerKeyPrefix(clusterId: string): string {
 
 /** Throws unless `value` is a non-negative safe integer (partitions, epochs). */
 export function assertCount(what: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${what} must be a non-negative safe integer, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`${what} must be a non-negative safe integer, got ${value}`);
   return value;
 }
 
 function assertDeliveryId(deliveryId: string): string {
-  if (deliveryId.length === 0 || deliveryId.length > 256) throw new RangeError('delivery id must have 1..256 characters');
+  if (deliveryId.length === 0 || deliveryId.length > 256)
+    throw new RangeError('delivery id must have 1..256 characters');
   return deliveryId;
 }
 

@@ -22,11 +22,20 @@ async function fill(ledger: DeliveryLedger): Promise<void> {
 
 /** Everything `fill` wrote is back, and the (reloaded, script-cache-less) server still runs the scripts. */
 async function expectSurvived(ledger: DeliveryLedger, other: DeliveryLedger): Promise<void> {
-  await waitFor(async () => (await ledger.currentEpoch(3)) === 2, { what: 'the ledger to answer after the restart', timeoutMs: 10_000 });
+  await waitFor(async () => (await ledger.currentEpoch(3)) === 2, {
+    what: 'the ledger to answer after the restart',
+    timeoutMs: 10_000,
+  });
   for (let index = 0; index < DELIVERIES; index += 1) {
-    expect(await other.claim(`d-${index}`, 3, 2, 'B', 60_000), `d-${index}`).toMatchObject({ status: 'already-sent', sentBy: 'A' });
+    expect(await other.claim(`d-${index}`, 3, 2, 'B', 60_000), `d-${index}`).toMatchObject({
+      status: 'already-sent',
+      sentBy: 'A',
+    });
   }
-  expect(await other.claim('held', 3, 2, 'B', 60_000)).toMatchObject({ status: 'in-flight-elsewhere', holder: { workerId: 'A' } });
+  expect(await other.claim('held', 3, 2, 'B', 60_000)).toMatchObject({
+    status: 'in-flight-elsewhere',
+    holder: { workerId: 'A' },
+  });
   expect(await other.bumpEpoch(3, 1)).toEqual({ status: 'stale', requested: 1, current: 2 });
 }
 

@@ -30,15 +30,21 @@ describe('ledger follow-ups against a real redis-server', () => {
 
   it('runs after recordSent with only its own keys and arguments, and leaves the reply as it was', async () => {
     const claim = claimOf(await ledger.claim('f1', 0, 1, 'A', TTL_MS));
-    expect(await ledger.recordSent('f1', claim.token, 1, { workerId: 'A', statusCode: 204, attempt: 1 }, echoCall('x', 'y'))).toEqual({
-      status: 'recorded', claimState: 'held',
+    expect(
+      await ledger.recordSent('f1', claim.token, 1, { workerId: 'A', statusCode: 204, attempt: 1 }, echoCall('x', 'y')),
+    ).toEqual({
+      status: 'recorded',
+      claimState: 'held',
     });
     expect(await clients.raw.lrange(echoKey, 0, -1)).toEqual(['1', '2', 'x', 'y']);
     expect(await ledger.getSent('f1')).toMatchObject({ workerId: 'A', statusCode: 204, attempt: 1 });
     expect(await clients.raw.exists(ledger.keys.claim('f1'))).toBe(0);
     // an already recorded send runs the follow-up too (the attempt happened)
-    expect(await ledger.recordSent('f1', claim.token, 1, { workerId: 'A', statusCode: 204 }, echoCall('again'))).toMatchObject({
-      status: 'already-recorded', sameClaim: true,
+    expect(
+      await ledger.recordSent('f1', claim.token, 1, { workerId: 'A', statusCode: 204 }, echoCall('again')),
+    ).toMatchObject({
+      status: 'already-recorded',
+      sameClaim: true,
     });
     expect(await clients.raw.lrange(echoKey, 0, -1)).toEqual(['1', '2', 'x', 'y', '1', '1', 'again']);
   });
@@ -54,15 +60,20 @@ describe('ledger follow-ups against a real redis-server', () => {
   it('fails the command when the follow-up fails, with the ledger write kept (scripts do not roll back)', async () => {
     const claim = claimOf(await ledger.claim('f3', 0, 1, 'A', TTL_MS));
     await clients.raw.set(echoKey, 'not a list');
-    await expect(ledger.recordSent('f3', claim.token, 1, { workerId: 'A', statusCode: 200 }, echoCall('z'))).rejects.toThrow(/WRONGTYPE/);
+    await expect(
+      ledger.recordSent('f3', claim.token, 1, { workerId: 'A', statusCode: 200 }, echoCall('z')),
+    ).rejects.toThrow(/WRONGTYPE/);
     expect(await ledger.isSent('f3')).toBe(true);
   });
 
   it('reloads the combined script after Redis lost its script cache (a restart, SCRIPT FLUSH)', async () => {
     const claim = claimOf(await ledger.claim('f5', 0, 1, 'A', TTL_MS));
     await clients.raw.script('FLUSH');
-    expect(await ledger.recordSent('f5', claim.token, 1, { workerId: 'A', statusCode: 202 }, echoCall('after-flush'))).toEqual({
-      status: 'recorded', claimState: 'held',
+    expect(
+      await ledger.recordSent('f5', claim.token, 1, { workerId: 'A', statusCode: 202 }, echoCall('after-flush')),
+    ).toEqual({
+      status: 'recorded',
+      claimState: 'held',
     });
     expect(await clients.raw.lrange(echoKey, 0, -1)).toEqual(['1', '1', 'after-flush']);
   });
@@ -70,7 +81,9 @@ describe('ledger follow-ups against a real redis-server', () => {
   it('refuses a follow-up that was defined on another client, before sending anything', async () => {
     const other = clients.ledger();
     const claim = claimOf(await other.claim('f4', 0, 1, 'B', TTL_MS));
-    await expect(other.releaseClaim('f4', claim.token, echoCall('never'))).rejects.toThrow(/not defined on this client/);
+    await expect(other.releaseClaim('f4', claim.token, echoCall('never'))).rejects.toThrow(
+      /not defined on this client/,
+    );
     expect(await clients.raw.exists(echoKey)).toBe(0);
     expect(await other.releaseClaim('f4', claim.token)).toBe('released');
   });

@@ -22,9 +22,24 @@ type Step =
 const worker = fc.integer({ min: 0, max: WORKERS - 1 });
 const delivery = fc.integer({ min: 0, max: DELIVERIES.length - 1 });
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('bump' as const), worker, generation: fc.integer({ min: 1, max: 6 }) }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constant('claim' as const), worker, delivery, shortTtl: fc.boolean(), staleEpoch: fc.boolean() }), weight: 5 },
-  { arbitrary: fc.record({ kind: fc.constantFrom('record' as const, 'release' as const), worker, delivery }), weight: 4 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('bump' as const), worker, generation: fc.integer({ min: 1, max: 6 }) }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('claim' as const),
+      worker,
+      delivery,
+      shortTtl: fc.boolean(),
+      staleEpoch: fc.boolean(),
+    }),
+    weight: 5,
+  },
+  {
+    arbitrary: fc.record({ kind: fc.constantFrom('record' as const, 'release' as const), worker, delivery }),
+    weight: 4,
+  },
   { arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.constantFrom(0, SHORT_TTL_MS + 5) }), weight: 1 },
 );
 const batches = fc.array(fc.array(step, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 });
@@ -48,7 +63,10 @@ class Observations {
 class SimulatedWorker {
   epoch = 0;
   readonly tokens = new Map<string, string>();
-  constructor(readonly id: string, readonly ledger: DeliveryLedger) {}
+  constructor(
+    readonly id: string,
+    readonly ledger: DeliveryLedger,
+  ) {}
 }
 
 async function runStep(step: Step, workers: SimulatedWorker[], seen: Observations): Promise<void> {
@@ -77,14 +95,20 @@ async function runStep(step: Step, workers: SimulatedWorker[], seen: Observation
   }
 }
 
-async function runClaim(step: Extract<Step, { kind: 'claim' }>, actor: SimulatedWorker, id: string, seen: Observations): Promise<void> {
+async function runClaim(
+  step: Extract<Step, { kind: 'claim' }>,
+  actor: SimulatedWorker,
+  id: string,
+  seen: Observations,
+): Promise<void> {
   const epoch = step.staleEpoch ? Math.max(0, actor.epoch - 1) : actor.epoch;
   const result = await actor.ledger.claim(id, 0, epoch, actor.id, step.shortTtl ? SHORT_TTL_MS : LONG_TTL_MS);
   if (seen.sentBefore.has(id) && result.status !== 'already-sent') {
     seen.violations.push(`${actor.id} got ${result.status} for ${id}, recorded sent in an earlier batch`);
   }
   if (result.status !== 'claimed') return;
-  if (epoch < seen.generationBeforeBatch) seen.violations.push(`${actor.id} claimed ${id} at epoch ${epoch} < ${seen.generationBeforeBatch}`);
+  if (epoch < seen.generationBeforeBatch)
+    seen.violations.push(`${actor.id} claimed ${id} at epoch ${epoch} < ${seen.generationBeforeBatch}`);
   actor.tokens.set(id, result.claim.token);
 }
 
@@ -96,7 +120,10 @@ describe('ledger under random interleavings (property, real redis-server)', () =
       fc.asyncProperty(batches, async (plan) => {
         const clients = new LedgerClients(server.redis.url);
         try {
-          const workers = Array.from({ length: WORKERS }, (_, index) => new SimulatedWorker(`w${index}`, clients.ledger(TIMING)));
+          const workers = Array.from(
+            { length: WORKERS },
+            (_, index) => new SimulatedWorker(`w${index}`, clients.ledger(TIMING)),
+          );
           const seen = new Observations();
           for (const batch of plan) {
             await Promise.all(batch.map((each) => runStep(each, workers, seen)));

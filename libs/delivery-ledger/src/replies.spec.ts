@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LedgerReplyError, parseBumpReply, parseClaimReply, parseRecordReply, parseReleaseReply, parseSentRecord } from './replies';
+import {
+  LedgerReplyError,
+  parseBumpReply,
+  parseClaimReply,
+  parseRecordReply,
+  parseReleaseReply,
+  parseSentRecord,
+} from './replies';
 
 describe('script replies', () => {
   it('decodes bumpEpoch', () => {
@@ -11,7 +18,11 @@ describe('script replies', () => {
 
   it('decodes claim', () => {
     expect(parseClaimReply(['claimed', '5000'], 3)).toEqual({ status: 'claimed', ttlMs: 5000 });
-    expect(parseClaimReply(['already-sent', 'w1', '2'], 3)).toEqual({ status: 'already-sent', sentBy: 'w1', sentEpoch: 2 });
+    expect(parseClaimReply(['already-sent', 'w1', '2'], 3)).toEqual({
+      status: 'already-sent',
+      sentBy: 'w1',
+      sentEpoch: 2,
+    });
     expect(parseClaimReply(['fenced', '4'], 3)).toEqual({ status: 'fenced', workerEpoch: 3, currentEpoch: 4 });
     expect(parseClaimReply(['fenced', ''], 3)).toEqual({ status: 'fenced', workerEpoch: 3, currentEpoch: null });
     expect(parseClaimReply(['in-flight-elsewhere', 'w2', '3', '812'], 3)).toEqual({
@@ -23,7 +34,10 @@ describe('script replies', () => {
   it('decodes recordSent and releaseClaim', () => {
     expect(parseRecordReply(['recorded', 'held'])).toEqual({ status: 'recorded', claimState: 'held' });
     expect(parseRecordReply(['already-recorded', 'taken', 'w2', '0'])).toEqual({
-      status: 'already-recorded', claimState: 'taken', recordedBy: 'w2', sameClaim: false,
+      status: 'already-recorded',
+      claimState: 'taken',
+      recordedBy: 'w2',
+      sameClaim: false,
     });
     expect(parseRecordReply(['already-recorded', 'expired', 'w1', '1'])).toMatchObject({ sameClaim: true });
     expect(parseReleaseReply('released')).toBe('released');
@@ -32,10 +46,19 @@ describe('script replies', () => {
 
   it('decodes sent records', () => {
     expect(parseSentRecord('d', {})).toBeNull();
-    expect(parseSentRecord('d', { token: 't', worker: 'w', epoch: '4', status: '204', attempt: '', at: '1700000000000' })).toEqual({
-      deliveryId: 'd', workerId: 'w', epoch: 4, statusCode: 204, attempt: null, recordedAt: 1_700_000_000_000,
+    expect(
+      parseSentRecord('d', { token: 't', worker: 'w', epoch: '4', status: '204', attempt: '', at: '1700000000000' }),
+    ).toEqual({
+      deliveryId: 'd',
+      workerId: 'w',
+      epoch: 4,
+      statusCode: 204,
+      attempt: null,
+      recordedAt: 1_700_000_000_000,
     });
-    expect(parseSentRecord('d', { worker: 'w', epoch: '4', status: '200', attempt: '2', at: '1' })).toMatchObject({ attempt: 2 });
+    expect(parseSentRecord('d', { worker: 'w', epoch: '4', status: '200', attempt: '2', at: '1' })).toMatchObject({
+      attempt: 2,
+    });
   });
 
   it('throws on anything else', () => {

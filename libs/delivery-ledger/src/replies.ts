@@ -1,5 +1,13 @@
 /** Decoding of the raw Lua replies (scripts.ts) into typed results. Pure: unit-tested without Redis. */
-import type { BumpResult, ClaimHolder, ClaimResult, ClaimStateAtRecord, RecordResult, ReleaseResult, SentRecord } from './types';
+import type {
+  BumpResult,
+  ClaimHolder,
+  ClaimResult,
+  ClaimStateAtRecord,
+  RecordResult,
+  ReleaseResult,
+  SentRecord,
+} from './types';
 
 export class LedgerReplyError extends Error {
   constructor(what: string, reply: unknown) {
@@ -35,8 +43,7 @@ export function parseBumpReply(reply: unknown, requested: number): BumpResult {
 
 /** What the claim script said, before the caller's claim details are attached. */
 export type ClaimReply =
-  | { readonly status: 'claimed'; readonly ttlMs: number }
-  | Exclude<ClaimResult, { status: 'claimed' }>;
+  { readonly status: 'claimed'; readonly ttlMs: number } | Exclude<ClaimResult, { status: 'claimed' }>;
 
 export function parseClaimReply(reply: unknown, workerEpoch: number): ClaimReply {
   const [status, first, second, third] = stringsOf('claim', reply);
@@ -48,7 +55,11 @@ export function parseClaimReply(reply: unknown, workerEpoch: number): ClaimReply
     case 'fenced':
       return { status, workerEpoch, currentEpoch: optionalIntegerOf('claim', first, reply) };
     case 'in-flight-elsewhere': {
-      const holder: ClaimHolder = { workerId: first ?? '', epoch: integerOf('claim', second, reply), ttlMs: integerOf('claim', third, reply) };
+      const holder: ClaimHolder = {
+        workerId: first ?? '',
+        epoch: integerOf('claim', second, reply),
+        ttlMs: integerOf('claim', third, reply),
+      };
       return { status, holder };
     }
     default:

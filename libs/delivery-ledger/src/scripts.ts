@@ -85,7 +85,11 @@ export const RELEASE_CLAIM_ARITY = { keys: 1, args: 1 } as const;
  * answered. Redis does not roll back a script: a follow-up that errors fails the command after the
  * ledger's write stayed, as the second of two commands would.
  */
-export function withFollowUp(ledgerLua: string, arity: { readonly keys: number; readonly args: number }, followUpLua: string): string {
+export function withFollowUp(
+  ledgerLua: string,
+  arity: { readonly keys: number; readonly args: number },
+  followUpLua: string,
+): string {
   return `
 local function slice(list, from)
   local out = {}

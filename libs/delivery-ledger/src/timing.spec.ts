@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { maySendAt, minimumClaimTtlMs, retentionMs, sendDeadline, validateClaimTiming, validateClaimTtl } from './timing';
+import {
+  maySendAt,
+  minimumClaimTtlMs,
+  retentionMs,
+  sendDeadline,
+  validateClaimTiming,
+  validateClaimTtl,
+} from './timing';
 
 const timing = { httpTimeoutMs: 30_000, safetyMarginMs: 1_000 };
 
@@ -20,7 +27,10 @@ describe('claim timing', () => {
   it('refuses insane timings', () => {
     expect(() => validateClaimTiming({ httpTimeoutMs: 0, safetyMarginMs: 0 })).toThrow(/httpTimeoutMs/);
     expect(() => validateClaimTiming({ httpTimeoutMs: 10, safetyMarginMs: -1 })).toThrow(/safetyMarginMs/);
-    expect(validateClaimTiming({ httpTimeoutMs: 10, safetyMarginMs: 0 })).toEqual({ httpTimeoutMs: 10, safetyMarginMs: 0 });
+    expect(validateClaimTiming({ httpTimeoutMs: 10, safetyMarginMs: 0 })).toEqual({
+      httpTimeoutMs: 10,
+      safetyMarginMs: 0,
+    });
   });
 
   it('lets a send start only while the request would end before the claim expires', () => {
@@ -34,6 +44,7 @@ describe('claim timing', () => {
   it('converts the retention from days', () => {
     expect(retentionMs(7)).toBe(7 * 86_400_000);
     expect(retentionMs(0.5)).toBe(43_200_000);
-    for (const bad of [0, -1, 1 / 2_000, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => retentionMs(bad)).toThrow(RangeError);
+    for (const bad of [0, -1, 1 / 2_000, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => retentionMs(bad)).toThrow(RangeError);
   });
 });

@@ -17,7 +17,8 @@ export const DEFAULT_SENT_RETENTION_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1_000;
 
 function assertPositiveInteger(what: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${what} must be a positive integer (ms), got ${value}`);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new RangeError(`${what} must be a positive integer (ms), got ${value}`);
 }
 
 /** Throws unless the timing itself is sane (positive timeout, non-negative margin). */

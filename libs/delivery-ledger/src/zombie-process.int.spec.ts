@@ -21,7 +21,10 @@ interface ChildEvent {
 
 function eventsOf(logFile: string): ChildEvent[] {
   try {
-    return readFileSync(logFile, 'utf8').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as ChildEvent);
+    return readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as ChildEvent);
   } catch {
     return [];
   }
@@ -36,7 +39,12 @@ describe('paused zombie worker process', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function spawnWorker(name: string, prefix: string, epoch: number, [from, to]: readonly [number, number]): { proc: ManagedProcess; log: string } {
+  function spawnWorker(
+    name: string,
+    prefix: string,
+    epoch: number,
+    [from, to]: readonly [number, number],
+  ): { proc: ManagedProcess; log: string } {
     const log = join(dir, `${name}.log`);
     const args = [VITE_NODE, CHILD, server.redis.url, prefix, name, String(epoch), String(from), String(to), 'bump'];
     const proc = new ManagedProcess({ name: `ledger-worker-${name}`, command: process.execPath, args, logFile: log });
@@ -50,13 +58,22 @@ describe('paused zombie worker process', () => {
     try {
       const ledger = clients.ledger();
       const a = spawnWorker('A', clients.keyPrefix, 3, A_RANGE);
-      await waitFor(() => eventsOf(a.log).filter((e) => e.event === 'recorded').length >= 20, { what: 'A to record 20', timeoutMs: 30_000 });
+      await waitFor(() => eventsOf(a.log).filter((e) => e.event === 'recorded').length >= 20, {
+        what: 'A to record 20',
+        timeoutMs: 30_000,
+      });
       a.proc.signal('SIGSTOP');
       const b = spawnWorker('B', clients.keyPrefix, 4, B_RANGE);
-      await waitFor(() => eventsOf(b.log).some((e) => e.event === 'done'), { what: 'B to finish its range', timeoutMs: 30_000 });
+      await waitFor(() => eventsOf(b.log).some((e) => e.event === 'done'), {
+        what: 'B to finish its range',
+        timeoutMs: 30_000,
+      });
       const resumedAt = Date.now();
       a.proc.signal('SIGCONT');
-      await waitFor(() => eventsOf(a.log).some((e) => e.event === 'done'), { what: 'A to stop after resuming', timeoutMs: 30_000 });
+      await waitFor(() => eventsOf(a.log).some((e) => e.event === 'done'), {
+        what: 'A to stop after resuming',
+        timeoutMs: 30_000,
+      });
 
       const aEvents = eventsOf(a.log);
       const bEvents = eventsOf(b.log);

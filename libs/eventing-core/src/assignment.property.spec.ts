@@ -10,7 +10,11 @@ function countsOf(owners: Owners, members: readonly string[]): Map<string, numbe
 }
 
 /** Checks the invariants every assignment must satisfy, whatever the previous one was. */
-function expectValidAssignment(previous: Owners, members: readonly string[], partitionCount: number): Array<string | undefined> {
+function expectValidAssignment(
+  previous: Owners,
+  members: readonly string[],
+  partitionCount: number,
+): Array<string | undefined> {
   const next = assignPartitions(previous, members, partitionCount);
   expect(next).toHaveLength(partitionCount);
   const memberSet = new Set(members);
@@ -47,7 +51,25 @@ function allBalancedAssignments(members: readonly string[], partitionCount: numb
   return results;
 }
 
-const memberName = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'zz', 'Ä', '10', '9');
+const memberName = fc.constantFrom(
+  'a',
+  'b',
+  'c',
+  'd',
+  'e',
+  'f',
+  'g',
+  'h',
+  'i',
+  'j',
+  'k',
+  'l',
+  'm',
+  'zz',
+  'Ä',
+  '10',
+  '9',
+);
 const membersArb = fc.uniqueArray(memberName, { maxLength: 12 });
 /** A previous assignment of P partitions to members, strangers or nobody. */
 const previousArb = (partitionCount: number): fc.Arbitrary<Array<string | undefined>> =>
@@ -65,12 +87,20 @@ describe('assignPartitions properties', () => {
   });
 
   it('minimumMoves equals a brute-force minimum over all balanced assignments (small P)', () => {
-    const scenario = fc.integer({ min: 1, max: 6 }).chain((p) =>
-      fc.tuple(fc.constant(p), previousArb(p), fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'x'), { minLength: 1, maxLength: 4 })),
-    );
+    const scenario = fc
+      .integer({ min: 1, max: 6 })
+      .chain((p) =>
+        fc.tuple(
+          fc.constant(p),
+          previousArb(p),
+          fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'x'), { minLength: 1, maxLength: 4 }),
+        ),
+      );
     fc.assert(
       fc.property(scenario, ([partitionCount, previous, members]) => {
-        const best = Math.min(...allBalancedAssignments(members, partitionCount).map((c) => countMoves(previous, c, partitionCount)));
+        const best = Math.min(
+          ...allBalancedAssignments(members, partitionCount).map((c) => countMoves(previous, c, partitionCount)),
+        );
         expect(minimumMoves(previous, members, partitionCount)).toBe(best);
       }),
       { numRuns: 300 },
@@ -81,9 +111,14 @@ describe('assignPartitions properties', () => {
     const scenario = fc.integer({ min: 1, max: 64 }).chain((p) => fc.tuple(fc.constant(p), previousArb(p), membersArb));
     fc.assert(
       fc.property(scenario, fc.nat(), ([partitionCount, previous, members], seed) => {
-        const shuffled = fc.sample(fc.shuffledSubarray(members, { minLength: members.length }), { seed, numRuns: 1 })[0]!;
+        const shuffled = fc.sample(fc.shuffledSubarray(members, { minLength: members.length }), {
+          seed,
+          numRuns: 1,
+        })[0]!;
         const withDuplicates = [...shuffled, ...members.slice(0, 2)];
-        expect(assignPartitions(previous, withDuplicates, partitionCount)).toEqual(assignPartitions(previous, members, partitionCount));
+        expect(assignPartitions(previous, withDuplicates, partitionCount)).toEqual(
+          assignPartitions(previous, members, partitionCount),
+        );
       }),
       { numRuns: 500 },
     );
@@ -98,7 +133,11 @@ const changeArb: fc.Arbitrary<MembershipChange> = fc.oneof(
 );
 
 /** Applies one join (of a non-member from the pool, re-joins included) or leave, within 0..12 members. */
-function applyChange(members: string[], pool: readonly string[], change: MembershipChange): { members: string[]; node: string } {
+function applyChange(
+  members: string[],
+  pool: readonly string[],
+  change: MembershipChange,
+): { members: string[]; node: string } {
   const outsiders = pool.filter((name) => !members.includes(name));
   const join = change.kind === 'join' ? members.length < 12 : members.length === 0;
   if (join) {
@@ -113,25 +152,30 @@ describe('assignPartitions over membership histories', () => {
   it('moves only the joiner’s share on a join and only the leaver’s partitions on a leave', () => {
     const pool = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { minLength: 13, maxLength: 16 });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 64 }), pool, fc.array(changeArb, { minLength: 1, maxLength: 30 }), (partitionCount, names, history) => {
-        let members: string[] = [];
-        let owners: Array<string | undefined> = new Array<string | undefined>(partitionCount).fill(undefined);
-        for (const change of history) {
-          const step = applyChange(members, names, change);
-          const next = expectValidAssignment(owners, step.members, partitionCount);
-          const joined = step.members.length > members.length;
-          const diff = diffAssignment(owners, next);
-          const moved = countMoves(owners, next, partitionCount);
-          if (joined) {
-            expect(diff.get(step.node)?.gained.length ?? 0).toBe(moved);
-          } else {
-            expect(diff.get(step.node)?.revoked.length ?? 0).toBe(moved);
-            expect(moved).toBe(owners.filter((owner) => owner === step.node).length);
+      fc.property(
+        fc.integer({ min: 1, max: 64 }),
+        pool,
+        fc.array(changeArb, { minLength: 1, maxLength: 30 }),
+        (partitionCount, names, history) => {
+          let members: string[] = [];
+          let owners: Array<string | undefined> = new Array<string | undefined>(partitionCount).fill(undefined);
+          for (const change of history) {
+            const step = applyChange(members, names, change);
+            const next = expectValidAssignment(owners, step.members, partitionCount);
+            const joined = step.members.length > members.length;
+            const diff = diffAssignment(owners, next);
+            const moved = countMoves(owners, next, partitionCount);
+            if (joined) {
+              expect(diff.get(step.node)?.gained.length ?? 0).toBe(moved);
+            } else {
+              expect(diff.get(step.node)?.revoked.length ?? 0).toBe(moved);
+              expect(moved).toBe(owners.filter((owner) => owner === step.node).length);
+            }
+            members = step.members;
+            owners = next;
           }
-          members = step.members;
-          owners = next;
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -39,7 +39,12 @@ describe('assignPartitions (examples worked by hand)', () => {
 
   it('assigns previously unowned and stranger-owned partitions, and ignores entries beyond P', () => {
     const next = assignPartitions([undefined, 'ghost', 'a', 'a', 'ghost'], ['a', 'b'], 4);
-    expect(countsByOwner(next)).toEqual(new Map([['a', 2], ['b', 2]]));
+    expect(countsByOwner(next)).toEqual(
+      new Map([
+        ['a', 2],
+        ['b', 2],
+      ]),
+    );
     expect(next[2]).toBe('a');
     expect(next[3]).toBe('a');
   });

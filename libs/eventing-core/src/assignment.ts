@@ -79,7 +79,11 @@ export function countMoves(previous: Owners, next: Owners, partitionCount: numbe
  * The new owners of P partitions for the healthy `members`, sticky to `previous` (entries beyond P are
  * ignored, missing ones are unowned). Deterministic: member order and duplicates do not matter.
  */
-export function assignPartitions(previous: Owners, members: readonly string[], partitionCount: number): Array<string | undefined> {
+export function assignPartitions(
+  previous: Owners,
+  members: readonly string[],
+  partitionCount: number,
+): Array<string | undefined> {
   assertPartitionCount(partitionCount);
   const unique = canonicalMembers(members);
   const next = new Array<string | undefined>(partitionCount).fill(undefined);

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, type JsonValue } from './canonical-json';
-import { buildCloudEvent, cloudEventBody, cloudEventBodyOfCanonicalData, cloudEventSource, type CloudEventInput } from './cloud-event';
+import {
+  buildCloudEvent,
+  cloudEventBody,
+  cloudEventBodyOfCanonicalData,
+  cloudEventSource,
+  type CloudEventInput,
+} from './cloud-event';
 
 const input: CloudEventInput = {
   id: '01JHG7ZK3Q8W5V2N4M6P9R0STU',
@@ -17,7 +23,12 @@ function reverseKeyOrder(value: JsonValue): JsonValue {
   if (value === null || typeof value !== 'object') return value;
   const reversed: { [key: string]: JsonValue } = {};
   for (const key of Object.keys(value).reverse()) {
-    Object.defineProperty(reversed, key, { value: reverseKeyOrder(value[key]!), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(reversed, key, {
+      value: reverseKeyOrder(value[key]!),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return reversed;
 }
@@ -45,7 +56,9 @@ describe('cloudEventBody', () => {
   });
 
   it('adds subject and the partitionkey extension when given', () => {
-    const parsed = JSON.parse(cloudEventBody({ ...input, subject: 'orders/o-1', partitionKey: 'customer-7' })) as Record<string, unknown>;
+    const parsed = JSON.parse(
+      cloudEventBody({ ...input, subject: 'orders/o-1', partitionKey: 'customer-7' }),
+    ) as Record<string, unknown>;
     expect(parsed['subject']).toBe('orders/o-1');
     expect(parsed['partitionkey']).toBe('customer-7');
     expect(Object.keys(parsed).at(-1)).toBe('data');
@@ -69,7 +82,9 @@ describe('cloudEventBody', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.option(fc.string({ minLength: 1 }), { nil: undefined }), (value, partitionKey) => {
         const data = value as JsonValue;
-        expect(cloudEventBodyOfCanonicalData({ ...attributes, partitionKey }, canonicalJson(data))).toBe(cloudEventBody({ ...input, partitionKey, data }));
+        expect(cloudEventBodyOfCanonicalData({ ...attributes, partitionKey }, canonicalJson(data))).toBe(
+          cloudEventBody({ ...input, partitionKey, data }),
+        );
       }),
       { numRuns: 300 },
     );
@@ -90,7 +105,9 @@ describe('cloudEventBody', () => {
 
 describe('canonicalJson', () => {
   it('sorts keys by code unit (so "10" before "2" and "Z" before "a") and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: 2, 2: 'two', 10: 'ten', Z: 0, skip: undefined })).toBe('{"10":"ten","2":"two","Z":0,"a":2,"b":1}');
+    expect(canonicalJson({ b: 1, a: 2, 2: 'two', 10: 'ten', Z: 0, skip: undefined })).toBe(
+      '{"10":"ten","2":"two","Z":0,"a":2,"b":1}',
+    );
   });
 
   it('writes strings and numbers as JSON does', () => {

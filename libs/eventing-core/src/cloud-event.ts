@@ -77,8 +77,9 @@ export function buildCloudEvent(input: CloudEventInput): CloudEvent {
 
 /** The body up to `data`: attributes in a fixed order (specversion, id, source, type, datacontenttype, time, subject, partitionkey). */
 function attributesText(event: CloudEventAttributes): string {
-  let text = `{"specversion":${JSON.stringify(event.specversion)},"id":${JSON.stringify(event.id)},"source":${JSON.stringify(event.source)}`
-    + `,"type":${JSON.stringify(event.type)},"datacontenttype":${JSON.stringify(event.datacontenttype)},"time":${JSON.stringify(event.time)}`;
+  let text =
+    `{"specversion":${JSON.stringify(event.specversion)},"id":${JSON.stringify(event.id)},"source":${JSON.stringify(event.source)}` +
+    `,"type":${JSON.stringify(event.type)},"datacontenttype":${JSON.stringify(event.datacontenttype)},"time":${JSON.stringify(event.time)}`;
   if (event.subject !== undefined) text += `,"subject":${JSON.stringify(event.subject)}`;
   if (event.partitionkey !== undefined) text += `,"partitionkey":${JSON.stringify(event.partitionkey)}`;
   return text;

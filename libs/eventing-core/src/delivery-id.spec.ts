@@ -58,7 +58,9 @@ describe('nextEventId / createEventIdGenerator', () => {
   it('carries into the higher digits of the random part', () => {
     const first = nextEventId(undefined, 1_000, zeros);
     expect(nextEventId(`${first.slice(0, 22)}7ZZZ`, 1_000, ones)).toBe(`${first.slice(0, 22)}8000`);
-    expect(nextEventId(`${first.slice(0, 10)}0${'Z'.repeat(15)}`, 1_000, ones)).toBe(`${first.slice(0, 10)}1${'0'.repeat(15)}`);
+    expect(nextEventId(`${first.slice(0, 10)}0${'Z'.repeat(15)}`, 1_000, ones)).toBe(
+      `${first.slice(0, 10)}1${'0'.repeat(15)}`,
+    );
   });
 
   it('moves to the next millisecond when the random part would overflow', () => {
@@ -68,14 +70,21 @@ describe('nextEventId / createEventIdGenerator', () => {
 
   it('yields strictly increasing ids for any clock, time-ordered across milliseconds', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 2, maxLength: 50 }), fc.array(entropyArb, { minLength: 50, maxLength: 50 }), (clock, entropies) => {
-        let tick = 0;
-        const generate = createEventIdGenerator({ now: () => 1_700_000_000_000 + clock[tick]!, randomBytes: () => entropies[tick++]! });
-        const ids = clock.map(() => generate());
-        for (let index = 1; index < ids.length; index += 1) expect(ids[index]! > ids[index - 1]!).toBe(true);
-        // an id never claims a time earlier than its clock reading
-        ids.forEach((id, index) => expect(eventIdTime(id)).toBeGreaterThanOrEqual(1_700_000_000_000 + clock[index]!));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 2, maxLength: 50 }),
+        fc.array(entropyArb, { minLength: 50, maxLength: 50 }),
+        (clock, entropies) => {
+          let tick = 0;
+          const generate = createEventIdGenerator({
+            now: () => 1_700_000_000_000 + clock[tick]!,
+            randomBytes: () => entropies[tick++]!,
+          });
+          const ids = clock.map(() => generate());
+          for (let index = 1; index < ids.length; index += 1) expect(ids[index]! > ids[index - 1]!).toBe(true);
+          // an id never claims a time earlier than its clock reading
+          ids.forEach((id, index) => expect(eventIdTime(id)).toBeGreaterThanOrEqual(1_700_000_000_000 + clock[index]!));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -99,19 +108,26 @@ function crockfordValue(text: string): bigint {
 describe('deliveryIdOf', () => {
   it('is msg_ + base32 of the first 16 bytes of the documented SHA-256', () => {
     const id = deliveryIdOf('01ARYZ6S41TSV4RRFFQ69G5FAV', 'send-email');
-    const digest = createHash('sha256').update('spaceport.delivery.v1\u000001ARYZ6S41TSV4RRFFQ69G5FAV\u0000send-email').digest('hex');
+    const digest = createHash('sha256')
+      .update('spaceport.delivery.v1\u000001ARYZ6S41TSV4RRFFQ69G5FAV\u0000send-email')
+      .digest('hex');
     expect(id).toMatch(/^msg_[0-7][0-9A-HJKMNP-TV-Z]{25}$/);
     expect(crockfordValue(id.slice(4))).toBe(BigInt(`0x${digest.slice(0, 32)}`));
   });
 
   it('is stable per (event, trigger) and differs between pairs', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (eventId, triggerA, triggerB) => {
-        fc.pre(![eventId, triggerA, triggerB].some((text) => text.includes('\0')));
-        expect(deliveryIdOf(eventId, triggerA)).toBe(deliveryIdOf(eventId, triggerA));
-        if (triggerA !== triggerB) expect(deliveryIdOf(eventId, triggerA)).not.toBe(deliveryIdOf(eventId, triggerB));
-        if (eventId !== triggerA) expect(deliveryIdOf(eventId, triggerA)).not.toBe(deliveryIdOf(triggerA, eventId));
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }),
+        fc.string({ minLength: 1 }),
+        fc.string({ minLength: 1 }),
+        (eventId, triggerA, triggerB) => {
+          fc.pre(![eventId, triggerA, triggerB].some((text) => text.includes('\0')));
+          expect(deliveryIdOf(eventId, triggerA)).toBe(deliveryIdOf(eventId, triggerA));
+          if (triggerA !== triggerB) expect(deliveryIdOf(eventId, triggerA)).not.toBe(deliveryIdOf(eventId, triggerB));
+          if (eventId !== triggerA) expect(deliveryIdOf(eventId, triggerA)).not.toBe(deliveryIdOf(triggerA, eventId));
+        },
+      ),
       { numRuns: 300 },
     );
     expect(deliveryIdOf('ab', 'c')).not.toBe(deliveryIdOf('a', 'bc'));

@@ -43,7 +43,8 @@ function incrementBase32(text: string): string | undefined {
  */
 function encodeBytesBase32(bytes: Uint8Array, length: number): string {
   let buffered = length * 5 - bytes.length * 8; // the leading zero bits, read before the first byte
-  if (buffered < 0 || buffered >= 5 + 8) throw new RangeError(`${bytes.length} bytes do not fit ${length} base32 digits exactly`);
+  if (buffered < 0 || buffered >= 5 + 8)
+    throw new RangeError(`${bytes.length} bytes do not fit ${length} base32 digits exactly`);
   let bits = 0;
   let text = '';
   for (const byte of bytes) {
@@ -74,7 +75,8 @@ export function eventIdAt(timeMs: number, entropy: Uint8Array): string {
   if (!Number.isInteger(timeMs) || timeMs < 0 || timeMs > MAX_TIME) {
     throw new RangeError(`event id time must be an integer in [0, 2^48), got ${timeMs}`);
   }
-  if (entropy.length !== RANDOM_BYTES) throw new RangeError(`event id needs ${RANDOM_BYTES} random bytes, got ${entropy.length}`);
+  if (entropy.length !== RANDOM_BYTES)
+    throw new RangeError(`event id needs ${RANDOM_BYTES} random bytes, got ${entropy.length}`);
   return encodeBytesBase32(timeBytes(timeMs), TIME_CHARS) + encodeBytesBase32(entropy, RANDOM_CHARS);
 }
 
@@ -142,7 +144,8 @@ export function createEventIdGenerator(sources: EventIdSources = {}): () => stri
 /** The delivery id (`webhook-id`) of trigger `triggerId` for event `eventId`; see the header. */
 export function deliveryIdOf(eventId: string, triggerId: string): string {
   if (eventId.length === 0 || triggerId.length === 0) throw new RangeError('event id and trigger id must not be empty');
-  if (eventId.includes('\0') || triggerId.includes('\0')) throw new RangeError('event id and trigger id must not contain NUL');
+  if (eventId.includes('\0') || triggerId.includes('\0'))
+    throw new RangeError('event id and trigger id must not contain NUL');
   const digest = hash('sha256', `spaceport.delivery.v1\0${eventId}\0${triggerId}`, 'buffer');
   return `msg_${encodeBytesBase32(digest.subarray(0, 16), 26)}`;
 }

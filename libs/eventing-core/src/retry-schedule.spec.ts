@@ -11,7 +11,13 @@ import {
 } from './retry-schedule';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0); // Wed, 15 Jan 2025 12:00:00 GMT
-const schedule = retrySchedule({ retries: 5, baseDelayMs: 1_000, maxDelayMs: 10_000, minRetryAfterMs: 500, maxRetryAfterMs: 60_000 });
+const schedule = retrySchedule({
+  retries: 5,
+  baseDelayMs: 1_000,
+  maxDelayMs: 10_000,
+  minRetryAfterMs: 500,
+  maxRetryAfterMs: 60_000,
+});
 const fixed = (value: number) => () => value;
 
 describe('retrySchedule', () => {
@@ -27,7 +33,9 @@ describe('retrySchedule', () => {
 
 describe('backoffCeiling', () => {
   it('doubles from the base delay and stops at the max delay', () => {
-    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffCeiling(attempt, schedule))).toEqual([1_000, 2_000, 4_000, 8_000, 10_000, 10_000]);
+    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffCeiling(attempt, schedule))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 10_000, 10_000,
+    ]);
     expect(backoffCeiling(5_000, schedule)).toBe(10_000);
   });
 
@@ -38,19 +46,33 @@ describe('backoffCeiling', () => {
 
 describe('nextAttemptDelay', () => {
   it('draws uniformly below the ceiling (full jitter): random 0 → 0, 0.5 → half, →1 → just under', () => {
-    expect(nextAttemptDelay({ attempt: 3, schedule, now: NOW, random: fixed(0) })).toEqual({ retry: true, delayMs: 0, basis: 'backoff' });
-    expect(nextAttemptDelay({ attempt: 3, schedule, now: NOW, random: fixed(0.5) })).toEqual({ retry: true, delayMs: 2_000, basis: 'backoff' });
-    expect(nextAttemptDelay({ attempt: 3, schedule, now: NOW, random: fixed(0.99999) })).toMatchObject({ delayMs: 3_999 });
+    expect(nextAttemptDelay({ attempt: 3, schedule, now: NOW, random: fixed(0) })).toEqual({
+      retry: true,
+      delayMs: 0,
+      basis: 'backoff',
+    });
+    expect(nextAttemptDelay({ attempt: 3, schedule, now: NOW, random: fixed(0.5) })).toEqual({
+      retry: true,
+      delayMs: 2_000,
+      basis: 'backoff',
+    });
+    expect(nextAttemptDelay({ attempt: 3, schedule, now: NOW, random: fixed(0.99999) })).toMatchObject({
+      delayMs: 3_999,
+    });
   });
 
   it('always stays in [0, ceiling) for any attempt and random draw', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, draw) => {
-        const decision = nextAttemptDelay({ attempt, schedule, now: NOW, random: fixed(draw) });
-        if (!decision.retry) throw new Error('expected a retry');
-        expect(decision.delayMs).toBeGreaterThanOrEqual(0);
-        expect(decision.delayMs).toBeLessThan(Math.max(1, backoffCeiling(attempt, schedule)));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (attempt, draw) => {
+          const decision = nextAttemptDelay({ attempt, schedule, now: NOW, random: fixed(draw) });
+          if (!decision.retry) throw new Error('expected a retry');
+          expect(decision.delayMs).toBeGreaterThanOrEqual(0);
+          expect(decision.delayMs).toBeLessThan(Math.max(1, backoffCeiling(attempt, schedule)));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -58,12 +80,24 @@ describe('nextAttemptDelay', () => {
   it('gives up after `retries` retries, whatever Retry-After says', () => {
     const three = retrySchedule({ retries: 3 });
     expect(nextAttemptDelay({ attempt: 3, schedule: three, now: NOW, random: fixed(0) }).retry).toBe(true);
-    expect(nextAttemptDelay({ attempt: 4, schedule: three, now: NOW, random: fixed(0) })).toEqual({ retry: false, reason: 'retries-exhausted' });
-    expect(nextAttemptDelay({ attempt: 1, schedule: retrySchedule({ retries: 0 }), retryAfterHeader: '5', now: NOW, random: fixed(0) }).retry).toBe(false);
+    expect(nextAttemptDelay({ attempt: 4, schedule: three, now: NOW, random: fixed(0) })).toEqual({
+      retry: false,
+      reason: 'retries-exhausted',
+    });
+    expect(
+      nextAttemptDelay({
+        attempt: 1,
+        schedule: retrySchedule({ retries: 0 }),
+        retryAfterHeader: '5',
+        now: NOW,
+        random: fixed(0),
+      }).retry,
+    ).toBe(false);
   });
 
   it('honours Retry-After seconds and HTTP-date, clamped to the schedule bounds', () => {
-    const decide = (header: string) => nextAttemptDelay({ attempt: 1, schedule, retryAfterHeader: header, now: NOW, random: fixed(0.5) });
+    const decide = (header: string) =>
+      nextAttemptDelay({ attempt: 1, schedule, retryAfterHeader: header, now: NOW, random: fixed(0.5) });
     expect(decide('7')).toEqual({ retry: true, delayMs: 7_000, basis: 'retry-after' });
     expect(decide('Wed, 15 Jan 2025 12:00:30 GMT')).toEqual({ retry: true, delayMs: 30_000, basis: 'retry-after' });
     expect(decide('0')).toMatchObject({ delayMs: 500 }); // raised to minRetryAfterMs
@@ -74,7 +108,9 @@ describe('nextAttemptDelay', () => {
 
   it('falls back to the backoff when Retry-After is malformed', () => {
     for (const header of ['', 'soon', '-5', '1.5', '+3', 'Wed, 15 Jan 2025 12:00:30 UTC', '2025-01-15T12:00:30Z']) {
-      expect(nextAttemptDelay({ attempt: 1, schedule, retryAfterHeader: header, now: NOW, random: fixed(0.5) })).toEqual({
+      expect(
+        nextAttemptDelay({ attempt: 1, schedule, retryAfterHeader: header, now: NOW, random: fixed(0.5) }),
+      ).toEqual({
         retry: true,
         delayMs: 500,
         basis: 'backoff',
@@ -116,12 +152,30 @@ describe('parseRetryAfter / parseHttpDate', () => {
 
 describe('classifyResponse', () => {
   it.each([
-    [200, 'success'], [201, 'success'], [204, 'success'], [299, 'success'],
-    [408, 'retryable'], [425, 'retryable'], [429, 'retryable'], [500, 'retryable'], [502, 'retryable'], [503, 'retryable'], [599, 'retryable'],
-    [undefined, 'retryable'], [0, 'retryable'], [600, 'retryable'],
+    [200, 'success'],
+    [201, 'success'],
+    [204, 'success'],
+    [299, 'success'],
+    [408, 'retryable'],
+    [425, 'retryable'],
+    [429, 'retryable'],
+    [500, 'retryable'],
+    [502, 'retryable'],
+    [503, 'retryable'],
+    [599, 'retryable'],
+    [undefined, 'retryable'],
+    [0, 'retryable'],
+    [600, 'retryable'],
     [410, 'gone'],
-    [400, 'permanent'], [401, 'permanent'], [403, 'permanent'], [404, 'permanent'], [409, 'permanent'], [422, 'permanent'],
-    [301, 'permanent'], [302, 'permanent'], [101, 'permanent'],
+    [400, 'permanent'],
+    [401, 'permanent'],
+    [403, 'permanent'],
+    [404, 'permanent'],
+    [409, 'permanent'],
+    [422, 'permanent'],
+    [301, 'permanent'],
+    [302, 'permanent'],
+    [101, 'permanent'],
   ] as const)('%s → %s', (status, expected) => {
     expect(classifyResponse(status)).toBe(expected);
   });

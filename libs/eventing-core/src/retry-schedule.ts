@@ -83,7 +83,11 @@ export function nextAttemptDelay(input: NextAttemptInput): RetryDecision {
   if (attempt > schedule.retries) return { retry: false, reason: 'retries-exhausted' };
   const retryAfterMs = retryAfterHeader === undefined ? undefined : parseRetryAfter(retryAfterHeader, now);
   if (retryAfterMs !== undefined) {
-    return { retry: true, delayMs: clamp(retryAfterMs, schedule.minRetryAfterMs, schedule.maxRetryAfterMs), basis: 'retry-after' };
+    return {
+      retry: true,
+      delayMs: clamp(retryAfterMs, schedule.minRetryAfterMs, schedule.maxRetryAfterMs),
+      basis: 'retry-after',
+    };
   }
   const draw = random();
   if (!(draw >= 0 && draw < 1)) throw new RangeError(`random() must return a number in [0, 1), got ${draw}`);
@@ -92,17 +96,30 @@ export function nextAttemptDelay(input: NextAttemptInput): RetryDecision {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-const RFC_850 = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const RFC_850 =
+  /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
 const ASCTIME = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
 
 /** Epoch ms of a UTC calendar time, or undefined when a field is out of range (e.g. 31 Feb). */
-function utcTime(year: number, monthName: string, day: number, hour: number, minute: number, second: number): number | undefined {
+function utcTime(
+  year: number,
+  monthName: string,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): number | undefined {
   const month = MONTHS.indexOf(monthName);
   if (month < 0) return undefined;
   const time = Date.UTC(year, month, day, hour, minute, second);
   const check = new Date(time);
-  const valid = check.getUTCFullYear() === year && check.getUTCDate() === day && check.getUTCHours() === hour
-    && check.getUTCMinutes() === minute && check.getUTCSeconds() === second && check.getUTCMonth() === month;
+  const valid =
+    check.getUTCFullYear() === year &&
+    check.getUTCDate() === day &&
+    check.getUTCHours() === hour &&
+    check.getUTCMinutes() === minute &&
+    check.getUTCSeconds() === second &&
+    check.getUTCMonth() === month;
   return valid ? time : undefined;
 }
 

@@ -36,7 +36,12 @@ describe('signWebhook', () => {
   });
 
   it('during rotation carries one signature per secret, each verifying on its own', () => {
-    const headers = webhookHeaders({ webhookId: 'msg_rot', timestamp: nowSeconds(), body, secrets: [SECRET_B, SECRET_A] });
+    const headers = webhookHeaders({
+      webhookId: 'msg_rot',
+      timestamp: nowSeconds(),
+      body,
+      secrets: [SECRET_B, SECRET_A],
+    });
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
     expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}= v1,[A-Za-z0-9+/]{43}=$/);
     expect(verifies(SECRET_A, body, { ...headers })).toBe(true);
@@ -48,17 +53,28 @@ describe('signWebhook', () => {
     const headers = { ...webhookHeaders({ webhookId: 'msg_t', timestamp, body, secrets: [SECRET_A] }) };
     expect(verifies(SECRET_A, body.replace('42', '43'), headers)).toMatch(/No matching signature/);
     expect(verifies(SECRET_A, body, { ...headers, 'webhook-id': 'msg_u' })).toMatch(/No matching signature/);
-    expect(verifies(SECRET_A, body, { ...headers, 'webhook-timestamp': String(timestamp - 1) })).toMatch(/No matching signature/);
+    expect(verifies(SECRET_A, body, { ...headers, 'webhook-timestamp': String(timestamp - 1) })).toMatch(
+      /No matching signature/,
+    );
     expect(verifies(generateWebhookSecret(), body, headers)).toMatch(/No matching signature/);
   });
 
   it('verifies for any body and freshly generated secret', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.integer({ min: 24, max: 64 }), (payload, size) => {
-        const secret = generateWebhookSecret(size);
-        const headers = webhookHeaders({ webhookId: 'msg_prop', timestamp: nowSeconds(), body: payload, secrets: [secret] });
-        expect(verifies(secret, payload, { ...headers })).toBe(true);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 200 }),
+        fc.integer({ min: 24, max: 64 }),
+        (payload, size) => {
+          const secret = generateWebhookSecret(size);
+          const headers = webhookHeaders({
+            webhookId: 'msg_prop',
+            timestamp: nowSeconds(),
+            body: payload,
+            secrets: [secret],
+          });
+          expect(verifies(secret, payload, { ...headers })).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -79,7 +95,12 @@ describe('signWebhook', () => {
 describe('webhookHeaders', () => {
   it('sends the webhook id also as idempotency key and the timestamp in seconds', () => {
     const headers = webhookHeaders({ webhookId: 'msg_h', timestamp: 1_700_000_000, body, secrets: [SECRET_A] });
-    expect(Object.keys(headers).sort()).toEqual(['idempotency-key', 'webhook-id', 'webhook-signature', 'webhook-timestamp']);
+    expect(Object.keys(headers).sort()).toEqual([
+      'idempotency-key',
+      'webhook-id',
+      'webhook-signature',
+      'webhook-timestamp',
+    ]);
     expect(headers['idempotency-key']).toBe('msg_h');
     expect(headers['webhook-timestamp']).toBe('1700000000');
   });
@@ -96,11 +117,15 @@ describe('webhook secrets', () => {
   ])('rejects a secret with %s', (_label, secret, message) => {
     expect(() => decodeWebhookSecret(secret)).toThrow(WebhookSecretError);
     expect(() => decodeWebhookSecret(secret)).toThrow(message);
-    expect(() => signWebhook({ webhookId: 'msg', timestamp: 1, body, secrets: [SECRET_A, secret] })).toThrow(WebhookSecretError);
+    expect(() => signWebhook({ webhookId: 'msg', timestamp: 1, body, secrets: [SECRET_A, secret] })).toThrow(
+      WebhookSecretError,
+    );
   });
 
   it('does not echo the secret in the error message', () => {
-    expect(() => decodeWebhookSecret('whsec_c2hvcnQ=')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('c2hvcnQ') }));
+    expect(() => decodeWebhookSecret('whsec_c2hvcnQ=')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('c2hvcnQ') }),
+    );
   });
 
   it('generates whsec_ + base64 of 32 random bytes by default, distinct each time', () => {

@@ -51,7 +51,9 @@ export function decodeWebhookSecret(secret: string): Buffer {
   }
   const key = Buffer.from(encoded, 'base64');
   if (key.length < MIN_SECRET_BYTES || key.length > MAX_SECRET_BYTES) {
-    throw new WebhookSecretError(`webhook secret key must be ${MIN_SECRET_BYTES}-${MAX_SECRET_BYTES} bytes, got ${key.length}`);
+    throw new WebhookSecretError(
+      `webhook secret key must be ${MIN_SECRET_BYTES}-${MAX_SECRET_BYTES} bytes, got ${key.length}`,
+    );
   }
   return key;
 }
@@ -72,7 +74,10 @@ export function signWebhook(input: WebhookSignInput): string {
   if (input.secrets.length === 0) throw new WebhookSecretError('at least one webhook secret is required');
   const signedContent = `${input.webhookId}.${input.timestamp}.${input.body}`;
   return input.secrets
-    .map((secret) => `v1,${createHmac('sha256', decodeWebhookSecret(secret)).update(signedContent, 'utf8').digest('base64')}`)
+    .map(
+      (secret) =>
+        `v1,${createHmac('sha256', decodeWebhookSecret(secret)).update(signedContent, 'utf8').digest('base64')}`,
+    )
     .join(' ');
 }
 
@@ -98,6 +103,7 @@ export function generateWebhookSecret(
     throw new RangeError(`secret length must be ${MIN_SECRET_BYTES}-${MAX_SECRET_BYTES} bytes, got ${byteLength}`);
   }
   const bytes = randomBytes(byteLength);
-  if (bytes.length !== byteLength) throw new RangeError(`random source returned ${bytes.length} bytes, wanted ${byteLength}`);
+  if (bytes.length !== byteLength)
+    throw new RangeError(`random source returned ${bytes.length} bytes, wanted ${byteLength}`);
   return `${WEBHOOK_SECRET_PREFIX}${Buffer.from(bytes).toString('base64')}`;
 }

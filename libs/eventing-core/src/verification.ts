@@ -34,7 +34,8 @@ export function verifyWebhook(input: WebhookVerifyInput): WebhookVerifyResult {
   const id = header(input.headers, 'webhook-id');
   const timestamp = header(input.headers, 'webhook-timestamp');
   const signature = header(input.headers, 'webhook-signature');
-  if (!id || !timestamp || !signature) return { ok: false, reason: 'missing webhook-id, webhook-timestamp or webhook-signature header' };
+  if (!id || !timestamp || !signature)
+    return { ok: false, reason: 'missing webhook-id, webhook-timestamp or webhook-signature header' };
   if (!/^\d{1,15}$/.test(timestamp)) return { ok: false, reason: 'webhook-timestamp is not whole Unix seconds' };
   const tolerance = input.toleranceSeconds ?? DEFAULT_TIMESTAMP_TOLERANCE_SECONDS;
   if (Math.abs(input.nowSeconds - Number(timestamp)) > tolerance) {
@@ -47,8 +48,12 @@ export function verifyWebhook(input: WebhookVerifyInput): WebhookVerifyResult {
   if (candidates.length === 0) return { ok: false, reason: 'webhook-signature has no v1 signature' };
   const body = typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body;
   for (const secret of input.secrets) {
-    const expected = createHmac('sha256', decodeWebhookSecret(secret)).update(`${id}.${timestamp}.`, 'utf8').update(body).digest();
-    if (candidates.some((candidate) => candidate.length === expected.length && timingSafeEqual(candidate, expected))) return { ok: true };
+    const expected = createHmac('sha256', decodeWebhookSecret(secret))
+      .update(`${id}.${timestamp}.`, 'utf8')
+      .update(body)
+      .digest();
+    if (candidates.some((candidate) => candidate.length === expected.length && timingSafeEqual(candidate, expected)))
+      return { ok: true };
   }
   return { ok: false, reason: 'no signature matches' };
 }

@@ -20,9 +20,13 @@ describe('DisabledTriggers cache (real Redis, two processes simulated by two con
     gateway = new DisabledTriggers(clients[0], keys);
     worker = new DisabledTriggers(clients[1], keys);
     // the cache is only trusted once the invalidation subscription is live
-    await waitFor(async () => (await gateway.all()).size === 0 && (await worker.all()).size === 0 && live(gateway) && live(worker), {
-      what: 'both subscriptions live', timeoutMs: 3_000,
-    });
+    await waitFor(
+      async () => (await gateway.all()).size === 0 && (await worker.all()).size === 0 && live(gateway) && live(worker),
+      {
+        what: 'both subscriptions live',
+        timeoutMs: 3_000,
+      },
+    );
   });
   afterEach(() => {
     gateway.onApplicationShutdown();
@@ -43,10 +47,18 @@ describe('DisabledTriggers cache (real Redis, two processes simulated by two con
     expect(await gateway.isDisabled('shop', 'hook')).toBe(false); // cached now
     const started = Date.now();
     await worker.disable('shop', 'hook', reason);
-    await waitFor(() => gateway.isDisabled('shop', 'hook'), { what: 'gateway sees the disable', timeoutMs: DISABLED_CACHE_TTL_MS, intervalMs: 5 });
+    await waitFor(() => gateway.isDisabled('shop', 'hook'), {
+      what: 'gateway sees the disable',
+      timeoutMs: DISABLED_CACHE_TTL_MS,
+      intervalMs: 5,
+    });
     expect(Date.now() - started).toBeLessThan(DISABLED_CACHE_TTL_MS / 2);
     expect(await worker.isDisabled('shop', 'hook')).toBe(true); // its own write, no wait
     await gateway.enable('shop', 'hook');
-    await waitFor(async () => !(await worker.isDisabled('shop', 'hook')), { what: 'worker sees the enable', timeoutMs: DISABLED_CACHE_TTL_MS, intervalMs: 5 });
+    await waitFor(async () => !(await worker.isDisabled('shop', 'hook')), {
+      what: 'worker sees the enable',
+      timeoutMs: DISABLED_CACHE_TTL_MS,
+      intervalMs: 5,
+    });
   });
 });

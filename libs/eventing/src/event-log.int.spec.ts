@@ -19,12 +19,25 @@ let log: EventLog;
 let ledger: DeliveryLedger;
 
 const accepted = (eventId: string, triggers: string[] = ['t']): AcceptedEvent => ({
-  eventId, type: 'order.paid', payloadJson: '{"n":1}', time: new Date().toISOString(), acceptedAt: Date.now(),
-  partition: 3, partitionKey: undefined, triggers,
+  eventId,
+  type: 'order.paid',
+  payloadJson: '{"n":1}',
+  time: new Date().toISOString(),
+  acceptedAt: Date.now(),
+  partition: 3,
+  partitionKey: undefined,
+  triggers,
 });
 
 const invocation = (eventId: string, attempt: number): Invocation => ({
-  trigger: 't', deliveryId: `msg_${eventId}`, attempt, at: new Date().toISOString(), statusCode: 500, latencyMs: 1, response: '', error: null,
+  trigger: 't',
+  deliveryId: `msg_${eventId}`,
+  attempt,
+  at: new Date().toISOString(),
+  statusCode: 500,
+  latencyMs: 1,
+  response: '',
+  error: null,
 });
 
 const idAt = (ms: number): string => eventIdAt(ms, randomBytes(10));
@@ -36,8 +49,20 @@ beforeAll(async () => {
 });
 
 /** One attempt's log write, run by the ledger after releasing a claim nobody holds. */
-async function recordAttempt(project: string, eventId: string, attempt: Invocation, status: DeliveryStatus, retention: { maxAgeMs: number; maxCount: number }): Promise<void> {
-  expect(await ledger.releaseClaim(attempt.deliveryId, 'no-such-token', log.attemptLog(project, eventId, attempt, status, retention))).toBe('not-held');
+async function recordAttempt(
+  project: string,
+  eventId: string,
+  attempt: Invocation,
+  status: DeliveryStatus,
+  retention: { maxAgeMs: number; maxCount: number },
+): Promise<void> {
+  expect(
+    await ledger.releaseClaim(
+      attempt.deliveryId,
+      'no-such-token',
+      log.attemptLog(project, eventId, attempt, status, retention),
+    ),
+  ).toBe('not-held');
 }
 
 afterAll(() => redis.disconnect());
@@ -74,7 +99,8 @@ describe('invocation log', () => {
   it('keeps the last 1000 attempts of an event, with the retention as TTL', async () => {
     const id = idAt(Date.now());
     await log.recordAccepted('inv', accepted(id), retention);
-    for (let attempt = 1; attempt <= 1_003; attempt += 1) void recordAttempt('inv', id, invocation(id, attempt), 'processing', retention);
+    for (let attempt = 1; attempt <= 1_003; attempt += 1)
+      void recordAttempt('inv', id, invocation(id, attempt), 'processing', retention);
     await recordAttempt('inv', id, invocation(id, 1_004), 'processing', retention);
     const logged = await log.get('inv', id);
     expect(logged?.invocations).toHaveLength(1_000);

@@ -30,7 +30,11 @@ const triggers = (url: string) => ({
   loopback6: { type: 'ssrf', url: 'http://[::1]:9/x' },
 });
 
-async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
+async function post(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
   const res = await fetch(`${gateway.url}/v1/api/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers },
@@ -51,13 +55,17 @@ interface EventDetail {
   invocations: { statusCode: number | null; error: string | null; attempt: number }[];
 }
 
-const eventDetail = async (id: string): Promise<EventDetail> => (await getJson(`shop/eventing/events/${id}`)) as unknown as EventDetail;
+const eventDetail = async (id: string): Promise<EventDetail> =>
+  (await getJson(`shop/eventing/events/${id}`)) as unknown as EventDetail;
 
 async function settled(id: string, status = 'processed'): Promise<EventDetail> {
-  return waitFor(async () => {
-    const detail = await eventDetail(id);
-    return detail.status === status ? detail : undefined;
-  }, { what: `event ${id} ${status}`, timeoutMs: 15_000 });
+  return waitFor(
+    async () => {
+      const detail = await eventDetail(id);
+      return detail.status === status ? detail : undefined;
+    },
+    { what: `event ${id} ${status}`, timeoutMs: 15_000 },
+  );
 }
 
 beforeAll(async () => {
@@ -80,17 +88,27 @@ afterEach(() => receiver.setBehaviour(() => ({ status: 200 })));
 
 describe('queue → deliver', () => {
   it('delivers a CloudEvent signed with every active secret (verified by standardwebhooks)', async () => {
-    const { status, json } = await post('shop/eventing/queue', { type: 'order.created', payload: { orderId: 'o-1', amount: 5 } });
+    const { status, json } = await post('shop/eventing/queue', {
+      type: 'order.created',
+      payload: { orderId: 'o-1', amount: 5 },
+    });
     expect(status).toBe(202);
     const eventId = json['eventId'] as string;
     const [delivery] = json['deliveries'] as { id: string; trigger: string }[];
     expect(delivery?.trigger).toBe('plain');
-    const got = await waitFor(() => receiver.on('/plain').find((r) => r.headers['webhook-id'] === delivery?.id), { what: 'delivery' });
+    const got = await waitFor(() => receiver.on('/plain').find((r) => r.headers['webhook-id'] === delivery?.id), {
+      what: 'delivery',
+    });
     const headers = Object.fromEntries(Object.entries(got.headers).map(([k, v]) => [k, String(v)]));
-    for (const secret of SECRETS) expect(new Webhook(secret).verify(got.body, headers)).toMatchObject({ id: eventId, type: 'order.created' });
+    for (const secret of SECRETS)
+      expect(new Webhook(secret).verify(got.body, headers)).toMatchObject({ id: eventId, type: 'order.created' });
     expect(headers['idempotency-key']).toBe(delivery?.id);
     expect(headers['x-tenant']).toBe('acme');
-    expect(JSON.parse(got.body)).toMatchObject({ specversion: '1.0', source: '/spaceport/shop', data: { orderId: 'o-1', amount: 5 } });
+    expect(JSON.parse(got.body)).toMatchObject({
+      specversion: '1.0',
+      source: '/spaceport/shop',
+      data: { orderId: 'o-1', amount: 5 },
+    });
     const detail = await settled(eventId);
     expect(detail.invocations).toEqual([expect.objectContaining({ statusCode: 200, attempt: 1 })]);
   });
@@ -126,7 +144,9 @@ describe('queue → deliver', () => {
   });
 
   it('honours 429 Retry-After', async () => {
-    receiver.setBehaviour((path, count) => (path === '/limited' && count === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
+    receiver.setBehaviour((path, count) =>
+      path === '/limited' && count === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 },
+    );
     const { json } = await post('shop/eventing/queue', { type: 'limited', payload: {} });
     await settled(json['eventId'] as string);
     const [first, second] = receiver.on('/limited');
@@ -146,20 +166,30 @@ describe('queue → deliver', () => {
     receiver.setBehaviour((path) => ({ status: path === '/gone-then-fixed' ? 410 : 200 }));
     const first = await post('shop/eventing/queue', { type: 'gone-then-fixed', payload: { n: 1 } });
     await settled(first.json['eventId'] as string, 'failed');
-    const state = (await getJson('shop/eventing/triggers')) as { triggers: { trigger: string; configEnabled: boolean; disabled: { reason: string; statusCode: number } | null }[] };
-    expect(state.triggers.find((t) => t.trigger === 'gone-then-fixed')).toMatchObject({ configEnabled: true, disabled: { reason: 'gone', statusCode: 410 } });
+    const state = (await getJson('shop/eventing/triggers')) as {
+      triggers: { trigger: string; configEnabled: boolean; disabled: { reason: string; statusCode: number } | null }[];
+    };
+    expect(state.triggers.find((t) => t.trigger === 'gone-then-fixed')).toMatchObject({
+      configEnabled: true,
+      disabled: { reason: 'gone', statusCode: 410 },
+    });
     expect(state.triggers.find((t) => t.trigger === 'plain')).toMatchObject({ configEnabled: true, disabled: null });
 
     receiver.setBehaviour(() => ({ status: 200 })); // the receiver is fixed
     const enabled = await post('shop/eventing/triggers/gone-then-fixed/enable', {});
     expect(enabled.status).toBe(200);
     expect(enabled.json).toMatchObject({ trigger: 'gone-then-fixed', wasDisabled: true, disabled: null });
-    const delivered = await waitFor(async () => {
-      const next = await post('shop/eventing/queue', { type: 'gone-then-fixed', payload: { n: 2 } });
-      return (next.json['deliveries'] as unknown[]).length === 1 ? next : undefined;
-    }, { what: 'fan-out to the re-enabled trigger', timeoutMs: 3_000 });
+    const delivered = await waitFor(
+      async () => {
+        const next = await post('shop/eventing/queue', { type: 'gone-then-fixed', payload: { n: 2 } });
+        return (next.json['deliveries'] as unknown[]).length === 1 ? next : undefined;
+      },
+      { what: 'fan-out to the re-enabled trigger', timeoutMs: 3_000 },
+    );
     await settled(delivered.json['eventId'] as string);
-    expect((await post('shop/eventing/triggers/gone-then-fixed/enable', {})).json).toMatchObject({ wasDisabled: false });
+    expect((await post('shop/eventing/triggers/gone-then-fixed/enable', {})).json).toMatchObject({
+      wasDisabled: false,
+    });
     const unknown = await post('shop/eventing/triggers/nope/enable', {});
     expect(unknown.status).toBe(404);
     expect(String(unknown.json['message'])).toContain('"nope"');
@@ -172,7 +202,10 @@ describe('queue → deliver', () => {
     const detail = await settled(json['eventId'] as string, 'failed');
     expect(detail.invocations).toHaveLength(2);
     const dlqEvent = await waitFor(() => receiver.on('/dlq')[0], { what: 'dlq_broken event' });
-    expect(JSON.parse(dlqEvent.body)).toMatchObject({ type: 'dlq_broken', data: { eventId: json['eventId'], reason: 'retries-exhausted' } });
+    expect(JSON.parse(dlqEvent.body)).toMatchObject({
+      type: 'dlq_broken',
+      data: { eventId: json['eventId'], reason: 'retries-exhausted' },
+    });
     receiver.setBehaviour(() => ({ status: 200 }));
     const redrive = await post('shop/eventing/dlq/redrive', { since });
     expect(redrive.json).toEqual({ redriven: 1 });
@@ -180,17 +213,28 @@ describe('queue → deliver', () => {
   });
 
   it('delivers ordered triggers in order per partition key despite a failure', async () => {
-    receiver.setBehaviour((path, _count, id) => ({ status: path === '/ordered' && id === failOnce.id && !failOnce.done++ ? 500 : 200 }));
+    receiver.setBehaviour((path, _count, id) => ({
+      status: path === '/ordered' && id === failOnce.id && !failOnce.done++ ? 500 : 200,
+    }));
     const failOnce = { id: '', done: 0 };
     const ids: string[] = [];
     for (let n = 0; n < 12; n += 1) {
-      const { json } = await post('shop/eventing/queue', { type: 'ordered', payload: { n }, partitionKey: 'customer-1' });
+      const { json } = await post('shop/eventing/queue', {
+        type: 'ordered',
+        payload: { n },
+        partitionKey: 'customer-1',
+      });
       const deliveries = json['deliveries'] as { id: string }[];
       ids.push(deliveries[0]!.id);
       if (n === 3) failOnce.id = deliveries[0]!.id;
     }
-    await waitFor(() => receiver.on('/ordered').filter((r) => r.status === 200).length === 12, { what: 'ordered deliveries' });
-    const succeeded = receiver.on('/ordered').filter((r) => r.status === 200).map((r) => (JSON.parse(r.body) as { data: { n: number } }).data.n);
+    await waitFor(() => receiver.on('/ordered').filter((r) => r.status === 200).length === 12, {
+      what: 'ordered deliveries',
+    });
+    const succeeded = receiver
+      .on('/ordered')
+      .filter((r) => r.status === 200)
+      .map((r) => (JSON.parse(r.body) as { data: { n: number } }).data.n);
     expect(succeeded).toEqual([...Array(12).keys()]);
   });
 
@@ -208,7 +252,9 @@ describe('queue → deliver', () => {
     const scheduled = await post('shop/eventing/queue', { type: 'order.created', payload: { d: 2 }, timestamp: at });
     for (const res of [delayed, scheduled]) {
       const id = (res.json['deliveries'] as { id: string }[])[0]!.id;
-      const got = await waitFor(() => receiver.received.find((r) => r.headers['webhook-id'] === id), { what: 'delayed delivery' });
+      const got = await waitFor(() => receiver.received.find((r) => r.headers['webhook-id'] === id), {
+        what: 'delayed delivery',
+      });
       expect(got.at - t0).toBeGreaterThanOrEqual(750);
     }
   });
@@ -221,7 +267,13 @@ describe('queue → deliver', () => {
     const later = await post('shop/eventing/queue', { type: 'order.created', payload: { idle: 2 }, delay: 1_000 });
     const receipt = async (res: Awaited<ReturnType<typeof post>>): Promise<number> => {
       const id = (res.json['deliveries'] as { id: string }[])[0]!.id;
-      return (await waitFor(() => receiver.received.find((r) => r.headers['webhook-id'] === id), { what: 'delivery after idle' })).at - t0;
+      return (
+        (
+          await waitFor(() => receiver.received.find((r) => r.headers['webhook-id'] === id), {
+            what: 'delivery after idle',
+          })
+        ).at - t0
+      );
     };
     // bounds far below the 30 s poll, loose for a loaded CI machine (a missed wake-up waits up to 30 s)
     expect(await receipt(now)).toBeLessThan(2_000);
@@ -248,7 +300,15 @@ describe('queue API contract', () => {
 
   it('answers 404, 401, 400 (naming the field) and 413', async () => {
     expect((await post('nope/eventing/queue', { type: 't', payload: {} })).status).toBe(404);
-    expect((await post('shop/eventing/queue', { type: 't', payload: {} }, { authorization: 'Bearer wrong-token-000000000000000' })).status).toBe(401);
+    expect(
+      (
+        await post(
+          'shop/eventing/queue',
+          { type: 't', payload: {} },
+          { authorization: 'Bearer wrong-token-000000000000000' },
+        )
+      ).status,
+    ).toBe(401);
     const missing = await post('shop/eventing/queue', { payload: {} });
     expect(missing.status).toBe(400);
     expect(missing.json['message']).toMatch(/^type:/);
@@ -264,11 +324,21 @@ describe('queue API contract', () => {
     const send = async (route: string, body: string, headers: Record<string, string>, gzip: boolean) => {
       const res = await fetch(`${gateway.url}/v1/api/${route}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers, ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${TOKEN}`,
+          ...headers,
+          ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+        },
         body: gzip ? gzipSync(body) : body,
       });
       const json = (await res.json()) as Record<string, unknown>;
-      return { status: res.status, json, retryAfter: res.headers.get('retry-after'), contentType: res.headers.get('content-type') };
+      return {
+        status: res.status,
+        json,
+        retryAfter: res.headers.get('retry-after'),
+        contentType: res.headers.get('content-type'),
+      };
     };
     const one = { type: 't', payload: {} };
     const cases: [string, string, Record<string, string>][] = [
@@ -279,7 +349,11 @@ describe('queue API contract', () => {
       ['shop/eventing/queue', JSON.stringify({ type: 't', payload: { blob: 'x'.repeat(5000) } }), {}],
       ['shop/eventing/queue', JSON.stringify(one), { 'idempotency-key': 'k'.repeat(300) }],
       ['nope/eventing/queue/batch', JSON.stringify({ events: [one] }), {}],
-      ['shop/eventing/queue/batch', JSON.stringify({ events: [one] }), { authorization: 'Bearer wrong-token-000000000000000' }],
+      [
+        'shop/eventing/queue/batch',
+        JSON.stringify({ events: [one] }),
+        { authorization: 'Bearer wrong-token-000000000000000' },
+      ],
       ['shop/eventing/queue/batch', JSON.stringify(one), {}],
       ['shop/eventing/queue/batch', JSON.stringify({ events: [] }), {}],
       ['shop/eventing/queue/batch', JSON.stringify({ events: [one, { type: 't' }] }), {}],
@@ -289,11 +363,27 @@ describe('queue API contract', () => {
       const lean = await send(route, body, headers, false);
       const nest = await send(route, body, headers, true);
       expect(lean.status).toBeGreaterThanOrEqual(400);
-      expect({ ...lean, case: `${route} ${body.slice(0, 80)}` }).toEqual({ ...nest, case: `${route} ${body.slice(0, 80)}` });
+      expect({ ...lean, case: `${route} ${body.slice(0, 80)}` }).toEqual({
+        ...nest,
+        case: `${route} ${body.slice(0, 80)}`,
+      });
     }
-    for (const [route, body] of [['shop/eventing/queue', (n: number) => ({ type: 'order.created', payload: { n } })],
-      ['shop/eventing/queue/batch', (n: number) => ({ events: [{ type: 'order.created', payload: { n } }, { type: 'order.created', payload: { n: -n } }] })]] as const) {
-      const accepted = [await send(route, JSON.stringify(body(1)), {}, false), await send(route, JSON.stringify(body(2)), {}, true)];
+    for (const [route, body] of [
+      ['shop/eventing/queue', (n: number) => ({ type: 'order.created', payload: { n } })],
+      [
+        'shop/eventing/queue/batch',
+        (n: number) => ({
+          events: [
+            { type: 'order.created', payload: { n } },
+            { type: 'order.created', payload: { n: -n } },
+          ],
+        }),
+      ],
+    ] as const) {
+      const accepted = [
+        await send(route, JSON.stringify(body(1)), {}, false),
+        await send(route, JSON.stringify(body(2)), {}, true),
+      ];
       expect(accepted.map((r) => r.status)).toEqual([202, 202]);
       expect(Object.keys(accepted[0]!.json).sort()).toEqual(Object.keys(accepted[1]!.json).sort());
     }
@@ -305,12 +395,22 @@ describe('queue API contract', () => {
   });
 
   it('queues a batch and lists, filters and pages the event log', async () => {
-    const batch = await post('shop/eventing/queue/batch', { events: [{ type: 'batch.x', payload: { i: 1 } }, { type: 'batch.x', payload: { i: 2 } }] });
+    const batch = await post('shop/eventing/queue/batch', {
+      events: [
+        { type: 'batch.x', payload: { i: 1 } },
+        { type: 'batch.x', payload: { i: 2 } },
+      ],
+    });
     expect(batch.status).toBe(202);
     expect(batch.json['events']).toHaveLength(2);
-    const page1 = (await getJson('shop/eventing/events?type=batch.x&limit=1')) as { events: { id: string }[]; nextCursor: string };
+    const page1 = (await getJson('shop/eventing/events?type=batch.x&limit=1')) as {
+      events: { id: string }[];
+      nextCursor: string;
+    };
     expect(page1.events).toHaveLength(1);
-    const page2 = (await getJson(`shop/eventing/events?type=batch.x&limit=1&cursor=${page1.nextCursor}`)) as { events: { id: string }[] };
+    const page2 = (await getJson(`shop/eventing/events?type=batch.x&limit=1&cursor=${page1.nextCursor}`)) as {
+      events: { id: string }[];
+    };
     expect(page2.events).toHaveLength(1);
     expect(page2.events[0]!.id < page1.events[0]!.id).toBe(true);
   });

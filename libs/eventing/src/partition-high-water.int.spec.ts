@@ -20,7 +20,8 @@ const spec = (partitionCount: number) => {
 };
 
 /** A partition key of project `shop` that lands in partition 3 of 4 (and so outside 0..1). */
-const keyInPartition3 = Array.from({ length: 200 }, (_, i) => `key-${i}`).find((key) => partitionOf('shop', key, 4) === 3) ?? '';
+const keyInPartition3 =
+  Array.from({ length: 200 }, (_, i) => `key-${i}`).find((key) => partitionOf('shop', key, 4) === 3) ?? '';
 
 beforeAll(async () => {
   process.env['REDIS_URL'] = redis.redis.url;
@@ -55,7 +56,10 @@ describe('partition high water', () => {
     const consumers = worker.app.get(PartitionConsumers);
     await waitFor(() => consumers.owned().length === 4, { what: 'worker consumes partitions 0..3', timeoutMs: 10_000 });
     expect(consumers.owned().map((owned) => owned.partition)).toEqual([0, 1, 2, 3]);
-    const delivered = await waitFor(() => receiver.received.find((got) => got.body.includes(accepted.id)), { what: 'the stranded event delivered', timeoutMs: 10_000 });
+    const delivered = await waitFor(() => receiver.received.find((got) => got.body.includes(accepted.id)), {
+      what: 'the stranded event delivered',
+      timeoutMs: 10_000,
+    });
     expect(delivered.path).toBe('/paid');
   });
 

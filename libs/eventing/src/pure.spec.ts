@@ -22,8 +22,14 @@ describe('parseQueueEvent', () => {
     const parsed = parseQueueEvent({ type: 'a.b', payload: { x: 1 }, delay: 500, options: { region: 'eu' } }, NOW);
     expect(parsed).toMatchObject({ ok: true, event: { type: 'a.b', notBefore: NOW + 500, options: { region: 'eu' } } });
     const later = new Date(NOW + 60_000).toISOString();
-    expect(parseQueueEvent({ type: 'a', payload: 1, timestamp: later }, NOW)).toMatchObject({ ok: true, event: { notBefore: NOW + 60_000 } });
-    expect(parseQueueEvent({ type: 'a', payload: 1, timestamp: new Date(NOW - 1).toISOString() }, NOW)).toMatchObject({ ok: true, event: { notBefore: 0 } });
+    expect(parseQueueEvent({ type: 'a', payload: 1, timestamp: later }, NOW)).toMatchObject({
+      ok: true,
+      event: { notBefore: NOW + 60_000 },
+    });
+    expect(parseQueueEvent({ type: 'a', payload: 1, timestamp: new Date(NOW - 1).toISOString() }, NOW)).toMatchObject({
+      ok: true,
+      event: { notBefore: 0 },
+    });
   });
 
   it.each([
@@ -47,13 +53,18 @@ describe('parseQueueEvent', () => {
     expect(issues({ payload: {} })).toEqual([{ field: 'type', message: 'is required' }]);
     expect(issues({ type: '', payload: {} })).toEqual([{ field: 'type', message: 'is required' }]);
     expect(issues({ type: 'a', payload: {}, colour: 'red', size: 2 })).toEqual([
-      { field: 'colour', message: 'unknown field' }, { field: 'size', message: 'unknown field' },
+      { field: 'colour', message: 'unknown field' },
+      { field: 'size', message: 'unknown field' },
     ]);
-    expect(issues({ type: 'a', payload: {}, options: 'eu' })).toEqual([{ field: 'options', message: expect.stringMatching(/object/i) }]);
+    expect(issues({ type: 'a', payload: {}, options: 'eu' })).toEqual([
+      { field: 'options', message: expect.stringMatching(/object/i) },
+    ]);
     expect(issues({ type: 'a', payload: {}, options: JSON.parse('{"__proto__": {"x": 1}}') })).toEqual([
       { field: 'options.__proto__', message: expect.stringMatching(/not allowed/) },
     ]);
-    expect(issues({ type: 7, payload: {} })).toEqual([{ field: 'type', message: expect.stringMatching(/expected string, received number/) }]);
+    expect(issues({ type: 7, payload: {} })).toEqual([
+      { field: 'type', message: expect.stringMatching(/expected string, received number/) },
+    ]);
     expect(issues([])).toEqual([{ field: '(body)', message: expect.stringMatching(/expected object/) }]);
     expect(issues({ type: 'a', payload: null, options: null })).toBe('accepted');
   });
@@ -87,12 +98,14 @@ describe('auth', () => {
 });
 
 describe('fanOut', () => {
-  const snapshot = snapshotOf(shopSpec({
-    a: { type: 'order', url: 'https://a.example/h', filter: [{ path: 'amount', op: 'gte', value: 10 }] },
-    b: { type: 'order', url: 'https://b.example/h', ordered: true },
-    c: { type: 'order', url: 'https://c.example/h', enabled: false },
-    d: { type: 'other', url: 'https://d.example/h' },
-  }));
+  const snapshot = snapshotOf(
+    shopSpec({
+      a: { type: 'order', url: 'https://a.example/h', filter: [{ path: 'amount', op: 'gte', value: 10 }] },
+      b: { type: 'order', url: 'https://b.example/h', ordered: true },
+      c: { type: 'order', url: 'https://c.example/h', enabled: false },
+      d: { type: 'other', url: 'https://d.example/h' },
+    }),
+  );
   const event = (payload: unknown, partitionKey?: string) => {
     const parsed = parseQueueEvent({ type: 'order', payload, ...(partitionKey ? { partitionKey } : {}) }, NOW);
     if (!parsed.ok) throw new Error('bad');
@@ -116,7 +129,14 @@ describe('fanOut', () => {
 
   it('carries the payload as canonical text that renders the CloudEvent body; a job queued with the parsed payload (older versions) renders the same request', () => {
     const time = new Date(NOW).toISOString();
-    const [job] = fanOut(snapshot, 'shop', 'E3', event({ note: 'é"', amount: 20, lines: [{ b: 2, a: 1 }] }, 'k'), time, new Set()).jobs;
+    const [job] = fanOut(
+      snapshot,
+      'shop',
+      'E3',
+      event({ note: 'é"', amount: 20, lines: [{ b: 2, a: 1 }] }, 'k'),
+      time,
+      new Set(),
+    ).jobs;
     if (!job) throw new Error('no job');
     expect(job.payload).toBeUndefined(); // one copy of the payload per job
     const target = lookupTarget(snapshot, job);
@@ -124,7 +144,16 @@ describe('fanOut', () => {
     const { payloadJson, ...older } = job;
     const legacy = { ...older, payload: JSON.parse(payloadJson ?? 'null') as JsonValue };
     const request = webhookRequestOf(job, target.project, target.trigger, NOW);
-    expect(request.body).toBe(cloudEventBody({ id: 'E3', type: 'order', project: 'shop', time: new Date(time), partitionKey: 'k', data: { amount: 20, lines: [{ a: 1, b: 2 }], note: 'é"' } }));
+    expect(request.body).toBe(
+      cloudEventBody({
+        id: 'E3',
+        type: 'order',
+        project: 'shop',
+        time: new Date(time),
+        partitionKey: 'k',
+        data: { amount: 20, lines: [{ a: 1, b: 2 }], note: 'é"' },
+      }),
+    );
     expect(webhookRequestOf(legacy, target.project, target.trigger, NOW)).toEqual(request);
     expect(jobPayload(job)).toEqual(jobPayload(legacy));
   });
@@ -132,11 +161,24 @@ describe('fanOut', () => {
 
 describe('SSRF policy', () => {
   const strict = ssrfPolicy({ allowPrivate: false, allowedCidrs: [] });
-  it.each(['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '224.0.0.1'])(
-    'refuses %s',
-    (address) => expect(strict.allows(address)).toBe(false),
+  it.each([
+    '127.0.0.1',
+    '10.0.0.1',
+    '172.16.5.4',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '224.0.0.1',
+  ])('refuses %s', (address) => expect(strict.allows(address)).toBe(false));
+  it.each(['93.184.216.34', '1.1.1.1', '2606:4700:4700::1111'])('allows public %s', (address) =>
+    expect(strict.allows(address)).toBe(true),
   );
-  it.each(['93.184.216.34', '1.1.1.1', '2606:4700:4700::1111'])('allows public %s', (address) => expect(strict.allows(address)).toBe(true));
 
   it('honours the CIDR allowlist and the global switch', () => {
     const allowlisted = ssrfPolicy({ allowPrivate: false, allowedCidrs: ['127.0.0.1/32', '10.1.0.0/16'] });
@@ -163,7 +205,10 @@ describe('verdictOf', () => {
     expect(verdict(undefined, 2)).toEqual({ kind: 'retry', delayMs: 50 });
     expect(verdict(503, 3)).toEqual({ kind: 'fail', reason: 'retries-exhausted' });
     expect(verdict(429, 1, '3')).toEqual({ kind: 'retry', delayMs: 3000 });
-    expect(verdictOf({ attempt: 1, refused: true }, trigger, NOW, Math.random)).toEqual({ kind: 'fail', reason: 'refused' });
+    expect(verdictOf({ attempt: 1, refused: true }, trigger, NOW, Math.random)).toEqual({
+      kind: 'fail',
+      reason: 'refused',
+    });
   });
 
   it('feeds the decided delay to BullMQ', () => {
@@ -190,14 +235,22 @@ describe('small helpers', () => {
   });
 
   it('parses the eventing environment, naming a bad variable', () => {
-    expect(parseEventingEnv({})).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', bullPrefix: 'bull', concurrency: 16, allowPrivate: false });
-    expect(parseEventingEnv({ WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32, 10.0.0.0/8', WEBHOOK_ALLOW_PRIVATE: 'true' }))
-      .toMatchObject({ allowedCidrs: ['127.0.0.1/32', '10.0.0.0/8'], allowPrivate: true });
+    expect(parseEventingEnv({})).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      bullPrefix: 'bull',
+      concurrency: 16,
+      allowPrivate: false,
+    });
+    expect(
+      parseEventingEnv({ WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32, 10.0.0.0/8', WEBHOOK_ALLOW_PRIVATE: 'true' }),
+    ).toMatchObject({ allowedCidrs: ['127.0.0.1/32', '10.0.0.0/8'], allowPrivate: true });
     expect(() => parseEventingEnv({ EVENTING_CONCURRENCY: 'lots' })).toThrow(/EVENTING_CONCURRENCY/);
     expect(() => parseEventingEnv({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
     expect(parseEventingEnv({}).disableAfterFailures).toBe(0);
     expect(parseEventingEnv({ EVENTING_DISABLE_AFTER_FAILURES: '3' }).disableAfterFailures).toBe(3);
-    expect(() => parseEventingEnv({ EVENTING_DISABLE_AFTER_FAILURES: '-1' })).toThrow(/EVENTING_DISABLE_AFTER_FAILURES/);
+    expect(() => parseEventingEnv({ EVENTING_DISABLE_AFTER_FAILURES: '-1' })).toThrow(
+      /EVENTING_DISABLE_AFTER_FAILURES/,
+    );
   });
 });
 

@@ -32,11 +32,16 @@ interface EventDetail {
 }
 
 async function settled(eventId: string, status: string): Promise<EventDetail> {
-  return waitFor(async () => {
-    const res = await fetch(`${gateway.url}/v1/api/shop/eventing/events/${eventId}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    const detail = (await res.json()) as EventDetail;
-    return detail.status === status ? detail : undefined;
-  }, { what: `event ${eventId} ${status}`, timeoutMs: 10_000 });
+  return waitFor(
+    async () => {
+      const res = await fetch(`${gateway.url}/v1/api/shop/eventing/events/${eventId}`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      const detail = (await res.json()) as EventDetail;
+      return detail.status === status ? detail : undefined;
+    },
+    { what: `event ${eventId} ${status}`, timeoutMs: 10_000 },
+  );
 }
 
 /** Queues one event of `type`, waits until it ends in `status`; returns its deliveries. */
@@ -52,12 +57,18 @@ beforeAll(async () => {
   process.env['EVENTING_LOCK_MS'] = '2000';
   process.env['EVENTING_DISABLE_AFTER_FAILURES'] = '3';
   await receiver.start();
-  receiver.setBehaviour((path) => ({ status: path === '/fragile' ? answer.fragile : path === '/resilient' ? answer.resilient : 200 }));
-  const view = new StaticConfigView(snapshotOf(shopSpec({
-    throttled: { type: 'throttled', url: `${receiver.url}/throttled`, rateLimit: 5 },
-    fragile: { type: 'fragile', url: `${receiver.url}/fragile`, retries: 0 },
-    resilient: { type: 'resilient', url: `${receiver.url}/resilient`, retries: 0 },
-  })));
+  receiver.setBehaviour((path) => ({
+    status: path === '/fragile' ? answer.fragile : path === '/resilient' ? answer.resilient : 200,
+  }));
+  const view = new StaticConfigView(
+    snapshotOf(
+      shopSpec({
+        throttled: { type: 'throttled', url: `${receiver.url}/throttled`, rateLimit: 5 },
+        fragile: { type: 'fragile', url: `${receiver.url}/fragile`, retries: 0 },
+        resilient: { type: 'resilient', url: `${receiver.url}/resilient`, retries: 0 },
+      }),
+    ),
+  );
   gateway = await startTestApp('gateway', 'gw-rl', EventIngestModule, view);
   worker = await startTestApp('event-worker', 'worker-rl', EventDeliveryModule, view);
 });
@@ -72,7 +83,9 @@ describe('per-trigger rate limit', () => {
   it('delivers at most rateLimit per fixed 1 s window, postponing the rest without spending attempts', async () => {
     // start early in a window, so the first (immediate) deliveries are not split across a boundary
     await waitFor(() => Date.now() % 1_000 < 200, { what: 'start of a second', timeoutMs: 2_000, intervalMs: 5 });
-    const batch = await post('queue/batch', { events: Array.from({ length: 15 }, (_, n) => ({ type: 'throttled', payload: { n } })) });
+    const batch = await post('queue/batch', {
+      events: Array.from({ length: 15 }, (_, n) => ({ type: 'throttled', payload: { n } })),
+    });
     const eventIds = (batch['events'] as { eventId: string }[]).map((e) => e.eventId);
     expect(eventIds).toHaveLength(15);
     await waitFor(() => receiver.on('/throttled').length >= 15, { what: '15 deliveries', timeoutMs: 10_000 });
@@ -96,7 +109,9 @@ describe('auto-disable after EVENTING_DISABLE_AFTER_FAILURES final failures in a
   it('disables the trigger after 3 dead-lettered deliveries; a 4th event is not sent', async () => {
     for (let n = 0; n < 3; n += 1) expect(await deliverOne('fragile', 'failed')).toHaveLength(1);
     const disabled = worker.app.get(DisabledTriggers);
-    const reasons = await waitFor(async () => (await disabled.ofProject('shop'))['fragile'], { what: 'fragile disabled' });
+    const reasons = await waitFor(async () => (await disabled.ofProject('shop'))['fragile'], {
+      what: 'fragile disabled',
+    });
     expect(reasons).toMatchObject({ reason: 'failures', statusCode: 500 });
     answer.fragile = 200;
     const fourth = await post('queue', { type: 'fragile', payload: {} });

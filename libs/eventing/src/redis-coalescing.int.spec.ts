@@ -21,17 +21,30 @@ async function connected(coalesced: boolean): Promise<Redis> {
 /** Counts the socket-level writes of the client's current connection. */
 function countWrites(client: Redis): { count: number } {
   const counter = { count: 0 };
-  const socket = client.stream as unknown as { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void };
+  const socket = client.stream as unknown as {
+    _write: (...args: unknown[]) => void;
+    _writev: (...args: unknown[]) => void;
+  };
   const write = socket._write.bind(socket);
   const writev = socket._writev.bind(socket);
-  socket._write = (...args) => { counter.count += 1; write(...args); };
-  socket._writev = (...args) => { counter.count += 1; writev(...args); };
+  socket._write = (...args) => {
+    counter.count += 1;
+    write(...args);
+  };
+  socket._writev = (...args) => {
+    counter.count += 1;
+    writev(...args);
+  };
   return counter;
 }
 
 /** 20 commands in one iteration; resolves their replies. */
 function burst(client: Redis, tag: string): Promise<(string | null)[]> {
-  return Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? client.set(`${tag}:${i}`, String(i)) : client.get(`${tag}:${i - 1}`))));
+  return Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      i % 2 === 0 ? client.set(`${tag}:${i}`, String(i)) : client.get(`${tag}:${i - 1}`),
+    ),
+  );
 }
 
 const expectedReplies = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 'OK' : String(i - 1)));
@@ -61,7 +74,11 @@ describe('coalesceWrites', () => {
     const client = await connected(true);
     const first = client.stream;
     client.disconnect(true);
-    await waitFor(() => client.status === 'ready' && client.stream !== first, { what: 'reconnected', timeoutMs: 5_000, intervalMs: 10 });
+    await waitFor(() => client.status === 'ready' && client.stream !== first, {
+      what: 'reconnected',
+      timeoutMs: 5_000,
+      intervalMs: 10,
+    });
     const writes = countWrites(client);
     expect(await burst(client, 'again')).toEqual(expectedReplies);
     expect(writes.count).toBe(1);

@@ -24,7 +24,8 @@ async function queue(n: number): Promise<{ status: number; retryAfter: string | 
 
 const countsById = (): Map<string, number> => {
   const counts = new Map<string, number>();
-  for (const r of receiver.received) counts.set(String(r.headers['webhook-id']), (counts.get(String(r.headers['webhook-id'])) ?? 0) + 1);
+  for (const r of receiver.received)
+    counts.set(String(r.headers['webhook-id']), (counts.get(String(r.headers['webhook-id'])) ?? 0) + 1);
   return counts;
 };
 
@@ -62,7 +63,10 @@ describe('resilience', () => {
     const deliveredWhileDown = receiver.received.length;
     worker = await startTestApp('event-worker', 'worker-b', EventDeliveryModule, view);
     await producing;
-    await waitFor(() => new Set(ids).size === 300 && ids.every((id) => countsById().has(id)), { what: 'all 300 delivered', timeoutMs: 30_000 });
+    await waitFor(() => new Set(ids).size === 300 && ids.every((id) => countsById().has(id)), {
+      what: 'all 300 delivered',
+      timeoutMs: 30_000,
+    });
     const counts = countsById();
     expect([...counts.values()].filter((count) => count > 1)).toEqual([]);
     expect(deliveredWhileDown).toBeLessThan(300);
@@ -76,10 +80,16 @@ describe('resilience', () => {
     expect(down.retryAfter).toBe('1');
     expect(performance.now() - t0).toBeLessThan(3_000);
     await redis.redis.start();
-    const up = await waitFor(async () => {
-      const res = await queue(2);
-      return res.status === 202 ? res : undefined;
-    }, { what: 'gateway 202 after Redis is back', timeoutMs: 20_000, intervalMs: 200 });
-    await waitFor(() => countsById().has(up.deliveryId!), { what: 'delivery after the Redis restart', timeoutMs: 20_000 });
+    const up = await waitFor(
+      async () => {
+        const res = await queue(2);
+        return res.status === 202 ? res : undefined;
+      },
+      { what: 'gateway 202 after Redis is back', timeoutMs: 20_000, intervalMs: 200 },
+    );
+    await waitFor(() => countsById().has(up.deliveryId!), {
+      what: 'delivery after the Redis restart',
+      timeoutMs: 20_000,
+    });
   });
 });

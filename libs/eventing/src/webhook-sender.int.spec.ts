@@ -38,7 +38,10 @@ beforeAll(async () => {
     req.on('end', () => {
       if (req.url === '/silent') return void stalled.push(res);
       if (req.url === '/stalled-body' || req.url === '/stalled-chunked') {
-        res.writeHead(200, { 'content-type': 'text/plain', ...(req.url === '/stalled-body' ? { 'content-length': '100' } : {}) });
+        res.writeHead(200, {
+          'content-type': 'text/plain',
+          ...(req.url === '/stalled-body' ? { 'content-length': '100' } : {}),
+        });
         res.write('partial');
         return void stalled.push(res);
       }

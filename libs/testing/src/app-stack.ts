@@ -43,7 +43,14 @@ export interface MirrorReadyz {
   status: 'ready' | 'waiting';
   /** terminus' overall status of every check: ok, error (some check down) or shutting_down */
   readiness: ReadyzBody['status'];
-  config: { state: string; version?: number; origin?: string; seq?: number; sourceAvailable: boolean; projects: Record<string, { version: number; triggers: Record<string, number> }> };
+  config: {
+    state: string;
+    version?: number;
+    origin?: string;
+    seq?: number;
+    sourceAvailable: boolean;
+    projects: Record<string, { version: number; triggers: Record<string, number> }>;
+  };
 }
 
 /** One check of the terminus `/readyz` body. */
@@ -75,7 +82,9 @@ export class AppStack {
       ADMIN_READ_TOKEN: s.readToken,
       CONFIG_HEARTBEAT_INTERVAL: s.heartbeat,
       LOG_LEVEL: s.logLevel ?? 'info',
-      ...(s.consulAddr ? { ENABLE_CONSUL: 'true', CONSUL_HTTP_ADDR: s.consulAddr, CONSUL_REGISTER: s.register ? 'true' : 'false' } : {}),
+      ...(s.consulAddr
+        ? { ENABLE_CONSUL: 'true', CONSUL_HTTP_ADDR: s.consulAddr, CONSUL_REGISTER: s.register ? 'true' : 'false' }
+        : {}),
       ...(s.configPath ? { CONFIG_PATH: s.configPath } : {}),
       ...s.extraEnv,
     };
@@ -85,7 +94,14 @@ export class AppStack {
   async launch(app: AppName, name: string, port?: number): Promise<LaunchedApp> {
     const chosen = port ?? (await freePort());
     const logFile = join(this.settings.workDir, `${name}.log`);
-    const proc = new ManagedProcess({ name, command: process.execPath, args: [entryOf(app)], env: this.env(chosen, name), cwd: this.settings.workDir, logFile });
+    const proc = new ManagedProcess({
+      name,
+      command: process.execPath,
+      args: [entryOf(app)],
+      env: this.env(chosen, name),
+      cwd: this.settings.workDir,
+      logFile,
+    });
     proc.start();
     const launched: LaunchedApp = { name, app, port: chosen, proc, logFile, url: `http://127.0.0.1:${chosen}` };
     const existing = this.apps.findIndex((a) => a.name === name);

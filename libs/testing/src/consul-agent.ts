@@ -54,7 +54,16 @@ export async function startConsulAgent(options: ConsulAgentOptions = {}): Promis
     datacenter: 'dc1',
     bind_addr: '127.0.0.1',
     client_addr: '127.0.0.1',
-    ports: { http, https: options.tls ? https : -1, dns: -1, grpc: -1, grpc_tls: -1, serf_lan: serfLan, serf_wan: -1, server },
+    ports: {
+      http,
+      https: options.tls ? https : -1,
+      dns: -1,
+      grpc: -1,
+      grpc_tls: -1,
+      serf_lan: serfLan,
+      serf_wan: -1,
+      server,
+    },
     log_level: 'info',
     disable_update_check: true,
   };
@@ -88,7 +97,12 @@ export async function startConsulAgent(options: ConsulAgentOptions = {}): Promis
   }
   writeFileSync(join(dir, 'agent.json'), JSON.stringify(config, null, 2));
 
-  const proc = new ManagedProcess({ name: `consul:${http}`, command: consulBin(), args, logFile: join(dir, 'agent.log') });
+  const proc = new ManagedProcess({
+    name: `consul:${http}`,
+    command: consulBin(),
+    args,
+    logFile: join(dir, 'agent.log'),
+  });
   const httpAddr = `http://127.0.0.1:${http}`;
 
   const start = async (): Promise<void> => {
@@ -107,7 +121,9 @@ export async function startConsulAgent(options: ConsulAgentOptions = {}): Promis
     // leadership barrier is through. Wait for one to succeed.
     await waitFor(
       async () => {
-        const res = await fetch(`${httpAddr}/v1/kv/?keys&consistent`, { headers: { 'X-Consul-Token': managementToken ?? '' } });
+        const res = await fetch(`${httpAddr}/v1/kv/?keys&consistent`, {
+          headers: { 'X-Consul-Token': managementToken ?? '' },
+        });
         return res.status !== 500 ? true : undefined;
       },
       { what: `consul agent on ${httpAddr} to serve consistent reads`, timeoutMs: 30_000 },
@@ -115,7 +131,8 @@ export async function startConsulAgent(options: ConsulAgentOptions = {}): Promis
     if (options.acl) {
       // The ACL system bootstraps just after the leader is elected; wait until the token works.
       await waitFor(
-        async () => (await fetch(`${httpAddr}/v1/acl/token/self`, { headers: { 'X-Consul-Token': managementToken ?? '' } })).ok,
+        async () =>
+          (await fetch(`${httpAddr}/v1/acl/token/self`, { headers: { 'X-Consul-Token': managementToken ?? '' } })).ok,
         { what: 'consul ACL bootstrap', timeoutMs: 30_000 },
       );
     }

@@ -14,7 +14,9 @@ describe('parsePrometheusText', () => {
     const parsed = parsePrometheusText(await registry.metrics());
     expect(parsed.types.get('t_total')).toBe('counter');
     expect(parsed.types.get('t_seconds')).toBe('histogram');
-    expect(samplesOf(parsed, 't_total', { project: 'a"b\\c\nd' })).toEqual([{ name: 't_total', labels: { project: 'a"b\\c\nd', node_id: 'w-1' }, value: 3 }]);
+    expect(samplesOf(parsed, 't_total', { project: 'a"b\\c\nd' })).toEqual([
+      { name: 't_total', labels: { project: 'a"b\\c\nd', node_id: 'w-1' }, value: 3 },
+    ]);
     expect(sampleSum(parsed, 't_total')).toBe(4);
     expect(sampleSum(parsed, 't_seconds_bucket', { le: '0.1' })).toBe(0);
     expect(sampleSum(parsed, 't_seconds_bucket', { le: '+Inf' })).toBe(1);

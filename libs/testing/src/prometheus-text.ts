@@ -71,8 +71,14 @@ export function parsePrometheusText(text: string): ParsedMetrics {
 }
 
 /** Samples named `name` whose labels include every pair of `labels`. */
-export function samplesOf(metrics: ParsedMetrics, name: string, labels: Readonly<Record<string, string>> = {}): MetricSample[] {
-  return metrics.samples.filter((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value));
+export function samplesOf(
+  metrics: ParsedMetrics,
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): MetricSample[] {
+  return metrics.samples.filter(
+    (sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
+  );
 }
 
 /** Sum of the matching samples' values (0 when none match). */

@@ -44,8 +44,26 @@ export function pingRedis(port: number, host = '127.0.0.1'): Promise<boolean> {
 export async function startRedisServer(): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'spaceport-redis-'));
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec'];
-  const proc = new ManagedProcess({ name: `redis:${port}`, command: redisServerBin(), args, logFile: join(dir, 'redis.log') });
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+  ];
+  const proc = new ManagedProcess({
+    name: `redis:${port}`,
+    command: redisServerBin(),
+    args,
+    logFile: join(dir, 'redis.log'),
+  });
   const start = async (): Promise<void> => {
     proc.start();
     await waitFor(

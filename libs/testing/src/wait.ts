@@ -11,7 +11,10 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
  * Polls `probe` until it returns a value other than undefined/false, or throws after the timeout
  * with the last error the probe raised.
  */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  options: WaitOptions,
+): Promise<T> {
   const { what, timeoutMs = 15_000, intervalMs = 50 } = options;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

@@ -21,7 +21,11 @@ export interface FailureFigures {
   maxGapMs: number;
 }
 
-function firstDeliveryAfter(failure: FailureRecord, accepted: readonly AcceptedEvent[], receiver: WebhookReceiver): number | undefined {
+function firstDeliveryAfter(
+  failure: FailureRecord,
+  accepted: readonly AcceptedEvent[],
+  receiver: WebhookReceiver,
+): number | undefined {
   const affected = new Set(failure.affected);
   let first: number | undefined;
   for (const event of accepted) {
@@ -34,7 +38,12 @@ function firstDeliveryAfter(failure: FailureRecord, accepted: readonly AcceptedE
   return first === undefined ? undefined : first - failure.at;
 }
 
-export function figuresOf(failures: readonly FailureRecord[], accepted: readonly AcceptedEvent[], receiver: WebhookReceiver, end: number): FailureFigures[] {
+export function figuresOf(
+  failures: readonly FailureRecord[],
+  accepted: readonly AcceptedEvent[],
+  receiver: WebhookReceiver,
+  end: number,
+): FailureFigures[] {
   const arrivals = [...receiver.arrivals].sort((a, b) => a - b);
   return failures.map((failure, index) => ({
     label: failure.label,
@@ -46,6 +55,9 @@ export function figuresOf(failures: readonly FailureRecord[], accepted: readonly
 
 export function formatFigures(figures: readonly FailureFigures[]): string {
   return figures
-    .map((f) => `  ${f.label.padEnd(28)} in flight ${String(f.inFlight).padStart(3)} | recovery ${f.recoveryMs ?? 'n/a'} ms | max arrival gap ${f.maxGapMs} ms`)
+    .map(
+      (f) =>
+        `  ${f.label.padEnd(28)} in flight ${String(f.inFlight).padStart(3)} | recovery ${f.recoveryMs ?? 'n/a'} ms | max arrival gap ${f.maxGapMs} ms`,
+    )
     .join('\n');
 }

@@ -30,7 +30,10 @@ export function isBalancedOver(view: ClusterView, live: readonly string[]): bool
 export class LedgerInspector {
   private readonly redis: Redis;
 
-  constructor(redisUrl: string, private readonly clusterId: string) {
+  constructor(
+    redisUrl: string,
+    private readonly clusterId: string,
+  ) {
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
   }
 
@@ -38,7 +41,13 @@ export class LedgerInspector {
     let cursor = '0';
     let count = 0;
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `sp:{${this.clusterId}}:ledger:claim:*`, 'COUNT', 1000);
+      const [next, keys] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        `sp:{${this.clusterId}}:ledger:claim:*`,
+        'COUNT',
+        1000,
+      );
       cursor = next;
       const holders = await Promise.all(keys.map((key) => this.redis.hget(key, 'worker')));
       count += holders.filter((holder) => holder === workerId).length;

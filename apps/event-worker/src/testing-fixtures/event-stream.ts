@@ -46,7 +46,12 @@ async function queueOne(options: StreamOptions, index: number, result: StreamRes
       return;
     }
     const reply = JSON.parse(text) as QueueReply;
-    result.accepted.push({ eventId: reply.eventId, partition: reply.partition, deliveryIds: reply.deliveries.map((d) => d.id), acceptedAt: Date.now() });
+    result.accepted.push({
+      eventId: reply.eventId,
+      partition: reply.partition,
+      deliveryIds: reply.deliveries.map((d) => d.id),
+      acceptedAt: Date.now(),
+    });
   } catch {
     result.rejected.set(0, (result.rejected.get(0) ?? 0) + 1);
   }

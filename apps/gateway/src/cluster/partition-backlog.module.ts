@@ -5,7 +5,13 @@ import { EventIngestModule, PartitionBacklog } from '@spaceport/eventing';
 /** The data plane's per-partition backlog, offered to the cluster status API. */
 @Module({
   imports: [EventIngestModule],
-  providers: [{ provide: CLUSTER_BACKLOG_PROVIDER, inject: [PartitionBacklog], useFactory: (backlog: PartitionBacklog) => () => backlog.counts() }],
+  providers: [
+    {
+      provide: CLUSTER_BACKLOG_PROVIDER,
+      inject: [PartitionBacklog],
+      useFactory: (backlog: PartitionBacklog) => () => backlog.counts(),
+    },
+  ],
   exports: [CLUSTER_BACKLOG_PROVIDER],
 })
 export class PartitionBacklogModule {}

@@ -9,7 +9,8 @@ import { ConfigError } from '@spaceport/consul-core';
 export function resolveAdvertiseAddress(env: NodeJS.ProcessEnv, bindHost: string): string {
   const given = env['ADVERTISE_ADDR']?.trim();
   if (given) {
-    if (/[\s/]/.test(given)) throw new ConfigError('ADVERTISE_ADDR', `expected a host name or IP address, got "${given}"`);
+    if (/[\s/]/.test(given))
+      throw new ConfigError('ADVERTISE_ADDR', `expected a host name or IP address, got "${given}"`);
     return given;
   }
   if (bindHost !== '0.0.0.0' && bindHost !== '::') return bindHost;

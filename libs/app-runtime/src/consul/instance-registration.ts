@@ -1,10 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import {
-  type ConsulClient,
-  type NodeOptions,
-  ServiceRegistration,
-  retryUntilAborted,
-} from '@spaceport/consul-core';
+import { type ConsulClient, type NodeOptions, ServiceRegistration, retryUntilAborted } from '@spaceport/consul-core';
 import { type Logger } from 'pino';
 import { SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '../tokens';
 
@@ -64,9 +59,13 @@ export class InstanceRegistration implements BeforeApplicationShutdown {
   }
 
   private async startWithRetry(registration: ServiceRegistration): Promise<void> {
-    await retryUntilAborted(() => registration.start(), this.stopped.signal, (error, attempt, delayMs) => {
-      this.logger.warn({ err: errorText(error), attempt, retryInMs: delayMs }, 'cannot register in Consul yet');
-    });
+    await retryUntilAborted(
+      () => registration.start(),
+      this.stopped.signal,
+      (error, attempt, delayMs) => {
+        this.logger.warn({ err: errorText(error), attempt, retryInMs: delayMs }, 'cannot register in Consul yet');
+      },
+    );
   }
 }
 

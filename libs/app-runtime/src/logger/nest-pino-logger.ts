@@ -2,7 +2,13 @@ import { type LoggerService } from '@nestjs/common';
 import { type Logger, type Level } from 'pino';
 
 /** Nest's own start-up chatter, logged at debug so `info` shows one start line per instance. */
-const FRAMEWORK_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+const FRAMEWORK_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
 
 const STACK_PATTERN = /^.*\n\s+at .+/;
 

@@ -9,15 +9,23 @@ describe('createMetricsRegistry', () => {
     const b = createMetricsRegistry({ role: 'event-worker', nodeId: 'w-1' }, false);
     new Counter({ name: 'spaceport_x_total', help: 'x', registers: [a] }).inc(2);
     new Counter({ name: 'spaceport_x_total', help: 'x', registers: [b] }).inc(5);
-    expect(samplesOf(parsePrometheusText(await a.metrics()), 'spaceport_x_total')).toEqual([{ name: 'spaceport_x_total', labels: { role: 'gateway', node_id: 'gw-1' }, value: 2 }]);
-    expect(samplesOf(parsePrometheusText(await b.metrics()), 'spaceport_x_total')).toEqual([{ name: 'spaceport_x_total', labels: { role: 'event-worker', node_id: 'w-1' }, value: 5 }]);
+    expect(samplesOf(parsePrometheusText(await a.metrics()), 'spaceport_x_total')).toEqual([
+      { name: 'spaceport_x_total', labels: { role: 'gateway', node_id: 'gw-1' }, value: 2 },
+    ]);
+    expect(samplesOf(parsePrometheusText(await b.metrics()), 'spaceport_x_total')).toEqual([
+      { name: 'spaceport_x_total', labels: { role: 'event-worker', node_id: 'w-1' }, value: 5 },
+    ]);
   });
 
   it('adds the default Node.js metrics unless told not to', async () => {
-    const withDefaults = parsePrometheusText(await createMetricsRegistry({ role: 'gateway', nodeId: 'gw-1' }).metrics());
+    const withDefaults = parsePrometheusText(
+      await createMetricsRegistry({ role: 'gateway', nodeId: 'gw-1' }).metrics(),
+    );
     expect(withDefaults.types.get('process_cpu_user_seconds_total')).toBe('counter');
     expect(samplesOf(withDefaults, 'nodejs_heap_size_used_bytes', { role: 'gateway' })).toHaveLength(1);
-    expect(parsePrometheusText(await createMetricsRegistry({ role: 'gateway', nodeId: 'gw-1' }, false).metrics()).samples).toEqual([]);
+    expect(
+      parsePrometheusText(await createMetricsRegistry({ role: 'gateway', nodeId: 'gw-1' }, false).metrics()).samples,
+    ).toEqual([]);
   });
 });
 

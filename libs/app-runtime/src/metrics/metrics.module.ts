@@ -11,7 +11,11 @@ import { createMetricsRegistry, SPACEPORT_METRICS } from './metrics-registry';
 @Module({
   controllers: [MetricsController],
   providers: [
-    { provide: SPACEPORT_METRICS, inject: [SPACEPORT_NODE_OPTIONS], useFactory: (options: NodeOptions) => createMetricsRegistry(options) },
+    {
+      provide: SPACEPORT_METRICS,
+      inject: [SPACEPORT_NODE_OPTIONS],
+      useFactory: (options: NodeOptions) => createMetricsRegistry(options),
+    },
   ],
   exports: [SPACEPORT_METRICS],
 })

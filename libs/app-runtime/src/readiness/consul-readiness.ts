@@ -29,7 +29,9 @@ export class ConsulReadiness implements OnModuleInit {
       try {
         return consulIndicator(session, await client.status.leader(options));
       } catch (error) {
-        return session.down({ message: `Consul unreachable: ${error instanceof Error ? error.message : String(error)}` });
+        return session.down({
+          message: `Consul unreachable: ${error instanceof Error ? error.message : String(error)}`,
+        });
       }
     });
   }

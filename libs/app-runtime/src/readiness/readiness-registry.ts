@@ -14,7 +14,11 @@ export const READINESS_CHECK_TIMEOUT_MS = 2_000;
  * Pure (no Nest, no I/O): runs `check` under `timeoutMs`; a throw or a timeout becomes `down` with a
  * message instead of a 500 or a hanging probe.
  */
-export async function boundedCheck(check: ReadinessCheck, session: ReadinessSession, timeoutMs: number): Promise<HealthIndicatorResult> {
+export async function boundedCheck(
+  check: ReadinessCheck,
+  session: ReadinessSession,
+  timeoutMs: number,
+): Promise<HealthIndicatorResult> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<HealthIndicatorResult>((resolve) => {
     timer = setTimeout(() => resolve(session.down({ message: `check timed out after ${timeoutMs} ms` })), timeoutMs);
@@ -49,6 +53,10 @@ export class ReadinessRegistry {
 
   /** The registered checks as terminus indicator functions, each bounded by `timeoutMs`. */
   indicatorFunctions(timeoutMs = READINESS_CHECK_TIMEOUT_MS): HealthIndicatorFunction[] {
-    return [...this.checks].map(([key, check]) => () => boundedCheck(check, this.indicators.check(key), timeoutMs));
+    return [...this.checks].map(
+      ([key, check]) =>
+        () =>
+          boundedCheck(check, this.indicators.check(key), timeoutMs),
+    );
   }
 }

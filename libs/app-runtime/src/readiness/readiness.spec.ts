@@ -23,9 +23,13 @@ describe('readiness registry', () => {
   });
 
   it('turns a throwing check into down with its message', async () => {
-    const result = await boundedCheck(() => {
-      throw new Error('boom');
-    }, indicators.check('x'), 1_000);
+    const result = await boundedCheck(
+      () => {
+        throw new Error('boom');
+      },
+      indicators.check('x'),
+      1_000,
+    );
     expect(result).toEqual({ x: { status: 'down', message: 'boom' } });
   });
 
@@ -39,7 +43,9 @@ describe('readiness registry', () => {
 
 describe('consulIndicator', () => {
   it('is up with the leader address, down when the agent knows no leader', () => {
-    expect(consulIndicator(indicators.check('consul'), '127.0.0.1:8300')).toEqual({ consul: { status: 'up', leader: '127.0.0.1:8300' } });
+    expect(consulIndicator(indicators.check('consul'), '127.0.0.1:8300')).toEqual({
+      consul: { status: 'up', leader: '127.0.0.1:8300' },
+    });
     expect(consulIndicator(indicators.check('consul'), '')).toMatchObject({ consul: { status: 'down' } });
   });
 });

@@ -10,9 +10,20 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import {
-  InstanceRegistration, ReadinessRegistry, SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, SPACEPORT_METRICS, SPACEPORT_NODE_OPTIONS,
+  InstanceRegistration,
+  ReadinessRegistry,
+  SPACEPORT_CONSUL_CLIENT,
+  SPACEPORT_LOGGER,
+  SPACEPORT_METRICS,
+  SPACEPORT_NODE_OPTIONS,
 } from '@spaceport/app-runtime';
-import { abortableSleep, type ConsulClient, type NodeOptions, retryUntilAborted, START_UP_BACKOFF } from '@spaceport/consul-core';
+import {
+  abortableSleep,
+  type ConsulClient,
+  type NodeOptions,
+  retryUntilAborted,
+  START_UP_BACKOFF,
+} from '@spaceport/consul-core';
 import { CONFIG_VIEW, type ConfigView } from '@spaceport/config-model';
 import { type Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
@@ -62,7 +73,9 @@ export class ClusterCoordinatorService implements OnModuleInit, OnApplicationBoo
     const distributed = this.client !== null && this.node.enableConsul;
     const leads = (): boolean => !distributed || this.coordinator?.leader.isLeader === true;
     new Gauge({
-      name: 'spaceport_cluster_leader', help: '1 while this worker is the elected assignment leader (standalone: 1)', registers: [this.metrics],
+      name: 'spaceport_cluster_leader',
+      help: '1 while this worker is the elected assignment leader (standalone: 1)',
+      registers: [this.metrics],
       collect() {
         this.set(leads() ? 1 : 0);
       },
@@ -79,7 +92,11 @@ export class ClusterCoordinatorService implements OnModuleInit, OnApplicationBoo
     // Standalone mode: no coordinator (the worker owns every partition).
     if (!this.client || !this.node.enableConsul) return;
     // Resolved here, synchronously, so a bad CLUSTER_* value stops start-up (exit 2) with its name.
-    const settings = resolveClusterSettings({ checkTtlMs: this.node.checkTtlMs, ...clusterSettingsFromEnv(process.env), ...this.moduleOptions.settings });
+    const settings = resolveClusterSettings({
+      checkTtlMs: this.node.checkTtlMs,
+      ...clusterSettingsFromEnv(process.env),
+      ...this.moduleOptions.settings,
+    });
     this.starting = this.startWhenRegistered(this.client, settings);
   }
 
@@ -118,9 +135,17 @@ export class ClusterCoordinatorService implements OnModuleInit, OnApplicationBoo
     const configured = await this.configuredPartitionCount();
     const widen = this.runner.partitionsToConsume?.bind(this.runner);
     if (configured === undefined || !widen) return configured;
-    return retryUntilAborted(() => widen(configured), this.stopped.signal, (error, attempt, delayMs) => {
-      this.logger.warn({ err: { message: (error as Error).message }, attempt, retryInMs: delayMs }, 'cannot read the partitions to consume yet');
-    }, START_UP_BACKOFF);
+    return retryUntilAborted(
+      () => widen(configured),
+      this.stopped.signal,
+      (error, attempt, delayMs) => {
+        this.logger.warn(
+          { err: { message: (error as Error).message }, attempt, retryInMs: delayMs },
+          'cannot read the partitions to consume yet',
+        );
+      },
+      START_UP_BACKOFF,
+    );
   }
 
   private async configuredPartitionCount(): Promise<number | undefined> {
@@ -128,14 +153,17 @@ export class ClusterCoordinatorService implements OnModuleInit, OnApplicationBoo
     if (!this.configView) throw new Error('ClusterCoordinatorModule needs partitionCount or a CONFIG_VIEW provider');
     // An abort listener added after the abort never runs: check first.
     if (this.stopped.signal.aborted) return undefined;
-    const stopped = new Promise<undefined>((resolve) => this.stopped.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+    const stopped = new Promise<undefined>((resolve) =>
+      this.stopped.signal.addEventListener('abort', () => resolve(undefined), { once: true }),
+    );
     const snapshot = await Promise.race([this.configView.ready(), stopped]);
     return snapshot?.eventing.value.partitionCount;
   }
 
   private log(event: ClusterEvent): void {
     if (event.type === 'error') this.logger.warn(event, 'cluster coordination call failed');
-    else if (event.type === 'assigned') this.logger.info({ generation: event.document.generation, moves: event.moves }, 'assignment written');
+    else if (event.type === 'assigned')
+      this.logger.info({ generation: event.document.generation, moves: event.moves }, 'assignment written');
     else this.logger.info(event, `cluster ${event.type}`);
   }
 }

@@ -20,7 +20,12 @@ export class ClusterStatusController {
   ) {
     this.reader =
       client && options.enableConsul
-        ? new ClusterStatusReader({ client, clusterId: options.clusterId, serviceName: options.serviceName, ...(backlog ? { backlog } : {}) })
+        ? new ClusterStatusReader({
+            client,
+            clusterId: options.clusterId,
+            serviceName: options.serviceName,
+            ...(backlog ? { backlog } : {}),
+          })
         : undefined;
   }
 

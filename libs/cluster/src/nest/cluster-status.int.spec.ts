@@ -2,7 +2,13 @@ import 'reflect-metadata';
 import { Global, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SPACEPORT_CONSUL_CLIENT, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
-import { type ConsulClient, createConsulClient, type NodeOptions, parseNodeOptions, ServiceRegistration } from '@spaceport/consul-core';
+import {
+  type ConsulClient,
+  createConsulClient,
+  type NodeOptions,
+  parseNodeOptions,
+  ServiceRegistration,
+} from '@spaceport/consul-core';
 import { useConsulAgent, waitFor } from '@spaceport/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ClusterStatus } from '../cluster-status';
@@ -42,8 +48,19 @@ describe('GET /v1/cluster (Nest module, real Consul)', () => {
 
   it('lists members of every role with health, and never their meta', async () => {
     client = createConsulClient({ host: '127.0.0.1', port: consul.agent.httpPort, secure: false });
-    for (const [nodeId, role] of [['gw-1', 'gateway'], ['w-1', 'event-worker']] as const) {
-      const registration = new ServiceRegistration({ client, nodeId, role, clusterId: 'st', port: 4000, ttlMs: 5_000, meta: { note: 'CONSUL_HTTP_TOKEN=s3cr3t' } });
+    for (const [nodeId, role] of [
+      ['gw-1', 'gateway'],
+      ['w-1', 'event-worker'],
+    ] as const) {
+      const registration = new ServiceRegistration({
+        client,
+        nodeId,
+        role,
+        clusterId: 'st',
+        port: 4000,
+        ttlMs: 5_000,
+        meta: { note: 'CONSUL_HTTP_TOKEN=s3cr3t' },
+      });
       await registration.start();
       registrations.push(registration);
     }
@@ -53,12 +70,23 @@ describe('GET /v1/cluster (Nest module, real Consul)', () => {
       async () => {
         const response = await fetch(url);
         const status = (await response.json()) as ClusterStatus;
-        return response.status === 200 && status.members.length === 2 ? { status, text: JSON.stringify(status) } : undefined;
+        return response.status === 200 && status.members.length === 2
+          ? { status, text: JSON.stringify(status) }
+          : undefined;
       },
       { what: 'two members in /v1/cluster' },
     );
-    expect(body.status).toMatchObject({ mode: 'distributed', clusterId: 'st', leader: null, generation: null, partitions: [] });
-    expect(body.status.members.map((m) => [m.id, m.role, m.health])).toEqual([['gw-1', 'gateway', 'passing'], ['w-1', 'event-worker', 'passing']]);
+    expect(body.status).toMatchObject({
+      mode: 'distributed',
+      clusterId: 'st',
+      leader: null,
+      generation: null,
+      partitions: [],
+    });
+    expect(body.status.members.map((m) => [m.id, m.role, m.health])).toEqual([
+      ['gw-1', 'gateway', 'passing'],
+      ['w-1', 'event-worker', 'passing'],
+    ]);
     expect(body.text).not.toContain('s3cr3t');
   });
 

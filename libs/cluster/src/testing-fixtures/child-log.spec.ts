@@ -13,7 +13,12 @@ describe('settledOn', () => {
 
   it('is false while a live child runs nothing, even if every partition runs exactly once', () => {
     // The CI race: k4 registered late, k1..k3 held all 12; the test picked k4 as its victim.
-    expect(settledOn([child('k1', [0, 1, 2, 3]), child('k2', [4, 5, 6, 7]), child('k3', [8, 9, 10, 11]), child('k4', [])], 12)).toBe(false);
+    expect(
+      settledOn(
+        [child('k1', [0, 1, 2, 3]), child('k2', [4, 5, 6, 7]), child('k3', [8, 9, 10, 11]), child('k4', [])],
+        12,
+      ),
+    ).toBe(false);
   });
 
   it('is false when a partition runs twice or not at all', () => {

@@ -44,7 +44,8 @@ export function runningNow(children: readonly ChildView[]): Map<number, string[]
       if (line.event === 'start') state.set(line.partition, true);
       if (line.event === 'stop-end') state.set(line.partition, false);
     }
-    for (const [partition, on] of state) if (on) running.set(partition, [...(running.get(partition) ?? []), child.nodeId]);
+    for (const [partition, on] of state)
+      if (on) running.set(partition, [...(running.get(partition) ?? []), child.nodeId]);
   }
   return running;
 }
@@ -73,7 +74,11 @@ export function childLeads(child: ChildView): boolean {
 }
 
 /** ms from `killedAt` until every partition in `partitions` was started by one of `survivors`; undefined = not yet. */
-export function restartedAfter(survivors: readonly ChildView[], partitions: readonly number[], killedAt: number): number | undefined {
+export function restartedAfter(
+  survivors: readonly ChildView[],
+  partitions: readonly number[],
+  killedAt: number,
+): number | undefined {
   const starts = survivors.flatMap((c) => c.lines()).filter((line) => line.event === 'start' && line.at > killedAt);
   const times = partitions.map((p) => starts.find((line) => line.partition === p)?.at);
   return times.every((t) => t !== undefined) ? Math.max(...(times as number[])) - killedAt : undefined;

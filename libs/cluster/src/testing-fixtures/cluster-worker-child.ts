@@ -19,7 +19,14 @@ async function main(): Promise<void> {
     lockDelayMs: Number(process.env['CHILD_LOCK_DELAY_MS'] ?? 1_000),
   });
   const client = createConsulClient({ host: '127.0.0.1', port: Number(portArg), secure: false });
-  const registration = new ServiceRegistration({ client, nodeId, role: 'event-worker', clusterId, port: 1, ttlMs: settings.checkTtlMs });
+  const registration = new ServiceRegistration({
+    client,
+    nodeId,
+    role: 'event-worker',
+    clusterId,
+    port: 1,
+    ttlMs: settings.checkTtlMs,
+  });
   const runner: PartitionRunner = {
     start: async (partition, epoch) => log('start', { nodeId, partition, epoch }),
     stop: async (partition) => {
@@ -39,7 +46,8 @@ async function main(): Promise<void> {
     serviceCheckId: registration.checkId,
     onEvent: (event) => {
       if (event.type === 'elected' || event.type === 'lost') log(event.type, { ...event });
-      if (event.type === 'assigned') log('assigned', { nodeId, generation: event.document.generation, owners: event.document.owners });
+      if (event.type === 'assigned')
+        log('assigned', { nodeId, generation: event.document.generation, owners: event.document.owners });
     },
   }).start();
   process.once('SIGTERM', () => {

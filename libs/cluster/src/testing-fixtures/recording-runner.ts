@@ -49,7 +49,10 @@ export class RecordingRunner implements PartitionRunner {
  * Pure: violations of "at most one runner per partition at a time": a start while another node
  * has started the partition and not yet finished stopping it. `excused` nodes (killed) never stop.
  */
-export function exclusivityViolations(records: readonly RunnerRecord[], excused: ReadonlySet<string> = new Set()): string[] {
+export function exclusivityViolations(
+  records: readonly RunnerRecord[],
+  excused: ReadonlySet<string> = new Set(),
+): string[] {
   const active = new Map<number, Set<string>>();
   const violations: string[] = [];
   for (const record of [...records].sort((a, b) => a.seq - b.seq)) {
@@ -57,7 +60,10 @@ export function exclusivityViolations(records: readonly RunnerRecord[], excused:
     active.set(record.partition, holders);
     if (record.kind === 'start') {
       const others = [...holders].filter((node) => node !== record.node && !excused.has(node));
-      if (others.length > 0) violations.push(`p${record.partition} started by ${record.node} while ${others.join(',')} ran it (seq ${record.seq})`);
+      if (others.length > 0)
+        violations.push(
+          `p${record.partition} started by ${record.node} while ${others.join(',')} ran it (seq ${record.seq})`,
+        );
       holders.add(record.node);
     } else if (record.kind === 'stop-end') {
       holders.delete(record.node);

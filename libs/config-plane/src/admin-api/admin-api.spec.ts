@@ -17,7 +17,11 @@ describe('admin auth', () => {
     expect(authorizeAdmin(tokens, undefined, 'read')).toMatchObject({ ok: false, status: 401 });
     expect(authorizeAdmin(tokens, FULL, 'read')).toMatchObject({ ok: false, status: 401 });
     expect(authorizeAdmin(tokens, 'Bearer nope-nope-nope-nope', 'read')).toMatchObject({ ok: false, status: 401 });
-    expect(authorizeAdmin({ full: undefined, read: undefined }, `Bearer ${FULL}`, 'read')).toMatchObject({ ok: false, status: 401, message: expect.stringContaining('ADMIN_TOKEN') });
+    expect(authorizeAdmin({ full: undefined, read: undefined }, `Bearer ${FULL}`, 'read')).toMatchObject({
+      ok: false,
+      status: 401,
+      message: expect.stringContaining('ADMIN_TOKEN'),
+    });
   });
   it('maps methods to scopes', () => {
     expect(['GET', 'head', 'OPTIONS'].map(scopeOfMethod)).toEqual(['read', 'read', 'read']);
@@ -51,10 +55,19 @@ describe('If-Match', () => {
 
 describe('write refusal → HTTP', () => {
   it('maps conflict, not-found, invalid and unavailable', () => {
-    expect(refusalToHttp({ ok: false, reason: 'conflict', currentVersion: 7 }, 'x')).toMatchObject({ status: 409, body: { currentVersion: 7 } });
-    expect(refusalToHttp({ ok: false, reason: 'not-found' }, 'trigger "t"')).toEqual({ status: 404, body: { error: 'trigger "t" not found' } });
+    expect(refusalToHttp({ ok: false, reason: 'conflict', currentVersion: 7 }, 'x')).toMatchObject({
+      status: 409,
+      body: { currentVersion: 7 },
+    });
+    expect(refusalToHttp({ ok: false, reason: 'not-found' }, 'trigger "t"')).toEqual({
+      status: 404,
+      body: { error: 'trigger "t" not found' },
+    });
     const issues = [{ field: 'url', message: 'must use http or https' }];
-    expect(refusalToHttp({ ok: false, reason: 'invalid', issues }, 'x')).toEqual({ status: 400, body: { error: 'invalid body', issues } });
+    expect(refusalToHttp({ ok: false, reason: 'invalid', issues }, 'x')).toEqual({
+      status: 400,
+      body: { error: 'invalid body', issues },
+    });
     expect(refusalToHttp({ ok: false, reason: 'unavailable', message: 'down' }, 'x').status).toBe(503);
   });
 });

@@ -17,7 +17,11 @@ export class AdminAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthRequest>();
     const header = request.headers['authorization'];
-    const decision = authorizeAdmin(this.tokens, Array.isArray(header) ? header[0] : header, scopeOfMethod(request.method));
+    const decision = authorizeAdmin(
+      this.tokens,
+      Array.isArray(header) ? header[0] : header,
+      scopeOfMethod(request.method),
+    );
     if (!decision.ok) throw new HttpException({ error: decision.message }, decision.status);
     return true;
   }

@@ -28,7 +28,8 @@ function tokenFrom(env: NodeJS.ProcessEnv, name: string): string | undefined {
 export function resolveAdminTokens(env: NodeJS.ProcessEnv): AdminTokens {
   const full = tokenFrom(env, 'ADMIN_TOKEN');
   const read = tokenFrom(env, 'ADMIN_READ_TOKEN');
-  if (read !== undefined && full === undefined) throw new ConfigError('ADMIN_READ_TOKEN', 'requires ADMIN_TOKEN to be set as well');
+  if (read !== undefined && full === undefined)
+    throw new ConfigError('ADMIN_READ_TOKEN', 'requires ADMIN_TOKEN to be set as well');
   if (read !== undefined && read === full) throw new ConfigError('ADMIN_READ_TOKEN', 'must differ from ADMIN_TOKEN');
   return { full, read };
 }
@@ -47,14 +48,21 @@ function sameToken(given: string, expected: string): boolean {
 }
 
 /** Pure: `Authorization` header + needed scope → allowed, 401 (no/unknown token) or 403 (read token on a write). */
-export function authorizeAdmin(tokens: AdminTokens, authorization: string | undefined, needed: AdminScope): AuthDecision {
-  if (tokens.full === undefined) return { ok: false, status: 401, message: 'config API disabled: ADMIN_TOKEN is not set on this gateway' };
+export function authorizeAdmin(
+  tokens: AdminTokens,
+  authorization: string | undefined,
+  needed: AdminScope,
+): AuthDecision {
+  if (tokens.full === undefined)
+    return { ok: false, status: 401, message: 'config API disabled: ADMIN_TOKEN is not set on this gateway' };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match?.[1]) return { ok: false, status: 401, message: 'missing bearer token' };
   const given = match[1];
   if (sameToken(given, tokens.full)) return { ok: true, scope: 'write' };
   if (tokens.read !== undefined && sameToken(given, tokens.read)) {
-    return needed === 'read' ? { ok: true, scope: 'read' } : { ok: false, status: 403, message: 'the read-only admin token cannot change config' };
+    return needed === 'read'
+      ? { ok: true, scope: 'read' }
+      : { ok: false, status: 403, message: 'the read-only admin token cannot change config' };
   }
   return { ok: false, status: 401, message: 'unknown token' };
 }

@@ -37,7 +37,10 @@ export class ConfigAdminController {
   constructor(private readonly admin: ConfigAdminService) {}
 
   @Get()
-  getProject(@Param('project') projectId: string, @Res({ passthrough: true }) res: HeaderResponse): Versioned<RedactedProject> {
+  getProject(
+    @Param('project') projectId: string,
+    @Res({ passthrough: true }) res: HeaderResponse,
+  ): Versioned<RedactedProject> {
     const project = getProject(this.admin.snapshot(), projectId);
     if (!project) throw notFound({ kind: 'project', projectId });
     res.setHeader('ETag', etagOf(project.version));
@@ -46,7 +49,12 @@ export class ConfigAdminController {
 
   @Post()
   @HttpCode(200)
-  async putProject(@Param('project') projectId: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: HeaderResponse): Promise<Versioned<RedactedProject>> {
+  async putProject(
+    @Param('project') projectId: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: HeaderResponse,
+  ): Promise<Versioned<RedactedProject>> {
     const ref: ConfigRef = { kind: 'project', projectId };
     const version = await this.admin.put(ref, body, ifMatch);
     const project = getProject(this.admin.snapshot(), projectId);
@@ -56,7 +64,10 @@ export class ConfigAdminController {
   }
 
   @Delete()
-  async deleteProject(@Param('project') projectId: string, @Headers('if-match') ifMatch: string | undefined): Promise<{ result: 'deleted'; version: number }> {
+  async deleteProject(
+    @Param('project') projectId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<{ result: 'deleted'; version: number }> {
     return { result: 'deleted', version: await this.admin.delete({ kind: 'project', projectId }, ifMatch) };
   }
 
@@ -65,11 +76,18 @@ export class ConfigAdminController {
     const project = getProject(this.admin.snapshot(), projectId);
     if (!project) throw notFound({ kind: 'project', projectId });
     const triggers = Object.values(project.triggers).sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
-    return { result: triggers.map((t) => redactTrigger(t.value)), versions: Object.fromEntries(triggers.map((t) => [t.value.id, t.version])) };
+    return {
+      result: triggers.map((t) => redactTrigger(t.value)),
+      versions: Object.fromEntries(triggers.map((t) => [t.value.id, t.version])),
+    };
   }
 
   @Get('eventing/triggers/:id')
-  getTrigger(@Param('project') projectId: string, @Param('id') triggerId: string, @Res({ passthrough: true }) res: HeaderResponse): Versioned<Trigger> {
+  getTrigger(
+    @Param('project') projectId: string,
+    @Param('id') triggerId: string,
+    @Res({ passthrough: true }) res: HeaderResponse,
+  ): Versioned<Trigger> {
     const trigger = getTrigger(this.admin.snapshot(), projectId, triggerId);
     if (!trigger) throw notFound({ kind: 'trigger', projectId, triggerId });
     res.setHeader('ETag', etagOf(trigger.version));
@@ -78,7 +96,13 @@ export class ConfigAdminController {
 
   @Post('eventing/triggers/:id')
   @HttpCode(200)
-  async putTrigger(@Param('project') projectId: string, @Param('id') triggerId: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: HeaderResponse): Promise<Versioned<Trigger>> {
+  async putTrigger(
+    @Param('project') projectId: string,
+    @Param('id') triggerId: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: HeaderResponse,
+  ): Promise<Versioned<Trigger>> {
     const ref: ConfigRef = { kind: 'trigger', projectId, triggerId };
     const version = await this.admin.put(ref, body, ifMatch);
     const trigger = getTrigger(this.admin.snapshot(), projectId, triggerId);
@@ -88,12 +112,19 @@ export class ConfigAdminController {
   }
 
   @Delete('eventing/triggers/:id')
-  async deleteTrigger(@Param('project') projectId: string, @Param('id') triggerId: string, @Headers('if-match') ifMatch: string | undefined): Promise<{ result: 'deleted'; version: number }> {
+  async deleteTrigger(
+    @Param('project') projectId: string,
+    @Param('id') triggerId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<{ result: 'deleted'; version: number }> {
     return { result: 'deleted', version: await this.admin.delete({ kind: 'trigger', projectId, triggerId }, ifMatch) };
   }
 
   @Get('eventing/config')
-  getEventing(@Param('project') projectId: string, @Res({ passthrough: true }) res: HeaderResponse): Versioned<EventingSettings> {
+  getEventing(
+    @Param('project') projectId: string,
+    @Res({ passthrough: true }) res: HeaderResponse,
+  ): Versioned<EventingSettings> {
     const snapshot = this.admin.snapshot();
     if (!getProject(snapshot, projectId)) throw notFound({ kind: 'project', projectId });
     res.setHeader('ETag', etagOf(snapshot.eventing.version));
@@ -102,7 +133,12 @@ export class ConfigAdminController {
 
   @Post('eventing/config')
   @HttpCode(200)
-  async putEventing(@Param('project') projectId: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: HeaderResponse): Promise<Versioned<EventingSettings>> {
+  async putEventing(
+    @Param('project') projectId: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: HeaderResponse,
+  ): Promise<Versioned<EventingSettings>> {
     if (!getProject(this.admin.snapshot(), projectId)) throw notFound({ kind: 'project', projectId });
     await this.admin.put({ kind: 'eventing' }, withoutSpaceCloudEventingFields(body), ifMatch);
     const eventing = this.admin.snapshot().eventing;

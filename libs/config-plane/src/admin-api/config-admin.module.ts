@@ -14,7 +14,11 @@ import { ConfigProjectsController } from './config-projects.controller';
  */
 @Module({
   controllers: [ConfigProjectsController, ConfigAdminController],
-  providers: [{ provide: ADMIN_TOKENS, useFactory: () => resolveAdminTokens(process.env) }, AdminAuthGuard, ConfigAdminService],
+  providers: [
+    { provide: ADMIN_TOKENS, useFactory: () => resolveAdminTokens(process.env) },
+    AdminAuthGuard,
+    ConfigAdminService,
+  ],
 })
 export class ConfigAdminModule implements OnModuleInit {
   constructor(
@@ -24,7 +28,9 @@ export class ConfigAdminModule implements OnModuleInit {
 
   onModuleInit(): void {
     if (this.tokens.full === undefined) {
-      this.logger.warn('ADMIN_TOKEN is not set: the config API (/v1/config) refuses every request; set ADMIN_TOKEN (and optionally ADMIN_READ_TOKEN) to enable it');
+      this.logger.warn(
+        'ADMIN_TOKEN is not set: the config API (/v1/config) refuses every request; set ADMIN_TOKEN (and optionally ADMIN_READ_TOKEN) to enable it',
+      );
     } else {
       this.logger.info({ readOnlyToken: this.tokens.read !== undefined }, 'config API enabled (bearer tokens)');
     }

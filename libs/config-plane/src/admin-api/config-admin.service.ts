@@ -39,7 +39,8 @@ export class ConfigAdminService {
 
   snapshot(): ConfigSnapshot {
     const snapshot = this.mirror.current();
-    if (!snapshot) throw httpError({ status: 503, body: { error: 'config not loaded yet (config-service unreachable?)' } });
+    if (!snapshot)
+      throw httpError({ status: 503, body: { error: 'config not loaded yet (config-service unreachable?)' } });
     return snapshot;
   }
 
@@ -47,7 +48,11 @@ export class ConfigAdminService {
   async put(ref: ConfigRef, body: unknown, ifMatch: string | undefined): Promise<number> {
     const parsed = parseConfigValue(ref, body);
     if (!parsed.ok) throw httpError(invalidBody(parsed.error.issues));
-    return this.send(ref, { op: 'put', write: configWriteOf(parsed.entry), expectedVersion: this.expectedVersion(ref, ifMatch) });
+    return this.send(ref, {
+      op: 'put',
+      write: configWriteOf(parsed.entry),
+      expectedVersion: this.expectedVersion(ref, ifMatch),
+    });
   }
 
   async delete(ref: ConfigRef, ifMatch: string | undefined): Promise<number> {
@@ -56,7 +61,11 @@ export class ConfigAdminService {
 
   private expectedVersion(ref: ConfigRef, ifMatch: string | undefined): number {
     const parsed = parseIfMatch(ifMatch);
-    if (!parsed.ok) throw httpError({ status: 400, body: { error: parsed.message, issues: [{ field: 'If-Match', message: parsed.message }] } });
+    if (!parsed.ok)
+      throw httpError({
+        status: 400,
+        body: { error: parsed.message, issues: [{ field: 'If-Match', message: parsed.message }] },
+      });
     return parsed.version ?? versionOfEntry(this.snapshot(), ref) ?? 0;
   }
 
@@ -67,4 +76,3 @@ export class ConfigAdminService {
     return reply.version;
   }
 }
-

@@ -2,9 +2,13 @@ import { emptySnapshot, projectSchema, triggerSchema } from '@spaceport/config-m
 import { describe, expect, it } from 'vitest';
 import { projectSummaries } from './config-projects.controller';
 
-const secrets = { webhook: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`], apiTokens: ['token-0123456789abcdefghijklmn'] };
+const secrets = {
+  webhook: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`],
+  apiTokens: ['token-0123456789abcdefghijklmn'],
+};
 const project = (id: string) => projectSchema.parse({ id, name: id.toUpperCase(), secrets });
-const trigger = (id: string, url: string, enabled = true) => triggerSchema.parse({ id, type: 'order.paid', url, enabled, headers: { authorization: 'Bearer secret-value' } });
+const trigger = (id: string, url: string, enabled = true) =>
+  triggerSchema.parse({ id, type: 'order.paid', url, enabled, headers: { authorization: 'Bearer secret-value' } });
 
 describe('projectSummaries', () => {
   it('lists projects and triggers sorted by id, without secrets, header values or URL credentials', () => {
@@ -13,12 +17,17 @@ describe('projectSummaries', () => {
     snapshot.projects['a'] = {
       version: 3,
       value: project('a'),
-      triggers: { z: { version: 5, value: trigger('z', 'https://user:pw@hooks.example/z', false) }, y: { version: 6, value: trigger('y', 'https://hooks.example/y') } },
+      triggers: {
+        z: { version: 5, value: trigger('z', 'https://user:pw@hooks.example/z', false) },
+        y: { version: 6, value: trigger('y', 'https://hooks.example/y') },
+      },
     };
     const summaries = projectSummaries(snapshot);
     expect(summaries).toEqual([
       {
-        id: 'a', name: 'A', version: 3,
+        id: 'a',
+        name: 'A',
+        version: 3,
         triggers: [
           { id: 'y', type: 'order.paid', url: 'https://hooks.example/y', enabled: true },
           { id: 'z', type: 'order.paid', url: 'https://redacted:redacted@hooks.example/z', enabled: false },

@@ -27,7 +27,10 @@ export function refusalToHttp(reply: Exclude<WriteReply, { ok: true }>, what: st
     case 'conflict':
       return {
         status: 409,
-        body: { error: `${what} was changed by someone else (or does not match If-Match): read it again`, currentVersion: reply.currentVersion },
+        body: {
+          error: `${what} was changed by someone else (or does not match If-Match): read it again`,
+          currentVersion: reply.currentVersion,
+        },
       };
     case 'not-found':
       return { status: 404, body: { error: `${what} not found` } };

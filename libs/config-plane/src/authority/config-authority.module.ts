@@ -27,13 +27,18 @@ export class ConfigAuthorityModule {
         {
           provide: CONFIG_PLANE_SETTINGS,
           inject: [SPACEPORT_NODE_OPTIONS],
-          useFactory: (options: NodeOptions) => resolveConfigPlaneSettings(moduleOptions.env ?? process.env, options.rest),
+          useFactory: (options: NodeOptions) =>
+            resolveConfigPlaneSettings(moduleOptions.env ?? process.env, options.rest),
         },
         {
           provide: CONFIG_AUTHORITY_STORE,
           inject: [SPACEPORT_NODE_OPTIONS, SPACEPORT_CONSUL_CLIENT, CONFIG_PLANE_SETTINGS, SPACEPORT_LOGGER],
-          useFactory: (options: NodeOptions, consul: ConsulClient | null, settings: ConfigPlaneSettings, logger: Logger) =>
-            createAuthorityStore(options, consul, settings, logger),
+          useFactory: (
+            options: NodeOptions,
+            consul: ConsulClient | null,
+            settings: ConfigPlaneSettings,
+            logger: Logger,
+          ) => createAuthorityStore(options, consul, settings, logger),
         },
         ConfigAuthorityService,
         AuthorityObservability,

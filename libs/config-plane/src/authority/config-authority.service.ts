@@ -6,7 +6,14 @@ import { type ConfigSnapshot } from '@spaceport/config-model';
 import { type ConfigStore, ConfigSourceError, ConsulConfigStore, type WriteResult } from '@spaceport/config-store';
 import { type NodeOptions } from '@spaceport/consul-core';
 import { type Logger } from 'pino';
-import { type ConfigHeartbeat, type ConfigPlaneChannels, type ConfigPublication, configPlaneChannels, type SnapshotReply, type WriteReply } from '../protocol';
+import {
+  type ConfigHeartbeat,
+  type ConfigPlaneChannels,
+  type ConfigPublication,
+  configPlaneChannels,
+  type SnapshotReply,
+  type WriteReply,
+} from '../protocol';
 import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings } from '../settings';
 import { createRedisClient, ResilientRedisServer } from '../transport/redis-transport';
 import { CONFIG_AUTHORITY_STORE } from './store-factory';
@@ -131,11 +138,15 @@ export class ConfigAuthorityService implements OnApplicationBootstrap, OnApplica
 
   private reportSourceError(error: ConfigSourceError): void {
     // Keys and field paths only: ConfigSourceError never carries a value.
-    this.logger.error({ key: error.source, issues: error.issues }, `rejected config: ${error.message}; the last good value stays in force`);
+    this.logger.error(
+      { key: error.source, issues: error.issues },
+      `rejected config: ${error.message}; the last good value stays in force`,
+    );
   }
 
   private snapshotReply(): SnapshotReply {
-    if (!this.latest) return { ok: false, reason: 'unavailable', message: this.sourceProblem ?? 'config not loaded yet' };
+    if (!this.latest)
+      return { ok: false, reason: 'unavailable', message: this.sourceProblem ?? 'config not loaded yet' };
     return { ok: true, ...this.latest };
   }
 
@@ -145,7 +156,9 @@ export class ConfigAuthorityService implements OnApplicationBootstrap, OnApplica
     const command = parsed.command;
     try {
       const result: WriteResult =
-        command.op === 'put' ? await this.store.put(command.write, command.expectedVersion) : await this.store.delete(command.ref, command.expectedVersion);
+        command.op === 'put'
+          ? await this.store.put(command.write, command.expectedVersion)
+          : await this.store.delete(command.ref, command.expectedVersion);
       return result;
     } catch (error) {
       if (error instanceof ConfigSourceError) return { ok: false, reason: 'invalid', issues: error.issues };

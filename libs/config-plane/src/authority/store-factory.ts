@@ -8,7 +8,8 @@ import { type ConfigPlaneSettings } from '../settings';
 /** DI token of the authority's `ConfigStore` (file or Consul, by mode). */
 export const CONFIG_AUTHORITY_STORE = Symbol.for('spaceport:config-authority-store');
 
-const EMPTY_YAML = '# Spaceport configuration (standalone mode). Managed through the gateway API; hand edits are picked up.\nversion: 0\n';
+const EMPTY_YAML =
+  '# Spaceport configuration (standalone mode). Managed through the gateway API; hand edits are picked up.\nversion: 0\n';
 const EMPTY_JSON = '{ "version": 0 }\n';
 
 /** Creates an empty config file (mode 0600) when none exists, so operators find it where they expect. */
@@ -21,14 +22,22 @@ export function ensureConfigFile(path: string): boolean {
 }
 
 /** Standalone: FileConfigStore on `--config`/`CONFIG_PATH`. Distributed: ConsulConfigStore. */
-export function createAuthorityStore(options: NodeOptions, consul: ConsulClient | null, settings: ConfigPlaneSettings, logger: Logger): ConfigStore {
+export function createAuthorityStore(
+  options: NodeOptions,
+  consul: ConsulClient | null,
+  settings: ConfigPlaneSettings,
+  logger: Logger,
+): ConfigStore {
   if (options.enableConsul) {
     if (!consul) throw new Error('distributed mode without a Consul client');
     // Logged at most every few seconds: the watch backs off up to 5 s between attempts.
     const store = new ConsulConfigStore(consul, {
       clusterId: options.clusterId,
       onUnavailable: (error, retryInMs) =>
-        logger.warn({ err: error, retryInMs, source: store.source }, 'Consul unreachable: the last good config stays in force'),
+        logger.warn(
+          { err: error, retryInMs, source: store.source },
+          'Consul unreachable: the last good config stays in force',
+        ),
     });
     logger.info({ source: store.source }, 'config store: Consul KV');
     return store;

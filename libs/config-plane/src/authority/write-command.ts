@@ -12,7 +12,11 @@ const refSchema = z.discriminatedUnion('kind', [
 const commandSchema = z.discriminatedUnion('op', [
   z.object({
     op: z.literal('put'),
-    write: z.object({ kind: z.enum(['eventing', 'project', 'trigger']), projectId: z.string().optional(), value: z.unknown() }),
+    write: z.object({
+      kind: z.enum(['eventing', 'project', 'trigger']),
+      projectId: z.string().optional(),
+      value: z.unknown(),
+    }),
     expectedVersion: z.number().int().min(0),
   }),
   z.object({ op: z.literal('delete'), ref: refSchema, expectedVersion: z.number().int().min(0) }),
@@ -21,11 +25,14 @@ const commandSchema = z.discriminatedUnion('op', [
 export type ParsedWriteCommand = { ok: true; command: WriteCommand } | { ok: false; issues: FieldIssue[] };
 
 function refOfPut(write: { kind: string; projectId?: string; value?: unknown }): ConfigRef | undefined {
-  const id = typeof write.value === 'object' && write.value !== null && 'id' in write.value ? write.value.id : undefined;
+  const id =
+    typeof write.value === 'object' && write.value !== null && 'id' in write.value ? write.value.id : undefined;
   if (write.kind === 'eventing') return { kind: 'eventing' };
   if (typeof id !== 'string' || !isSlug(id)) return undefined;
   if (write.kind === 'project') return { kind: 'project', projectId: id };
-  return write.projectId !== undefined && isSlug(write.projectId) ? { kind: 'trigger', projectId: write.projectId, triggerId: id } : undefined;
+  return write.projectId !== undefined && isSlug(write.projectId)
+    ? { kind: 'trigger', projectId: write.projectId, triggerId: id }
+    : undefined;
 }
 
 /**
@@ -41,5 +48,8 @@ export function parseWriteCommand(input: unknown): ParsedWriteCommand {
   if (!ref) return { ok: false, issues: [{ field: 'id', message: 'missing or invalid id' }] };
   const parsed = parseConfigValue(ref, command.write.value);
   if (!parsed.ok) return { ok: false, issues: parsed.error.issues };
-  return { ok: true, command: { op: 'put', write: configWriteOf(parsed.entry), expectedVersion: command.expectedVersion } };
+  return {
+    ok: true,
+    command: { op: 'put', write: configWriteOf(parsed.entry), expectedVersion: command.expectedVersion },
+  };
 }

@@ -23,7 +23,8 @@ export class ConfigMirrorModule {
         {
           provide: CONFIG_PLANE_SETTINGS,
           inject: [SPACEPORT_NODE_OPTIONS],
-          useFactory: (options: NodeOptions) => resolveConfigPlaneSettings(moduleOptions.env ?? process.env, options.rest),
+          useFactory: (options: NodeOptions) =>
+            resolveConfigPlaneSettings(moduleOptions.env ?? process.env, options.rest),
         },
         ConfigMirrorService,
         { provide: CONFIG_VIEW, useExisting: ConfigMirrorService },

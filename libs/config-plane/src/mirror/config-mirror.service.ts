@@ -5,10 +5,25 @@ import { type ConfigSnapshot, type ConfigView } from '@spaceport/config-model';
 import { type NodeOptions } from '@spaceport/consul-core';
 import { type Logger } from 'pino';
 import { firstValueFrom, timeout } from 'rxjs';
-import { type ConfigHeartbeat, type ConfigPlaneChannels, type ConfigPublication, configPlaneChannels, type SnapshotReply, type WriteCommand, type WriteReply } from '../protocol';
+import {
+  type ConfigHeartbeat,
+  type ConfigPlaneChannels,
+  type ConfigPublication,
+  configPlaneChannels,
+  type SnapshotReply,
+  type WriteCommand,
+  type WriteReply,
+} from '../protocol';
 import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings } from '../settings';
 import { createRedisClient, ResilientRedisServer } from '../transport/redis-transport';
-import { acceptsSnapshotReply, decidePublication, isAuthoritySilent, type ResyncReason, resyncNeededByHeartbeat, type TrackerState } from './stream-tracker';
+import {
+  acceptsSnapshotReply,
+  decidePublication,
+  isAuthoritySilent,
+  type ResyncReason,
+  resyncNeededByHeartbeat,
+  type TrackerState,
+} from './stream-tracker';
 import { type MirrorStatus, mirrorStatus } from './mirror-status';
 
 const REQUEST_TIMEOUT_MS = 3_000;
@@ -105,7 +120,9 @@ export class ConfigMirrorService implements ConfigView, OnApplicationBootstrap, 
   /** Sends a write to the authority (the single writer). Unreachable → `unavailable`. */
   async write(command: WriteCommand): Promise<WriteReply> {
     try {
-      return await firstValueFrom(this.client.send<WriteReply, WriteCommand>(this.channels.write, command).pipe(timeout(WRITE_TIMEOUT_MS)));
+      return await firstValueFrom(
+        this.client.send<WriteReply, WriteCommand>(this.channels.write, command).pipe(timeout(WRITE_TIMEOUT_MS)),
+      );
     } catch (error) {
       this.logger.warn({ err: error }, 'config write request failed');
       return { ok: false, reason: 'unavailable', message: 'config-service unreachable' };
@@ -121,7 +138,10 @@ export class ConfigMirrorService implements ConfigView, OnApplicationBootstrap, 
     const decision = decidePublication(this.tracker, publication);
     if (decision.action === 'ignore') return;
     if (decision.gap || (decision.newOrigin && this.tracker.position)) {
-      this.logger.info({ origin: publication.origin, seq: publication.seq, gap: decision.gap, newOrigin: decision.newOrigin }, 'config stream jumped; the publication is a full snapshot');
+      this.logger.info(
+        { origin: publication.origin, seq: publication.seq, gap: decision.gap, newOrigin: decision.newOrigin },
+        'config stream jumped; the publication is a full snapshot',
+      );
     }
     this.apply(publication);
   }
@@ -147,11 +167,18 @@ export class ConfigMirrorService implements ConfigView, OnApplicationBootstrap, 
     if (this.resyncing) return;
     this.resyncing = true;
     try {
-      const reply = await firstValueFrom(this.client.send<SnapshotReply, Record<string, never>>(this.channels.snapshot, {}).pipe(timeout(REQUEST_TIMEOUT_MS)));
+      const reply = await firstValueFrom(
+        this.client
+          .send<SnapshotReply, Record<string, never>>(this.channels.snapshot, {})
+          .pipe(timeout(REQUEST_TIMEOUT_MS)),
+      );
       if (!reply.ok) return;
       this.lastHeardAt = Date.now();
       if (!acceptsSnapshotReply(this.tracker, reply)) return;
-      this.logger.info({ reason, origin: reply.origin, seq: reply.seq, version: reply.snapshot.version }, 'config resynchronised');
+      this.logger.info(
+        { reason, origin: reply.origin, seq: reply.seq, version: reply.snapshot.version },
+        'config resynchronised',
+      );
       this.apply(reply);
     } catch {
       // unreachable: the tick retries; the last good config stays in force
@@ -162,7 +189,10 @@ export class ConfigMirrorService implements ConfigView, OnApplicationBootstrap, 
 
   private apply(publication: ConfigPublication): void {
     const previous = this.snapshot;
-    this.tracker = { position: { origin: publication.origin, seq: publication.seq }, version: publication.snapshot.version };
+    this.tracker = {
+      position: { origin: publication.origin, seq: publication.seq },
+      version: publication.snapshot.version,
+    };
     this.snapshot = publication.snapshot;
     this.appliedAt = Date.now();
     for (const resolve of [...this.waiters]) resolve(publication.snapshot);

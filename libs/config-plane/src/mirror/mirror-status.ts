@@ -34,7 +34,12 @@ export function mirrorStatus(facts: MirrorFacts): MirrorStatus {
   const projects = Object.fromEntries(
     Object.entries(snapshot?.projects ?? {}).map(([id, project]) => [
       id,
-      { version: project.version, triggers: Object.fromEntries(Object.entries(project.triggers).map(([triggerId, trigger]) => [triggerId, trigger.version])) },
+      {
+        version: project.version,
+        triggers: Object.fromEntries(
+          Object.entries(project.triggers).map(([triggerId, trigger]) => [triggerId, trigger.version]),
+        ),
+      },
     ]),
   );
   return {

@@ -1,20 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { acceptsSnapshotReply, decidePublication, isAuthoritySilent, resyncNeededByHeartbeat, type TrackerState } from './stream-tracker';
+import {
+  acceptsSnapshotReply,
+  decidePublication,
+  isAuthoritySilent,
+  resyncNeededByHeartbeat,
+  type TrackerState,
+} from './stream-tracker';
 
 const at = (origin: string, seq: number): TrackerState => ({ position: { origin, seq }, version: seq * 10 });
 const empty: TrackerState = { position: undefined, version: undefined };
 
 describe('publications', () => {
   it('applies the next seq, ignores duplicates and older ones', () => {
-    expect(decidePublication(at('a', 3), { origin: 'a', seq: 4 })).toEqual({ action: 'apply', gap: false, newOrigin: false });
+    expect(decidePublication(at('a', 3), { origin: 'a', seq: 4 })).toEqual({
+      action: 'apply',
+      gap: false,
+      newOrigin: false,
+    });
     expect(decidePublication(at('a', 3), { origin: 'a', seq: 3 })).toEqual({ action: 'ignore' });
     expect(decidePublication(at('a', 3), { origin: 'a', seq: 1 })).toEqual({ action: 'ignore' });
   });
   it('applies a jump (the publication is a full snapshot) and flags the gap', () => {
-    expect(decidePublication(at('a', 3), { origin: 'a', seq: 6 })).toEqual({ action: 'apply', gap: true, newOrigin: false });
+    expect(decidePublication(at('a', 3), { origin: 'a', seq: 6 })).toEqual({
+      action: 'apply',
+      gap: true,
+      newOrigin: false,
+    });
   });
   it('applies a new origin whatever its seq (the authority restarted)', () => {
-    expect(decidePublication(at('a', 30), { origin: 'b', seq: 1 })).toEqual({ action: 'apply', gap: false, newOrigin: true });
+    expect(decidePublication(at('a', 30), { origin: 'b', seq: 1 })).toEqual({
+      action: 'apply',
+      gap: false,
+      newOrigin: true,
+    });
     expect(decidePublication(empty, { origin: 'a', seq: 9 })).toMatchObject({ action: 'apply' });
   });
 });

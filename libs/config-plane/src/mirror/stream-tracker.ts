@@ -19,7 +19,10 @@ export type PublicationDecision =
  * jumped) or a new origin (the authority restarted) is healed by applying it; a duplicate or an
  * older one is ignored.
  */
-export function decidePublication(state: TrackerState, publication: Pick<ConfigPublication, 'origin' | 'seq'>): PublicationDecision {
+export function decidePublication(
+  state: TrackerState,
+  publication: Pick<ConfigPublication, 'origin' | 'seq'>,
+): PublicationDecision {
   const position = state.position;
   if (!position) return { action: 'apply', gap: false, newOrigin: true };
   if (position.origin !== publication.origin) return { action: 'apply', gap: false, newOrigin: true };
@@ -33,7 +36,10 @@ export type ResyncReason = 'no-snapshot' | 'new-origin' | 'missed-publication' |
  * Pure: does a heartbeat show we missed something? A heartbeat of another origin (the authority
  * restarted) or of a higher seq (a publication never arrived) means: request a full snapshot.
  */
-export function resyncNeededByHeartbeat(state: TrackerState, heartbeat: Pick<ConfigHeartbeat, 'origin' | 'seq'>): ResyncReason | undefined {
+export function resyncNeededByHeartbeat(
+  state: TrackerState,
+  heartbeat: Pick<ConfigHeartbeat, 'origin' | 'seq'>,
+): ResyncReason | undefined {
   const position = state.position;
   if (!position) return 'no-snapshot';
   if (position.origin !== heartbeat.origin) return 'new-origin';

@@ -8,7 +8,9 @@ import { type MirrorStatus } from '../mirror/mirror-status';
  * are the mirror status (state, version, origin, seq, per-project versions; ids only, no values).
  */
 export function mirrorConfigIndicator(session: ReadinessSession, status: MirrorStatus) {
-  return status.state === 'waiting' ? session.down({ message: 'waiting for the first config snapshot', ...status }) : session.up({ ...status });
+  return status.state === 'waiting'
+    ? session.down({ message: 'waiting for the first config snapshot', ...status })
+    : session.up({ ...status });
 }
 
 /**
@@ -16,7 +18,9 @@ export function mirrorConfigIndicator(session: ReadinessSession, status: MirrorS
  * (file or Consul KV) is readable; down otherwise, with the store's problem.
  */
 export function authorityConfigIndicator(session: ReadinessSession, status: AuthorityStatus) {
-  if (status.version === undefined) return session.down({ message: 'the config store has not been read yet', ...status });
-  if (!status.sourceAvailable) return session.down({ message: 'the config store is not readable; serving the last good config', ...status });
+  if (status.version === undefined)
+    return session.down({ message: 'the config store has not been read yet', ...status });
+  if (!status.sourceAvailable)
+    return session.down({ message: 'the config store is not readable; serving the last good config', ...status });
   return session.up({ ...status });
 }

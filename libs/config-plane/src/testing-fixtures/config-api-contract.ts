@@ -11,8 +11,13 @@ export interface ContractContext {
 }
 
 export function configApiContract(ctx: ContractContext): void {
-  const api = (method: string, path: string, body?: unknown, ifMatch?: string, token: string | undefined = ctx.adminToken) =>
-    call(ctx.gatewayUrl(), method, `/v1/config/projects${path}`, token, body, ifMatch);
+  const api = (
+    method: string,
+    path: string,
+    body?: unknown,
+    ifMatch?: string,
+    token: string | undefined = ctx.adminToken,
+  ) => call(ctx.gatewayUrl(), method, `/v1/config/projects${path}`, token, body, ifMatch);
 
   it('answers 401 without or with an unknown token, 403 to the read token on a write', async () => {
     expect((await api('GET', '/shop', undefined, undefined, '')).status).toBe(401);
@@ -26,7 +31,11 @@ export function configApiContract(ctx: ContractContext): void {
     expect(project.status).toBe(200);
     expect(project.etag).toBe(`"${String(project.body['version'])}"`);
     expect(JSON.stringify(project.body)).not.toContain('whsec_');
-    const trigger = await api('POST', '/shop/eventing/triggers/order-paid', spaceCloudTrigger('order-paid', 'https://user:pw@hooks.example.com/paid'));
+    const trigger = await api(
+      'POST',
+      '/shop/eventing/triggers/order-paid',
+      spaceCloudTrigger('order-paid', 'https://user:pw@hooks.example.com/paid'),
+    );
     expect(trigger.status).toBe(200);
     expect(trigger.body['result']).toMatchObject({ id: 'order-paid', type: 'order.paid', retries: 3, timeout: 5000 });
     expect(JSON.stringify(trigger.body)).not.toContain(':pw@');
@@ -39,7 +48,12 @@ export function configApiContract(ctx: ContractContext): void {
   });
 
   it('answers 400 with field messages on an invalid body, 404 on unknown ids', async () => {
-    const bad = await api('POST', '/shop/eventing/triggers/bad', { type: 'x', url: 'ftp://nope', retries: -1, colour: 1 });
+    const bad = await api('POST', '/shop/eventing/triggers/bad', {
+      type: 'x',
+      url: 'ftp://nope',
+      retries: -1,
+      colour: 1,
+    });
     expect(bad.status).toBe(400);
     const fields = (bad.body['issues'] as { field: string }[]).map((i) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['(root)']));
@@ -47,7 +61,9 @@ export function configApiContract(ctx: ContractContext): void {
     expect(badUrl.body['issues']).toEqual([{ field: 'url', message: 'must use http or https' }]);
     expect((await api('GET', '/shop/eventing/triggers/missing')).status).toBe(404);
     expect((await api('GET', '/nope')).status).toBe(404);
-    expect((await api('POST', '/nope/eventing/triggers/t1', spaceCloudTrigger('t1', 'https://x.example.com'))).status).toBe(404);
+    expect(
+      (await api('POST', '/nope/eventing/triggers/t1', spaceCloudTrigger('t1', 'https://x.example.com'))).status,
+    ).toBe(404);
     expect((await api('DELETE', '/shop/eventing/triggers/missing')).status).toBe(404);
   });
 
@@ -55,14 +71,33 @@ export function configApiContract(ctx: ContractContext): void {
     const before = await api('GET', '/shop/eventing/triggers/order-paid');
     const etag = before.etag ?? '';
     const [a, b] = await Promise.all([
-      api('POST', '/shop/eventing/triggers/order-paid', spaceCloudTrigger('order-paid', 'https://a.example.com/hook'), etag),
-      api('POST', '/shop/eventing/triggers/order-paid', spaceCloudTrigger('order-paid', 'https://b.example.com/hook'), etag),
+      api(
+        'POST',
+        '/shop/eventing/triggers/order-paid',
+        spaceCloudTrigger('order-paid', 'https://a.example.com/hook'),
+        etag,
+      ),
+      api(
+        'POST',
+        '/shop/eventing/triggers/order-paid',
+        spaceCloudTrigger('order-paid', 'https://b.example.com/hook'),
+        etag,
+      ),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const winner = a.status === 200 ? a : b;
     const loser = a.status === 409 ? a : b;
     expect(loser.body['currentVersion']).toBe(winner.body['version']);
-    expect((await api('POST', '/shop/eventing/triggers/order-paid', spaceCloudTrigger('order-paid', 'https://c.example.com'), 'garbage')).status).toBe(400);
+    expect(
+      (
+        await api(
+          'POST',
+          '/shop/eventing/triggers/order-paid',
+          spaceCloudTrigger('order-paid', 'https://c.example.com'),
+          'garbage',
+        )
+      ).status,
+    ).toBe(400);
   });
 
   it('reads and writes the eventing config (Space Cloud fields enabled/dbAlias tolerated)', async () => {
@@ -74,11 +109,16 @@ export function configApiContract(ctx: ContractContext): void {
   });
 
   it('deletes a trigger and a project with its triggers', async () => {
-    expect((await api('POST', '/shop/eventing/triggers/second', spaceCloudTrigger('second', 'https://x.example.com'))).status).toBe(200);
+    expect(
+      (await api('POST', '/shop/eventing/triggers/second', spaceCloudTrigger('second', 'https://x.example.com')))
+        .status,
+    ).toBe(200);
     expect((await api('DELETE', '/shop/eventing/triggers/second')).status).toBe(200);
     expect((await api('GET', '/shop/eventing/triggers/second')).status).toBe(404);
     expect((await api('POST', '/temp', projectBody('Temp'))).status).toBe(200);
-    expect((await api('POST', '/temp/eventing/triggers/t1', spaceCloudTrigger('t1', 'https://x.example.com'))).status).toBe(200);
+    expect(
+      (await api('POST', '/temp/eventing/triggers/t1', spaceCloudTrigger('t1', 'https://x.example.com'))).status,
+    ).toBe(200);
     expect((await api('DELETE', '/temp')).status).toBe(200);
     expect((await api('GET', '/temp')).status).toBe(404);
     await ctx.awaitEverywhere('temp', 't1', false);

@@ -22,7 +22,11 @@ describe('ResilientRedisServer against a real redis-server', () => {
     const server = new ResilientRedisServer(connection, NAME);
     const publisher: ClientRedis = createRedisClient(connection, 'spaceport:transport-test:pub');
     const admin = new Redis(redis.redis.url);
-    closers.push(() => server.close(), () => publisher.close(), async () => admin.disconnect());
+    closers.push(
+      () => server.close(),
+      () => publisher.close(),
+      async () => admin.disconnect(),
+    );
 
     const received: number[] = [];
     let reconnects = 0;
@@ -32,18 +36,28 @@ describe('ResilientRedisServer against a real redis-server', () => {
     await publisher.connect();
 
     // Subscribed once this arrives (publishing until then: a message sent before SUBSCRIBE is lost).
-    await waitFor(async () => {
-      publisher.emit(CHANNEL, { n: 1 }).subscribe();
-      return received.includes(1);
-    }, { what: 'first event', timeoutMs: 5_000, intervalMs: 50 });
+    await waitFor(
+      async () => {
+        publisher.emit(CHANNEL, { n: 1 }).subscribe();
+        return received.includes(1);
+      },
+      { what: 'first event', timeoutMs: 5_000, intervalMs: 50 },
+    );
     expect(reconnects).toBe(0);
 
     expect(await killRedisClientsNamed(admin, NAME)).toBeGreaterThan(0);
-    await waitFor(() => reconnects === 1, { what: 'onReconnected after CLIENT KILL', timeoutMs: 5_000, intervalMs: 10 });
-    await waitFor(async () => {
-      publisher.emit(CHANNEL, { n: 2 }).subscribe();
-      return received.includes(2);
-    }, { what: 'an event after the reconnect', timeoutMs: 5_000, intervalMs: 50 });
+    await waitFor(() => reconnects === 1, {
+      what: 'onReconnected after CLIENT KILL',
+      timeoutMs: 5_000,
+      intervalMs: 10,
+    });
+    await waitFor(
+      async () => {
+        publisher.emit(CHANNEL, { n: 2 }).subscribe();
+        return received.includes(2);
+      },
+      { what: 'an event after the reconnect', timeoutMs: 5_000, intervalMs: 50 },
+    );
     expect(reconnects).toBe(1);
   });
 });

@@ -27,7 +27,9 @@ function throttledErrorLog(log: (error: unknown) => void): (client: Redis) => vo
  */
 export class ResilientRedisServer extends ServerRedis {
   private bound = false;
-  private readonly errorLog = throttledErrorLog((error) => this.logger.error(`Redis unreachable (retrying every ${RETRY.retryDelay} ms): ${String(error)}`));
+  private readonly errorLog = throttledErrorLog((error) =>
+    this.logger.error(`Redis unreachable (retrying every ${RETRY.retryDelay} ms): ${String(error)}`),
+  );
 
   constructor(connection: RedisConnectionOptions, connectionName: string) {
     super({ ...connection, ...RETRY, connectionName });
@@ -67,7 +69,9 @@ export class ResilientRedisServer extends ServerRedis {
 
 /** Nest's Redis transport client with the same reconnect policy and throttled error logs. */
 export class ResilientRedisClient extends ClientRedis {
-  private readonly errorLog = throttledErrorLog((error) => this.logger.error(`Redis unreachable (retrying every ${RETRY.retryDelay} ms): ${String(error)}`));
+  private readonly errorLog = throttledErrorLog((error) =>
+    this.logger.error(`Redis unreachable (retrying every ${RETRY.retryDelay} ms): ${String(error)}`),
+  );
 
   override registerErrorListener(client: Redis): void {
     this.errorLog(client);

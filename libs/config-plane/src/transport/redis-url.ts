@@ -24,11 +24,16 @@ export function parseRedisUrl(raw: string | undefined, source = 'REDIS_URL'): Re
   } catch {
     throw new ConfigError(source, 'expected redis://[user[:password]@]host[:port][/db]');
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError(source, 'must start with redis:// or rediss://');
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw new ConfigError(source, 'must start with redis:// or rediss://');
   if (url.hostname === '') throw new ConfigError(source, 'must name a host');
   const dbText = url.pathname.replace(/^\//, '');
-  if (dbText !== '' && !/^\d{1,2}$/.test(dbText)) throw new ConfigError(source, 'the path must be a database number, e.g. /0');
-  const options: RedisConnectionOptions = { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port === '' ? 6379 : Number(url.port) };
+  if (dbText !== '' && !/^\d{1,2}$/.test(dbText))
+    throw new ConfigError(source, 'the path must be a database number, e.g. /0');
+  const options: RedisConnectionOptions = {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port === '' ? 6379 : Number(url.port),
+  };
   if (url.username !== '') options.username = decodeURIComponent(url.username);
   if (url.password !== '') options.password = decodeURIComponent(url.password);
   if (dbText !== '') options.db = Number(dbText);

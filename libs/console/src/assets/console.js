@@ -8,7 +8,18 @@
   const MOVE_HIGHLIGHT_MS = 4500;
   const TOKEN_KEY = 'spaceport.console.adminToken';
   const PROJECT_KEY = 'spaceport.console.project';
-  const PALETTE = ['#4f7cff', '#1fb58f', '#f29d38', '#d95bb8', '#8d6cf0', '#e0584f', '#2fb3d1', '#a3b53a', '#c98a5b', '#5b8fa8'];
+  const PALETTE = [
+    '#4f7cff',
+    '#1fb58f',
+    '#f29d38',
+    '#d95bb8',
+    '#8d6cf0',
+    '#e0584f',
+    '#2fb3d1',
+    '#a3b53a',
+    '#c98a5b',
+    '#5b8fa8',
+  ];
 
   const state = {
     token: sessionStorage.getItem(TOKEN_KEY) || '',
@@ -53,7 +64,10 @@
   async function api(path, options = {}) {
     const res = await fetch(path, {
       method: options.method || 'GET',
-      headers: { authorization: `Bearer ${state.token}`, ...(options.body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${state.token}`,
+        ...(options.body ? { 'content-type': 'application/json' } : {}),
+      },
       ...(options.body ? { body: JSON.stringify(options.body) } : {}),
       cache: 'no-store',
     });
@@ -124,28 +138,49 @@
   function renderCluster(cluster) {
     const leader = cluster.leader && cluster.leader.nodeId;
     const colors = ownerColors(cluster);
-    $('cluster-badge').replaceChildren(badge(cluster.mode, 'mode'), h('span', { class: 'muted', text: ` cluster ${cluster.clusterId}` }));
-    $('cluster-meta').textContent = cluster.mode === 'distributed'
-      ? `leader ${leader || '—'} · generation ${cluster.generation ?? '—'} · ${cluster.partitionCount ?? cluster.partitions.length} partitions`
-      : '';
+    $('cluster-badge').replaceChildren(
+      badge(cluster.mode, 'mode'),
+      h('span', { class: 'muted', text: ` cluster ${cluster.clusterId}` }),
+    );
+    $('cluster-meta').textContent =
+      cluster.mode === 'distributed'
+        ? `leader ${leader || '—'} · generation ${cluster.generation ?? '—'} · ${cluster.partitionCount ?? cluster.partitions.length} partitions`
+        : '';
     const byOwner = new Map();
-    for (const p of cluster.partitions) if (p.owner) byOwner.set(p.owner, [...(byOwner.get(p.owner) || []), p.partition]);
-    $('members').replaceChildren(...cluster.members.map((m) => {
-      const owned = byOwner.get(m.id) || [];
-      const swatch = colors.has(m.id) ? h('span', { class: 'swatch', 'data-owner': m.id }) : null;
-      if (swatch) swatch.style.backgroundColor = colors.get(m.id);
-      return h('tr', { 'data-member': m.id, class: m.id === leader ? 'is-leader' : '' },
-        h('td', {}, swatch, h('span', { class: 'mono', text: m.id }), m.id === leader ? badge('leader', 'leader') : null),
-        h('td', { text: m.role || '' }),
-        h('td', { class: 'mono muted', text: `${m.address}:${m.port}` }),
-        h('td', {}, badge(m.health, `health-${m.health}`)),
-        h('td', { class: 'mono', 'data-testid': 'member-partitions', text: owned.length ? `${owned.length}: ${ranges(owned)}` : (m.role === 'event-worker' ? '—' : '') }));
-    }));
+    for (const p of cluster.partitions)
+      if (p.owner) byOwner.set(p.owner, [...(byOwner.get(p.owner) || []), p.partition]);
+    $('members').replaceChildren(
+      ...cluster.members.map((m) => {
+        const owned = byOwner.get(m.id) || [];
+        const swatch = colors.has(m.id) ? h('span', { class: 'swatch', 'data-owner': m.id }) : null;
+        if (swatch) swatch.style.backgroundColor = colors.get(m.id);
+        return h(
+          'tr',
+          { 'data-member': m.id, class: m.id === leader ? 'is-leader' : '' },
+          h(
+            'td',
+            {},
+            swatch,
+            h('span', { class: 'mono', text: m.id }),
+            m.id === leader ? badge('leader', 'leader') : null,
+          ),
+          h('td', { text: m.role || '' }),
+          h('td', { class: 'mono muted', text: `${m.address}:${m.port}` }),
+          h('td', {}, badge(m.health, `health-${m.health}`)),
+          h('td', {
+            class: 'mono',
+            'data-testid': 'member-partitions',
+            text: owned.length ? `${owned.length}: ${ranges(owned)}` : m.role === 'event-worker' ? '—' : '',
+          }),
+        );
+      }),
+    );
     const empty = $('members-empty');
     empty.hidden = cluster.members.length > 0;
-    empty.textContent = cluster.mode === 'standalone'
-      ? 'Standalone mode: no Consul membership; the one event-worker owns every partition.'
-      : 'No members registered.';
+    empty.textContent =
+      cluster.mode === 'standalone'
+        ? 'Standalone mode: no Consul membership; the one event-worker owns every partition.'
+        : 'No members registered.';
     renderPartitions(cluster, colors);
   }
 
@@ -155,27 +190,56 @@
     if (state.owners && state.owners.length === owners.length) {
       const moved = owners.map((o, i) => (o !== state.owners[i] ? i : -1)).filter((i) => i >= 0);
       for (const i of moved) state.movedAt.set(i, now);
-      if (moved.length > 0) state.lastMove = `${moved.length} moved at ${new Date(now).toLocaleTimeString()} (generation ${cluster.generation})`;
+      if (moved.length > 0)
+        state.lastMove = `${moved.length} moved at ${new Date(now).toLocaleTimeString()} (generation ${cluster.generation})`;
     }
     state.owners = owners;
     $('moves').textContent = state.lastMove;
-    $('pmap').replaceChildren(...cluster.partitions.map((p) => {
-      const recent = now - (state.movedAt.get(p.partition) || 0) < MOVE_HIGHLIGHT_MS;
-      const classes = ['cell', p.owner ? '' : 'unowned', recent ? 'moved' : '', p.pendingHandoffFrom.length ? 'handoff' : ''].filter(Boolean).join(' ');
-      const cell = h('div', {
-        class: classes, 'data-partition': p.partition, 'data-owner': p.owner || '',
-        title: `partition ${p.partition} · owner ${p.owner || 'none'} · epoch ${p.epoch}${p.backlog !== undefined ? ` · backlog ${p.backlog}` : ''}${p.pendingHandoffFrom.length ? ` · handoff from ${p.pendingHandoffFrom.join(', ')}` : ''}`,
-      }, h('span', { class: 'pnum', text: p.partition }), p.backlog ? h('span', { class: 'backlog', text: p.backlog }) : null);
-      if (p.owner && colors.has(p.owner)) cell.style.backgroundColor = colors.get(p.owner);
-      return cell;
-    }));
-    if (cluster.partitions.length === 0) $('pmap').replaceChildren(h('p', { class: 'muted', text: cluster.mode === 'standalone' ? 'Standalone mode: every partition is consumed by the one event-worker.' : 'No assignment yet.' }));
-    $('legend').replaceChildren(...[...colors].map(([id, color]) => {
-      const swatch = h('span', { class: 'swatch' });
-      swatch.style.backgroundColor = color;
-      return h('span', { class: 'legend-item' }, swatch, id);
-    }), h('span', { class: 'legend-item' }, h('span', { class: 'swatch moved-sample' }), 'moved recently'),
-    h('span', { class: 'legend-item' }, h('span', { class: 'swatch handoff-sample' }), 'handoff pending'));
+    $('pmap').replaceChildren(
+      ...cluster.partitions.map((p) => {
+        const recent = now - (state.movedAt.get(p.partition) || 0) < MOVE_HIGHLIGHT_MS;
+        const classes = [
+          'cell',
+          p.owner ? '' : 'unowned',
+          recent ? 'moved' : '',
+          p.pendingHandoffFrom.length ? 'handoff' : '',
+        ]
+          .filter(Boolean)
+          .join(' ');
+        const cell = h(
+          'div',
+          {
+            class: classes,
+            'data-partition': p.partition,
+            'data-owner': p.owner || '',
+            title: `partition ${p.partition} · owner ${p.owner || 'none'} · epoch ${p.epoch}${p.backlog !== undefined ? ` · backlog ${p.backlog}` : ''}${p.pendingHandoffFrom.length ? ` · handoff from ${p.pendingHandoffFrom.join(', ')}` : ''}`,
+          },
+          h('span', { class: 'pnum', text: p.partition }),
+          p.backlog ? h('span', { class: 'backlog', text: p.backlog }) : null,
+        );
+        if (p.owner && colors.has(p.owner)) cell.style.backgroundColor = colors.get(p.owner);
+        return cell;
+      }),
+    );
+    if (cluster.partitions.length === 0)
+      $('pmap').replaceChildren(
+        h('p', {
+          class: 'muted',
+          text:
+            cluster.mode === 'standalone'
+              ? 'Standalone mode: every partition is consumed by the one event-worker.'
+              : 'No assignment yet.',
+        }),
+      );
+    $('legend').replaceChildren(
+      ...[...colors].map(([id, color]) => {
+        const swatch = h('span', { class: 'swatch' });
+        swatch.style.backgroundColor = color;
+        return h('span', { class: 'legend-item' }, swatch, id);
+      }),
+      h('span', { class: 'legend-item' }, h('span', { class: 'swatch moved-sample' }), 'moved recently'),
+      h('span', { class: 'legend-item' }, h('span', { class: 'swatch handoff-sample' }), 'handoff pending'),
+    );
   }
 
   // ---- projects + triggers ---------------------------------------------------------------------------
@@ -184,47 +248,112 @@
     state.projects = projects;
     if (!projects.some((p) => p.id === state.project)) state.project = projects.length ? projects[0].id : '';
     sessionStorage.setItem(PROJECT_KEY, state.project);
-    $('project-list').replaceChildren(...(projects.length === 0
-      ? [h('p', { class: 'muted', text: 'No projects yet: create one with POST /v1/config/projects/:project.' })]
-      : projects.map((p) => h('button', {
-        type: 'button', class: `chip ${p.id === state.project ? 'selected' : ''}`, 'data-project': p.id,
-        onclick: () => { state.project = p.id; state.expanded.clear(); void poll(); },
-      }, h('strong', { text: p.id }), h('span', { class: 'muted', text: ` ${p.name} · ${p.triggers.length} trigger${p.triggers.length === 1 ? '' : 's'}` })))));
+    $('project-list').replaceChildren(
+      ...(projects.length === 0
+        ? [h('p', { class: 'muted', text: 'No projects yet: create one with POST /v1/config/projects/:project.' })]
+        : projects.map((p) =>
+            h(
+              'button',
+              {
+                type: 'button',
+                class: `chip ${p.id === state.project ? 'selected' : ''}`,
+                'data-project': p.id,
+                onclick: () => {
+                  state.project = p.id;
+                  state.expanded.clear();
+                  void poll();
+                },
+              },
+              h('strong', { text: p.id }),
+              h('span', {
+                class: 'muted',
+                text: ` ${p.name} · ${p.triggers.length} trigger${p.triggers.length === 1 ? '' : 's'}`,
+              }),
+            ),
+          )),
+    );
     $('events-project').textContent = state.project ? `· ${state.project}` : '';
   }
 
   function renderTriggers(project, states) {
     const stateOf = new Map((states || []).map((s) => [s.trigger, s]));
-    $('triggers').replaceChildren(...(project ? project.triggers : []).map((t) => {
-      const live = stateOf.get(t.id);
-      const disabled = live && live.disabled;
-      const status = !t.enabled ? badge('disabled', 'disabled') : disabled ? badge(`paused: ${disabled.reason}`, 'paused') : badge('enabled', 'enabled');
-      return h('tr', { 'data-trigger': t.id }, h('td', { class: 'mono', text: t.id }), h('td', { class: 'mono', text: t.type }),
-        h('td', { class: 'mono muted url', text: t.url }), h('td', { 'data-testid': 'trigger-state' }, status));
-    }));
+    $('triggers').replaceChildren(
+      ...(project ? project.triggers : []).map((t) => {
+        const live = stateOf.get(t.id);
+        const disabled = live && live.disabled;
+        const status = !t.enabled
+          ? badge('disabled', 'disabled')
+          : disabled
+            ? badge(`paused: ${disabled.reason}`, 'paused')
+            : badge('enabled', 'enabled');
+        return h(
+          'tr',
+          { 'data-trigger': t.id },
+          h('td', { class: 'mono', text: t.id }),
+          h('td', { class: 'mono', text: t.type }),
+          h('td', { class: 'mono muted url', text: t.url }),
+          h('td', { 'data-testid': 'trigger-state' }, status),
+        );
+      }),
+    );
   }
 
   // ---- events ----------------------------------------------------------------------------------------
 
   function invocationTable(detail) {
     if (!detail.invocations.length) return h('p', { class: 'muted', text: 'No attempts yet.' });
-    return h('table', { class: 'table inner', 'data-testid': 'invocations' },
-      h('thead', {}, h('tr', {}, ...['Trigger', 'Attempt', 'At', 'Status code', 'Latency', 'Delivery (webhook-id)', 'Error / response'].map((t) => h('th', { text: t })))),
-      h('tbody', {}, ...detail.invocations.map((inv) => h('tr', { 'data-testid': 'invocation' },
-        h('td', { class: 'mono', text: inv.trigger }),
-        h('td', { text: inv.attempt }),
-        h('td', { text: time(inv.at) }),
-        h('td', {}, badge(inv.statusCode === null ? 'none' : String(inv.statusCode), inv.statusCode !== null && inv.statusCode < 300 ? 'processed' : 'failed')),
-        h('td', { text: `${Math.round(inv.latencyMs)} ms` }),
-        h('td', { class: 'mono muted', text: inv.deliveryId }),
-        h('td', { class: 'mono', text: inv.error || inv.response || '' })))));
+    return h(
+      'table',
+      { class: 'table inner', 'data-testid': 'invocations' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...['Trigger', 'Attempt', 'At', 'Status code', 'Latency', 'Delivery (webhook-id)', 'Error / response'].map(
+            (t) => h('th', { text: t }),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        ...detail.invocations.map((inv) =>
+          h(
+            'tr',
+            { 'data-testid': 'invocation' },
+            h('td', { class: 'mono', text: inv.trigger }),
+            h('td', { text: inv.attempt }),
+            h('td', { text: time(inv.at) }),
+            h(
+              'td',
+              {},
+              badge(
+                inv.statusCode === null ? 'none' : String(inv.statusCode),
+                inv.statusCode !== null && inv.statusCode < 300 ? 'processed' : 'failed',
+              ),
+            ),
+            h('td', { text: `${Math.round(inv.latencyMs)} ms` }),
+            h('td', { class: 'mono muted', text: inv.deliveryId }),
+            h('td', { class: 'mono', text: inv.error || inv.response || '' }),
+          ),
+        ),
+      ),
+    );
   }
 
   async function redeliver(event, button) {
     button.disabled = true;
     try {
-      const result = await api(`/v1/api/${enc(state.project)}/eventing/events/${enc(event.id)}/redeliver`, { method: 'POST', body: {} });
-      state.notes.set(event.id, { ok: true, text: `Redelivery queued: ${result.deliveries.map((d) => `${d.trigger} (${d.id})`).join(', ')}` });
+      const result = await api(`/v1/api/${enc(state.project)}/eventing/events/${enc(event.id)}/redeliver`, {
+        method: 'POST',
+        body: {},
+      });
+      state.notes.set(event.id, {
+        ok: true,
+        text: `Redelivery queued: ${result.deliveries.map((d) => `${d.trigger} (${d.id})`).join(', ')}`,
+      });
       state.expanded.add(event.id);
     } catch (error) {
       state.notes.set(event.id, { ok: false, text: `Redeliver failed: ${error.message}` });
@@ -236,23 +365,67 @@
 
   function eventRows(event, detail) {
     const open = state.expanded.has(event.id);
-    const toggle = () => { if (open) state.expanded.delete(event.id); else state.expanded.add(event.id); void poll(); };
-    const button = h('button', { type: 'button', class: 'button small', 'data-testid': 'redeliver', onclick: (e) => { e.stopPropagation(); void redeliver(event, button); } }, 'Redeliver');
-    const row = h('tr', { class: `event-row ${open ? 'open' : ''}`, 'data-event': event.id, 'data-status': event.status, onclick: toggle },
+    const toggle = () => {
+      if (open) state.expanded.delete(event.id);
+      else state.expanded.add(event.id);
+      void poll();
+    };
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small',
+        'data-testid': 'redeliver',
+        onclick: (e) => {
+          e.stopPropagation();
+          void redeliver(event, button);
+        },
+      },
+      'Redeliver',
+    );
+    const row = h(
+      'tr',
+      {
+        class: `event-row ${open ? 'open' : ''}`,
+        'data-event': event.id,
+        'data-status': event.status,
+        onclick: toggle,
+      },
       h('td', { class: 'caret', text: open ? '▾' : '▸' }),
       h('td', { text: time(event.acceptedAt) }),
       h('td', { class: 'mono', text: event.type }),
       h('td', { 'data-testid': 'event-status' }, badge(event.status)),
-      h('td', {}, ...event.deliveries.map((d) => h('span', { class: 'delivery' }, h('span', { class: 'mono', text: d.trigger }), ' ', badge(d.status)))),
+      h(
+        'td',
+        {},
+        ...event.deliveries.map((d) =>
+          h('span', { class: 'delivery' }, h('span', { class: 'mono', text: d.trigger }), ' ', badge(d.status)),
+        ),
+      ),
       h('td', { class: 'mono muted', text: event.id }),
-      h('td', {}, button));
+      h('td', {}, button),
+    );
     const note = state.notes.get(event.id);
     const rows = [row];
     if (open || note) {
-      rows.push(h('tr', { class: 'detail', 'data-detail': event.id },
-        h('td', { colspan: 7 },
-          note ? h('p', { class: note.ok ? 'note ok' : 'note error', 'data-testid': 'redeliver-result', text: note.text }) : null,
-          open ? (detail ? invocationTable(detail) : h('p', { class: 'muted', text: 'Loading…' })) : null)));
+      rows.push(
+        h(
+          'tr',
+          { class: 'detail', 'data-detail': event.id },
+          h(
+            'td',
+            { colspan: 7 },
+            note
+              ? h('p', {
+                  class: note.ok ? 'note ok' : 'note error',
+                  'data-testid': 'redeliver-result',
+                  text: note.text,
+                })
+              : null,
+            open ? (detail ? invocationTable(detail) : h('p', { class: 'muted', text: 'Loading…' })) : null,
+          ),
+        ),
+      );
     }
     return rows;
   }
@@ -264,9 +437,19 @@
       return;
     }
     const status = $('status-filter').value;
-    const page = await api(`/v1/api/${enc(state.project)}/eventing/events?limit=50${status ? `&status=${enc(status)}` : ''}`);
-    const details = new Map(await Promise.all(page.events.filter((e) => state.expanded.has(e.id))
-      .map(async (e) => [e.id, await api(`/v1/api/${enc(state.project)}/eventing/events/${enc(e.id)}`).catch(() => null)])));
+    const page = await api(
+      `/v1/api/${enc(state.project)}/eventing/events?limit=50${status ? `&status=${enc(status)}` : ''}`,
+    );
+    const details = new Map(
+      await Promise.all(
+        page.events
+          .filter((e) => state.expanded.has(e.id))
+          .map(async (e) => [
+            e.id,
+            await api(`/v1/api/${enc(state.project)}/eventing/events/${enc(e.id)}`).catch(() => null),
+          ]),
+      ),
+    );
     // rows whose content did not change keep their DOM nodes: no flicker, no click lost to a re-render
     const cache = new Map();
     const nodes = page.events.flatMap((e) => {
@@ -279,7 +462,8 @@
     state.rows = cache;
     const tbody = $('event-rows');
     const current = [...tbody.children];
-    if (current.length !== nodes.length || current.some((node, i) => node !== nodes[i])) tbody.replaceChildren(...nodes);
+    if (current.length !== nodes.length || current.some((node, i) => node !== nodes[i]))
+      tbody.replaceChildren(...nodes);
     $('events-empty').hidden = page.events.length > 0;
   }
 

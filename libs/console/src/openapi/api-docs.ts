@@ -19,7 +19,9 @@ export function setupGatewayApiDocs(app: INestApplication, version: string): Ope
     .build();
   const { document, undocumented, unmatched } = completeGatewayDocument(SwaggerModule.createDocument(app, base));
   if (undocumented.length > 0 || unmatched.length > 0) {
-    app.get<Logger>(SPACEPORT_LOGGER).warn({ undocumented, unmatched }, 'OpenAPI: routes and the operation table differ');
+    app
+      .get<Logger>(SPACEPORT_LOGGER)
+      .warn({ undocumented, unmatched }, 'OpenAPI: routes and the operation table differ');
   }
   SwaggerModule.setup(API_DOCS_PATH, app, document, {
     jsonDocumentUrl: `${API_DOCS_PATH}-json`,

@@ -33,7 +33,11 @@ export interface OperationSpec {
   responses: Record<number, ResponseSpec>;
 }
 
-const IF_MATCH: ParamSpec = { name: 'If-Match', in: 'header', description: 'the version read (ETag), e.g. "42"; a stale one is 409. Absent: the version this gateway sees' };
+const IF_MATCH: ParamSpec = {
+  name: 'If-Match',
+  in: 'header',
+  description: 'the version read (ETag), e.g. "42"; a stale one is 409. Absent: the version this gateway sees',
+};
 const PROJECT = { project: 'project id (slug)' };
 const PROJECT_TRIGGER = { ...PROJECT, id: 'trigger id (slug)' };
 const PROJECT_EVENT = { ...PROJECT, id: 'event id' };
@@ -55,158 +59,385 @@ const ADMIN_WRITE_ERRORS: Record<number, ResponseSpec> = {
 const OBSERVE_ERRORS: Record<number, ResponseSpec> = {
   401: apiError('no valid project token or admin token'),
   404: apiError('unknown project'),
-  503: { description: 'configuration not loaded or Redis unreachable', schema: 'ApiError', headers: { 'Retry-After': 'seconds' } },
+  503: {
+    description: 'configuration not loaded or Redis unreachable',
+    schema: 'ApiError',
+    headers: { 'Retry-After': 'seconds' },
+  },
 };
-const OBSERVE_WRITE_ERRORS: Record<number, ResponseSpec> = { ...OBSERVE_ERRORS, 403: apiError('the read-only admin token cannot do this') };
+const OBSERVE_WRITE_ERRORS: Record<number, ResponseSpec> = {
+  ...OBSERVE_ERRORS,
+  403: apiError('the read-only admin token cannot do this'),
+};
 const QUEUE_ERRORS: Record<number, ResponseSpec> = {
   400: apiError('invalid body or Idempotency-Key: `issues` names each field'),
   401: apiError('no valid project token'),
   404: apiError('unknown project'),
   413: apiError('payload over the project limit (default 256 KiB) or body over 11 MiB'),
   422: apiError('Idempotency-Key reused with a different body'),
-  503: { description: 'configuration not loaded or Redis unreachable', schema: 'ApiError', headers: { 'Retry-After': 'seconds' } },
+  503: {
+    description: 'configuration not loaded or Redis unreachable',
+    schema: 'ApiError',
+    headers: { 'Retry-After': 'seconds' },
+  },
 };
-const IDEMPOTENCY_KEY: ParamSpec = { name: 'Idempotency-Key', in: 'header', description: 'remembered per project (24 h by default): a retry gets the first answer' };
-const ACCEPTED_HEADERS = { 'Idempotent-Replayed': '`true` when this is the stored answer to an earlier request with the same Idempotency-Key' };
+const IDEMPOTENCY_KEY: ParamSpec = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  description: 'remembered per project (24 h by default): a retry gets the first answer',
+};
+const ACCEPTED_HEADERS = {
+  'Idempotent-Replayed': '`true` when this is the stored answer to an earlier request with the same Idempotency-Key',
+};
 
-const versioned = (schema: string): SchemaObject => ({ type: 'object', properties: { result: ref(schema), version: { type: 'integer' } }, required: ['result', 'version'] });
-const deleted: SchemaObject = { type: 'object', properties: { result: { type: 'string', enum: ['deleted'] }, version: { type: 'integer' } }, required: ['result', 'version'] };
+const versioned = (schema: string): SchemaObject => ({
+  type: 'object',
+  properties: { result: ref(schema), version: { type: 'integer' } },
+  required: ['result', 'version'],
+});
+const deleted: SchemaObject = {
+  type: 'object',
+  properties: { result: { type: 'string', enum: ['deleted'] }, version: { type: 'integer' } },
+  required: ['result', 'version'],
+};
 const ETAG = { ETag: 'the version, quoted ("42"): send it back as If-Match' };
 
 export const GATEWAY_OPERATIONS: Record<string, OperationSpec> = {
   'GET /v1/config/projects': {
-    tag: 'config', auth: 'admin', summary: 'List projects with their triggers',
-    responses: { 200: { description: 'every project, sorted by id (no secrets)', schema: { type: 'object', properties: { result: { type: 'array', items: ref('ProjectSummary') }, version: { type: 'integer' } } } }, ...ADMIN_READ_ERRORS },
+    tag: 'config',
+    auth: 'admin',
+    summary: 'List projects with their triggers',
+    responses: {
+      200: {
+        description: 'every project, sorted by id (no secrets)',
+        schema: {
+          type: 'object',
+          properties: { result: { type: 'array', items: ref('ProjectSummary') }, version: { type: 'integer' } },
+        },
+      },
+      ...ADMIN_READ_ERRORS,
+    },
   },
   'GET /v1/config/projects/{project}': {
-    tag: 'config', auth: 'admin', summary: 'Read a project (secrets redacted)', pathParams: PROJECT,
-    responses: { 200: { description: 'the project', schema: versioned('Project'), headers: ETAG }, 404: configError('project not found'), ...ADMIN_READ_ERRORS },
+    tag: 'config',
+    auth: 'admin',
+    summary: 'Read a project (secrets redacted)',
+    pathParams: PROJECT,
+    responses: {
+      200: { description: 'the project', schema: versioned('Project'), headers: ETAG },
+      404: configError('project not found'),
+      ...ADMIN_READ_ERRORS,
+    },
   },
   'POST /v1/config/projects/{project}': {
-    tag: 'config', auth: 'admin', summary: 'Create or replace a project', pathParams: PROJECT, params: [IF_MATCH],
+    tag: 'config',
+    auth: 'admin',
+    summary: 'Create or replace a project',
+    pathParams: PROJECT,
+    params: [IF_MATCH],
     body: { schema: 'ProjectBody', required: true },
-    responses: { 200: { description: 'written and visible on this gateway', schema: versioned('Project'), headers: ETAG }, 404: configError('project gone right after the write'), ...ADMIN_WRITE_ERRORS },
+    responses: {
+      200: { description: 'written and visible on this gateway', schema: versioned('Project'), headers: ETAG },
+      404: configError('project gone right after the write'),
+      ...ADMIN_WRITE_ERRORS,
+    },
   },
   'DELETE /v1/config/projects/{project}': {
-    tag: 'config', auth: 'admin', summary: 'Delete a project and its triggers', pathParams: PROJECT, params: [IF_MATCH],
-    responses: { 200: { description: 'deleted', schema: deleted }, 404: configError('project not found'), ...ADMIN_WRITE_ERRORS },
+    tag: 'config',
+    auth: 'admin',
+    summary: 'Delete a project and its triggers',
+    pathParams: PROJECT,
+    params: [IF_MATCH],
+    responses: {
+      200: { description: 'deleted', schema: deleted },
+      404: configError('project not found'),
+      ...ADMIN_WRITE_ERRORS,
+    },
   },
   'GET /v1/config/projects/{project}/eventing/triggers': {
-    tag: 'config', auth: 'admin', summary: "List a project's triggers", pathParams: PROJECT,
+    tag: 'config',
+    auth: 'admin',
+    summary: "List a project's triggers",
+    pathParams: PROJECT,
     responses: {
-      200: { description: 'triggers sorted by id, with their versions', schema: { type: 'object', properties: { result: { type: 'array', items: ref('Trigger') }, versions: { type: 'object', additionalProperties: { type: 'integer' } } } } },
-      404: configError('project not found'), ...ADMIN_READ_ERRORS,
+      200: {
+        description: 'triggers sorted by id, with their versions',
+        schema: {
+          type: 'object',
+          properties: {
+            result: { type: 'array', items: ref('Trigger') },
+            versions: { type: 'object', additionalProperties: { type: 'integer' } },
+          },
+        },
+      },
+      404: configError('project not found'),
+      ...ADMIN_READ_ERRORS,
     },
   },
   'GET /v1/config/projects/{project}/eventing/triggers/{id}': {
-    tag: 'config', auth: 'admin', summary: 'Read a trigger', pathParams: PROJECT_TRIGGER,
-    responses: { 200: { description: 'the trigger', schema: versioned('Trigger'), headers: ETAG }, 404: configError('project or trigger not found'), ...ADMIN_READ_ERRORS },
+    tag: 'config',
+    auth: 'admin',
+    summary: 'Read a trigger',
+    pathParams: PROJECT_TRIGGER,
+    responses: {
+      200: { description: 'the trigger', schema: versioned('Trigger'), headers: ETAG },
+      404: configError('project or trigger not found'),
+      ...ADMIN_READ_ERRORS,
+    },
   },
   'POST /v1/config/projects/{project}/eventing/triggers/{id}': {
-    tag: 'config', auth: 'admin', summary: 'Create or replace a trigger', pathParams: PROJECT_TRIGGER, params: [IF_MATCH],
+    tag: 'config',
+    auth: 'admin',
+    summary: 'Create or replace a trigger',
+    pathParams: PROJECT_TRIGGER,
+    params: [IF_MATCH],
     body: { schema: 'TriggerBody', required: true },
-    responses: { 200: { description: 'written and visible on this gateway', schema: versioned('Trigger'), headers: ETAG }, 404: configError('project not found'), ...ADMIN_WRITE_ERRORS },
+    responses: {
+      200: { description: 'written and visible on this gateway', schema: versioned('Trigger'), headers: ETAG },
+      404: configError('project not found'),
+      ...ADMIN_WRITE_ERRORS,
+    },
   },
   'DELETE /v1/config/projects/{project}/eventing/triggers/{id}': {
-    tag: 'config', auth: 'admin', summary: 'Delete a trigger', pathParams: PROJECT_TRIGGER, params: [IF_MATCH],
-    responses: { 200: { description: 'deleted', schema: deleted }, 404: configError('trigger not found'), ...ADMIN_WRITE_ERRORS },
+    tag: 'config',
+    auth: 'admin',
+    summary: 'Delete a trigger',
+    pathParams: PROJECT_TRIGGER,
+    params: [IF_MATCH],
+    responses: {
+      200: { description: 'deleted', schema: deleted },
+      404: configError('trigger not found'),
+      ...ADMIN_WRITE_ERRORS,
+    },
   },
   'GET /v1/config/projects/{project}/eventing/config': {
-    tag: 'config', auth: 'admin', summary: 'Read the cluster eventing settings', pathParams: PROJECT,
+    tag: 'config',
+    auth: 'admin',
+    summary: 'Read the cluster eventing settings',
+    pathParams: PROJECT,
     description: 'The settings are cluster-wide; the project in the path only has to exist (Space Cloud paths).',
-    responses: { 200: { description: 'the settings', schema: versioned('EventingSettings'), headers: ETAG }, 404: configError('project not found'), ...ADMIN_READ_ERRORS },
+    responses: {
+      200: { description: 'the settings', schema: versioned('EventingSettings'), headers: ETAG },
+      404: configError('project not found'),
+      ...ADMIN_READ_ERRORS,
+    },
   },
   'POST /v1/config/projects/{project}/eventing/config': {
-    tag: 'config', auth: 'admin', summary: 'Replace the cluster eventing settings', pathParams: PROJECT, params: [IF_MATCH],
+    tag: 'config',
+    auth: 'admin',
+    summary: 'Replace the cluster eventing settings',
+    pathParams: PROJECT,
+    params: [IF_MATCH],
     description: "Space Cloud's `enabled` and `dbAlias` fields are accepted and ignored.",
     body: { schema: 'EventingSettings', required: true },
-    responses: { 200: { description: 'written', schema: versioned('EventingSettings'), headers: ETAG }, 404: configError('project not found'), ...ADMIN_WRITE_ERRORS },
+    responses: {
+      200: { description: 'written', schema: versioned('EventingSettings'), headers: ETAG },
+      404: configError('project not found'),
+      ...ADMIN_WRITE_ERRORS,
+    },
   },
   'POST /v1/api/{project}/eventing/queue': {
-    tag: 'events', auth: 'project', summary: 'Queue an event', pathParams: PROJECT, params: [IDEMPOTENCY_KEY],
-    description: "Space Cloud's queue body plus `partitionKey`; fans out to the triggers matching `type` (and their filters).",
+    tag: 'events',
+    auth: 'project',
+    summary: 'Queue an event',
+    pathParams: PROJECT,
+    params: [IDEMPOTENCY_KEY],
+    description:
+      "Space Cloud's queue body plus `partitionKey`; fans out to the triggers matching `type` (and their filters).",
     body: { schema: 'QueueEvent', required: true },
-    responses: { 202: { description: 'accepted: one delivery per matching trigger', schema: 'QueueAccepted', headers: ACCEPTED_HEADERS }, ...QUEUE_ERRORS },
+    responses: {
+      202: {
+        description: 'accepted: one delivery per matching trigger',
+        schema: 'QueueAccepted',
+        headers: ACCEPTED_HEADERS,
+      },
+      ...QUEUE_ERRORS,
+    },
   },
   'POST /v1/api/{project}/eventing/queue/batch': {
-    tag: 'events', auth: 'project', summary: 'Queue 1–500 events', pathParams: PROJECT, params: [IDEMPOTENCY_KEY],
+    tag: 'events',
+    auth: 'project',
+    summary: 'Queue 1–500 events',
+    pathParams: PROJECT,
+    params: [IDEMPOTENCY_KEY],
     body: { schema: 'QueueBatch', required: true },
-    responses: { 202: { description: 'accepted, in the order given', schema: 'QueueBatchAccepted', headers: ACCEPTED_HEADERS }, ...QUEUE_ERRORS },
+    responses: {
+      202: { description: 'accepted, in the order given', schema: 'QueueBatchAccepted', headers: ACCEPTED_HEADERS },
+      ...QUEUE_ERRORS,
+    },
   },
   'GET /v1/api/{project}/eventing/events': {
-    tag: 'events', auth: 'project-or-admin', summary: 'List events, newest first', pathParams: PROJECT,
+    tag: 'events',
+    auth: 'project-or-admin',
+    summary: 'List events, newest first',
+    pathParams: PROJECT,
     params: [
-      { name: 'status', in: 'query', description: 'only events in this status', schema: { type: 'string', enum: ['staged', 'processing', 'processed', 'failed', 'cancelled'] } },
+      {
+        name: 'status',
+        in: 'query',
+        description: 'only events in this status',
+        schema: { type: 'string', enum: ['staged', 'processing', 'processed', 'failed', 'cancelled'] },
+      },
       { name: 'type', in: 'query', description: 'only this event type' },
       { name: 'trigger', in: 'query', description: 'only events delivered to this trigger' },
       { name: 'since', in: 'query', description: 'accepted at or after (RFC 3339 or Unix ms)' },
       { name: 'until', in: 'query', description: 'accepted before (RFC 3339 or Unix ms)' },
-      { name: 'limit', in: 'query', description: 'page size, 1–500 (default 50)', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+      {
+        name: 'limit',
+        in: 'query',
+        description: 'page size, 1–500 (default 50)',
+        schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+      },
       { name: 'cursor', in: 'query', description: '`nextCursor` of the previous page' },
     ],
-    responses: { 200: { description: 'a page of events', schema: 'EventPage' }, 400: apiError('bad status, limit, since or until'), ...OBSERVE_ERRORS },
+    responses: {
+      200: { description: 'a page of events', schema: 'EventPage' },
+      400: apiError('bad status, limit, since or until'),
+      ...OBSERVE_ERRORS,
+    },
   },
   'GET /v1/api/{project}/eventing/events/{id}': {
-    tag: 'events', auth: 'project-or-admin', summary: 'Read an event with its invocations', pathParams: PROJECT_EVENT,
-    responses: { 200: { description: 'the event and every attempt', schema: 'EventWithInvocations' }, 404: apiError('unknown project, or the event is not in the log'), ...OBSERVE_ERRORS },
+    tag: 'events',
+    auth: 'project-or-admin',
+    summary: 'Read an event with its invocations',
+    pathParams: PROJECT_EVENT,
+    responses: {
+      200: { description: 'the event and every attempt', schema: 'EventWithInvocations' },
+      404: apiError('unknown project, or the event is not in the log'),
+      ...OBSERVE_ERRORS,
+    },
   },
   'POST /v1/api/{project}/eventing/events/{id}/redeliver': {
-    tag: 'events', auth: 'project-or-admin', summary: 'Send an event again', pathParams: PROJECT_EVENT,
+    tag: 'events',
+    auth: 'project-or-admin',
+    summary: 'Send an event again',
+    pathParams: PROJECT_EVENT,
     description: 'A new delivery (new webhook-id) per trigger of the event, or only to `trigger`.',
     body: { schema: 'RedeliverBody', required: false },
-    responses: { 202: { description: 'queued', schema: 'Redelivered' }, 404: apiError('unknown project or event, or no delivery to that trigger'), ...OBSERVE_WRITE_ERRORS },
+    responses: {
+      202: { description: 'queued', schema: 'Redelivered' },
+      404: apiError('unknown project or event, or no delivery to that trigger'),
+      ...OBSERVE_WRITE_ERRORS,
+    },
   },
   'POST /v1/api/{project}/eventing/dlq/redrive': {
-    tag: 'events', auth: 'project-or-admin', summary: 'Re-queue dead letters', pathParams: PROJECT,
+    tag: 'events',
+    auth: 'project-or-admin',
+    summary: 'Re-queue dead letters',
+    pathParams: PROJECT,
     description: 'With their original delivery ids; they leave the DLQ.',
     body: { schema: 'RedriveBody', required: false },
-    responses: { 202: { description: 'how many were re-queued', schema: 'Redriven' }, 400: apiError('bad since'), ...OBSERVE_WRITE_ERRORS },
+    responses: {
+      202: { description: 'how many were re-queued', schema: 'Redriven' },
+      400: apiError('bad since'),
+      ...OBSERVE_WRITE_ERRORS,
+    },
   },
   'GET /v1/api/{project}/eventing/triggers': {
-    tag: 'events', auth: 'project-or-admin', summary: 'Triggers with their delivery state', pathParams: PROJECT,
-    responses: { 200: { description: 'every trigger of the project', schema: { type: 'object', properties: { triggers: { type: 'array', items: ref('TriggerState') } } } }, ...OBSERVE_ERRORS },
+    tag: 'events',
+    auth: 'project-or-admin',
+    summary: 'Triggers with their delivery state',
+    pathParams: PROJECT,
+    responses: {
+      200: {
+        description: 'every trigger of the project',
+        schema: { type: 'object', properties: { triggers: { type: 'array', items: ref('TriggerState') } } },
+      },
+      ...OBSERVE_ERRORS,
+    },
   },
   'POST /v1/api/{project}/eventing/triggers/{trigger}/enable': {
-    tag: 'events', auth: 'project-or-admin', summary: 'Resume a trigger the workers disabled', pathParams: { ...PROJECT, trigger: 'trigger id' },
+    tag: 'events',
+    auth: 'project-or-admin',
+    summary: 'Resume a trigger the workers disabled',
+    pathParams: { ...PROJECT, trigger: 'trigger id' },
     responses: {
-      200: { description: 'deliveries resume at once', schema: { allOf: [ref('TriggerState'), { type: 'object', properties: { wasDisabled: { type: 'boolean' } } }] } },
-      404: apiError('unknown project or trigger'), ...OBSERVE_WRITE_ERRORS,
+      200: {
+        description: 'deliveries resume at once',
+        schema: { allOf: [ref('TriggerState'), { type: 'object', properties: { wasDisabled: { type: 'boolean' } } }] },
+      },
+      404: apiError('unknown project or trigger'),
+      ...OBSERVE_WRITE_ERRORS,
     },
   },
   'GET /v1/cluster': {
-    tag: 'cluster', auth: 'none', summary: 'Members, leader and partition owners',
+    tag: 'cluster',
+    auth: 'none',
+    summary: 'Members, leader and partition owners',
     description: 'Distributed mode reads Consul; standalone mode answers `mode: standalone` with no members.',
-    responses: { 200: { description: 'the cluster as Consul shows it', schema: 'ClusterStatus' }, 503: apiError('Consul unreachable') },
+    responses: {
+      200: { description: 'the cluster as Consul shows it', schema: 'ClusterStatus' },
+      503: apiError('Consul unreachable'),
+    },
   },
   'GET /healthz': {
-    tag: 'operations', auth: 'none', summary: 'Liveness',
+    tag: 'operations',
+    auth: 'none',
+    summary: 'Liveness',
     responses: { 200: { description: 'the process runs', schema: 'Health' } },
   },
   'GET /readyz': {
-    tag: 'operations', auth: 'none', summary: 'Readiness (config held, Redis, Consul)',
-    responses: { 200: { description: 'every check is up', schema: 'Readiness' }, 503: { description: 'a check is down (`error` names it), or shutting down', schema: 'Readiness' } },
+    tag: 'operations',
+    auth: 'none',
+    summary: 'Readiness (config held, Redis, Consul)',
+    responses: {
+      200: { description: 'every check is up', schema: 'Readiness' },
+      503: { description: 'a check is down (`error` names it), or shutting down', schema: 'Readiness' },
+    },
   },
   'GET /metrics': {
-    tag: 'operations', auth: 'none', summary: 'Prometheus metrics of this instance',
-    responses: { 200: { description: 'Prometheus text format 0.0.4', contentType: 'text/plain', schema: { type: 'string' } } },
+    tag: 'operations',
+    auth: 'none',
+    summary: 'Prometheus metrics of this instance',
+    responses: {
+      200: { description: 'Prometheus text format 0.0.4', contentType: 'text/plain', schema: { type: 'string' } },
+    },
   },
   'GET /console': {
-    tag: 'console', auth: 'none', summary: 'The web console (HTML)',
-    description: 'The page asks for the admin token in the browser and calls the API with it; it needs no token to load.',
-    responses: { 200: { description: 'the page', contentType: 'text/html', schema: { type: 'string' } }, 503: { description: 'console assets missing from this build', contentType: 'text/plain', schema: { type: 'string' } } },
+    tag: 'console',
+    auth: 'none',
+    summary: 'The web console (HTML)',
+    description:
+      'The page asks for the admin token in the browser and calls the API with it; it needs no token to load.',
+    responses: {
+      200: { description: 'the page', contentType: 'text/html', schema: { type: 'string' } },
+      503: {
+        description: 'console assets missing from this build',
+        contentType: 'text/plain',
+        schema: { type: 'string' },
+      },
+    },
   },
   'GET /console/{asset}': {
-    tag: 'console', auth: 'none', summary: "The console's script and stylesheet", pathParams: { asset: 'console.js or console.css' },
+    tag: 'console',
+    auth: 'none',
+    summary: "The console's script and stylesheet",
+    pathParams: { asset: 'console.js or console.css' },
     responses: {
       200: { description: 'the file', contentType: 'text/plain', schema: { type: 'string' } },
       404: { description: 'no such asset', contentType: 'text/plain', schema: { type: 'string' } },
-      503: { description: 'console assets missing from this build', contentType: 'text/plain', schema: { type: 'string' } },
+      503: {
+        description: 'console assets missing from this build',
+        contentType: 'text/plain',
+        schema: { type: 'string' },
+      },
     },
   },
 };
 
 /** Request bodies that only exist as inline shapes in the controllers. */
 export const INLINE_BODY_SCHEMAS: Record<string, SchemaObject> = {
-  RedeliverBody: { type: 'object', properties: { trigger: { type: 'string', description: 'only this trigger (default: every trigger of the event)' } } },
-  RedriveBody: { type: 'object', properties: { since: { oneOf: [{ type: 'string' }, { type: 'integer' }], description: 'only dead letters since (RFC 3339 or Unix ms)' } } },
+  RedeliverBody: {
+    type: 'object',
+    properties: { trigger: { type: 'string', description: 'only this trigger (default: every trigger of the event)' } },
+  },
+  RedriveBody: {
+    type: 'object',
+    properties: {
+      since: {
+        oneOf: [{ type: 'string' }, { type: 'integer' }],
+        description: 'only dead letters since (RFC 3339 or Unix ms)',
+      },
+    },
+  },
 };

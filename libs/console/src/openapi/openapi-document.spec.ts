@@ -9,7 +9,10 @@ function scanned(keys: string[]): OpenAPIObject {
   const paths: OpenAPIObject['paths'] = {};
   for (const key of keys) {
     const [method = '', path = ''] = key.split(' ');
-    paths[path] = { ...paths[path], [method.toLowerCase()]: { operationId: key, responses: { 200: { description: '' } } } };
+    paths[path] = {
+      ...paths[path],
+      [method.toLowerCase()]: { operationId: key, responses: { 200: { description: '' } } },
+    };
   }
   return { openapi: '3.0.0', info: { title: 't', version: '1' }, paths, components: {} };
 }
@@ -18,23 +21,40 @@ function scanned(keys: string[]): OpenAPIObject {
 function refsIn(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(refsIn);
   if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([key, inner]) => (key === '$ref' && typeof inner === 'string' ? [inner] : refsIn(inner)));
+  return Object.entries(value).flatMap(([key, inner]) =>
+    key === '$ref' && typeof inner === 'string' ? [inner] : refsIn(inner),
+  );
 }
 
 const spec: OperationSpec = {
-  tag: 'events', auth: 'project-or-admin', summary: 'Read an event', pathParams: { project: 'project id', id: 'event id' },
+  tag: 'events',
+  auth: 'project-or-admin',
+  summary: 'Read an event',
+  pathParams: { project: 'project id', id: 'event id' },
   params: [{ name: 'Idempotency-Key', in: 'header', description: 'key' }],
   body: { schema: 'QueueEvent', required: true },
-  responses: { 200: { description: 'ok', schema: 'Event' }, 404: { description: 'unknown', schema: 'ApiError', headers: { 'Retry-After': 'seconds' } } },
+  responses: {
+    200: { description: 'ok', schema: 'Event' },
+    404: { description: 'unknown', schema: 'ApiError', headers: { 'Retry-After': 'seconds' } },
+  },
 };
 
 describe('completeGatewayDocument', () => {
   it('fills a scanned operation from its table entry', () => {
-    const { document, undocumented, unmatched, problems } = completeGatewayDocument(scanned(['POST /p/{project}/e/{id}']), { 'POST /p/{project}/e/{id}': spec });
+    const { document, undocumented, unmatched, problems } = completeGatewayDocument(
+      scanned(['POST /p/{project}/e/{id}']),
+      { 'POST /p/{project}/e/{id}': spec },
+    );
     const operation = document.paths['/p/{project}/e/{id}']?.post;
     expect(operation).toMatchObject({
-      operationId: 'POST /p/{project}/e/{id}', tags: ['events'], summary: 'Read an event', security: [{ projectToken: [] }, { adminToken: [] }],
-      requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/QueueEvent' } } } },
+      operationId: 'POST /p/{project}/e/{id}',
+      tags: ['events'],
+      summary: 'Read an event',
+      security: [{ projectToken: [] }, { adminToken: [] }],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/QueueEvent' } } },
+      },
     });
     expect(operation?.parameters).toEqual([
       { name: 'project', in: 'path', required: true, schema: { type: 'string' }, description: 'project id' },
@@ -42,7 +62,8 @@ describe('completeGatewayDocument', () => {
       { name: 'Idempotency-Key', in: 'header', required: false, description: 'key', schema: { type: 'string' } },
     ]);
     expect(operation?.responses['404']).toEqual({
-      description: 'unknown', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+      description: 'unknown',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
       headers: { 'Retry-After': { description: 'seconds', schema: { type: 'string' } } },
     });
     expect(document.components?.securitySchemes).toHaveProperty('adminToken');
@@ -50,14 +71,21 @@ describe('completeGatewayDocument', () => {
   });
 
   it('keeps routes the table misses and reports them, and reports table entries no route matched', () => {
-    const result = completeGatewayDocument(scanned(['GET /new', 'DELETE /p/{project}/e/{id}']), { 'POST /p/{project}/e/{id}': spec });
+    const result = completeGatewayDocument(scanned(['GET /new', 'DELETE /p/{project}/e/{id}']), {
+      'POST /p/{project}/e/{id}': spec,
+    });
     expect(result.undocumented).toEqual(['DELETE /p/{project}/e/{id}', 'GET /new']);
     expect(result.unmatched).toEqual(['POST /p/{project}/e/{id}']);
-    expect(result.document.paths['/new']?.get).toEqual({ operationId: 'GET /new', responses: { 200: { description: '' } } });
+    expect(result.document.paths['/new']?.get).toEqual({
+      operationId: 'GET /new',
+      responses: { 200: { description: '' } },
+    });
   });
 
   it('reports path parameters without a description', () => {
-    const { problems } = completeGatewayDocument(scanned(['GET /p/{project}/x/{other}']), { 'GET /p/{project}/x/{other}': { ...spec, body: undefined } });
+    const { problems } = completeGatewayDocument(scanned(['GET /p/{project}/x/{other}']), {
+      'GET /p/{project}/x/{other}': { ...spec, body: undefined },
+    });
     expect(problems).toEqual(['GET /p/{project}/x/{other} {other}']);
   });
 
@@ -79,13 +107,17 @@ describe('the gateway operation table', () => {
     const schemas = { ...GATEWAY_SCHEMAS, ...INLINE_BODY_SCHEMAS };
     const refs = new Set(refsIn(all.document));
     expect(refs.size).toBeGreaterThan(10);
-    for (const target of refs) expect(Object.keys(schemas), target).toContain(target.replace('#/components/schemas/', ''));
+    for (const target of refs)
+      expect(Object.keys(schemas), target).toContain(target.replace('#/components/schemas/', ''));
   });
 
   it('gives every operation a success response and every authenticated one a 401', () => {
     for (const [key, operation] of Object.entries(GATEWAY_OPERATIONS)) {
       const statuses = Object.keys(operation.responses).map(Number);
-      expect(statuses.some((s) => s >= 200 && s < 300), key).toBe(true);
+      expect(
+        statuses.some((s) => s >= 200 && s < 300),
+        key,
+      ).toBe(true);
       if (operation.auth !== 'none') expect(statuses, key).toContain(401);
     }
   });
@@ -94,6 +126,13 @@ describe('the gateway operation table', () => {
     const queue = GATEWAY_SCHEMAS['QueueEvent'] as Exclude<(typeof GATEWAY_SCHEMAS)[string], ReferenceObject>;
     expect(queue.required).toEqual(['type', 'payload']);
     expect(queue.additionalProperties).toBe(false);
-    expect(Object.keys(queue.properties ?? {}).sort()).toEqual(['delay', 'options', 'partitionKey', 'payload', 'timestamp', 'type']);
+    expect(Object.keys(queue.properties ?? {}).sort()).toEqual([
+      'delay',
+      'options',
+      'partitionKey',
+      'payload',
+      'timestamp',
+      'type',
+    ]);
   });
 });

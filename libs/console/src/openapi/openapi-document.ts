@@ -6,13 +6,23 @@ import {
   type ResponseObject,
   type SecurityRequirementObject,
 } from '@nestjs/swagger';
-import { type Auth, GATEWAY_OPERATIONS, INLINE_BODY_SCHEMAS, type OperationSpec, type ResponseSpec } from './gateway-operations';
+import {
+  type Auth,
+  GATEWAY_OPERATIONS,
+  INLINE_BODY_SCHEMAS,
+  type OperationSpec,
+  type ResponseSpec,
+} from './gateway-operations';
 import { GATEWAY_SCHEMAS, ref } from './schemas';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
 export const SECURITY_SCHEMES = {
-  adminToken: { type: 'http', scheme: 'bearer', description: '`ADMIN_TOKEN` of the gateway (`ADMIN_READ_TOKEN` for reads only)' },
+  adminToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description: '`ADMIN_TOKEN` of the gateway (`ADMIN_READ_TOKEN` for reads only)',
+  },
   projectToken: { type: 'http', scheme: 'bearer', description: "one of the project's `secrets.apiTokens`" },
 } as const;
 
@@ -47,7 +57,16 @@ function response(spec: ResponseSpec): ResponseObject {
   return {
     description: spec.description,
     ...(schema ? { content: { [spec.contentType ?? 'application/json']: { schema } } } : {}),
-    ...(spec.headers ? { headers: Object.fromEntries(Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) } : {}),
+    ...(spec.headers
+      ? {
+          headers: Object.fromEntries(
+            Object.entries(spec.headers).map(([name, description]) => [
+              name,
+              { description, schema: { type: 'string' } },
+            ]),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -59,10 +78,22 @@ function pathParameters(path: string, spec: OperationSpec, problems: string[], k
   });
 }
 
-function completeOperation(scanned: OperationObject, path: string, spec: OperationSpec, problems: string[], key: string): OperationObject {
+function completeOperation(
+  scanned: OperationObject,
+  path: string,
+  spec: OperationSpec,
+  problems: string[],
+  key: string,
+): OperationObject {
   const parameters: ParameterObject[] = [
     ...pathParameters(path, spec, problems, key),
-    ...(spec.params ?? []).map((p) => ({ name: p.name, in: p.in, required: false, description: p.description, schema: p.schema ?? { type: 'string' } })),
+    ...(spec.params ?? []).map((p) => ({
+      name: p.name,
+      in: p.in,
+      required: false,
+      description: p.description,
+      schema: p.schema ?? { type: 'string' },
+    })),
   ];
   const operation: OperationObject = {
     ...(scanned.operationId ? { operationId: scanned.operationId } : {}),
@@ -74,7 +105,11 @@ function completeOperation(scanned: OperationObject, path: string, spec: Operati
     security: SECURITY[spec.auth],
   };
   if (spec.body) {
-    operation.requestBody = { required: spec.body.required, content: { 'application/json': { schema: ref(spec.body.schema) } }, ...(spec.body.description ? { description: spec.body.description } : {}) };
+    operation.requestBody = {
+      required: spec.body.required,
+      content: { 'application/json': { schema: ref(spec.body.schema) } },
+      ...(spec.body.description ? { description: spec.body.description } : {}),
+    };
   }
   return operation;
 }
@@ -84,7 +119,10 @@ function completeOperation(scanned: OperationObject, path: string, spec: Operati
  * `GATEWAY_OPERATIONS`: summaries, tags, parameters, bodies, responses with their error codes, security.
  * Routes the table misses stay as scanned and are reported (`undocumented`).
  */
-export function completeGatewayDocument(scanned: OpenAPIObject, operations: Record<string, OperationSpec> = GATEWAY_OPERATIONS): CompletedDocument {
+export function completeGatewayDocument(
+  scanned: OpenAPIObject,
+  operations: Record<string, OperationSpec> = GATEWAY_OPERATIONS,
+): CompletedDocument {
   const undocumented: string[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -110,7 +148,10 @@ export function completeGatewayDocument(scanned: OpenAPIObject, operations: Reco
     paths,
     tags: [
       { name: 'config', description: 'config admin API (admin token)' },
-      { name: 'events', description: 'queue events (project token); event log, redelivery, trigger state (project or admin token)' },
+      {
+        name: 'events',
+        description: 'queue events (project token); event log, redelivery, trigger state (project or admin token)',
+      },
       { name: 'cluster', description: 'members, leader, partition map' },
       { name: 'operations', description: 'health, readiness, metrics' },
       { name: 'console', description: 'the web console' },
@@ -121,6 +162,8 @@ export function completeGatewayDocument(scanned: OpenAPIObject, operations: Reco
       schemas: { ...scanned.components?.schemas, ...GATEWAY_SCHEMAS, ...INLINE_BODY_SCHEMAS },
     },
   };
-  const unmatched = Object.keys(operations).filter((key) => !seen.has(key)).sort();
+  const unmatched = Object.keys(operations)
+    .filter((key) => !seen.has(key))
+    .sort();
   return { document, undocumented: undocumented.sort(), unmatched, problems };
 }

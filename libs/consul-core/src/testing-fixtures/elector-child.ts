@@ -14,7 +14,14 @@ async function main(): Promise<void> {
   const port = Number(portArg);
   const ttlMs = Number(process.env['CHILD_CHECK_TTL_MS'] ?? 3_000);
   const client = createConsulClient({ host: '127.0.0.1', port, secure: false });
-  const registration = new ServiceRegistration({ client, nodeId, role: 'event-worker', clusterId: 'chaos', port: 0, ttlMs });
+  const registration = new ServiceRegistration({
+    client,
+    nodeId,
+    role: 'event-worker',
+    clusterId: 'chaos',
+    port: 0,
+    ttlMs,
+  });
   const election = new LeaderElection({
     client,
     key,
@@ -26,7 +33,9 @@ async function main(): Promise<void> {
   });
   election.on('elected', (lockIndex) => log('elected', { nodeId, lockIndex }));
   election.on('lost', (reason) => log('lost', { nodeId, reason }));
-  election.on('error', (error) => log('error', { nodeId, message: error instanceof Error ? error.message : String(error) }));
+  election.on('error', (error) =>
+    log('error', { nodeId, message: error instanceof Error ? error.message : String(error) }),
+  );
   process.once('SIGTERM', () => {
     void (async () => {
       await election.stop();

@@ -37,7 +37,11 @@ export class AttemptRunner implements OnApplicationShutdown {
   }
 
   async run(
-    ledger: DeliveryLedger, claim: Claim, job: DeliveryJobData, target: EffectiveTarget, attempt: number,
+    ledger: DeliveryLedger,
+    claim: Claim,
+    job: DeliveryJobData,
+    target: EffectiveTarget,
+    attempt: number,
     retention: EventingSettings['retention'],
   ): Promise<RunVerdict> {
     if (!ledger.maySend(claim)) {
@@ -47,14 +51,24 @@ export class AttemptRunner implements OnApplicationShutdown {
     const startedAt = Date.now();
     // A first attempt goes straight from staged to its outcome (one write fewer per delivery);
     // a retry shows `processing` while it runs (a failed first attempt already wrote it).
-    const processing = attempt > 1 ? this.log.setStatus(job.project, job.eventId, job.triggerId, 'processing').catch(() => undefined) : undefined;
+    const processing =
+      attempt > 1
+        ? this.log.setStatus(job.project, job.eventId, job.triggerId, 'processing').catch(() => undefined)
+        : undefined;
     const outcome = await this.sender.send(webhookRequestOf(job, target.project, target.trigger, startedAt));
     // Object.assign, not `{ ...outcome, attempt }` (a slow path in Node 20's V8, docs/benchmarks.md)
     const verdict = verdictOf(Object.assign({ attempt }, outcome), target.trigger, Date.now(), Math.random);
     this.metrics.attemptEnded(job, verdict.kind, outcome.latencyMs);
     const statusCode = outcome.statusCode ?? null;
     await processing;
-    await this.finish(ledger, claim, job, verdict.kind === 'success', invocationOf(job, attempt, startedAt, outcome), retention);
+    await this.finish(
+      ledger,
+      claim,
+      job,
+      verdict.kind === 'success',
+      invocationOf(job, attempt, startedAt, outcome),
+      retention,
+    );
     return Object.assign({ statusCode }, verdict);
   }
 
@@ -64,10 +78,20 @@ export class AttemptRunner implements OnApplicationShutdown {
    * the write-coalescing command client, so they leave in one write and cost one round trip.
    */
   private async finish(
-    ledger: DeliveryLedger, claim: Claim, job: DeliveryJobData, success: boolean, invocation: Invocation,
+    ledger: DeliveryLedger,
+    claim: Claim,
+    job: DeliveryJobData,
+    success: boolean,
+    invocation: Invocation,
     retention: EventingSettings['retention'],
   ): Promise<void> {
-    const attemptLog = this.log.attemptLog(job.project, job.eventId, invocation, success ? 'processed' : 'processing', retention);
+    const attemptLog = this.log.attemptLog(
+      job.project,
+      job.eventId,
+      invocation,
+      success ? 'processed' : 'processing',
+      retention,
+    );
     if (!success) {
       await ledger.releaseClaim(claim.deliveryId, claim.token, attemptLog);
       return;
@@ -87,7 +111,13 @@ export class AttemptRunner implements OnApplicationShutdown {
 
 function invocationOf(job: DeliveryJobData, attempt: number, startedAt: number, outcome: AttemptOutcome): Invocation {
   return {
-    trigger: job.triggerId, deliveryId: job.deliveryId, attempt, at: new Date(startedAt).toISOString(),
-    statusCode: outcome.statusCode ?? null, latencyMs: outcome.latencyMs, response: outcome.response, error: outcome.error ?? null,
+    trigger: job.triggerId,
+    deliveryId: job.deliveryId,
+    attempt,
+    at: new Date(startedAt).toISOString(),
+    statusCode: outcome.statusCode ?? null,
+    latencyMs: outcome.latencyMs,
+    response: outcome.response,
+    error: outcome.error ?? null,
   };
 }

@@ -14,20 +14,35 @@ export function deadLetterEventType(triggerId: string): string {
 export class DeadLetterEvents {
   private readonly nextEventId = createEventIdGenerator();
 
-  constructor(private readonly config: ConfigAccess, private readonly publisher: EventPublisher) {}
+  constructor(
+    private readonly config: ConfigAccess,
+    private readonly publisher: EventPublisher,
+  ) {}
 
   async emit(job: DeliveryJobData, reason: string, statusCode: number | null): Promise<void> {
     const snapshot = this.config.current();
     const type = deadLetterEventType(job.triggerId);
     if (!snapshot) return;
     const payload: JsonValue = {
-      eventId: job.eventId, deliveryId: job.deliveryId, trigger: job.triggerId, type: job.type, reason, statusCode, payload: jobPayload(job),
+      eventId: job.eventId,
+      deliveryId: job.deliveryId,
+      trigger: job.triggerId,
+      type: job.type,
+      reason,
+      statusCode,
+      payload: jobPayload(job),
     };
     if (triggersForEvent(snapshot, job.project, { type, payload }).length === 0) return;
     const payloadJson = canonicalJson(payload);
     const event = {
-      type, payload, options: undefined, partitionKey: job.partitionKey, notBefore: 0,
-      payloadJson, payloadBytes: Buffer.byteLength(payloadJson), body: undefined,
+      type,
+      payload,
+      options: undefined,
+      partitionKey: job.partitionKey,
+      notBefore: 0,
+      payloadJson,
+      payloadBytes: Buffer.byteLength(payloadJson),
+      body: undefined,
     };
     await this.publisher.publish(snapshot, job.project, event, this.nextEventId(), Date.now());
   }

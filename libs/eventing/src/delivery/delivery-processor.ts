@@ -71,7 +71,10 @@ export class DeliveryProcessor {
   ledgerFor(timeoutMs: number): DeliveryLedger {
     let ledger = this.ledgers.get(timeoutMs);
     if (!ledger) {
-      ledger = new DeliveryLedger(this.redis, { keyPrefix: ledgerKeyPrefix(this.node.clusterId), httpTimeoutMs: timeoutMs });
+      ledger = new DeliveryLedger(this.redis, {
+        keyPrefix: ledgerKeyPrefix(this.node.clusterId),
+        httpTimeoutMs: timeoutMs,
+      });
       this.ledgers.set(timeoutMs, ledger);
     }
     return ledger;
@@ -90,7 +93,13 @@ export class DeliveryProcessor {
     for (let attempt = job.attemptsMade + 1; ; attempt += 1) {
       await this.admit(job, token, target, lease);
       const ledger = this.ledgerFor(target.trigger.timeout);
-      const claimed = await ledger.claim(data.deliveryId, lease.partition, lease.epoch, this.node.nodeId, target.trigger.timeout + CLAIM_SLACK_MS);
+      const claimed = await ledger.claim(
+        data.deliveryId,
+        lease.partition,
+        lease.epoch,
+        this.node.nodeId,
+        target.trigger.timeout + CLAIM_SLACK_MS,
+      );
       if (claimed.status === 'already-sent') {
         await this.log.setStatus(data.project, data.eventId, data.triggerId, 'processed');
         this.metrics.deliveryNotSent(data, 'already-sent');
@@ -101,11 +110,20 @@ export class DeliveryProcessor {
         return postpone(job, token, 1_000);
       }
       if (claimed.status === 'in-flight-elsewhere') return postpone(job, token, claimed.holder.ttlMs + 100);
-      const verdict = await this.attempts.run(ledger, claimed.claim, data, target, attempt, snapshot.eventing.value.retention);
+      const verdict = await this.attempts.run(
+        ledger,
+        claimed.claim,
+        data,
+        target,
+        attempt,
+        snapshot.eventing.value.retention,
+      );
       if (verdict.kind === 'success') return 'sent';
       if (verdict.kind === 'retry') {
-        if (!data.ordered) throw new RetryLaterError(verdict.delayMs, `attempt ${attempt} failed; retrying in ${verdict.delayMs} ms`);
-        if (!(await sleepUnlessAborted(verdict.delayMs, lease.signal))) throw new RetryLaterError(0, 'partition stopping');
+        if (!data.ordered)
+          throw new RetryLaterError(verdict.delayMs, `attempt ${attempt} failed; retrying in ${verdict.delayMs} ms`);
+        if (!(await sleepUnlessAborted(verdict.delayMs, lease.signal)))
+          throw new RetryLaterError(0, 'partition stopping');
         continue;
       }
       await this.fail(data, verdict.reason, verdict.statusCode);
@@ -118,7 +136,12 @@ export class DeliveryProcessor {
    * postponed to the next window (DelayedError: no attempt spent, retries untouched); an ordered job
    * waits in place instead, so it keeps its partition's order, unless the partition is stopping.
    */
-  private async admit(job: Job<DeliveryJobData>, token: string | undefined, target: EffectiveTarget, lease: PartitionLease): Promise<void> {
+  private async admit(
+    job: Job<DeliveryJobData>,
+    token: string | undefined,
+    target: EffectiveTarget,
+    lease: PartitionLease,
+  ): Promise<void> {
     const perSecond = target.trigger.rateLimit;
     if (perSecond === undefined) return;
     for (let waits = 0; waits < MAX_ORDERED_RATE_WAITS; waits += 1) {
@@ -133,11 +156,17 @@ export class DeliveryProcessor {
     const at = new Date().toISOString();
     if (reason === 'gone') {
       await this.disabled.disable(job.project, job.triggerId, { reason: 'gone', at, statusCode });
-      this.logger.warn({ project: job.project, trigger: job.triggerId }, 'trigger disabled: the receiver answered 410 Gone');
+      this.logger.warn(
+        { project: job.project, trigger: job.triggerId },
+        'trigger disabled: the receiver answered 410 Gone',
+      );
     } else if (await this.failureRuns.recordFailure(job.project, job.triggerId)) {
       await this.disabled.disable(job.project, job.triggerId, { reason: 'failures', at, statusCode });
       await this.failureRuns.reset(job.project, job.triggerId);
-      this.logger.warn({ project: job.project, trigger: job.triggerId }, 'trigger disabled: too many final failures in a row');
+      this.logger.warn(
+        { project: job.project, trigger: job.triggerId },
+        'trigger disabled: too many final failures in a row',
+      );
     }
     await this.log.setStatus(job.project, job.eventId, job.triggerId, 'failed');
     await this.deadLetters.add(job, reason, statusCode);

@@ -1,4 +1,11 @@
-import { type ConfigSnapshot, type EffectiveTrigger, getProject, getTrigger, type Project, resolveTrigger } from '@spaceport/config-model';
+import {
+  type ConfigSnapshot,
+  type EffectiveTrigger,
+  getProject,
+  getTrigger,
+  type Project,
+  resolveTrigger,
+} from '@spaceport/config-model';
 import { cloudEventBodyOfCanonicalData, webhookHeaders } from '@spaceport/eventing-core';
 import { type DeliveryJobData, jobPayloadJson } from '../shared/delivery-job';
 import { type WebhookRequest } from './webhook-sender';
@@ -9,9 +16,7 @@ export interface EffectiveTarget {
   readonly trigger: EffectiveTrigger;
 }
 
-export type TargetLookup =
-  | EffectiveTarget
-  | { readonly kind: 'cancelled'; readonly reason: string };
+export type TargetLookup = EffectiveTarget | { readonly kind: 'cancelled'; readonly reason: string };
 
 /** The project and effective trigger of a job from the current snapshot, or why it is cancelled. */
 export function lookupTarget(snapshot: ConfigSnapshot, job: DeliveryJobData): TargetLookup {
@@ -29,12 +34,22 @@ const JSON_CONTENT_TYPE = { 'content-type': 'application/json' } as const;
  * The HTTP request of one attempt: CloudEvents body (byte-identical on every attempt: it depends on
  * the job only), trigger headers, then the Standard Webhooks headers signed with every active secret.
  */
-export function webhookRequestOf(job: DeliveryJobData, project: Project, trigger: EffectiveTrigger, nowMs: number): WebhookRequest {
+export function webhookRequestOf(
+  job: DeliveryJobData,
+  project: Project,
+  trigger: EffectiveTrigger,
+  nowMs: number,
+): WebhookRequest {
   const body = cloudEventBodyOfCanonicalData(
     { id: job.eventId, type: job.type, project: job.project, time: new Date(job.time), partitionKey: job.partitionKey },
     jobPayloadJson(job),
   );
-  const signed = webhookHeaders({ webhookId: job.deliveryId, timestamp: Math.floor(nowMs / 1000), body, secrets: project.secrets.webhook });
+  const signed = webhookHeaders({
+    webhookId: job.deliveryId,
+    timestamp: Math.floor(nowMs / 1000),
+    body,
+    secrets: project.secrets.webhook,
+  });
   return {
     url: trigger.url,
     // later sources win, as in `{ ...trigger.headers, 'content-type': …, ...signed }`, which Node 20 builds

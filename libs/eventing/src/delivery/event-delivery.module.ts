@@ -13,7 +13,14 @@ import { StandalonePartitions } from './standalone-partitions';
 @Module({
   imports: [EventingSharedModule],
   providers: [
-    AttemptRunner, DeadLetterEvents, DeliveryProcessor, FailureRuns, PartitionConsumers, RateLimiter, StandalonePartitions, DeliveryObservability,
+    AttemptRunner,
+    DeadLetterEvents,
+    DeliveryProcessor,
+    FailureRuns,
+    PartitionConsumers,
+    RateLimiter,
+    StandalonePartitions,
+    DeliveryObservability,
   ],
   exports: [PartitionConsumers],
 })

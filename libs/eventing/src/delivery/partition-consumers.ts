@@ -49,7 +49,13 @@ const IDLE_POLL_SECONDS = 30;
 async function closeWhenReady(worker: Worker<DeliveryJobData, string>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, READY_BEFORE_CLOSE_MS)));
-  await Promise.race([worker.waitUntilReady().then(() => undefined, () => undefined), bound]);
+  await Promise.race([
+    worker.waitUntilReady().then(
+      () => undefined,
+      () => undefined,
+    ),
+    bound,
+  ]);
   clearTimeout(timer);
   await worker.close();
 }
@@ -80,7 +86,9 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
   }
 
   owned(): OwnedPartition[] {
-    return [...this.consumers].map(([partition, consumer]) => ({ partition, epoch: consumer.epoch })).sort((a, b) => a.partition - b.partition);
+    return [...this.consumers]
+      .map(([partition, consumer]) => ({ partition, epoch: consumer.epoch }))
+      .sort((a, b) => a.partition - b.partition);
   }
 
   async start(partition: number, epoch: number): Promise<StartResult> {
@@ -135,12 +143,18 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
         stalledInterval: this.env.lockMs,
         maxStalledCount: 1_000,
         drainDelay: IDLE_POLL_SECONDS,
-        settings: { backoffStrategy: (_attempts: number, type?: string, error?: Error) => (type === BACKOFF_TYPE ? backoffDelay(error) : 1_000) },
+        settings: {
+          backoffStrategy: (_attempts: number, type?: string, error?: Error) =>
+            type === BACKOFF_TYPE ? backoffDelay(error) : 1_000,
+        },
       },
     );
-    worker.on('error', (error) => this.logger.warn({ partition, err: { message: error.message } }, 'partition worker error'));
+    worker.on('error', (error) =>
+      this.logger.warn({ partition, err: { message: error.message } }, 'partition worker error'),
+    );
     worker.on('failed', (job, error) => {
-      if (error.name !== 'RetryLaterError') this.logger.warn({ partition, job: job?.id, err: { message: error.message } }, 'delivery job error');
+      if (error.name !== 'RetryLaterError')
+        this.logger.warn({ partition, job: job?.id, err: { message: error.message } }, 'delivery job error');
     });
     return worker;
   }

@@ -21,7 +21,8 @@ export interface RateWindow {
  * 1/s uses one delivery per ceil(1000 / limit) ms (0.5/s → one per 2 s).
  */
 export function rateWindowOf(now: number, perSecond: number): RateWindow {
-  if (!(perSecond > 0) || !Number.isFinite(perSecond)) throw new RangeError(`rate limit must be a positive number, got ${perSecond}`);
+  if (!(perSecond > 0) || !Number.isFinite(perSecond))
+    throw new RangeError(`rate limit must be a positive number, got ${perSecond}`);
   const windowMs = perSecond >= 1 ? 1_000 : Math.ceil(1_000 / perSecond);
   const limit = Math.max(1, Math.floor((perSecond * windowMs) / 1_000));
   const index = Math.floor(now / windowMs);

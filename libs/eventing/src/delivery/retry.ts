@@ -3,7 +3,10 @@ import { classifyResponse, nextAttemptDelay, type ResponseClass, retrySchedule }
 
 /** Thrown by the processor to have BullMQ retry after `delayMs` (read by the worker's backoff strategy). */
 export class RetryLaterError extends Error {
-  constructor(readonly delayMs: number, message: string) {
+  constructor(
+    readonly delayMs: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'RetryLaterError';
   }
@@ -30,7 +33,12 @@ export interface AttemptFacts {
 }
 
 /** What to do after an attempt (pure): success, retry after a delay, or fail with a reason. */
-export function verdictOf(facts: AttemptFacts, trigger: EffectiveTrigger, now: number, random: () => number): AttemptVerdict {
+export function verdictOf(
+  facts: AttemptFacts,
+  trigger: EffectiveTrigger,
+  now: number,
+  random: () => number,
+): AttemptVerdict {
   if (facts.refused) return { kind: 'fail', reason: 'refused' };
   const responseClass: ResponseClass = classifyResponse(facts.statusCode);
   if (responseClass === 'success') return { kind: 'success' };
@@ -41,6 +49,12 @@ export function verdictOf(facts: AttemptFacts, trigger: EffectiveTrigger, now: n
     baseDelayMs: trigger.retrySchedule.baseDelayMs,
     maxDelayMs: trigger.retrySchedule.maxDelayMs,
   });
-  const decision = nextAttemptDelay({ attempt: facts.attempt, schedule, retryAfterHeader: facts.retryAfter, now, random });
+  const decision = nextAttemptDelay({
+    attempt: facts.attempt,
+    schedule,
+    retryAfterHeader: facts.retryAfter,
+    now,
+    random,
+  });
   return decision.retry ? { kind: 'retry', delayMs: decision.delayMs } : { kind: 'fail', reason: 'retries-exhausted' };
 }

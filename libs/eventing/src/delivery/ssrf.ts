@@ -7,11 +7,33 @@ import { BlockList, isIP } from 'node:net';
  */
 
 const BLOCKED_V4 = [
-  '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24',
-  '192.0.2.0/24', '192.88.99.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24',
-  '224.0.0.0/4', '240.0.0.0/4',
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '192.88.99.0/24',
+  '192.168.0.0/16',
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/4',
+  '240.0.0.0/4',
 ];
-const BLOCKED_V6 = ['::/128', '::1/128', '64:ff9b::/96', '100::/64', '2001:db8::/32', 'fc00::/7', 'fe80::/10', 'fec0::/10', 'ff00::/8'];
+const BLOCKED_V6 = [
+  '::/128',
+  '::1/128',
+  '64:ff9b::/96',
+  '100::/64',
+  '2001:db8::/32',
+  'fc00::/7',
+  'fe80::/10',
+  'fec0::/10',
+  'ff00::/8',
+];
 
 export interface SsrfPolicy {
   /** true when `address` (an IP literal) may be connected to */
@@ -24,7 +46,14 @@ function addCidr(list: BlockList, cidr: string): void {
   const family = address === undefined ? 0 : isIP(address);
   const prefix = Number(bits);
   const max = family === 4 ? 32 : 128;
-  if (family === 0 || extra !== undefined || bits === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max) {
+  if (
+    family === 0 ||
+    extra !== undefined ||
+    bits === undefined ||
+    !Number.isInteger(prefix) ||
+    prefix < 0 ||
+    prefix > max
+  ) {
     throw new RangeError(`not a CIDR: ${JSON.stringify(cidr)}`);
   }
   list.addSubnet(address!, prefix, family === 4 ? 'ipv4' : 'ipv6');
@@ -77,8 +106,13 @@ export function ssrfPolicy(options: { allowPrivate: boolean; allowedCidrs: reado
 }
 
 export class SsrfRefusedError extends Error {
-  constructor(readonly host: string, readonly address: string) {
-    super(`refused by the SSRF guard: ${host} resolves to a non-public address (${address}); allow it with WEBHOOK_ALLOWED_CIDRS`);
+  constructor(
+    readonly host: string,
+    readonly address: string,
+  ) {
+    super(
+      `refused by the SSRF guard: ${host} resolves to a non-public address (${address}); allow it with WEBHOOK_ALLOWED_CIDRS`,
+    );
     this.name = 'SsrfRefusedError';
   }
 }

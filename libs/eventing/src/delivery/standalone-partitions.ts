@@ -44,7 +44,9 @@ export class StandalonePartitions implements OnApplicationBootstrap, OnModuleDes
   }
 
   private async ensureNow(partitionCount: number): Promise<void> {
-    const count = await this.withRetry('read the partition high water', () => this.consumers.partitionsToConsume(partitionCount));
+    const count = await this.withRetry('read the partition high water', () =>
+      this.consumers.partitionsToConsume(partitionCount),
+    );
     const owned = new Set(this.consumers.owned().map((entry) => entry.partition));
     for (let partition = 0; partition < (count ?? 0) && !this.stopped.signal.aborted; partition += 1) {
       if (owned.has(partition)) continue;
@@ -53,10 +55,22 @@ export class StandalonePartitions implements OnApplicationBootstrap, OnModuleDes
   }
 
   /** Runs `step` until it succeeds, or until this stops (then undefined). */
-  private withRetry<T>(what: string, step: () => Promise<T>, context: Record<string, unknown> = {}): Promise<T | undefined> {
-    return retryUntilAborted(step, this.stopped.signal, (error, attempt, delayMs) => {
-      this.logger.warn({ ...context, err: { message: (error as Error).message }, attempt, retryInMs: delayMs }, `cannot ${what} yet`);
-    }, START_UP_BACKOFF);
+  private withRetry<T>(
+    what: string,
+    step: () => Promise<T>,
+    context: Record<string, unknown> = {},
+  ): Promise<T | undefined> {
+    return retryUntilAborted(
+      step,
+      this.stopped.signal,
+      (error, attempt, delayMs) => {
+        this.logger.warn(
+          { ...context, err: { message: (error as Error).message }, attempt, retryInMs: delayMs },
+          `cannot ${what} yet`,
+        );
+      },
+      START_UP_BACKOFF,
+    );
   }
 
   onModuleDestroy(): void {

@@ -99,12 +99,18 @@ export class AttemptDeadline {
 export class WebhookSender {
   private readonly agent: Agent;
 
-  constructor(private readonly policy: SsrfPolicy, private readonly maxResponseBytes: number) {
+  constructor(
+    private readonly policy: SsrfPolicy,
+    private readonly maxResponseBytes: number,
+  ) {
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
       connections: 128,
       pipelining: 1,
-      connect: { lookup: (hostname: string, options: object, callback: LookupCallback) => this.guardedLookup(hostname, options, callback) },
+      connect: {
+        lookup: (hostname: string, options: object, callback: LookupCallback) =>
+          this.guardedLookup(hostname, options, callback),
+      },
     });
   }
 
@@ -159,7 +165,9 @@ export class WebhookSender {
     const declared = typeof contentLength === 'string' ? Number(contentLength) : Number.NaN;
     if (declared >= 0 && declared <= DRAIN_LIMIT_BYTES) {
       // the common case: a small declared body, read in one go
-      return Buffer.from(await body.arrayBuffer()).subarray(0, this.maxResponseBytes).toString('utf8');
+      return Buffer.from(await body.arrayBuffer())
+        .subarray(0, this.maxResponseBytes)
+        .toString('utf8');
     }
     // no or a large declared length (chunked): 'data' events, not `for await` (an async iterator and a
     // promise per chunk cost ≈ 1 % of a worker's CPU against a receiver that answers chunked)
@@ -191,7 +199,8 @@ export class WebhookSender {
 }
 
 function describeError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return `timed out after ${timeoutMs} ms`;
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return typeof code === 'string' ? `${code}: ${error.message}` : error.message;

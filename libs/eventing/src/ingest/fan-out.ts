@@ -24,13 +24,23 @@ export function fanOut(
   disabled: ReadonlySet<string>,
 ): FanOut {
   const partition = partitionOf(project, event.partitionKey ?? eventId, snapshot.eventing.value.partitionCount);
-  const triggers = triggersForEvent(snapshot, project, { type: event.type, payload: event.payload, options: event.options ?? null })
-    .filter((trigger) => !disabled.has(triggerRef(project, trigger.id)));
+  const triggers = triggersForEvent(snapshot, project, {
+    type: event.type,
+    payload: event.payload,
+    options: event.options ?? null,
+  }).filter((trigger) => !disabled.has(triggerRef(project, trigger.id)));
   const jobs = triggers.map((trigger): DeliveryJobData => {
     // the key inside the literal: `{ ...job, partitionKey }` is a slow path in Node 20's V8 (docs/benchmarks.md)
     return {
-      project, eventId, triggerId: trigger.id, deliveryId: deliveryIdOf(eventId, trigger.id), partition,
-      type: event.type, payloadJson: event.payloadJson, time: eventTime, ordered: trigger.ordered,
+      project,
+      eventId,
+      triggerId: trigger.id,
+      deliveryId: deliveryIdOf(eventId, trigger.id),
+      partition,
+      type: event.type,
+      payloadJson: event.payloadJson,
+      time: eventTime,
+      ordered: trigger.ordered,
       ...(event.partitionKey === undefined ? {} : { partitionKey: event.partitionKey }),
     };
   });

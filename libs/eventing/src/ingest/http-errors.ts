@@ -3,7 +3,10 @@ import { type FieldIssue } from './queue-body';
 
 /** 503 with `Retry-After` (seconds): Redis (or the config) is not available right now. */
 export class UnavailableError extends HttpException {
-  constructor(message: string, readonly retryAfterSeconds = 1) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+  ) {
     super({ statusCode: 503, error: 'Service Unavailable', message }, HttpStatus.SERVICE_UNAVAILABLE);
   }
 }

@@ -8,7 +8,14 @@ import { isRedisUnavailable } from '../shared/redis';
 import { bearerToken, tokenAccepted } from './auth';
 import { badRequest, httpError, UnavailableError } from './http-errors';
 import { IdempotencyStore, type IdempotencyRecord } from './idempotency';
-import { type FieldIssue, isValidIdempotencyKey, parseQueueEvent, queueBatchSchema, type QueuedEvent, requestHash } from './queue-body';
+import {
+  type FieldIssue,
+  isValidIdempotencyKey,
+  parseQueueEvent,
+  queueBatchSchema,
+  type QueuedEvent,
+  requestHash,
+} from './queue-body';
 
 export interface QueueRequest {
   readonly project: string;
@@ -40,9 +47,14 @@ export class IngestService {
     const snapshot = this.config.current();
     if (!snapshot) throw new UnavailableError('configuration not loaded yet');
     const project = getProject(snapshot, projectId);
-    if (!project) throw httpError(HttpStatus.NOT_FOUND, 'Not Found', `project ${JSON.stringify(projectId)} does not exist`);
+    if (!project)
+      throw httpError(HttpStatus.NOT_FOUND, 'Not Found', `project ${JSON.stringify(projectId)} does not exist`);
     if (!tokenAccepted(bearerToken(authorization), project.value.secrets.apiTokens)) {
-      throw httpError(HttpStatus.UNAUTHORIZED, 'Unauthorized', 'a valid project token is required (Authorization: Bearer <token>)');
+      throw httpError(
+        HttpStatus.UNAUTHORIZED,
+        'Unauthorized',
+        'a valid project token is required (Authorization: Bearer <token>)',
+      );
     }
     return { snapshot, project: project.value };
   }
@@ -77,7 +89,11 @@ export class IngestService {
     const tooLarge = events.findIndex((event) => event.payloadBytes > limit);
     if (tooLarge >= 0) {
       const field = request.batch ? `events.${tooLarge}.payload` : 'payload';
-      throw httpError(HttpStatus.PAYLOAD_TOO_LARGE, 'Payload Too Large', `${field}: larger than the project limit of ${limit} bytes`);
+      throw httpError(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        'Payload Too Large',
+        `${field}: larger than the project limit of ${limit} bytes`,
+      );
     }
     return events;
   }
@@ -92,7 +108,11 @@ export class IngestService {
   }
 
   private async publishWithKey(
-    snapshot: ConfigSnapshot, project: Project, events: QueuedEvent[], request: QueueRequest, now: number,
+    snapshot: ConfigSnapshot,
+    project: Project,
+    events: QueuedEvent[],
+    request: QueueRequest,
+    now: number,
   ): Promise<QueueResponse> {
     const key = request.idempotencyKey;
     let record: IdempotencyRecord = {
@@ -105,14 +125,21 @@ export class IngestService {
     if (key !== undefined) {
       const begun = await this.idempotency.begin(project.id, key, record, project.settings.idempotencyTtlMs);
       if (begun.kind === 'conflict') {
-        throw httpError(HttpStatus.UNPROCESSABLE_ENTITY, 'Unprocessable Entity', 'Idempotency-Key was used with a different body');
+        throw httpError(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          'Unprocessable Entity',
+          'Idempotency-Key was used with a different body',
+        );
       }
-      if (begun.kind === 'replay' && begun.record.state === 'done') return { response: begun.record.response, replayed: true };
+      if (begun.kind === 'replay' && begun.record.state === 'done')
+        return { response: begun.record.response, replayed: true };
       record = begun.record;
     }
     const ids = record.eventIds;
     const acceptedAt = record.acceptedAt;
-    const published = await Promise.all(events.map((event, index) => this.publisher.publish(snapshot, project.id, event, ids[index]!, acceptedAt)));
+    const published = await Promise.all(
+      events.map((event, index) => this.publisher.publish(snapshot, project.id, event, ids[index]!, acceptedAt)),
+    );
     this.metrics.eventsQueued(project.id, published.length);
     const response = request.batch ? { events: published.map(toResponse) } : toResponse(published[0]!);
     if (key !== undefined) await this.idempotency.complete(project.id, key, { ...record, state: 'done', response });
@@ -120,6 +147,11 @@ export class IngestService {
   }
 }
 
-function toResponse(event: PublishedEvent): { id: string; eventId: string; partition: number; deliveries: PublishedEvent['deliveries'] } {
+function toResponse(event: PublishedEvent): {
+  id: string;
+  eventId: string;
+  partition: number;
+  deliveries: PublishedEvent['deliveries'];
+} {
   return { id: event.eventId, eventId: event.eventId, partition: event.partition, deliveries: event.deliveries };
 }

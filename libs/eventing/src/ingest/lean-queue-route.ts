@@ -20,7 +20,9 @@ export interface LeanQueueRequest {
 }
 
 /** The project and form of a request the lean route takes, or undefined to leave it to Nest/Express. */
-export function leanQueueRequest(req: Pick<IncomingMessage, 'method' | 'url' | 'headers'>): LeanQueueRequest | undefined {
+export function leanQueueRequest(
+  req: Pick<IncomingMessage, 'method' | 'url' | 'headers'>,
+): LeanQueueRequest | undefined {
   if (req.method !== 'POST' || req.url === undefined) return undefined;
   const match = QUEUE_PATH.exec(req.url);
   const type = req.headers['content-type'];
@@ -38,7 +40,11 @@ export function leanQueueRequest(req: Pick<IncomingMessage, 'method' | 'url' | '
 
 function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const json = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+  });
   res.end(json);
 }
 
@@ -54,13 +60,27 @@ function readJson(req: IncomingMessage): Promise<unknown> {
     req.on('error', reject);
     req.on('end', () => {
       if (size > JSON_BODY_LIMIT_BYTES) {
-        return reject(new HttpException({ statusCode: 413, error: 'Payload Too Large', message: `request body over ${JSON_BODY_LIMIT_BYTES} bytes` }, 413));
+        return reject(
+          new HttpException(
+            {
+              statusCode: 413,
+              error: 'Payload Too Large',
+              message: `request body over ${JSON_BODY_LIMIT_BYTES} bytes`,
+            },
+            413,
+          ),
+        );
       }
       try {
         resolve(JSON.parse(Buffer.concat(chunks, size).toString('utf8')) as unknown);
       } catch (error) {
         const detail = error instanceof Error ? error.message : String(error);
-        reject(new HttpException({ statusCode: 400, error: 'Bad Request', message: `body is not valid JSON: ${detail}` }, 400));
+        reject(
+          new HttpException(
+            { statusCode: 400, error: 'Bad Request', message: `body is not valid JSON: ${detail}` },
+            400,
+          ),
+        );
       }
     });
   });
@@ -103,14 +123,24 @@ export class LeanQueueRoute implements OnApplicationBootstrap {
     try {
       const body = await readJson(req);
       const { response, replayed } = await this.ingest.queue({
-        project, authorization: header('authorization'), idempotencyKey: header('idempotency-key'), body, batch,
+        project,
+        authorization: header('authorization'),
+        idempotencyKey: header('idempotency-key'),
+        body,
+        batch,
       });
       reply(res, 202, response, replayed ? { 'idempotent-replayed': 'true' } : {});
     } catch (error) {
       if (error instanceof HttpException) {
-        const headers: Record<string, string> = error instanceof UnavailableError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+        const headers: Record<string, string> =
+          error instanceof UnavailableError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
         const response = error.getResponse();
-        reply(res, error.getStatus(), typeof response === 'string' ? { statusCode: error.getStatus(), message: response } : response, headers);
+        reply(
+          res,
+          error.getStatus(),
+          typeof response === 'string' ? { statusCode: error.getStatus(), message: response } : response,
+          headers,
+        );
         return;
       }
       this.logger.error({ err: error, project }, 'queue request failed');

@@ -72,7 +72,10 @@ function issuesOf(issues: readonly SchemaIssue[], prefix: string): FieldIssue[] 
   return issues.flatMap((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter((part) => part !== '').join('.');
     if (issue.code !== 'unrecognized_keys') return [{ field: path || '(body)', message: issue.message }];
-    return (issue.keys ?? []).map((key) => ({ field: [path, key].filter((p) => p !== '').join('.'), message: 'unknown field' }));
+    return (issue.keys ?? []).map((key) => ({
+      field: [path, key].filter((p) => p !== '').join('.'),
+      message: 'unknown field',
+    }));
   });
 }
 
@@ -83,17 +86,30 @@ export function parseQueueEvent(body: unknown, now: number, prefix = ''): ParseR
   const value = parsed.data;
   if (value.options !== undefined && value.options !== null) {
     const options = jsonObjectSchema.safeParse(value.options);
-    if (!options.success) return { ok: false, issues: issuesOf(options.error.issues.map((i) => ({ ...i, path: ['options', ...i.path] })), prefix) };
+    if (!options.success)
+      return {
+        ok: false,
+        issues: issuesOf(
+          options.error.issues.map((i) => ({ ...i, path: ['options', ...i.path] })),
+          prefix,
+        ),
+      };
   }
   let payloadJson: string;
   try {
     payloadJson = canonicalJson(value.payload);
   } catch (error) {
-    return { ok: false, issues: [{ field: [prefix, 'payload'].filter((p) => p).join('.'), message: (error as Error).message }] };
+    return {
+      ok: false,
+      issues: [{ field: [prefix, 'payload'].filter((p) => p).join('.'), message: (error as Error).message }],
+    };
   }
   const at = value.timestamp === undefined ? 0 : Date.parse(value.timestamp);
   if (at > now + MAX_SCHEDULE_AHEAD_MS) {
-    return { ok: false, issues: [{ field: [prefix, 'timestamp'].filter((p) => p).join('.'), message: 'is more than 30 days ahead' }] };
+    return {
+      ok: false,
+      issues: [{ field: [prefix, 'timestamp'].filter((p) => p).join('.'), message: 'is more than 30 days ahead' }],
+    };
   }
   const notBefore = Math.max(value.delay === undefined ? 0 : now + value.delay, at > now ? at : 0);
   return {

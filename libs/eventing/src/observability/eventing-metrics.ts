@@ -10,7 +10,10 @@ export type DeliveryOutcome = 'delivered' | 'retried' | 'failed';
 export type NotSentReason = 'cancelled' | 'already-sent';
 
 /** The attempt verdicts of `verdictOf` (retry.ts) → outcome label. */
-const OUTCOME_OF = { success: 'delivered', retry: 'retried', fail: 'failed' } as const satisfies Record<string, DeliveryOutcome>;
+const OUTCOME_OF = { success: 'delivered', retry: 'retried', fail: 'failed' } as const satisfies Record<
+  string,
+  DeliveryOutcome
+>;
 
 /** HTTP attempt duration buckets (s): a receiver answers in ms to the trigger timeout (default 5 s, at most 60 s). */
 export const ATTEMPT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -43,25 +46,36 @@ export class EventingMetrics {
   constructor(@Inject(SPACEPORT_METRICS) registry: Registry) {
     const registers = [registry];
     this.queued = new Counter({
-      name: 'spaceport_events_queued_total', help: 'Events accepted by the queue API (idempotent replays not counted)', labelNames: ['project'], registers,
+      name: 'spaceport_events_queued_total',
+      help: 'Events accepted by the queue API (idempotent replays not counted)',
+      labelNames: ['project'],
+      registers,
     });
     this.deliveries = new Counter({
       name: 'spaceport_deliveries_total',
       help: 'Ended HTTP delivery attempts by outcome: delivered (2xx), retried (will be retried), failed (final: to the DLQ)',
-      labelNames: ['project', 'trigger', 'outcome'], registers,
+      labelNames: ['project', 'trigger', 'outcome'],
+      registers,
     });
     this.notSent = new Counter({
       name: 'spaceport_deliveries_not_sent_total',
       help: 'Delivery jobs that ended without an HTTP attempt: cancelled (trigger deleted or disabled), already-sent (the ledger had the send recorded: a redelivered or re-run job)',
-      labelNames: ['project', 'trigger', 'reason'], registers,
+      labelNames: ['project', 'trigger', 'reason'],
+      registers,
     });
     this.attemptSeconds = new Histogram({
-      name: 'spaceport_delivery_attempt_duration_seconds', help: 'Duration of one HTTP delivery attempt',
-      labelNames: ['project', 'trigger'], buckets: ATTEMPT_BUCKETS, registers,
+      name: 'spaceport_delivery_attempt_duration_seconds',
+      help: 'Duration of one HTTP delivery attempt',
+      labelNames: ['project', 'trigger'],
+      buckets: ATTEMPT_BUCKETS,
+      registers,
     });
     this.latencySeconds = new Histogram({
-      name: 'spaceport_delivery_latency_seconds', help: 'Event accepted by the gateway → delivered (2xx), retries and delays included',
-      labelNames: ['project', 'trigger'], buckets: LATENCY_BUCKETS, registers,
+      name: 'spaceport_delivery_latency_seconds',
+      help: 'Event accepted by the gateway → delivered (2xx), retries and delays included',
+      labelNames: ['project', 'trigger'],
+      buckets: LATENCY_BUCKETS,
+      registers,
     });
   }
 
@@ -71,7 +85,12 @@ export class EventingMetrics {
   }
 
   /** One HTTP attempt of `job` ended with `verdict` after `attemptMs`; `now` for the end-to-end latency. */
-  attemptEnded(job: Pick<DeliveryJobData, 'project' | 'triggerId' | 'time'>, verdict: keyof typeof OUTCOME_OF, attemptMs: number, now = Date.now()): void {
+  attemptEnded(
+    job: Pick<DeliveryJobData, 'project' | 'triggerId' | 'time'>,
+    verdict: keyof typeof OUTCOME_OF,
+    attemptMs: number,
+    now = Date.now(),
+  ): void {
     const series = this.seriesOf(job.project, job.triggerId);
     series.attemptSeconds.observe(attemptMs / 1_000);
     series[verdict].inc();

@@ -4,7 +4,14 @@ import { PartitionQueues } from '../shared/partition-queues';
 export type QueueState = 'waiting' | 'active' | 'delayed' | 'prioritized' | 'paused' | 'failed';
 
 /** BullMQ job-count type → `state` label. */
-const BULL_TYPES = { wait: 'waiting', active: 'active', delayed: 'delayed', prioritized: 'prioritized', paused: 'paused', failed: 'failed' } as const satisfies Record<string, QueueState>;
+const BULL_TYPES = {
+  wait: 'waiting',
+  active: 'active',
+  delayed: 'delayed',
+  prioritized: 'prioritized',
+  paused: 'paused',
+  failed: 'failed',
+} as const satisfies Record<string, QueueState>;
 type BullType = keyof typeof BULL_TYPES;
 const TYPES = Object.keys(BULL_TYPES) as BullType[];
 
@@ -32,7 +39,10 @@ export class QueueDepthReader {
     const rows = await Promise.all(
       partitions.map(async (partition) => {
         const queues = [false, true].map((ordered) => this.queues.of(partition, ordered));
-        return [partition, depthByState(await Promise.all(queues.map((queue) => queue.getJobCounts(...TYPES))))] as const;
+        return [
+          partition,
+          depthByState(await Promise.all(queues.map((queue) => queue.getJobCounts(...TYPES)))),
+        ] as const;
       }),
     );
     return new Map(rows);
@@ -41,6 +51,11 @@ export class QueueDepthReader {
   /** Jobs waiting per partition 0..partitionCount-1 (waiting, delayed, prioritized, paused). */
   async backlog(partitionCount: number): Promise<Map<number, number>> {
     const depths = await this.depth(Array.from({ length: partitionCount }, (_, partition) => partition));
-    return new Map([...depths].map(([partition, depth]) => [partition, BACKLOG_STATES.reduce((sum, state) => sum + depth[state], 0)]));
+    return new Map(
+      [...depths].map(([partition, depth]) => [
+        partition,
+        BACKLOG_STATES.reduce((sum, state) => sum + depth[state], 0),
+      ]),
+    );
   }
 }

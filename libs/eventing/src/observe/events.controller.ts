@@ -5,16 +5,27 @@ import { type ListQuery, ObserveService } from './observe.service';
 /** Event log, invocations, redelivery and DLQ redrive; a project token (as on the queue API) or the admin token (`ObserveAccess`). */
 @Controller('v1/api/:project/eventing')
 export class EventsController {
-  constructor(private readonly access: ObserveAccess, private readonly observe: ObserveService) {}
+  constructor(
+    private readonly access: ObserveAccess,
+    private readonly observe: ObserveService,
+  ) {}
 
   @Get('events')
-  list(@Param('project') project: string, @Headers('authorization') auth: string | undefined, @Query() query: ListQuery): Promise<unknown> {
+  list(
+    @Param('project') project: string,
+    @Headers('authorization') auth: string | undefined,
+    @Query() query: ListQuery,
+  ): Promise<unknown> {
     this.access.authorize(project, auth, 'read');
     return this.observe.list(project, query);
   }
 
   @Get('events/:id')
-  get(@Param('project') project: string, @Param('id') id: string, @Headers('authorization') auth: string | undefined): Promise<unknown> {
+  get(
+    @Param('project') project: string,
+    @Param('id') id: string,
+    @Headers('authorization') auth: string | undefined,
+  ): Promise<unknown> {
     this.access.authorize(project, auth, 'read');
     return this.observe.get(project, id);
   }
@@ -34,8 +45,15 @@ export class EventsController {
 
   @Post('dlq/redrive')
   @HttpCode(202)
-  redrive(@Param('project') project: string, @Headers('authorization') auth: string | undefined, @Body() body: { since?: unknown } | undefined): Promise<unknown> {
+  redrive(
+    @Param('project') project: string,
+    @Headers('authorization') auth: string | undefined,
+    @Body() body: { since?: unknown } | undefined,
+  ): Promise<unknown> {
     this.access.authorize(project, auth, 'write');
-    return this.observe.redrive(project, typeof body?.since === 'string' || typeof body?.since === 'number' ? String(body.since) : undefined);
+    return this.observe.redrive(
+      project,
+      typeof body?.since === 'string' || typeof body?.since === 'number' ? String(body.since) : undefined,
+    );
   }
 }

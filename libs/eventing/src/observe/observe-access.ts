@@ -22,15 +22,24 @@ export class ObserveAccess {
   ) {}
 
   /** The project after the token check: 503 without config, 404 unknown project, 401 no valid token, 403 read token on a write. */
-  authorize(projectId: string, authorization: string | undefined, needed: AdminScope): { snapshot: ConfigSnapshot; project: Project } {
+  authorize(
+    projectId: string,
+    authorization: string | undefined,
+    needed: AdminScope,
+  ): { snapshot: ConfigSnapshot; project: Project } {
     const admin = authorizeAdmin(this.adminTokens, authorization, needed);
     if (admin.ok) return this.projectOf(projectId);
-    if (admin.status === HttpStatus.FORBIDDEN) throw httpError(HttpStatus.FORBIDDEN, 'Forbidden', 'the read-only admin token can only read the event log');
+    if (admin.status === HttpStatus.FORBIDDEN)
+      throw httpError(HttpStatus.FORBIDDEN, 'Forbidden', 'the read-only admin token can only read the event log');
     try {
       return this.ingest.authorize(projectId, authorization);
     } catch (error) {
       if (!(error instanceof HttpException) || error.getStatus() !== HttpStatus.UNAUTHORIZED) throw error;
-      throw httpError(HttpStatus.UNAUTHORIZED, 'Unauthorized', 'a valid project token or the gateway admin token is required (Authorization: Bearer <token>)');
+      throw httpError(
+        HttpStatus.UNAUTHORIZED,
+        'Unauthorized',
+        'a valid project token or the gateway admin token is required (Authorization: Bearer <token>)',
+      );
     }
   }
 
@@ -38,7 +47,8 @@ export class ObserveAccess {
     const snapshot = this.config.current();
     if (!snapshot) throw new UnavailableError('configuration not loaded yet');
     const project = getProject(snapshot, projectId);
-    if (!project) throw httpError(HttpStatus.NOT_FOUND, 'Not Found', `project ${JSON.stringify(projectId)} does not exist`);
+    if (!project)
+      throw httpError(HttpStatus.NOT_FOUND, 'Not Found', `project ${JSON.stringify(projectId)} does not exist`);
     return { snapshot, project: project.value };
   }
 }

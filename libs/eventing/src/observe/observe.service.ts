@@ -30,7 +30,8 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (!(error instanceof HttpException) && isRedisUnavailable(error)) throw new UnavailableError('event store unavailable, retry later');
+    if (!(error instanceof HttpException) && isRedisUnavailable(error))
+      throw new UnavailableError('event store unavailable, retry later');
     throw error;
   }
 }
@@ -38,7 +39,11 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 /** Event/invocation logs, redelivery and DLQ redrive for the gateway. */
 @Injectable()
 export class ObserveService {
-  constructor(private readonly log: EventLog, private readonly publisher: EventPublisher, private readonly deadLetters: DeadLetters) {}
+  constructor(
+    private readonly log: EventLog,
+    private readonly publisher: EventPublisher,
+    private readonly deadLetters: DeadLetters,
+  ) {}
 
   list(project: string, query: ListQuery): Promise<EventPage> {
     const status = query.status as DeliveryStatus | undefined;
@@ -46,17 +51,22 @@ export class ObserveService {
       throw badRequest([{ field: 'status', message: `must be one of ${DELIVERY_STATUSES.join(', ')}` }]);
     }
     const limit = query.limit === undefined ? 50 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest([{ field: 'limit', message: 'must be an integer in [1, 500]' }]);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      throw badRequest([{ field: 'limit', message: 'must be an integer in [1, 500]' }]);
     const filter = {
-      ...(status ? { status } : {}), ...(query.type ? { type: query.type } : {}), ...(query.trigger ? { trigger: query.trigger } : {}),
-      since: timeParam('since', query.since), until: timeParam('until', query.until),
+      ...(status ? { status } : {}),
+      ...(query.type ? { type: query.type } : {}),
+      ...(query.trigger ? { trigger: query.trigger } : {}),
+      since: timeParam('since', query.since),
+      until: timeParam('until', query.until),
     };
     return guarded(() => this.log.list(project, filter, limit, query.cursor || undefined));
   }
 
   async get(project: string, eventId: string): Promise<EventView & { invocations: Invocation[] }> {
     const event = await guarded(() => this.log.get(project, eventId));
-    if (!event) throw httpError(HttpStatus.NOT_FOUND, 'Not Found', `event ${JSON.stringify(eventId)} is not in the log`);
+    if (!event)
+      throw httpError(HttpStatus.NOT_FOUND, 'Not Found', `event ${JSON.stringify(eventId)} is not in the log`);
     return event;
   }
 
@@ -64,15 +74,26 @@ export class ObserveService {
    * Sends the event again to its triggers (all, or `trigger`): a new delivery with a new webhook-id
    * (`deliveryIdOf(eventId, "<trigger>/redeliver/<ms>")`), since the first one may be recorded as sent.
    */
-  async redeliver(project: string, eventId: string, trigger?: string): Promise<{ deliveries: { id: string; trigger: string }[] }> {
+  async redeliver(
+    project: string,
+    eventId: string,
+    trigger?: string,
+  ): Promise<{ deliveries: { id: string; trigger: string }[] }> {
     const event = await this.get(project, eventId);
     const targets = event.deliveries.filter((d) => trigger === undefined || d.trigger === trigger);
     if (targets.length === 0) throw httpError(HttpStatus.NOT_FOUND, 'Not Found', 'no such delivery of this event');
     const stamp = Date.now();
     const jobs: DeliveryJobData[] = targets.map((d) => ({
-      project, eventId, triggerId: d.trigger, deliveryId: deliveryIdOf(eventId, `${d.trigger}/redeliver/${stamp}`),
-      partition: event.partition, type: event.type, payloadJson: canonicalJson(event.payload), time: event.time,
-      ...(event.partitionKey === null ? {} : { partitionKey: event.partitionKey }), ordered: false,
+      project,
+      eventId,
+      triggerId: d.trigger,
+      deliveryId: deliveryIdOf(eventId, `${d.trigger}/redeliver/${stamp}`),
+      partition: event.partition,
+      type: event.type,
+      payloadJson: canonicalJson(event.payload),
+      time: event.time,
+      ...(event.partitionKey === null ? {} : { partitionKey: event.partitionKey }),
+      ordered: false,
     }));
     await guarded(async () => {
       await Promise.all(targets.map((d) => this.log.setStatus(project, eventId, d.trigger, 'staged', true)));
@@ -89,9 +110,17 @@ export class ObserveService {
       for (let round = 0; round < 100; round += 1) {
         const letters = await this.deadLetters.list(project, sinceMs, 500);
         if (letters.length === 0) break;
-        for (const letter of letters) await this.log.setStatus(project, letter.job.eventId, letter.job.triggerId, 'staged', true);
-        await this.publisher.enqueue(letters.map((letter) => letter.job), 0, `-redrive-${Date.now()}`);
-        await this.deadLetters.remove(project, letters.map((letter) => letter.id));
+        for (const letter of letters)
+          await this.log.setStatus(project, letter.job.eventId, letter.job.triggerId, 'staged', true);
+        await this.publisher.enqueue(
+          letters.map((letter) => letter.job),
+          0,
+          `-redrive-${Date.now()}`,
+        );
+        await this.deadLetters.remove(
+          project,
+          letters.map((letter) => letter.id),
+        );
         redriven += letters.length;
       }
       return { redriven };

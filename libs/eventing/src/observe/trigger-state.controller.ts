@@ -19,11 +19,17 @@ export interface TriggerStateView {
  */
 @Controller('v1/api/:project/eventing/triggers')
 export class TriggerStateController {
-  constructor(private readonly access: ObserveAccess, private readonly disabledTriggers: DisabledTriggers) {}
+  constructor(
+    private readonly access: ObserveAccess,
+    private readonly disabledTriggers: DisabledTriggers,
+  ) {}
 
   /** `GET …/triggers` → every trigger in the config with its data-plane state. */
   @Get()
-  async list(@Param('project') project: string, @Headers('authorization') auth: string | undefined): Promise<{ triggers: TriggerStateView[] }> {
+  async list(
+    @Param('project') project: string,
+    @Headers('authorization') auth: string | undefined,
+  ): Promise<{ triggers: TriggerStateView[] }> {
     const { snapshot } = this.access.authorize(project, auth, 'read');
     const triggers = getProject(snapshot, project)?.triggers ?? {};
     const disabled = await this.disabledTriggers.ofProject(project);
@@ -43,7 +49,12 @@ export class TriggerStateController {
   ): Promise<TriggerStateView & { wasDisabled: boolean }> {
     const { snapshot } = this.access.authorize(project, auth, 'write');
     const configured = getTrigger(snapshot, project, trigger);
-    if (!configured) throw httpError(HttpStatus.NOT_FOUND, 'Not Found', `trigger ${JSON.stringify(trigger)} does not exist in project ${JSON.stringify(project)}`);
+    if (!configured)
+      throw httpError(
+        HttpStatus.NOT_FOUND,
+        'Not Found',
+        `trigger ${JSON.stringify(trigger)} does not exist in project ${JSON.stringify(project)}`,
+      );
     const before = (await this.disabledTriggers.ofProject(project))[trigger];
     await this.disabledTriggers.enable(project, trigger);
     return { trigger, configEnabled: configured.value.enabled, disabled: null, wasDisabled: before !== undefined };

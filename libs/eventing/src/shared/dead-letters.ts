@@ -24,8 +24,21 @@ export class DeadLetters {
   ) {}
 
   async add(job: DeliveryJobData, reason: string, statusCode: number | null): Promise<void> {
-    await this.redis.xadd(this.keys.dlq(job.project), 'MAXLEN', '~', MAX_LENGTH, '*',
-      'job', JSON.stringify(job), 'reason', reason, 'status', statusCode === null ? '' : String(statusCode), 'at', new Date().toISOString());
+    await this.redis.xadd(
+      this.keys.dlq(job.project),
+      'MAXLEN',
+      '~',
+      MAX_LENGTH,
+      '*',
+      'job',
+      JSON.stringify(job),
+      'reason',
+      reason,
+      'status',
+      statusCode === null ? '' : String(statusCode),
+      'at',
+      new Date().toISOString(),
+    );
   }
 
   /** Entries since `sinceMs` (inclusive), oldest first, at most `limit`. */

@@ -34,7 +34,13 @@ export function jobPayload(job: Pick<DeliveryJobData, 'payloadJson' | 'payload'>
 
 /** Statuses of one delivery (and, aggregated, of an event); see docs/eventing.md. */
 export type DeliveryStatus = 'staged' | 'processing' | 'processed' | 'failed' | 'cancelled';
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['staged', 'processing', 'processed', 'failed', 'cancelled'];
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
+  'staged',
+  'processing',
+  'processed',
+  'failed',
+  'cancelled',
+];
 
 /**
  * The status of an event from its deliveries': no delivery → processed (nothing to do); any in

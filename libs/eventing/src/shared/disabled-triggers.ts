@@ -58,15 +58,25 @@ export class DisabledTriggers implements OnApplicationShutdown {
   async disable(project: string, triggerId: string, reason: DisabledReason): Promise<void> {
     const ref = triggerRef(project, triggerId);
     this.invalidate();
-    await this.redis.multi().sadd(this.keys.disabledTriggers, ref).hset(this.keys.disabledReasons, ref, JSON.stringify(reason))
-      .publish(this.channel, ref).exec().then(throwOnFailedReply);
+    await this.redis
+      .multi()
+      .sadd(this.keys.disabledTriggers, ref)
+      .hset(this.keys.disabledReasons, ref, JSON.stringify(reason))
+      .publish(this.channel, ref)
+      .exec()
+      .then(throwOnFailedReply);
     this.invalidate();
   }
 
   async enable(project: string, triggerId: string): Promise<void> {
     const ref = triggerRef(project, triggerId);
     this.invalidate();
-    await this.redis.multi().srem(this.keys.disabledTriggers, ref).hdel(this.keys.disabledReasons, ref).publish(this.channel, ref).exec()
+    await this.redis
+      .multi()
+      .srem(this.keys.disabledTriggers, ref)
+      .hdel(this.keys.disabledReasons, ref)
+      .publish(this.channel, ref)
+      .exec()
       .then(throwOnFailedReply);
     this.invalidate();
   }
@@ -75,7 +85,9 @@ export class DisabledTriggers implements OnApplicationShutdown {
   async ofProject(project: string): Promise<Record<string, DisabledReason>> {
     const all = await this.redis.hgetall(this.keys.disabledReasons);
     const entries = Object.entries(all).filter(([ref]) => ref.startsWith(`${project}/`));
-    return Object.fromEntries(entries.map(([ref, json]) => [ref.slice(project.length + 1), JSON.parse(json) as DisabledReason]));
+    return Object.fromEntries(
+      entries.map(([ref, json]) => [ref.slice(project.length + 1), JSON.parse(json) as DisabledReason]),
+    );
   }
 
   private invalidate(): void {
@@ -86,7 +98,12 @@ export class DisabledTriggers implements OnApplicationShutdown {
   /** Starts the invalidation subscription once (a dedicated connection; ioredis re-subscribes after reconnects). */
   private subscribe(): void {
     if (this.subscriber) return;
-    const subscriber = this.redis.duplicate({ lazyConnect: true, enableOfflineQueue: true, maxRetriesPerRequest: null, enableAutoPipelining: false });
+    const subscriber = this.redis.duplicate({
+      lazyConnect: true,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      enableAutoPipelining: false,
+    });
     this.subscriber = subscriber;
     subscriber.on('error', () => undefined); // the command client logs connection problems
     subscriber.on('message', () => this.invalidate());
@@ -97,10 +114,13 @@ export class DisabledTriggers implements OnApplicationShutdown {
     subscriber.on('ready', () => {
       this.invalidate();
       // ioredis re-issues SUBSCRIBE on reconnect; trust the cache again only once that is confirmed
-      void subscriber.subscribe(this.channel).then(() => {
-        this.invalidate();
-        this.live = true;
-      }, () => undefined);
+      void subscriber.subscribe(this.channel).then(
+        () => {
+          this.invalidate();
+          this.live = true;
+        },
+        () => undefined,
+      );
     });
     void subscriber.connect().catch(() => undefined);
   }

@@ -4,7 +4,14 @@ import { defineLedgerFollowUp, type FollowUpCall, type LedgerFollowUp } from '@s
 import { eventIdAt } from '@spaceport/eventing-core';
 import { type Redis } from 'ioredis';
 import { type DeliveryStatus } from './delivery-job';
-import { type EventFilter, type EventView, eventViewOf, type Invocation, matchesEventFilter, statusField } from './event-record';
+import {
+  type EventFilter,
+  type EventView,
+  eventViewOf,
+  type Invocation,
+  matchesEventFilter,
+  statusField,
+} from './event-record';
 import { type EventingKeys } from './keys';
 import { defineScript, type RedisScript } from './redis';
 import { EVENTING_KEYS, EVENTING_QUEUE_REDIS, EVENTING_REDIS } from './tokens';
@@ -97,9 +104,24 @@ export class EventLog {
   /** Writes the accepted event with every delivery staged, then trims the index by age and count. */
   async recordAccepted(project: string, event: AcceptedEvent, retention: Retention): Promise<void> {
     const args: (string | number)[] = [
-      retention.maxAgeMs, event.eventId, this.oldestKept(retention.maxAgeMs), retention.maxCount,
-      'type', event.type, 'payload', event.payloadJson, 'time', event.time, 'acceptedAt', String(event.acceptedAt),
-      'partition', String(event.partition), 'partitionKey', event.partitionKey ?? '', 'triggers', JSON.stringify(event.triggers),
+      retention.maxAgeMs,
+      event.eventId,
+      this.oldestKept(retention.maxAgeMs),
+      retention.maxCount,
+      'type',
+      event.type,
+      'payload',
+      event.payloadJson,
+      'time',
+      event.time,
+      'acceptedAt',
+      String(event.acceptedAt),
+      'partition',
+      String(event.partition),
+      'partitionKey',
+      event.partitionKey ?? '',
+      'triggers',
+      JSON.stringify(event.triggers),
     ];
     for (const trigger of event.triggers) args.push(statusField(trigger), 'staged');
     await this.recordAcceptedScript(this.keys.event(project, event.eventId), this.keys.events(project), ...args);
@@ -112,7 +134,13 @@ export class EventLog {
     return this.oldest.id;
   }
 
-  async setStatus(project: string, eventId: string, triggerId: string, status: DeliveryStatus, force = false): Promise<void> {
+  async setStatus(
+    project: string,
+    eventId: string,
+    triggerId: string,
+    status: DeliveryStatus,
+    force = false,
+  ): Promise<void> {
     await this.setStatusScript(this.keys.event(project, eventId), statusField(triggerId), status, force ? '1' : '0');
   }
 
@@ -122,7 +150,13 @@ export class EventLog {
    * delivery's status unless it is final. So an attempt costs one command, and a delivery is never
    * shown processed without its sent record. For the ledger of the EVENTING_REDIS client.
    */
-  attemptLog(project: string, eventId: string, invocation: Invocation, status: DeliveryStatus, retention: Retention): FollowUpCall {
+  attemptLog(
+    project: string,
+    eventId: string,
+    invocation: Invocation,
+    status: DeliveryStatus,
+    retention: Retention,
+  ): FollowUpCall {
     return {
       script: this.attemptScript,
       keys: [this.keys.event(project, eventId), this.keys.invocations(project, eventId)],
@@ -140,10 +174,20 @@ export class EventLog {
   }
 
   /** Newest first, from before `cursor`; scans at most 20 × limit ids per page. */
-  async list(project: string, filter: EventFilter & { since?: number; until?: number }, limit: number, cursor?: string): Promise<EventPage> {
+  async list(
+    project: string,
+    filter: EventFilter & { since?: number; until?: number },
+    limit: number,
+    cursor?: string,
+  ): Promise<EventPage> {
     const index = this.keys.events(project);
     const floor = filter.since === undefined ? '-' : `[${eventIdAt(filter.since, ZERO_ENTROPY)}`;
-    let upper = cursor !== undefined ? `(${cursor}` : filter.until === undefined ? '+' : `(${eventIdAt(filter.until + 1, ZERO_ENTROPY)}`;
+    let upper =
+      cursor !== undefined
+        ? `(${cursor}`
+        : filter.until === undefined
+          ? '+'
+          : `(${eventIdAt(filter.until + 1, ZERO_ENTROPY)}`;
     const events: EventView[] = [];
     for (let scanned = 0; events.length < limit && scanned < limit * 20;) {
       const ids = await this.redis.zrevrangebylex(index, upper, floor, 'LIMIT', 0, Math.max(limit, 50));

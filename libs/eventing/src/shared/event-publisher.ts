@@ -33,7 +33,13 @@ export class EventPublisher {
     private readonly highWater: PartitionHighWater,
   ) {}
 
-  async publish(snapshot: ConfigSnapshot, project: string, event: QueuedEvent, eventId: string, acceptedAt: number): Promise<PublishedEvent> {
+  async publish(
+    snapshot: ConfigSnapshot,
+    project: string,
+    event: QueuedEvent,
+    eventId: string,
+    acceptedAt: number,
+  ): Promise<PublishedEvent> {
     // before the first job with a larger partition count, record it as the high water, so consumers keep
     // its partitions after a later lowering (once per count and process, not a Redis call per publish)
     const raising = this.highWater.raise(snapshot.eventing.value.partitionCount);
@@ -42,8 +48,14 @@ export class EventPublisher {
     const time = new Date(acceptedAt).toISOString();
     const { partition, jobs } = fanOut(snapshot, project, eventId, event, time, disabled);
     const accepted = {
-      eventId, type: event.type, payloadJson: event.payloadJson, time, acceptedAt,
-      partition, partitionKey: event.partitionKey, triggers: jobs.map((job) => job.triggerId),
+      eventId,
+      type: event.type,
+      payloadJson: event.payloadJson,
+      time,
+      acceptedAt,
+      partition,
+      partitionKey: event.partitionKey,
+      triggers: jobs.map((job) => job.triggerId),
     };
     // Both on the queue connection, the log write first: the event exists before its jobs (a worker
     // recording an attempt always finds it, so a status is never left at staged), in one round trip.

@@ -67,6 +67,7 @@ export function matchesEventFilter(event: EventView, filter: EventFilter): boole
   if (filter.type !== undefined && event.type !== filter.type) return false;
   if (filter.trigger !== undefined && !event.deliveries.some((d) => d.trigger === filter.trigger)) return false;
   if (filter.status === undefined) return true;
-  if (filter.trigger !== undefined) return event.deliveries.some((d) => d.trigger === filter.trigger && d.status === filter.status);
+  if (filter.trigger !== undefined)
+    return event.deliveries.some((d) => d.trigger === filter.trigger && d.status === filter.status);
   return event.status === filter.status;
 }

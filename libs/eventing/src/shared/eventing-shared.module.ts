@@ -33,7 +33,9 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn('eventing: no config plane (CONFIG_VIEW) is wired; the event data plane stays idle');
       return;
     }
-    const connected = Promise.all([this.redis, this.queueRedis].map((client) => client.connect().catch(() => undefined)));
+    const connected = Promise.all(
+      [this.redis, this.queueRedis].map((client) => client.connect().catch(() => undefined)),
+    );
     await Promise.race([connected, new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
   }
 
@@ -59,7 +61,11 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (env: EventingEnv, logger: Logger, node: NodeOptions): Redis =>
         createFailFastRedis(env.redisUrl, env.commandTimeoutMs, logger, `spaceport-${node.role}-${node.nodeId}-queues`),
     },
-    { provide: EVENTING_KEYS, inject: [SPACEPORT_NODE_OPTIONS], useFactory: (node: NodeOptions) => eventingKeys(node.clusterId) },
+    {
+      provide: EVENTING_KEYS,
+      inject: [SPACEPORT_NODE_OPTIONS],
+      useFactory: (node: NodeOptions) => eventingKeys(node.clusterId),
+    },
     ConfigAccess,
     RedisLifecycle,
     EventLog,
@@ -71,6 +77,18 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     DeadLetters,
     EventingMetrics,
   ],
-  exports: [EventingMetrics, QueueDepthReader, DeadLetters, EVENTING_ENV, EVENTING_REDIS, EVENTING_KEYS, ConfigAccess, EventLog, DisabledTriggers, EventPublisher, PartitionHighWater],
+  exports: [
+    EventingMetrics,
+    QueueDepthReader,
+    DeadLetters,
+    EVENTING_ENV,
+    EVENTING_REDIS,
+    EVENTING_KEYS,
+    ConfigAccess,
+    EventLog,
+    DisabledTriggers,
+    EventPublisher,
+    PartitionHighWater,
+  ],
 })
 export class EventingSharedModule {}

@@ -84,8 +84,9 @@ export function attachErrorLog(client: Redis, logger: Logger, name: string): voi
 /** Errors that mean "Redis unavailable" rather than a bug: connection, timeout, offline queue off. */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Reached the max retries|LOADING|MaxRetriesPerRequestError|connect/i
-    .test(`${error.name} ${error.message}`);
+  return /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Reached the max retries|LOADING|MaxRetriesPerRequestError|connect/i.test(
+    `${error.name} ${error.message}`,
+  );
 }
 
 /** A Lua script defined on a client: call it with its keys, then its args. */

@@ -56,8 +56,12 @@ export function parseEventingEnv(env: NodeJS.ProcessEnv): EventingEnv {
   const redisUrl = env['REDIS_URL']?.trim() || 'redis://127.0.0.1:6379';
   if (!/^rediss?:\/\//.test(redisUrl)) throw new EventingEnvError('REDIS_URL', 'expected a redis:// or rediss:// URL');
   const bullPrefix = env['EVENTING_BULL_PREFIX']?.trim() || 'bull';
-  if (!/^[A-Za-z0-9{}_.-]{1,64}$/.test(bullPrefix)) throw new EventingEnvError('EVENTING_BULL_PREFIX', 'expected 1-64 of [A-Za-z0-9{}_.-]');
-  const allowedCidrs = (env['WEBHOOK_ALLOWED_CIDRS'] ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '');
+  if (!/^[A-Za-z0-9{}_.-]{1,64}$/.test(bullPrefix))
+    throw new EventingEnvError('EVENTING_BULL_PREFIX', 'expected 1-64 of [A-Za-z0-9{}_.-]');
+  const allowedCidrs = (env['WEBHOOK_ALLOWED_CIDRS'] ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   return {
     redisUrl,
     bullPrefix,

@@ -7,7 +7,12 @@ import { type NodeRole } from '@spaceport/consul-core';
 @Module({})
 class ConfigViewTestModule {
   static of(view: ConfigView): DynamicModule {
-    return { module: ConfigViewTestModule, global: true, providers: [{ provide: CONFIG_VIEW, useValue: view }], exports: [CONFIG_VIEW] };
+    return {
+      module: ConfigViewTestModule,
+      global: true,
+      providers: [{ provide: CONFIG_VIEW, useValue: view }],
+      exports: [CONFIG_VIEW],
+    };
   }
 }
 
@@ -29,7 +34,12 @@ export interface RunningApp {
  * with `view` as the global CONFIG_VIEW, listening on a free loopback port. Eventing settings come
  * from process.env (set REDIS_URL etc. before calling).
  */
-export async function startTestApp(role: NodeRole, nodeId: string, feature: Type<unknown>, view: ConfigView): Promise<RunningApp> {
+export async function startTestApp(
+  role: NodeRole,
+  nodeId: string,
+  feature: Type<unknown>,
+  view: ConfigView,
+): Promise<RunningApp> {
   const config = resolveStartupConfig(role, ['--id', nodeId, '--port', '0'], { PATH: process.env['PATH'] });
   const logger = createRootLogger(config.options, { level: process.env['TEST_LOG_LEVEL'] ?? 'error' });
   const root = TestRootModule.of([RuntimeModule.forRoot(config, logger), ConfigViewTestModule.of(view), feature]);

@@ -36,7 +36,13 @@ export class TestReceiver {
         this.counts.set(path, previous + 1);
         const reply = this.behaviour(path, previous, String(req.headers['webhook-id'] ?? ''));
         const send = (): void => {
-          this.received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: performance.now(), status: reply.status });
+          this.received.push({
+            path,
+            headers: req.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+            at: performance.now(),
+            status: reply.status,
+          });
           res.writeHead(reply.status, reply.headers).end(reply.body ?? '');
         };
         if (reply.delayMs) setTimeout(send, reply.delayMs).unref();

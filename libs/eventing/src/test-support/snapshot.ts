@@ -1,6 +1,13 @@
 import {
-  buildSnapshot, type ConfigEntry, type ConfigRef, type ConfigSnapshot, type ConfigView, type EventingSettingsInput,
-  parseConfigValue, type ProjectInput, type TriggerInput,
+  buildSnapshot,
+  type ConfigEntry,
+  type ConfigRef,
+  type ConfigSnapshot,
+  type ConfigView,
+  type EventingSettingsInput,
+  parseConfigValue,
+  type ProjectInput,
+  type TriggerInput,
 } from '@spaceport/config-model';
 
 export interface SnapshotSpec {
@@ -20,7 +27,8 @@ export function snapshotOf(spec: SnapshotSpec, version = 1): ConfigSnapshot {
   if (spec.eventing) entries.push(entry({ kind: 'eventing' }, spec.eventing, version));
   for (const [projectId, { project, triggers }] of Object.entries(spec.projects)) {
     entries.push(entry({ kind: 'project', projectId }, project, version));
-    for (const [triggerId, trigger] of Object.entries(triggers ?? {})) entries.push(entry({ kind: 'trigger', projectId, triggerId }, trigger, version));
+    for (const [triggerId, trigger] of Object.entries(triggers ?? {}))
+      entries.push(entry({ kind: 'trigger', projectId, triggerId }, trigger, version));
   }
   const { snapshot, problems } = buildSnapshot(entries, version);
   if (problems.length > 0) throw new Error(`test config problems: ${JSON.stringify(problems)}`);
