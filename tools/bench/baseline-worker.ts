@@ -1,21 +1,17 @@
 // Benchmark helper (not a test): the baseline's delivery process. A plain BullMQ worker that POSTs each
 // job's data as JSON to TARGET_URL over an undici keep-alive pool. Started by the benchmark.
-// PROTOCOL=1: the "minimal once-only" baseline adds what DESIGN.md requires of every delivery and
-// nothing else: a fenced ledger claim before the send (libs/delivery-ledger, the same code Spaceport
-// runs), a Standard Webhooks HMAC, and after a 2xx the sent record plus one invocation-log append in
-// one command (the append as the ledger's follow-up, as Spaceport logs its attempts).
+// PROTOCOL=1: the "minimal once-only" baseline adds what the once-only protocol requires of every
+// delivery (docs/architecture.md, Once-only delivery) and nothing else: a fenced ledger claim before the
+// send (@spaceport/delivery-ledger, the same code Spaceport runs), a Standard Webhooks HMAC, and after a
+// 2xx the sent record plus one invocation-log append in one command (the append as the ledger's
+// follow-up, as Spaceport logs its attempts).
 // Env: REDIS_URL, QUEUE, TARGET_URL, CONCURRENCY, PORT (a /healthz endpoint once the worker runs), PROTOCOL.
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Agent, request } from 'undici';
-import {
-  defineLedgerFollowUp,
-  DeliveryLedger,
-  type LedgerFollowUp,
-  ledgerKeyPrefix,
-} from '../../libs/delivery-ledger/src/index';
+import { defineLedgerFollowUp, DeliveryLedger, type LedgerFollowUp, ledgerKeyPrefix } from '@spaceport/delivery-ledger';
 
 const target = process.env['TARGET_URL'] ?? 'http://127.0.0.1:1/';
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';

@@ -1,17 +1,23 @@
 // Benchmark helpers shared by the benchmarks that start processes (not a test).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { AppStack, type LaunchedApp } from '../../libs/testing/src/app-stack';
-import { call, projectBody, spaceCloudTrigger } from '../../libs/testing/src/config-api-client';
-import { ManagedProcess } from '../../libs/testing/src/managed-process';
-import { freePort } from '../../libs/testing/src/ports';
-import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
-import { type RedisServer, startRedisServer } from '../../libs/testing/src/redis-server';
-import { waitFor } from '../../libs/testing/src/wait';
+import { ROOT, viteNodeArgs } from './benchmarks';
+import {
+  AppStack,
+  call,
+  freePort,
+  type LaunchedApp,
+  ManagedProcess,
+  projectBody,
+  provisionIntoEnv,
+  type RedisServer,
+  spaceCloudTrigger,
+  startRedisServer,
+  waitFor,
+} from './testing-harness';
 
-const ROOT = resolve(__dirname, '../..');
 export const BENCH_ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 export const BENCH_READ_TOKEN = 'read-token-0123456789abcdef';
 /** The project token of `projectBody` (the benchmarks' project `shop`). */
@@ -19,8 +25,9 @@ export const BENCH_PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
 
 /**
  * BENCH_PRELOAD=<abs path of a preload> (with BENCH_KEEP=1) `--import`s it into every process, writing
- * into `workDir`, named after `label` (the apps use their NODE_ID): cpu-profile-preload.mjs (a V8
- * profile; PROF_INTERVAL_US samples) or event-loop-preload.mjs (loop utilization, delay, GC per s).
+ * into `workDir`, named after `label` (the apps use their NODE_ID): diagnostics/cpu-profile-preload.mjs
+ * (a V8 profile; PROF_INTERVAL_US samples) or diagnostics/event-loop-preload.mjs (loop utilization,
+ * delay, GC per s).
  */
 export function profilingEnv(workDir: string, label?: string): Record<string, string> {
   const preload = process.env['BENCH_PRELOAD'];
@@ -39,7 +46,7 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** A bench helper script (tools/bench/<script>.ts) as a child process under vite-node; waits for /healthz. */
+/** A bench helper script (tools/bench/<script>.ts) as a child process (viteNodeArgs); waits for /healthz. */
 export async function startHelper(
   workDir: string,
   script: string,
@@ -52,7 +59,7 @@ export async function startHelper(
     command: process.execPath,
     cwd: ROOT,
     logFile: join(workDir, `${label}.log`),
-    args: [resolve(ROOT, 'node_modules/vite-node/vite-node.mjs'), resolve(__dirname, `${script}.ts`)],
+    args: viteNodeArgs(join(__dirname, `${script}.ts`)),
     env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ...env, ...profilingEnv(workDir, label) },
   });
   proc.start();
@@ -147,11 +154,11 @@ export interface BaselinePath {
 }
 
 /**
- * A baseline path: `raw` is plain BullMQ + undici; `protocol` adds only what DESIGN.md requires of
- * every event (PROTOCOL=1 in the helpers: an event-log write at ingest; a fenced ledger claim, an HMAC,
- * the sent record and an invocation append per delivery), so the gap between the two is the cost of
- * the once-only protocol itself and the gap to Spaceport is Spaceport's own. The worker POSTs to
- * `target` with `concurrency` jobs at once.
+ * A baseline path: `raw` is plain BullMQ + undici; `protocol` adds only what the once-only protocol
+ * requires of every event (docs/architecture.md, Once-only delivery; PROTOCOL=1 in the helpers: an
+ * event-log write at ingest; a fenced ledger claim, an HMAC, the sent record and an invocation append
+ * per delivery), so the gap between the two is the cost of the protocol itself and the gap to
+ * Spaceport is Spaceport's own. The worker POSTs to `target` with `concurrency` jobs at once.
  */
 export async function startBaseline(
   kind: 'raw' | 'protocol',

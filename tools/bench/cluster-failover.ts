@@ -3,35 +3,34 @@
 // + ClusterCoordinator, a recording runner), P = 32, check TTL 3 s, lock-delay 1 s. Each round
 // SIGKILLs a non-leader worker, then the leader, and measures the time until every partition the
 // victim ran is started by a survivor; a replacement joins after each kill and the rebalance moves
-// are compared with eventing-core's minimumMoves.
-// Run: node node_modules/vite-node/vite-node.mjs --config vitest.config.ts tools/bench/cluster-failover.ts [rounds=5]
+// are compared with minimumMoves (the fewest possible).
+// Run: npm run bench -- cluster-failover   (BENCH_ROUNDS=R, default 5, max 10)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ownersOf, readAssignment } from '@spaceport/cluster';
 import { createConsulClient, KvStore } from '@spaceport/consul-core';
 import { countMoves, minimumMoves } from '@spaceport/eventing-core';
-// The harness's files directly: its index also loads the vitest hooks, which need a vitest run.
-import { startConsulAgent } from '../../libs/testing/src/consul-agent';
-import { ManagedProcess } from '../../libs/testing/src/managed-process';
-import { sleep, waitFor } from '../../libs/testing/src/wait';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
-import { ownersOf } from '../../libs/cluster/src/assignment-document';
-import { readAssignment } from '../../libs/cluster/src/cluster-kv';
+import { ROOT, viteNodeArgs } from './benchmarks';
 import {
   type ChildView,
   childLeads,
+  CLUSTER_WORKER_CHILD,
+  ManagedProcess,
+  provisionIntoEnv,
   readChildLines,
   restartedAfter,
   runningNow,
   settledOn,
-} from '../../libs/cluster/src/testing-fixtures/child-log';
-import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
+  sleep,
+  startConsulAgent,
+  waitFor,
+} from './testing-harness';
 
-const ROUNDS = Math.min(Number(process.argv[2] ?? 5), 10);
+const ROUNDS = Math.min(Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 5)), 10);
 const P = 32;
 const CLUSTER = 'bench';
-const ROOT = resolve(__dirname, '../..');
-const CHILD = join(ROOT, 'libs/cluster/src/testing-fixtures/cluster-worker-child.ts');
 
 interface Child extends ChildView {
   process: ManagedProcess;
@@ -74,16 +73,7 @@ async function main(): Promise<void> {
   const spawn = (): Child => {
     const nodeId = `b${next++}`;
     const logFile = join(dir, `${nodeId}.log`);
-    const args = [
-      join(ROOT, 'node_modules/vite-node/vite-node.mjs'),
-      '--config',
-      join(ROOT, 'vitest.config.ts'),
-      CHILD,
-      String(consul.httpPort),
-      nodeId,
-      String(P),
-      CLUSTER,
-    ];
+    const args = viteNodeArgs(CLUSTER_WORKER_CHILD, String(consul.httpPort), nodeId, String(P), CLUSTER);
     const proc = new ManagedProcess({ name: nodeId, command: process.execPath, args, cwd: ROOT, logFile });
     proc.start();
     const child: Child = {

@@ -3,26 +3,29 @@
 // cluster (config-service, gateway, k workers), pauses the 32 partition queues, pre-loads the same N
 // events through the gateway's batch API, waits until the assignment is balanced over the k workers,
 // resumes the queues and measures first → last arrival at a local receiver. Baseline: 1 worker.
-// Run (build first: npm run build):
-//   node node_modules/vite-node/vite-node.mjs --config vitest.config.ts tools/bench/cluster-scaling.ts [events=3000]
+// Run: npm run bench -- cluster-scaling   (BENCH_EVENTS=N, default 10000, max 20000)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { AppStack, type LaunchedApp } from '../../libs/testing/src/app-stack';
-import { call, projectBody, spaceCloudTrigger } from '../../libs/testing/src/config-api-client';
-import { startConsulAgent } from '../../libs/testing/src/consul-agent';
-import { startRedisServer } from '../../libs/testing/src/redis-server';
-import { waitFor } from '../../libs/testing/src/wait';
+import { partitionQueueName } from '@spaceport/eventing';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
-import { isBalancedOver, readCluster } from '../../apps/event-worker/src/testing-fixtures/cluster-probe';
 import {
-  startWebhookReceiver,
-  type WebhookReceiver,
-} from '../../apps/event-worker/src/testing-fixtures/webhook-receiver';
-import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
+  AppStack,
+  call,
+  isBalancedOver,
+  type LaunchedApp,
+  projectBody,
+  provisionIntoEnv,
+  readCluster,
+  spaceCloudTrigger,
+  startConsulAgent,
+  startRedisServer,
+  TestReceiver,
+  waitFor,
+} from './testing-harness';
 
-const N = Math.min(Number(process.argv[2] ?? 3000), 20_000);
+const N = Math.min(Math.max(1, Number(process.env['BENCH_EVENTS'] ?? 10_000)), 20_000);
 const P = 32;
 const BATCH = 500;
 const ADMIN = 'admin-token-0123456789abcdef';
@@ -49,7 +52,7 @@ async function round(
   workers: number,
   redisUrl: string,
   consulAddr: string,
-  receiver: WebhookReceiver,
+  receiver: TestReceiver,
 ): Promise<RoundResult> {
   const clusterId = `scale${workers}`;
   const workDir = mkdtempSync(join(tmpdir(), `spaceport-bench-scale-${workers}-`));
@@ -67,7 +70,7 @@ async function round(
   const connection = { url: redisUrl };
   const queues = Array.from(
     { length: P },
-    (_, p) => new Queue(`sp-${clusterId}-p${p}`, { connection, prefix: 'bull' }),
+    (_, p) => new Queue(partitionQueueName(clusterId, p), { connection, prefix: 'bull' }),
   );
   try {
     await Promise.all(queues.map((q) => q.pause()));
@@ -80,7 +83,7 @@ async function round(
       'POST',
       '/v1/config/projects/shop/eventing/triggers/paid',
       ADMIN,
-      spaceCloudTrigger('paid', receiver.url),
+      spaceCloudTrigger('paid', `${receiver.url}/hook`),
     );
     await stack.waitForMirrors(
       'trigger mirrored',
@@ -102,15 +105,15 @@ async function round(
       },
       { what: `balanced over ${workers}`, timeoutMs: 30_000, intervalMs: 100 },
     );
-    const before = receiver.arrivals.length;
+    const before = receiver.received.length;
     await Promise.all(queues.map((q) => q.resume()));
-    await waitFor(() => receiver.arrivals.length - before >= N, {
+    await waitFor(() => receiver.received.length - before >= N, {
       what: `${N} deliveries`,
       timeoutMs: 120_000,
       intervalMs: 20,
     });
-    const window = receiver.arrivals.slice(before, before + N);
-    const ms = (window.at(-1) ?? 0) - (window[0] ?? 0);
+    const window = receiver.received.slice(before, before + N);
+    const ms = Math.round((window.at(-1)?.at ?? 0) - (window[0]?.at ?? 0));
     return { workers, ms, perSecond: Math.round(((N - 1) * 1000) / Math.max(ms, 1)) };
   } finally {
     await Promise.all(queues.map((q) => q.close()));
@@ -121,7 +124,9 @@ async function round(
 
 async function main(): Promise<void> {
   provisionIntoEnv();
-  const [consul, redis, receiver] = await Promise.all([startConsulAgent(), startRedisServer(), startWebhookReceiver()]);
+  // answers 204 at once, as a quick webhook consumer would
+  const receiver = new TestReceiver(() => ({ status: 204 }));
+  const [consul, redis] = await Promise.all([startConsulAgent(), startRedisServer(), receiver.start()]);
   const results: RoundResult[] = [];
   try {
     for (const workers of [1, 2, 3]) {
@@ -131,7 +136,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await receiver.close();
+    await receiver.stop();
     await Promise.all([consul.stop(), redis.stop()]);
   }
   const baseline = results[0]?.perSecond ?? 1;

@@ -1,21 +1,16 @@
 // Benchmark (not a test): time from a Consul KV write to "applied" in every app.
-// 1 config-service + 1 gateway + 3 event-workers (built entries, `npm run build` first), a real
+// 1 config-service + 1 gateway + 3 event-workers (built entries; `npm run bench` builds first), a real
 // consul agent and redis-server. Each change is a trigger written straight into KV (Consul txn, which
 // returns the ModifyIndex); an app has applied it when it logs "config applied" with a version ≥ that
 // index. Baseline in the same run: a raw Consul blocking query from this process on the same prefix.
-// Run: node node_modules/vite-node/vite-node.mjs --config vitest.config.ts tools/bench/config-propagation.ts [changes]
+// Run: npm run bench -- config-propagation   (BENCH_CHANGES=n, default 200)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// The harness's files directly: its index also loads the vitest hooks, which need a vitest run.
-import { AppStack } from '../../libs/testing/src/app-stack';
-import { startConsulAgent } from '../../libs/testing/src/consul-agent';
-import { startRedisServer } from '../../libs/testing/src/redis-server';
-import { sleep } from '../../libs/testing/src/wait';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
-import { provisionIntoEnv } from '../../libs/testing/src/provision-env';
+import { AppStack, provisionIntoEnv, sleep, startConsulAgent, startRedisServer } from './testing-harness';
 
-const CHANGES = Number(process.argv[2] ?? 200);
+const CHANGES = Math.max(1, Number(process.env['BENCH_CHANGES'] ?? 200));
 const SPACING_MS = 30;
 const PREFIX = 'spaceport/bench/config/';
 

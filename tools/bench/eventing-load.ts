@@ -1,7 +1,7 @@
 // Benchmark helper (not a test): the load generator and latency measurement of the eventing benchmark.
 // Runs in the benchmark process, next to the receiver, so send and receipt share one monotonic clock.
 import { Agent, request } from 'undici';
-import { type TestReceiver } from '../../libs/eventing/src/test-support/receiver';
+import { type TestReceiver } from './testing-harness';
 
 export const IN_FLIGHT = 64;
 /** offered rate of the latency run (events/s); BENCH_RATE overrides, the goals are stated at 1000 */

@@ -2,11 +2,10 @@
 // standalone Spaceport stack (config-service, gateway, one event-worker on the default 32 partitions,
 // one project with one trigger, default settings) with no traffic, against the raw baseline's two
 // processes (tools/bench/baseline-producer.ts, baseline-worker.ts: one BullMQ queue) idle beside the
-// same Redis, and Redis commands per second of each. Rounds alternate the order. Build first.
-// Run: node node_modules/vite-node/vite-node.mjs --config vitest.config.ts tools/bench/idle-cpu.ts
-//   (BENCH_IDLE_SECONDS=s measured per path, default 30, after 20 s to settle; BENCH_ROUNDS=R, default 2)
+// same Redis, and Redis commands per second of each. Rounds alternate the order.
+// Run: npm run bench -- idle-cpu   (BENCH_IDLE_SECONDS=s measured per path, default 30, after 20 s to
+// settle; BENCH_ROUNDS=R, default 2)
 import { join } from 'node:path';
-import { AppStack } from '../../libs/testing/src/app-stack';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import {
   BENCH_ADMIN_TOKEN,
@@ -18,7 +17,8 @@ import {
   runRound,
   startHelper,
 } from './bench-process';
-import { commandCounts, cpuMsOf, totalPerEvent } from './redis-commandstats';
+import { AppStack } from './testing-harness';
+import { commandCounts, cpuMsOf, totalPerEvent } from './usage-counters';
 
 const SECONDS = Math.min(Math.max(5, Number(process.env['BENCH_IDLE_SECONDS'] ?? 30)), 300);
 const ROUNDS = Math.min(Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 2)), 9);

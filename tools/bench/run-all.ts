@@ -1,105 +1,21 @@
-// `npm run bench`: runs every benchmark, one after the other, each bounded in time, and rewrites its
-// results block in docs/benchmarks.md (between `<!-- bench:<name> -->` markers; the prose stays).
-// Each benchmark writes its block to the file named by BENCH_MARKDOWN. A benchmark that fails, times
-// out or writes no block leaves its old block in place; the exit code is then 1.
-//   npm run bench                                  every benchmark, full size (about 25-35 min on 2 cores)
-//   npm run bench -- --only cluster-failover --quick --doc /tmp/benchmarks.md   (a trial run on a copy)
+// `npm run bench`: runs benchmarks (benchmarks.ts), one after the other, each in its own process group and
+// bounded in time, and rewrites each one's results block in docs/benchmarks.md (between the
+// `<!-- bench:<name> -->` markers; the prose stays). A benchmark writes its block to the file named by
+// BENCH_MARKDOWN; one that fails, times out or writes no block leaves its old block, and the exit code is 1.
+//   npm run bench                              every results benchmark, full size (not the diagnostics)
+//   npm run bench -- <name> [<name> ...]       the named benchmarks or diagnostics
+//   npm run bench -- <name> --quick            small sizes to check the wiring: blocks printed, no document touched
+//   npm run bench -- <name> --doc <file>       blocks into <file> instead of docs/benchmarks.md
+// BENCH_* variables in the environment reach the benchmark (its size and options; docs/benchmarks.md).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchBlockNames, replaceBenchBlock } from './bench-markdown';
+import { type Benchmark, ROOT, selectBenchmarks, viteNodeArgs } from './benchmarks';
 
-const ROOT = resolve(__dirname, '../..');
 const DEFAULT_DOC = join(ROOT, 'docs', 'benchmarks.md');
-const VITE_NODE = join(ROOT, 'node_modules/vite-node/vite-node.mjs');
-
-interface Benchmark {
-  name: string;
-  /** arguments after `node`, full size and quick */
-  args: string[];
-  quickArgs: string[];
-  quickEnv?: NodeJS.ProcessEnv;
-  timeoutMs: number;
-}
-
-const withConfig = (script: string, ...args: string[]): string[] => [
-  VITE_NODE,
-  '--config',
-  join(ROOT, 'vitest.config.ts'),
-  join(ROOT, script),
-  ...args,
-];
-/** An entry that re-runs itself under vite-node with the config (rerun-under-config.ts), full size and quick alike. */
-const rerunning = (script: string): Pick<Benchmark, 'args' | 'quickArgs'> => ({
-  args: [VITE_NODE, join(ROOT, script)],
-  quickArgs: [VITE_NODE, join(ROOT, script)],
-});
-
-const BENCHMARKS: Benchmark[] = [
-  {
-    name: 'config-propagation',
-    args: withConfig('tools/bench/config-propagation.ts', '200'),
-    quickArgs: withConfig('tools/bench/config-propagation.ts', '50'),
-    timeoutMs: 5 * 60_000,
-  },
-  {
-    name: 'eventing-throughput',
-    ...rerunning('tools/bench/eventing-throughput.ts'),
-    quickEnv: { BENCH_EVENTS: '2000', BENCH_ROUNDS: '1' },
-    timeoutMs: 15 * 60_000,
-  },
-  {
-    name: 'ingest-cpu',
-    ...rerunning('tools/bench/ingest-cpu.ts'),
-    quickEnv: { BENCH_EVENTS: '1000', BENCH_ROUNDS: '1' },
-    timeoutMs: 10 * 60_000,
-  },
-  {
-    name: 'delivery-drain',
-    ...rerunning('tools/bench/delivery-drain.ts'),
-    quickEnv: { BENCH_EVENTS: '2000', BENCH_ROUNDS: '1' },
-    timeoutMs: 10 * 60_000,
-  },
-  {
-    name: 'idle-cpu',
-    args: withConfig('tools/bench/idle-cpu.ts'),
-    quickArgs: withConfig('tools/bench/idle-cpu.ts'),
-    quickEnv: { BENCH_IDLE_SECONDS: '5', BENCH_ROUNDS: '1' },
-    timeoutMs: 10 * 60_000,
-  },
-  {
-    name: 'delivery-path',
-    args: withConfig('tools/bench/delivery-path.ts', '1000'),
-    quickArgs: withConfig('tools/bench/delivery-path.ts', '200'),
-    timeoutMs: 5 * 60_000,
-  },
-  {
-    name: 'ledger-batching',
-    args: withConfig('tools/bench/ledger-batching.ts', '5000'),
-    quickArgs: withConfig('tools/bench/ledger-batching.ts', '500'),
-    timeoutMs: 5 * 60_000,
-  },
-  {
-    name: 'webhook-attempt',
-    args: withConfig('tools/bench/webhook-attempt.ts', '1500'),
-    quickArgs: withConfig('tools/bench/webhook-attempt.ts', '300'),
-    timeoutMs: 5 * 60_000,
-  },
-  {
-    name: 'cluster-failover',
-    args: withConfig('tools/bench/cluster-failover.ts', '5'),
-    quickArgs: withConfig('tools/bench/cluster-failover.ts', '1'),
-    timeoutMs: 10 * 60_000,
-  },
-  {
-    name: 'cluster-scaling',
-    args: withConfig('tools/bench/cluster-scaling.ts', '10000'),
-    quickArgs: withConfig('tools/bench/cluster-scaling.ts', '3000'),
-    timeoutMs: 10 * 60_000,
-  },
-];
 
 let running: number | undefined;
 
@@ -114,7 +30,7 @@ function killGroup(pid: number): void {
 /** Runs one benchmark in its own process group, so a timeout or Ctrl-C also ends the processes it started. */
 function runOne(bench: Benchmark, quick: boolean, markdownFile: string): Promise<string> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, quick ? bench.quickArgs : bench.args, {
+    const child = spawn(process.execPath, viteNodeArgs(join(ROOT, 'tools/bench', bench.file)), {
       cwd: ROOT,
       stdio: 'inherit',
       detached: true,
@@ -138,53 +54,59 @@ function runOne(bench: Benchmark, quick: boolean, markdownFile: string): Promise
   });
 }
 
+interface Outcome {
+  readonly ok: boolean;
+  readonly line: string;
+}
+
+/** Runs `bench`, then puts its block into `doc` (or prints it when `doc` is undefined). */
+async function runAndRecord(bench: Benchmark, quick: boolean, dir: string, doc: string | undefined): Promise<Outcome> {
+  console.info(`\n==== ${bench.name}${quick ? ' (quick)' : ''} ====`);
+  const file = join(dir, `${bench.name}.md`);
+  writeFileSync(file, '');
+  const started = Date.now();
+  const result = await runOne(bench, quick, file);
+  const markdown = readFileSync(file, 'utf8').trim();
+  const took = `${Math.round((Date.now() - started) / 1000)} s`;
+  if (result !== 'ok' || markdown === '') {
+    const why = result === 'ok' ? 'wrote no results (BENCH_MARKDOWN)' : result;
+    return { ok: false, line: `${bench.name}: ${why}; block kept (${took})` };
+  }
+  if (doc === undefined) {
+    console.info(`\n${markdown}`);
+    return { ok: true, line: `${bench.name}: block printed above, no document touched (${took})` };
+  }
+  // re-read: the document may have been edited while the benchmark ran
+  writeFileSync(doc, replaceBenchBlock(readFileSync(doc, 'utf8'), bench.name, markdown));
+  return { ok: true, line: `${bench.name}: ${doc} updated (${took})` };
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
-      only: { type: 'string' },
       quick: { type: 'boolean', default: false },
-      doc: { type: 'string', default: DEFAULT_DOC },
+      doc: { type: 'string' },
     },
   });
-  const DOC = resolve(values.doc);
-  const known = BENCHMARKS.map((b) => b.name);
-  const only = values.only
-    ?.split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-  const unknown = (only ?? []).filter((name) => !known.includes(name));
-  if (unknown.length > 0)
-    throw new Error(`--only: unknown benchmark(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
-  const marked = benchBlockNames(readFileSync(DOC, 'utf8'));
-  const unmarked = known.filter((name) => !marked.includes(name));
-  if (unmarked.length > 0) throw new Error(`${DOC} has no <!-- bench:… --> block for ${unmarked.join(', ')}`);
+  const chosen = selectBenchmarks(positionals);
+  // a quick run checks the wiring: its figures go nowhere unless a document is named
+  const doc = values.doc !== undefined ? resolve(values.doc) : values.quick ? undefined : DEFAULT_DOC;
+  if (doc !== undefined) {
+    const marked = benchBlockNames(readFileSync(doc, 'utf8'));
+    const unmarked = chosen.map((b) => b.name).filter((name) => !marked.includes(name));
+    if (unmarked.length > 0) throw new Error(`${doc} has no <!-- bench:… --> block for ${unmarked.join(', ')}`);
+  }
 
   const dir = mkdtempSync(join(tmpdir(), 'spaceport-bench-'));
-  const outcomes: string[] = [];
+  const outcomes: Outcome[] = [];
   try {
-    for (const bench of BENCHMARKS.filter((b) => !only || only.includes(b.name))) {
-      console.info(`\n==== ${bench.name}${values.quick ? ' (quick)' : ''} ====`);
-      const file = join(dir, `${bench.name}.md`);
-      writeFileSync(file, '');
-      const started = Date.now();
-      const result = await runOne(bench, values.quick, file);
-      const markdown = readFileSync(file, 'utf8').trim();
-      const seconds = Math.round((Date.now() - started) / 1000);
-      if (result !== 'ok' || markdown === '') {
-        outcomes.push(
-          `${bench.name}: ${result === 'ok' ? 'wrote no results (BENCH_MARKDOWN)' : result}; block kept (${seconds} s)`,
-        );
-        continue;
-      }
-      // re-read: the document may have been edited while the benchmark ran
-      writeFileSync(DOC, replaceBenchBlock(readFileSync(DOC, 'utf8'), bench.name, markdown));
-      outcomes.push(`${bench.name}: ${DOC} updated (${seconds} s)`);
-    }
+    for (const bench of chosen) outcomes.push(await runAndRecord(bench, values.quick, dir, doc));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.info(`\n${outcomes.join('\n')}`);
-  if (outcomes.some((line) => !line.includes('updated'))) process.exitCode = 1;
+  console.info(`\n${outcomes.map((outcome) => outcome.line).join('\n')}`);
+  if (outcomes.some((outcome) => !outcome.ok)) process.exitCode = 1;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

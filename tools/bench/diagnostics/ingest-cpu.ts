@@ -1,13 +1,13 @@
-// Benchmark (not a test): the ingest hop alone — CPU per accepted event of Spaceport's built gateway
-// (`POST /v1/api/<project>/eventing/queue`) against the two baseline producers (tools/bench/
+// Per-hop diagnostic (not a test): the ingest hop alone — CPU per accepted event of Spaceport's built
+// gateway (`POST /v1/api/<project>/eventing/queue`) against the two baseline producers (tools/bench/
 // baseline-producer.ts: raw = one BullMQ add; minimal once-only = add + one event-log HSET), with no
 // worker running, so nothing else competes for the two cores. N events per path and round, 64 in
-// flight; rounds alternate the order (BENCH_PATHS=gateway,protocol runs some; BENCH_PRELOAD: bench-process.ts).
-// Started by ingest-cpu.ts (workspace aliases). Build first.
+// flight; rounds alternate the order.
+// Run: npm run bench -- ingest-cpu   (BENCH_EVENTS=N, default 4000; BENCH_ROUNDS=R, default 3;
+// BENCH_PATHS=gateway,protocol runs some paths, without a results block; BENCH_PRELOAD: bench-process.ts)
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { AppStack } from '../../libs/testing/src/app-stack';
-import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
+import { benchEnvironment, writeBenchMarkdown } from '../bench-markdown';
 import {
   BENCH_ADMIN_TOKEN,
   BENCH_PROJECT_TOKEN,
@@ -18,9 +18,10 @@ import {
   runBenchWithRedis,
   runRound,
   startHelper,
-} from './bench-process';
-import { BATCH, baselineIngest, IN_FLIGHT, type Ingest, poster, sendAll, spaceportIngest } from './eventing-load';
-import { cpuMsOf } from './redis-commandstats';
+} from '../bench-process';
+import { BATCH, baselineIngest, IN_FLIGHT, type Ingest, poster, sendAll, spaceportIngest } from '../eventing-load';
+import { AppStack } from '../testing-harness';
+import { cpuMsOf } from '../usage-counters';
 
 const N = Math.min(Number(process.env['BENCH_EVENTS'] ?? 4000), 20_000);
 const ROUNDS = Math.min(Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3)), 9);

@@ -1,5 +1,6 @@
-// Benchmark helper (not a test): Redis commands per event from INFO commandstats deltas (commands run
-// inside Lua scripts count too; blocking polls of idle workers as well), and CPU time per process.
+// Benchmark helper (not a test): what a run used — Redis commands per event from INFO commandstats
+// deltas (commands run inside Lua scripts count too; blocking polls of idle workers as well), and CPU
+// time per process from /proc.
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 

@@ -1,18 +1,18 @@
-// Benchmark (not a test): the delivery side alone — the CPU per delivered event of a worker draining a
-// backlog: Spaceport's built event-worker against the two baseline workers (bench-process.ts
+// Per-hop diagnostic (not a test): the delivery side alone — the CPU per delivered event of a worker
+// draining a backlog: Spaceport's built event-worker against the two baseline workers (bench-process.ts
 // `startBaseline`). Per path and round: the queues are paused, a warm-up and then N events are queued in
 // batches (Spaceport's `queue/batch`, the baselines' `addBulk`), and after each the queues are resumed
 // and the worker's and Redis's CPU is counted until the receiver has every event. Nothing else runs
 // meanwhile and every queue is dense, so this is the per-delivery cost without ingest competing for the
-// cores and without the wake-ups of lightly loaded queues. BENCH_PATHS=spaceport,protocol runs some
-// paths (no results block then). Started by delivery-drain.ts. Build first.
+// cores and without the wake-ups of lightly loaded queues.
+// Run: npm run bench -- delivery-drain   (BENCH_EVENTS=N, default 6000; BENCH_ROUNDS=R, default 3;
+// BENCH_PATHS=spaceport,protocol runs some paths, without a results block; BENCH_PARTITIONS=P)
 import { loadavg } from 'node:os';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Agent } from 'undici';
-import { partitionQueueName } from '../../libs/eventing/src/shared/keys';
-import { TestReceiver } from '../../libs/eventing/src/test-support/receiver';
-import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
+import { partitionQueueName } from '@spaceport/eventing';
+import { benchEnvironment, writeBenchMarkdown } from '../bench-markdown';
 import {
   BENCH_PROJECT_TOKEN,
   launchBenchStack,
@@ -20,9 +20,10 @@ import {
   runBenchWithRedis,
   runRound,
   startBaseline,
-} from './bench-process';
-import { baselineIngest, IN_FLIGHT, type Ingest, poster, receipts, sendAll, spaceportIngest } from './eventing-load';
-import { cpuMsOf } from './redis-commandstats';
+} from '../bench-process';
+import { baselineIngest, IN_FLIGHT, type Ingest, poster, receipts, sendAll, spaceportIngest } from '../eventing-load';
+import { TestReceiver } from '../testing-harness';
+import { cpuMsOf } from '../usage-counters';
 
 const N = Math.min(Number(process.env['BENCH_EVENTS'] ?? 6000), 20_000);
 const ROUNDS = Math.min(Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3)), 9);
