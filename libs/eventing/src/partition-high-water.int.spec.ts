@@ -1,17 +1,16 @@
 import { partitionOf } from '@spaceport/eventing-core';
-import { useRedisServer, waitFor } from '@spaceport/testing';
+import { useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventDeliveryModule, EventIngestModule, PartitionConsumers } from './index';
 import { PartitionHighWater } from './shared/partition-high-water';
-import { type RunningApp, startTestApp } from './test-support/apps';
-import { shopSpec, TOKEN } from './test-support/fixtures';
-import { TestReceiver } from './test-support/receiver';
-import { snapshotOf, StaticConfigView } from './test-support/snapshot';
+import { type RunningApp, startTestApp } from './testing-fixtures/apps';
+import { shopSpec, TOKEN } from './testing-fixtures/fixtures';
+import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';
 
 // Lowering partitionCount must not strand jobs: an event queued (delayed) in partition 3 of 4 is
 // still delivered by a worker that starts after the count was lowered to 2, against real Redis/HTTP.
 const redis = useRedisServer();
-const receiver = new TestReceiver();
+const receiver = new WebhookReceiver();
 const apps: RunningApp[] = [];
 
 const spec = (partitionCount: number) => {
@@ -31,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const app of apps.reverse()) await app.close();
-  await receiver.stop();
+  await receiver.close();
 });
 
 describe('partition high water', () => {

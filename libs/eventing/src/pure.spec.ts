@@ -12,8 +12,8 @@ import { lookupTarget, webhookRequestOf } from './delivery/delivery-target';
 import { eventingKeys, partitionQueueName } from './shared/keys';
 import { parseEventingEnv } from './shared/settings';
 import { resolveTrigger } from '@spaceport/config-model';
-import { shopSpec } from './test-support/fixtures';
-import { snapshotOf } from './test-support/snapshot';
+import { shopSpec } from './testing-fixtures/fixtures';
+import { snapshotOf } from './testing-fixtures/snapshot';
 
 const NOW = Date.UTC(2025, 0, 1);
 
