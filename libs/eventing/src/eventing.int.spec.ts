@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EventDeliveryModule, EventIngestModule } from './index';
+import { EventDeliveryModule, EventIngestModule, EventObserveModule } from './index';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
 import { SECRETS, shopSpec, TOKEN } from './testing-fixtures/fixtures';
 import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';
@@ -73,7 +73,7 @@ beforeAll(async () => {
   process.env['EVENTING_LOCK_MS'] = '2000';
   await receiver.start();
   view = new StaticConfigView(snapshotOf(shopSpec(triggers(receiver.url))));
-  gateway = await startTestApp('gateway', 'gw-1', EventIngestModule, view);
+  gateway = await startTestApp('gateway', 'gw-1', [EventIngestModule, EventObserveModule], view);
   worker = await startTestApp('event-worker', 'worker-1', EventDeliveryModule, view);
 });
 

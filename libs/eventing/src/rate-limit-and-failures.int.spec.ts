@@ -2,7 +2,7 @@
 // "Retries"): an in-process gateway + worker against a real redis-server and a real HTTP receiver.
 import { sleep, useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventDeliveryModule, EventIngestModule } from './index';
+import { EventDeliveryModule, EventIngestModule, EventObserveModule } from './index';
 import { DisabledTriggers } from './shared/disabled-triggers';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
 import { shopSpec, TOKEN } from './testing-fixtures/fixtures';
@@ -68,7 +68,7 @@ beforeAll(async () => {
       }),
     ),
   );
-  gateway = await startTestApp('gateway', 'gw-rl', EventIngestModule, view);
+  gateway = await startTestApp('gateway', 'gw-rl', [EventIngestModule, EventObserveModule], view);
   worker = await startTestApp('event-worker', 'worker-rl', EventDeliveryModule, view);
 });
 

@@ -1,6 +1,6 @@
 import { sleep, useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventDeliveryModule, EventIngestModule } from './index';
+import { EventDeliveryModule, EventIngestModule, EventObserveModule } from './index';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
 import { shopSpec, TOKEN } from './testing-fixtures/fixtures';
 import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   process.env['REDIS_COMMAND_TIMEOUT_MS'] = '500';
   await receiver.start();
   view = new StaticConfigView(snapshotOf(shopSpec({ tick: { type: 'tick', url: `${receiver.url}/tick` } })));
-  gateway = await startTestApp('gateway', 'gw-r', EventIngestModule, view);
+  gateway = await startTestApp('gateway', 'gw-r', [EventIngestModule, EventObserveModule], view);
   worker = await startTestApp('event-worker', 'worker-a', EventDeliveryModule, view);
 });
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SPACEPORT_METRICS } from '@spaceport/app-runtime';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { type DeliveryJobData } from '../shared/delivery-job';
+import { type DeliveryJobData } from './delivery-job';
 
 /** How one HTTP attempt ended, as `spaceport_deliveries_total{outcome}` counts it. */
 export type DeliveryOutcome = 'delivered' | 'retried' | 'failed';
