@@ -21,9 +21,9 @@ export interface FailureFigures {
   maxGapMs: number;
 }
 
-/** The receiver's `performance.now()` times on the clock of the failures (ms since epoch). */
+/** A receiver's `performance.now()` time on the clock of the failures (whole ms since epoch). */
 function epochMsOf(at: number): number {
-  return performance.timeOrigin + at;
+  return Math.round(performance.timeOrigin + at);
 }
 
 /** The largest gap between consecutive arrivals inside [from, to). */
