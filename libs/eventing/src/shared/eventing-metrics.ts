@@ -9,7 +9,7 @@ export type DeliveryOutcome = 'delivered' | 'retried' | 'failed';
 /** Why a delivery job ended without an HTTP attempt, as `spaceport_deliveries_not_sent_total{reason}` counts it. */
 export type NotSentReason = 'cancelled' | 'already-sent';
 
-/** The attempt verdicts of `verdictOf` (retry.ts) → outcome label. */
+/** The attempt verdicts of `verdictOf` (delivery/retry.ts) → outcome label. */
 const OUTCOME_OF = { success: 'delivered', retry: 'retried', fail: 'failed' } as const satisfies Record<
   string,
   DeliveryOutcome
