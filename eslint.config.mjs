@@ -1,6 +1,6 @@
 // Lint: typescript-eslint's recommended rules plus Nx module boundaries.
-// Layering (DESIGN.md): apps wire; feature libs hold Nest-level building blocks; data libs do I/O
-// behind small interfaces; util libs are pure. The testing harness is only for test files.
+// Layering (docs/architecture.md#layers): apps wire; feature libs hold Nest-level building blocks;
+// data libs do I/O behind small interfaces; util libs are pure. The testing harness is only for test files.
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
@@ -18,6 +18,27 @@ const withTesting = layers.map((c) => ({
 }));
 // Test-only code: specs, the fixtures they share (`testing-fixtures/`), and benchmarks.
 const testFiles = ['**/*.spec.ts', '**/*.test.ts', '**/testing-fixtures/**/*.ts', 'tools/bench/**/*.ts'];
+
+// Inside libs/eventing (docs/architecture.md#layers): shared/ is the bottom layer and imports only
+// itself; ingest/, delivery/ and observe/ build on shared/ and not on each other. Specs are left out:
+// one may exercise several layers together (a queue body parsed, fanned out, rendered as a request).
+const eventingFolderRule = (folder, allowed) => ({
+  files: [`libs/eventing/src/${folder}/**/*.ts`],
+  ignores: ['**/*.spec.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: allowed ? `^\\.\\.(/(?!${allowed}/)|$)` : '^\\.\\.(/|$)',
+            message: `libs/eventing/src/${folder}/ imports ${allowed ? `no sibling folder but ../${allowed}/` : 'nothing above it'} (docs/architecture.md#layers)`,
+          },
+        ],
+      },
+    ],
+  },
+});
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'tmp/**', '.nx/**', 'coverage/**'] },
@@ -43,6 +64,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  eventingFolderRule('shared'),
+  ...['ingest', 'delivery', 'observe'].map((folder) => eventingFolderRule(folder, 'shared')),
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {

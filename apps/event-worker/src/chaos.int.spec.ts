@@ -17,6 +17,7 @@ import {
   useConsulAgent,
   useRedisServer,
   waitFor,
+  WebhookReceiver,
 } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figuresOf, type FailureRecord, formatFigures } from './testing-fixtures/chaos-report';
@@ -28,7 +29,6 @@ import {
   readCluster,
 } from './testing-fixtures/cluster-probe';
 import { runEventStream } from './testing-fixtures/event-stream';
-import { duplicateSends, startWebhookReceiver, type WebhookReceiver } from './testing-fixtures/webhook-receiver';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
@@ -91,7 +91,7 @@ describe('chaos: worker kills, a paused leader, a join and a Consul restart unde
   };
 
   beforeAll(async () => {
-    receiver = await startWebhookReceiver(RECEIVER_LATENCY_MS);
+    receiver = await new WebhookReceiver(() => ({ status: 204, delayMs: RECEIVER_LATENCY_MS })).start();
     ledger = new LedgerInspector(redis.redis.url, CLUSTER);
     stack = new AppStack({
       workDir,
@@ -119,7 +119,7 @@ describe('chaos: worker kills, a paused leader, a join and a Consul restart unde
       'POST',
       '/v1/config/projects/shop/eventing/triggers/paid',
       ADMIN,
-      spaceCloudTrigger('paid', receiver.url),
+      spaceCloudTrigger('paid', `${receiver.url}/hook`),
     );
     expect(trigger.status).toBe(200);
     await stack.waitForMirrors(
@@ -183,7 +183,7 @@ describe('chaos: worker kills, a paused leader, a join and a Consul restart unde
     const streamEnd = Date.now();
 
     const expected = new Set(result.accepted.flatMap((event) => event.deliveryIds));
-    const missing = (): string[] => [...expected].filter((id) => !receiver.counts.has(id));
+    const missing = (): string[] => [...expected].filter((id) => !receiver.countByWebhookId.has(id));
     await waitFor(() => missing().length === 0, {
       what: 'every accepted delivery at the receiver',
       timeoutMs: 40_000,
@@ -192,9 +192,9 @@ describe('chaos: worker kills, a paused leader, a join and a Consul restart unde
     const lost = missing();
     const final = await balanced('at the end', 20_000);
 
-    const duplicates = duplicateSends(receiver);
+    const duplicates = receiver.duplicateSends();
     const inFlightBound = failures.reduce((sum, f) => sum + f.inFlight, 0);
-    const unexpected = [...receiver.counts.keys()].filter((id) => !expected.has(id));
+    const unexpected = [...receiver.countByWebhookId.keys()].filter((id) => !expected.has(id));
     const rejected = [...result.rejected.entries()].map(([status, n]) => `${status}×${n}`).join(', ') || 'none';
     console.info(
       [

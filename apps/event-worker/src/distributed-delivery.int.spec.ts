@@ -15,10 +15,10 @@ import {
   useConsulAgent,
   useRedisServer,
   waitFor,
+  WebhookReceiver,
 } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { duplicateSends, startWebhookReceiver, type WebhookReceiver } from './testing-fixtures/webhook-receiver';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 /** partitions the workers must consume: more than the configured 32 (a lowered count, see beforeAll) */
@@ -54,7 +54,7 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
   let gateway: LaunchedApp;
 
   beforeAll(async () => {
-    receiver = await startWebhookReceiver();
+    receiver = await new WebhookReceiver(() => ({ status: 204 })).start();
     stack = new AppStack({
       workDir,
       redisUrl: redis.redis.url,
@@ -85,7 +85,7 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
       'POST',
       '/v1/config/projects/shop/eventing/triggers/paid',
       ADMIN,
-      spaceCloudTrigger('paid', receiver.url),
+      spaceCloudTrigger('paid', `${receiver.url}/hook`),
     );
     expect(trigger.status).toBe(200);
     await stack.waitForMirrors(
@@ -116,11 +116,11 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
     expect(['worker-1', 'worker-2']).toContain(view.leader?.nodeId);
 
     await queue(gateway, 60, 'a');
-    await waitFor(() => receiver.counts.size >= 60, {
+    await waitFor(() => receiver.countByWebhookId.size >= 60, {
       what: '60 distinct webhook-ids at the receiver',
       timeoutMs: 20_000,
     });
-    expect(duplicateSends(receiver)).toBe(0);
+    expect(receiver.duplicateSends()).toBe(0);
     // Every partition reports its backlog, and nothing is left waiting once all were delivered.
     const after = await cluster(gateway);
     expect(after.partitions.every((p) => typeof p.backlog === 'number')).toBe(true);
@@ -140,15 +140,15 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
       },
       { what: 'worker-2 owning every partition', timeoutMs: 20_000 },
     );
-    await waitFor(() => receiver.counts.size >= 120, {
+    await waitFor(() => receiver.countByWebhookId.size >= 120, {
       what: '120 distinct webhook-ids at the receiver',
       timeoutMs: 30_000,
     });
     const failoverMs = Date.now() - killedAt;
-    const duplicates = duplicateSends(receiver);
+    const duplicates = receiver.duplicateSends();
     console.info(`e2e: all 120 delivered ${failoverMs} ms after the SIGKILL; duplicate sends: ${duplicates}`);
     // Nothing was in flight when the worker died, so the bound on duplicate sends is zero.
     expect(duplicates).toBe(0);
-    expect(receiver.counts.size).toBe(120);
+    expect(receiver.countByWebhookId.size).toBe(120);
   });
 });

@@ -4,7 +4,6 @@
 // move when a second worker joins), the event reaching `processed` with its invocation, and a
 // redelivery producing a second one. Saves a full-page screenshot to tmp/artifacts/console.png.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -17,6 +16,7 @@ import {
   useConsulAgent,
   useRedisServer,
   waitFor,
+  WebhookReceiver,
 } from '@spaceport/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,20 +36,6 @@ const UI_TIMEOUT_MS = 30_000;
 const consul = useConsulAgent();
 const redis = useRedisServer();
 
-/** A real webhook receiver: answers 200 and counts requests per webhook-id. */
-async function startReceiver(): Promise<{ url: string; received: string[]; server: Server }> {
-  const received: string[] = [];
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      received.push(String(req.headers['webhook-id'] ?? ''));
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks/paid`, received, server };
-}
-
 interface ClusterView {
   partitions: { owner: string | null }[];
 }
@@ -61,9 +47,14 @@ async function owners(gateway: LaunchedApp): Promise<Set<string | null>> {
 
 describe('web console in Chromium (built apps, distributed mode)', () => {
   const workDir = mkdtempSync(join(tmpdir(), 'spaceport-console-'));
+  // a real webhook receiver: answers 200 with a small JSON body; requests counted per webhook-id
+  const receiver = new WebhookReceiver(() => ({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: '{"ok":true}',
+  }));
   let stack: AppStack;
   let gateway: LaunchedApp;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let browser: Browser;
   let page: Page;
   let eventId: string;
@@ -72,7 +63,7 @@ describe('web console in Chromium (built apps, distributed mode)', () => {
   beforeAll(async () => {
     const executablePath = process.env['CHROMIUM_BIN'];
     if (!executablePath) throw new Error('CHROMIUM_BIN is not set (the integration global setup provisions Chromium)');
-    receiver = await startReceiver();
+    await receiver.start();
     stack = new AppStack({
       workDir,
       redisUrl: redis.redis.url,
@@ -99,7 +90,7 @@ describe('web console in Chromium (built apps, distributed mode)', () => {
           'POST',
           '/v1/config/projects/shop/eventing/triggers/paid',
           ADMIN,
-          spaceCloudTrigger('paid', receiver.url),
+          spaceCloudTrigger('paid', `${receiver.url}/hooks/paid`),
         )
       ).status,
     ).toBe(200);
@@ -133,7 +124,7 @@ describe('web console in Chromium (built apps, distributed mode)', () => {
   afterAll(async () => {
     await browser?.close();
     await stack?.stopAll();
-    await new Promise<void>((done) => (receiver ? receiver.server.close(() => done()) : done()));
+    await receiver.close();
     rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -207,7 +198,7 @@ describe('web console in Chromium (built apps, distributed mode)', () => {
     await expect.poll(() => invocations.count(), { timeout: UI_TIMEOUT_MS }).toBe(2);
     await expect.poll(() => receiver.received.length, { timeout: UI_TIMEOUT_MS }).toBe(before + 1);
     // a redelivery is a new delivery: a new webhook-id
-    expect(new Set(receiver.received).size).toBe(receiver.received.length);
+    expect(new Set(receiver.received.map((r) => r.webhookId)).size).toBe(receiver.received.length);
     await expect
       .poll(() => page.locator(`tr.event-row[data-event="${eventId}"]`).getAttribute('data-status'), {
         timeout: UI_TIMEOUT_MS,

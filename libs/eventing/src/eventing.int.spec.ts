@@ -1,15 +1,14 @@
 import { gzipSync } from 'node:zlib';
-import { useRedisServer, waitFor } from '@spaceport/testing';
+import { useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EventDeliveryModule, EventIngestModule } from './index';
-import { type RunningApp, startTestApp } from './test-support/apps';
-import { SECRETS, shopSpec, TOKEN } from './test-support/fixtures';
-import { TestReceiver } from './test-support/receiver';
-import { snapshotOf, StaticConfigView } from './test-support/snapshot';
+import { EventDeliveryModule, EventIngestModule, EventObserveModule } from './index';
+import { type RunningApp, startTestApp } from './testing-fixtures/apps';
+import { SECRETS, shopSpec, TOKEN } from './testing-fixtures/fixtures';
+import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';
 
 const redis = useRedisServer();
-const receiver = new TestReceiver();
+const receiver = new WebhookReceiver();
 let view: StaticConfigView;
 let gateway: RunningApp;
 let worker: RunningApp;
@@ -74,17 +73,17 @@ beforeAll(async () => {
   process.env['EVENTING_LOCK_MS'] = '2000';
   await receiver.start();
   view = new StaticConfigView(snapshotOf(shopSpec(triggers(receiver.url))));
-  gateway = await startTestApp('gateway', 'gw-1', EventIngestModule, view);
+  gateway = await startTestApp('gateway', 'gw-1', [EventIngestModule, EventObserveModule], view);
   worker = await startTestApp('event-worker', 'worker-1', EventDeliveryModule, view);
 });
 
 afterAll(async () => {
   await worker?.close();
   await gateway?.close();
-  await receiver.stop();
+  await receiver.close();
 });
 
-afterEach(() => receiver.setBehaviour(() => ({ status: 200 })));
+afterEach(() => receiver.setReplyRule(() => ({ status: 200 })));
 
 describe('queue → deliver', () => {
   it('delivers a CloudEvent signed with every active secret (verified by standardwebhooks)', async () => {
@@ -114,7 +113,7 @@ describe('queue → deliver', () => {
   });
 
   it('retries a flaky receiver with the same webhook-id and byte-identical body', async () => {
-    receiver.setBehaviour((path, count) => ({ status: path === '/flaky' && count < 2 ? 500 : 200 }));
+    receiver.setReplyRule((path, count) => ({ status: path === '/flaky' && count < 2 ? 500 : 200 }));
     const { json } = await post('shop/eventing/queue', { type: 'flaky', payload: { b: 1, a: [1, 2] } });
     const detail = await settled(json['eventId'] as string);
     expect(detail.invocations.map((i) => i.statusCode)).toEqual([500, 500, 200]);
@@ -124,7 +123,7 @@ describe('queue → deliver', () => {
   });
 
   it('times out a slow receiver and retries', async () => {
-    receiver.setBehaviour((path, count) => ({ status: 200, delayMs: path === '/slow' && count === 0 ? 1_500 : 0 }));
+    receiver.setReplyRule((path, count) => ({ status: 200, delayMs: path === '/slow' && count === 0 ? 1_500 : 0 }));
     const { json } = await post('shop/eventing/queue', { type: 'slow', payload: {} });
     const detail = await settled(json['eventId'] as string);
     expect(detail.invocations[0]).toMatchObject({ statusCode: null, error: expect.stringMatching(/timed out/) });
@@ -134,7 +133,7 @@ describe('queue → deliver', () => {
   it('keeps the first 2048 bytes of a response in the invocation log, with or without a declared length', async () => {
     const long = 'é'.repeat(3_000); // 6000 bytes of UTF-8
     for (const headers of [{}, { 'transfer-encoding': 'chunked' }] as Record<string, string>[]) {
-      receiver.setBehaviour((path) => (path === '/chatty' ? { status: 200, body: long, headers } : { status: 200 }));
+      receiver.setReplyRule((path) => (path === '/chatty' ? { status: 200, body: long, headers } : { status: 200 }));
       const { json } = await post('shop/eventing/queue', { type: 'chatty', payload: {} });
       const detail = await settled(json['eventId'] as string);
       const response = (detail.invocations[0] as unknown as { response: string }).response;
@@ -144,7 +143,7 @@ describe('queue → deliver', () => {
   });
 
   it('honours 429 Retry-After', async () => {
-    receiver.setBehaviour((path, count) =>
+    receiver.setReplyRule((path, count) =>
       path === '/limited' && count === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 },
     );
     const { json } = await post('shop/eventing/queue', { type: 'limited', payload: {} });
@@ -154,7 +153,7 @@ describe('queue → deliver', () => {
   });
 
   it('disables a trigger on 410: the delivery fails to the DLQ and later events skip it', async () => {
-    receiver.setBehaviour((path) => ({ status: path === '/gone' ? 410 : 200 }));
+    receiver.setReplyRule((path) => ({ status: path === '/gone' ? 410 : 200 }));
     const { json } = await post('shop/eventing/queue', { type: 'gone', payload: {} });
     await settled(json['eventId'] as string, 'failed');
     const again = await post('shop/eventing/queue', { type: 'gone', payload: {} });
@@ -163,7 +162,7 @@ describe('queue → deliver', () => {
   });
 
   it('lists the data-plane disable with its reason and re-enables the trigger through the API', async () => {
-    receiver.setBehaviour((path) => ({ status: path === '/gone-then-fixed' ? 410 : 200 }));
+    receiver.setReplyRule((path) => ({ status: path === '/gone-then-fixed' ? 410 : 200 }));
     const first = await post('shop/eventing/queue', { type: 'gone-then-fixed', payload: { n: 1 } });
     await settled(first.json['eventId'] as string, 'failed');
     const state = (await getJson('shop/eventing/triggers')) as {
@@ -175,7 +174,7 @@ describe('queue → deliver', () => {
     });
     expect(state.triggers.find((t) => t.trigger === 'plain')).toMatchObject({ configEnabled: true, disabled: null });
 
-    receiver.setBehaviour(() => ({ status: 200 })); // the receiver is fixed
+    receiver.setReplyRule(() => ({ status: 200 })); // the receiver is fixed
     const enabled = await post('shop/eventing/triggers/gone-then-fixed/enable', {});
     expect(enabled.status).toBe(200);
     expect(enabled.json).toMatchObject({ trigger: 'gone-then-fixed', wasDisabled: true, disabled: null });
@@ -196,7 +195,7 @@ describe('queue → deliver', () => {
   });
 
   it('dead-letters exhausted deliveries, raises dlq_<trigger>, and redrives them', async () => {
-    receiver.setBehaviour((path) => ({ status: path === '/broken' ? 503 : 200 }));
+    receiver.setReplyRule((path) => ({ status: path === '/broken' ? 503 : 200 }));
     const since = new Date().toISOString();
     const { json } = await post('shop/eventing/queue', { type: 'broken', payload: { n: 1 } });
     const detail = await settled(json['eventId'] as string, 'failed');
@@ -206,14 +205,14 @@ describe('queue → deliver', () => {
       type: 'dlq_broken',
       data: { eventId: json['eventId'], reason: 'retries-exhausted' },
     });
-    receiver.setBehaviour(() => ({ status: 200 }));
+    receiver.setReplyRule(() => ({ status: 200 }));
     const redrive = await post('shop/eventing/dlq/redrive', { since });
     expect(redrive.json).toEqual({ redriven: 1 });
     await settled(json['eventId'] as string, 'processed');
   });
 
   it('delivers ordered triggers in order per partition key despite a failure', async () => {
-    receiver.setBehaviour((path, _count, id) => ({
+    receiver.setReplyRule((path, _count, id) => ({
       status: path === '/ordered' && id === failOnce.id && !failOnce.done++ ? 500 : 200,
     }));
     const failOnce = { id: '', done: 0 };

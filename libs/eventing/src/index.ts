@@ -1,5 +1,6 @@
 export { EventIngestModule } from './ingest/event-ingest.module';
 export { PartitionBacklog } from './ingest/partition-backlog';
+export { EventObserveModule } from './observe/event-observe.module';
 export { EventDeliveryModule } from './delivery/event-delivery.module';
 export { PartitionConsumers, type OwnedPartition, type StartResult } from './delivery/partition-consumers';
 export { STANDALONE_EPOCH } from './delivery/standalone-partitions';

@@ -19,9 +19,9 @@ import {
   useConsulAgent,
   useRedisServer,
   waitFor,
+  WebhookReceiver,
 } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestReceiver } from './test-support/receiver';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
@@ -58,7 +58,7 @@ describe('operations, standalone: /readyz and /metrics of the three apps', () =>
   const redis = useRedisServer();
   const workDir = mkdtempSync(join(tmpdir(), 'spaceport-ops-'));
   // /ok answers 200; /flaky answers 500 to the first request of each delivery, then 200.
-  const receiver = new TestReceiver((path, _count, webhookId) => ({
+  const receiver = new WebhookReceiver((path, _count, webhookId) => ({
     status: path === '/flaky' && !flakySeen.has(webhookId) && flakySeen.add(webhookId) ? 500 : 200,
   }));
   const flakySeen = new Set<string>();
@@ -103,7 +103,7 @@ describe('operations, standalone: /readyz and /metrics of the three apps', () =>
 
   afterAll(async () => {
     await stack?.stopAll();
-    await receiver.stop();
+    await receiver.close();
     rmSync(workDir, { recursive: true, force: true });
   });
 

@@ -4,9 +4,9 @@
 import { sleep, useRedisServer } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventDeliveryModule, PartitionConsumers } from './index';
-import { type RunningApp, startTestApp } from './test-support/apps';
-import { shopSpec } from './test-support/fixtures';
-import { snapshotOf, StaticConfigView } from './test-support/snapshot';
+import { type RunningApp, startTestApp } from './testing-fixtures/apps';
+import { shopSpec } from './testing-fixtures/fixtures';
+import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';
 
 const redis = useRedisServer();
 let worker: RunningApp | undefined;

@@ -1,17 +1,16 @@
 import { partitionOf } from '@spaceport/eventing-core';
-import { useRedisServer, waitFor } from '@spaceport/testing';
+import { useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventDeliveryModule, EventIngestModule, PartitionConsumers } from './index';
+import { EventDeliveryModule, EventIngestModule, EventObserveModule, PartitionConsumers } from './index';
 import { PartitionHighWater } from './shared/partition-high-water';
-import { type RunningApp, startTestApp } from './test-support/apps';
-import { shopSpec, TOKEN } from './test-support/fixtures';
-import { TestReceiver } from './test-support/receiver';
-import { snapshotOf, StaticConfigView } from './test-support/snapshot';
+import { type RunningApp, startTestApp } from './testing-fixtures/apps';
+import { shopSpec, TOKEN } from './testing-fixtures/fixtures';
+import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';
 
 // Lowering partitionCount must not strand jobs: an event queued (delayed) in partition 3 of 4 is
 // still delivered by a worker that starts after the count was lowered to 2, against real Redis/HTTP.
 const redis = useRedisServer();
-const receiver = new TestReceiver();
+const receiver = new WebhookReceiver();
 const apps: RunningApp[] = [];
 
 const spec = (partitionCount: number) => {
@@ -31,14 +30,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const app of apps.reverse()) await app.close();
-  await receiver.stop();
+  await receiver.close();
 });
 
 describe('partition high water', () => {
   it('keeps consuming the partitions a lowered partitionCount dropped, so their queued jobs are delivered', async () => {
     expect(keyInPartition3).not.toBe('');
     const view = new StaticConfigView(snapshotOf(spec(4)));
-    const gateway = await startTestApp('gateway', 'gw-hw', EventIngestModule, view);
+    const gateway = await startTestApp('gateway', 'gw-hw', [EventIngestModule, EventObserveModule], view);
     apps.push(gateway);
     const res = await fetch(`${gateway.url}/v1/api/shop/eventing/queue`, {
       method: 'POST',
@@ -65,7 +64,7 @@ describe('partition high water', () => {
 
   it('only ever goes up, and a process raises it once per count', async () => {
     const view = new StaticConfigView(snapshotOf(spec(2)));
-    const gateway = await startTestApp('gateway', 'gw-hw-2', EventIngestModule, view);
+    const gateway = await startTestApp('gateway', 'gw-hw-2', [EventIngestModule, EventObserveModule], view);
     apps.push(gateway);
     const highWater = gateway.app.get(PartitionHighWater);
     const before = await highWater.read();

@@ -1,16 +1,15 @@
 // Per-trigger rate limit and auto-disable after a run of final failures (docs/eventing.md "Rate limit",
 // "Retries"): an in-process gateway + worker against a real redis-server and a real HTTP receiver.
-import { sleep, useRedisServer, waitFor } from '@spaceport/testing';
+import { sleep, useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventDeliveryModule, EventIngestModule } from './index';
+import { EventDeliveryModule, EventIngestModule, EventObserveModule } from './index';
 import { DisabledTriggers } from './shared/disabled-triggers';
-import { type RunningApp, startTestApp } from './test-support/apps';
-import { shopSpec, TOKEN } from './test-support/fixtures';
-import { TestReceiver } from './test-support/receiver';
-import { snapshotOf, StaticConfigView } from './test-support/snapshot';
+import { type RunningApp, startTestApp } from './testing-fixtures/apps';
+import { shopSpec, TOKEN } from './testing-fixtures/fixtures';
+import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';
 
 const redis = useRedisServer();
-const receiver = new TestReceiver();
+const receiver = new WebhookReceiver();
 let gateway: RunningApp;
 let worker: RunningApp;
 /** status /fragile and /resilient answer next */
@@ -57,7 +56,7 @@ beforeAll(async () => {
   process.env['EVENTING_LOCK_MS'] = '2000';
   process.env['EVENTING_DISABLE_AFTER_FAILURES'] = '3';
   await receiver.start();
-  receiver.setBehaviour((path) => ({
+  receiver.setReplyRule((path) => ({
     status: path === '/fragile' ? answer.fragile : path === '/resilient' ? answer.resilient : 200,
   }));
   const view = new StaticConfigView(
@@ -69,14 +68,14 @@ beforeAll(async () => {
       }),
     ),
   );
-  gateway = await startTestApp('gateway', 'gw-rl', EventIngestModule, view);
+  gateway = await startTestApp('gateway', 'gw-rl', [EventIngestModule, EventObserveModule], view);
   worker = await startTestApp('event-worker', 'worker-rl', EventDeliveryModule, view);
 });
 
 afterAll(async () => {
   await worker?.close();
   await gateway?.close();
-  await receiver.stop();
+  await receiver.close();
 });
 
 describe('per-trigger rate limit', () => {

@@ -1,13 +1,12 @@
-import { sleep, useRedisServer, waitFor } from '@spaceport/testing';
+import { sleep, useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventDeliveryModule, EventIngestModule } from './index';
-import { type RunningApp, startTestApp } from './test-support/apps';
-import { shopSpec, TOKEN } from './test-support/fixtures';
-import { TestReceiver } from './test-support/receiver';
-import { snapshotOf, StaticConfigView } from './test-support/snapshot';
+import { EventDeliveryModule, EventIngestModule, EventObserveModule } from './index';
+import { type RunningApp, startTestApp } from './testing-fixtures/apps';
+import { shopSpec, TOKEN } from './testing-fixtures/fixtures';
+import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';
 
 const redis = useRedisServer();
-const receiver = new TestReceiver();
+const receiver = new WebhookReceiver();
 let view: StaticConfigView;
 let gateway: RunningApp;
 let worker: RunningApp | undefined;
@@ -36,19 +35,19 @@ beforeAll(async () => {
   process.env['REDIS_COMMAND_TIMEOUT_MS'] = '500';
   await receiver.start();
   view = new StaticConfigView(snapshotOf(shopSpec({ tick: { type: 'tick', url: `${receiver.url}/tick` } })));
-  gateway = await startTestApp('gateway', 'gw-r', EventIngestModule, view);
+  gateway = await startTestApp('gateway', 'gw-r', [EventIngestModule, EventObserveModule], view);
   worker = await startTestApp('event-worker', 'worker-a', EventDeliveryModule, view);
 });
 
 afterAll(async () => {
   await worker?.close();
   await gateway?.close();
-  await receiver.stop();
+  await receiver.close();
 });
 
 describe('resilience', () => {
   it('loses nothing and sends nothing twice when the worker is restarted mid-stream', async () => {
-    receiver.setBehaviour(() => ({ status: 200, delayMs: 5 }));
+    receiver.setReplyRule(() => ({ status: 200, delayMs: 5 }));
     const ids: string[] = [];
     const producing = (async () => {
       for (let n = 0; n < 300; n += 1) {

@@ -1,67 +1,46 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { type Reply, WebhookReceiver } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttemptDeadline, WebhookSender } from './delivery/webhook-sender';
 import { ssrfPolicy } from './delivery/ssrf';
 
 // The attempt deadline against real HTTP on loopback: it bounds the whole attempt (no answer at all,
 // and headers sent but the body stalled), and an answer in time is unaffected by it.
-let server: Server;
-let base: string;
-const stalled: ServerResponse[] = [];
-/** Bytes the endless chunked response got to write before the client stopped reading. */
-let endlessWritten = 0;
 
 /** Bound of the endless response: far above what loopback socket buffers take in before backpressure. */
 const ENDLESS_BOUND_BYTES = 64 * 1_048_576;
 
-/** Writes 64 KiB chunks (no declared length) until the client goes away, bounded at ENDLESS_BOUND_BYTES. */
-function endless(res: ServerResponse): void {
-  res.writeHead(200, { 'content-type': 'text/plain' });
-  const chunk = Buffer.alloc(65_536, 'x');
-  endlessWritten = 0;
-  const more = (): void => {
-    while (!res.destroyed && endlessWritten < ENDLESS_BOUND_BYTES) {
-      endlessWritten += chunk.length;
-      if (!res.write(chunk)) return void res.once('drain', more);
+const receiver = new WebhookReceiver(
+  (path): Reply => {
+    if (path === '/silent') return { ending: 'silent' };
+    if (path === '/stalled-body' || path === '/stalled-chunked') {
+      const length: Record<string, string> = path === '/stalled-body' ? { 'content-length': '100' } : {};
+      return { status: 200, headers: { 'content-type': 'text/plain', ...length }, body: 'partial', ending: 'stall' };
     }
-    res.end();
-  };
-  res.on('close', () => res.removeAllListeners('drain'));
-  more();
-}
+    // 64 KiB chunks (no declared length) until the client goes away, bounded at ENDLESS_BOUND_BYTES
+    if (path === '/endless-chunked')
+      return { status: 200, headers: { 'content-type': 'text/plain' }, ending: 'endless' };
+    return { status: 204 };
+  },
+  { endlessBoundBytes: ENDLESS_BOUND_BYTES },
+);
 const sender = new WebhookSender(ssrfPolicy({ allowPrivate: false, allowedCidrs: ['127.0.0.1/32'] }), 2048);
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if (req.url === '/silent') return void stalled.push(res);
-      if (req.url === '/stalled-body' || req.url === '/stalled-chunked') {
-        res.writeHead(200, {
-          'content-type': 'text/plain',
-          ...(req.url === '/stalled-body' ? { 'content-length': '100' } : {}),
-        });
-        res.write('partial');
-        return void stalled.push(res);
-      }
-      if (req.url === '/endless-chunked') return void endless(res);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await receiver.start();
 });
 
 afterAll(async () => {
-  for (const res of stalled) res.destroy();
+  await receiver.close();
   await sender.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
 });
 
 const send = (path: string, timeoutMs: number): ReturnType<WebhookSender['send']> =>
-  sender.send({ url: `${base}${path}`, headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs });
+  sender.send({
+    url: `${receiver.url}${path}`,
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+    timeoutMs,
+  });
 
 describe('attempt deadline', () => {
   it('ends an attempt that gets no answer at its timeout', async () => {
@@ -89,7 +68,7 @@ describe('attempt deadline', () => {
     expect(outcome).toMatchObject({ statusCode: 200, refused: false, response: 'x'.repeat(2048) });
     expect(outcome.error).toBeUndefined();
     // the connection was given up, not drained to the end
-    expect(endlessWritten).toBeLessThan(ENDLESS_BOUND_BYTES);
+    expect(receiver.on('/endless-chunked').at(-1)?.bytesSent).toBeLessThan(ENDLESS_BOUND_BYTES);
     expect(await send('/ok', 1_000)).toMatchObject({ statusCode: 204 });
   });
 

@@ -8,3 +8,4 @@ export * from './redis-server';
 export * from './suite';
 export * from './tls-certs';
 export * from './wait';
+export * from './webhook-receiver';

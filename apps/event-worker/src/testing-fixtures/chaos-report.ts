@@ -1,6 +1,6 @@
 // Test fixture: what the chaos suite measured at each failure, and the figures it prints.
+import { type WebhookReceiver } from '@spaceport/testing';
 import type { AcceptedEvent } from './event-stream';
-import { maxArrivalGap, type WebhookReceiver } from './webhook-receiver';
 
 export interface FailureRecord {
   label: string;
@@ -21,6 +21,24 @@ export interface FailureFigures {
   maxGapMs: number;
 }
 
+/** A receiver's `performance.now()` time on the clock of the failures (whole ms since epoch). */
+function epochMsOf(at: number): number {
+  return Math.round(performance.timeOrigin + at);
+}
+
+/** The largest gap between consecutive arrivals inside [from, to). */
+export function maxArrivalGap(arrivals: readonly number[], from: number, to: number): number {
+  let previous = from;
+  let gap = 0;
+  for (const at of arrivals) {
+    if (at < from) continue;
+    if (at >= to) break;
+    gap = Math.max(gap, at - previous);
+    previous = at;
+  }
+  return Math.max(gap, to - previous);
+}
+
 function firstDeliveryAfter(
   failure: FailureRecord,
   accepted: readonly AcceptedEvent[],
@@ -31,7 +49,8 @@ function firstDeliveryAfter(
   for (const event of accepted) {
     if (event.acceptedAt < failure.at || !affected.has(event.partition)) continue;
     for (const id of event.deliveryIds) {
-      const arrived = receiver.firstArrival.get(id);
+      const firstAt = receiver.firstArrivalByWebhookId.get(id);
+      const arrived = firstAt === undefined ? undefined : epochMsOf(firstAt);
       if (arrived !== undefined && (first === undefined || arrived < first)) first = arrived;
     }
   }
@@ -44,7 +63,7 @@ export function figuresOf(
   receiver: WebhookReceiver,
   end: number,
 ): FailureFigures[] {
-  const arrivals = [...receiver.arrivals].sort((a, b) => a - b);
+  const arrivals = receiver.received.map((request) => epochMsOf(request.at)).sort((a, b) => a - b);
   return failures.map((failure, index) => ({
     label: failure.label,
     inFlight: failure.inFlight,

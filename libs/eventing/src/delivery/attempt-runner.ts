@@ -3,7 +3,7 @@ import { SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { type EventingSettings } from '@spaceport/config-model';
 import { type NodeOptions } from '@spaceport/consul-core';
 import { type Claim, type DeliveryLedger } from '@spaceport/delivery-ledger';
-import { EventingMetrics } from '../observability/eventing-metrics';
+import { EventingMetrics } from '../shared/eventing-metrics';
 import { type DeliveryJobData } from '../shared/delivery-job';
 import { type Invocation } from '../shared/event-record';
 import { EventLog } from '../shared/event-log';

@@ -5,7 +5,7 @@ import { type NodeOptions } from '@spaceport/consul-core';
 import { type Job, DelayedError } from 'bullmq';
 import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
-import { EventingMetrics } from '../observability/eventing-metrics';
+import { EventingMetrics } from '../shared/eventing-metrics';
 import { ConfigAccess } from '../shared/config-access';
 import { DeadLetters } from '../shared/dead-letters';
 import { type DeliveryJobData } from '../shared/delivery-job';
@@ -44,7 +44,7 @@ async function postpone(job: Job<DeliveryJobData>, token: string | undefined, de
 }
 
 /**
- * One delivery job (DESIGN.md "Once-only delivery"): look up the trigger, claim in the ledger under
+ * One delivery job (docs/architecture.md#once-only-delivery): look up the trigger, claim in the ledger under
  * the partition epoch, send while `maySend`, record after a 2xx, release after a failure, then retry
  * (RetryLaterError → BullMQ backoff) or fail to the DLQ.
  */

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DeliveryObservability } from '../observability/delivery-observability';
+import { DeliveryObservability } from './delivery-observability';
 import { EventingSharedModule } from '../shared/eventing-shared.module';
 import { AttemptRunner } from './attempt-runner';
 import { DeadLetterEvents } from './dead-letter-events';

@@ -1,21 +1,14 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
-import { type ConfigSnapshot, getProject, type Project } from '@spaceport/config-model';
+import { type ConfigSnapshot, type Project } from '@spaceport/config-model';
 import { createEventIdGenerator } from '@spaceport/eventing-core';
-import { EventingMetrics } from '../observability/eventing-metrics';
-import { ConfigAccess } from '../shared/config-access';
+import { EventingMetrics } from '../shared/eventing-metrics';
 import { EventPublisher, type PublishedEvent } from '../shared/event-publisher';
 import { isRedisUnavailable } from '../shared/redis';
-import { bearerToken, tokenAccepted } from './auth';
-import { badRequest, httpError, UnavailableError } from './http-errors';
+import { badRequest, type FieldIssue, httpError, UnavailableError } from '../shared/http-errors';
+import { ProjectAuth } from '../shared/project-auth';
+import { type QueuedEvent } from '../shared/queued-event';
 import { IdempotencyStore, type IdempotencyRecord } from './idempotency';
-import {
-  type FieldIssue,
-  isValidIdempotencyKey,
-  parseQueueEvent,
-  queueBatchSchema,
-  type QueuedEvent,
-  requestHash,
-} from './queue-body';
+import { isValidIdempotencyKey, parseQueueEvent, queueBatchSchema, requestHash } from './queue-body';
 
 export interface QueueRequest {
   readonly project: string;
@@ -30,37 +23,20 @@ export interface QueueResponse {
   readonly replayed: boolean;
 }
 
-/** The queue API (DESIGN.md "Event flow" 1): auth, size, schema, idempotency, fan-out, enqueue. */
+/** The queue API (docs/architecture.md#event-flow, step 1): auth, size, schema, idempotency, fan-out, enqueue. */
 @Injectable()
 export class IngestService {
   private readonly nextEventId = createEventIdGenerator();
 
   constructor(
-    private readonly config: ConfigAccess,
+    private readonly auth: ProjectAuth,
     private readonly publisher: EventPublisher,
     private readonly idempotency: IdempotencyStore,
     private readonly metrics: EventingMetrics,
   ) {}
 
-  /** The project after checking the bearer token: 503 without config, 404 unknown, 401 bad token. */
-  authorize(projectId: string, authorization: string | undefined): { snapshot: ConfigSnapshot; project: Project } {
-    const snapshot = this.config.current();
-    if (!snapshot) throw new UnavailableError('configuration not loaded yet');
-    const project = getProject(snapshot, projectId);
-    if (!project)
-      throw httpError(HttpStatus.NOT_FOUND, 'Not Found', `project ${JSON.stringify(projectId)} does not exist`);
-    if (!tokenAccepted(bearerToken(authorization), project.value.secrets.apiTokens)) {
-      throw httpError(
-        HttpStatus.UNAUTHORIZED,
-        'Unauthorized',
-        'a valid project token is required (Authorization: Bearer <token>)',
-      );
-    }
-    return { snapshot, project: project.value };
-  }
-
   async queue(request: QueueRequest): Promise<QueueResponse> {
-    const { snapshot, project } = this.authorize(request.project, request.authorization);
+    const { snapshot, project } = this.auth.authorize(request.project, request.authorization);
     const now = Date.now();
     const events = this.parseEvents(request, project, now);
     const key = request.idempotencyKey;

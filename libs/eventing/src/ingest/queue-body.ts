@@ -2,6 +2,8 @@ import { hash } from 'node:crypto';
 import { EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_PATTERN, jsonObjectSchema } from '@spaceport/config-model';
 import { canonicalJson, type JsonValue } from '@spaceport/eventing-core';
 import * as z from 'zod/v4';
+import { type FieldIssue } from '../shared/http-errors';
+import { type QueuedEvent } from '../shared/queued-event';
 
 /** Longest accepted `delay` / time ahead of `timestamp`: 30 days. */
 export const MAX_SCHEDULE_AHEAD_MS = 30 * 24 * 3_600_000;
@@ -37,26 +39,6 @@ export const queueEventSchema = z
 export const queueBatchSchema = z.object({ events: z.array(z.unknown()).min(1).max(MAX_BATCH_EVENTS) }).strict();
 
 export type QueueEventBody = z.output<typeof queueEventSchema>;
-
-export interface QueuedEvent {
-  readonly type: string;
-  readonly payload: JsonValue;
-  readonly options: Record<string, JsonValue> | undefined;
-  readonly partitionKey: string | undefined;
-  /** Unix ms before which no delivery is attempted (0 = now) */
-  readonly notBefore: number;
-  /** canonical JSON of the payload (what the event log keeps) */
-  readonly payloadJson: string;
-  /** size of payloadJson, bytes */
-  readonly payloadBytes: number;
-  /** the validated body as received; its canonical JSON is hashed only under an Idempotency-Key */
-  readonly body: unknown;
-}
-
-export interface FieldIssue {
-  readonly field: string;
-  readonly message: string;
-}
 
 export type ParseResult = { ok: true; event: QueuedEvent } | { ok: false; issues: FieldIssue[] };
 

@@ -1,9 +1,9 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { type AdminScope, type AdminTokens, authorizeAdmin } from '@spaceport/config-plane';
 import { type ConfigSnapshot, getProject, type Project } from '@spaceport/config-model';
-import { httpError, UnavailableError } from '../ingest/http-errors';
-import { IngestService } from '../ingest/ingest.service';
+import { httpError, UnavailableError } from '../shared/http-errors';
 import { ConfigAccess } from '../shared/config-access';
+import { ProjectAuth } from '../shared/project-auth';
 
 /** DI token of the gateway's admin tokens (`ADMIN_TOKEN`, `ADMIN_READ_TOKEN`) as the observe API sees them. */
 export const OBSERVE_ADMIN_TOKENS = Symbol.for('spaceport:observe-admin-tokens');
@@ -16,7 +16,7 @@ export const OBSERVE_ADMIN_TOKENS = Symbol.for('spaceport:observe-admin-tokens')
 @Injectable()
 export class ObserveAccess {
   constructor(
-    private readonly ingest: IngestService,
+    private readonly projectAuth: ProjectAuth,
     private readonly config: ConfigAccess,
     @Inject(OBSERVE_ADMIN_TOKENS) private readonly adminTokens: AdminTokens,
   ) {}
@@ -32,7 +32,7 @@ export class ObserveAccess {
     if (admin.status === HttpStatus.FORBIDDEN)
       throw httpError(HttpStatus.FORBIDDEN, 'Forbidden', 'the read-only admin token can only read the event log');
     try {
-      return this.ingest.authorize(projectId, authorization);
+      return this.projectAuth.authorize(projectId, authorization);
     } catch (error) {
       if (!(error instanceof HttpException) || error.getStatus() !== HttpStatus.UNAUTHORIZED) throw error;
       throw httpError(

@@ -6,7 +6,7 @@ import { EventLog, type EventPage } from '../shared/event-log';
 import { type EventView, type Invocation } from '../shared/event-record';
 import { EventPublisher } from '../shared/event-publisher';
 import { isRedisUnavailable } from '../shared/redis';
-import { badRequest, httpError, UnavailableError } from '../ingest/http-errors';
+import { badRequest, httpError, UnavailableError } from '../shared/http-errors';
 
 export interface ListQuery {
   readonly status?: string;

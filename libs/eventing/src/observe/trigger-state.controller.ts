@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { getProject, getTrigger } from '@spaceport/config-model';
-import { httpError } from '../ingest/http-errors';
+import { httpError } from '../shared/http-errors';
 import { type DisabledReason, DisabledTriggers } from '../shared/disabled-triggers';
 import { ObserveAccess } from './observe-access';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type ConfigSnapshot } from '@spaceport/config-model';
 import { type JobsOptions } from 'bullmq';
-import { fanOut } from '../ingest/fan-out';
-import { type QueuedEvent } from '../ingest/queue-body';
+import { fanOut } from './fan-out';
+import { type QueuedEvent } from './queued-event';
 import { type DeliveryJobData } from './delivery-job';
 import { DisabledTriggers } from './disabled-triggers';
 import { EventLog } from './event-log';
@@ -20,7 +20,7 @@ export interface PublishedEvent {
 }
 
 /**
- * Fan-out and enqueue (DESIGN.md "Event flow" 1): logs the event with its deliveries staged and adds
+ * Fan-out and enqueue (docs/architecture.md#event-flow, step 1): logs the event with its deliveries staged and adds
  * one job per delivery (job id = delivery id, so a repeated publish adds nothing twice) to the
  * partition's queue. Used by the gateway (queue API, redeliver, redrive) and the worker (dlq events).
  */

@@ -3,8 +3,8 @@ import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime
 import { type NodeOptions } from '@spaceport/consul-core';
 import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
-import { EventingMetrics } from '../observability/eventing-metrics';
-import { QueueDepthReader } from '../observability/queue-depth';
+import { EventingMetrics } from './eventing-metrics';
+import { QueueDepthReader } from './queue-depth';
 import { ConfigAccess } from './config-access';
 import { DeadLetters } from './dead-letters';
 import { DisabledTriggers } from './disabled-triggers';
@@ -13,6 +13,7 @@ import { EventPublisher } from './event-publisher';
 import { PartitionHighWater } from './partition-high-water';
 import { eventingKeys } from './keys';
 import { PartitionQueues } from './partition-queues';
+import { ProjectAuth } from './project-auth';
 import { createFailFastRedis } from './redis';
 import { type EventingEnv, parseEventingEnv } from './settings';
 import { EVENTING_ENV, EVENTING_KEYS, EVENTING_QUEUE_REDIS, EVENTING_REDIS } from './tokens';
@@ -45,7 +46,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** What the ingest (gateway) and delivery (worker) modules share: Redis, keys, logs, publisher. */
+/** What the ingest and observe (gateway) and delivery (worker) modules share: Redis, keys, logs, publisher, metrics. */
 @Module({
   providers: [
     { provide: EVENTING_ENV, useFactory: (): EventingEnv => parseEventingEnv(process.env) },
@@ -76,6 +77,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     QueueDepthReader,
     DeadLetters,
     EventingMetrics,
+    ProjectAuth,
   ],
   exports: [
     EventingMetrics,
@@ -89,6 +91,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     DisabledTriggers,
     EventPublisher,
     PartitionHighWater,
+    ProjectAuth,
   ],
 })
 export class EventingSharedModule {}

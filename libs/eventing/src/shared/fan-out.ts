@@ -1,8 +1,8 @@
 import { type ConfigSnapshot, triggersForEvent } from '@spaceport/config-model';
 import { deliveryIdOf, partitionOf } from '@spaceport/eventing-core';
-import { type DeliveryJobData } from '../shared/delivery-job';
-import { triggerRef } from '../shared/keys';
-import { type QueuedEvent } from './queue-body';
+import { type DeliveryJobData } from './delivery-job';
+import { triggerRef } from './keys';
+import { type QueuedEvent } from './queued-event';
 
 export interface FanOut {
   readonly partition: number;

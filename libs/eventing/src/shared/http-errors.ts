@@ -1,5 +1,10 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { type FieldIssue } from './queue-body';
+
+/** One problem of a request body: the field (dotted path) and what is wrong with it. */
+export interface FieldIssue {
+  readonly field: string;
+  readonly message: string;
+}
 
 /** 503 with `Retry-After` (seconds): Redis (or the config) is not available right now. */
 export class UnavailableError extends HttpException {

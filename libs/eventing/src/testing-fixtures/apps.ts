@@ -30,19 +30,23 @@ export interface RunningApp {
 }
 
 /**
- * A Nest app in this process, wired like bootstrapSpaceportApp does (runtime module, pino logger),
- * with `view` as the global CONFIG_VIEW, listening on a free loopback port. Eventing settings come
+ * A Nest app of `features` in this process, wired like bootstrapSpaceportApp does (runtime module, pino
+ * logger), with `view` as the global CONFIG_VIEW, listening on a free loopback port. Eventing settings come
  * from process.env (set REDIS_URL etc. before calling).
  */
 export async function startTestApp(
   role: NodeRole,
   nodeId: string,
-  feature: Type<unknown>,
+  features: Type<unknown> | readonly Type<unknown>[],
   view: ConfigView,
 ): Promise<RunningApp> {
   const config = resolveStartupConfig(role, ['--id', nodeId, '--port', '0'], { PATH: process.env['PATH'] });
   const logger = createRootLogger(config.options, { level: process.env['TEST_LOG_LEVEL'] ?? 'error' });
-  const root = TestRootModule.of([RuntimeModule.forRoot(config, logger), ConfigViewTestModule.of(view), feature]);
+  const root = TestRootModule.of([
+    RuntimeModule.forRoot(config, logger),
+    ConfigViewTestModule.of(view),
+    ...[features].flat(),
+  ]);
   const app = await NestFactory.create(root, { logger: false });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

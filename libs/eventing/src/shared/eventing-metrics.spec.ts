@@ -1,41 +1,7 @@
-import { HealthIndicatorService } from '@nestjs/terminus';
 import { createMetricsRegistry } from '@spaceport/app-runtime';
 import { parsePrometheusText, sampleSum } from '@spaceport/testing';
 import { describe, expect, it } from 'vitest';
-import { standalonePartitionsIndicator } from './delivery-observability';
 import { EventingMetrics } from './eventing-metrics';
-import { depthByState } from './queue-depth';
-
-const session = () => new HealthIndicatorService().check('partitions');
-
-describe('standalonePartitionsIndicator', () => {
-  it('is up once every partition of the config is consumed', () => {
-    expect(standalonePartitionsIndicator(session(), 4, 4)).toEqual({
-      partitions: { status: 'up', mode: 'standalone', owned: 4, partitionCount: 4 },
-    });
-  });
-
-  it('is down without a config and while partitions are still starting', () => {
-    expect(standalonePartitionsIndicator(session(), undefined, 0)).toMatchObject({
-      partitions: { status: 'down', message: expect.stringContaining('config') },
-    });
-    expect(standalonePartitionsIndicator(session(), 4, 3)).toMatchObject({
-      partitions: { status: 'down', message: 'consuming 3 of 4 partitions' },
-    });
-  });
-});
-
-describe('depthByState', () => {
-  it('sums the main and ordered queues per state and names BullMQ\'s wait list "waiting"', () => {
-    expect(
-      depthByState([
-        { wait: 2, active: 1, delayed: 0, failed: 4 },
-        { wait: 3, paused: 1, prioritized: 5 },
-      ]),
-    ).toEqual({ waiting: 5, active: 1, delayed: 0, prioritized: 5, paused: 1, failed: 4 });
-    expect(depthByState([])).toEqual({ waiting: 0, active: 0, delayed: 0, prioritized: 0, paused: 0, failed: 0 });
-  });
-});
 
 describe('EventingMetrics', () => {
   const job = { project: 'shop', triggerId: 'paid', time: '2025-01-01T00:00:00.000Z' };

@@ -8,9 +8,9 @@ import {
 } from '@spaceport/app-runtime';
 import { type NodeOptions } from '@spaceport/consul-core';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { PartitionConsumers } from '../delivery/partition-consumers';
+import { PartitionConsumers } from './partition-consumers';
 import { ConfigAccess } from '../shared/config-access';
-import { QueueDepthReader } from './queue-depth';
+import { QueueDepthReader } from '../shared/queue-depth';
 
 /** A scrape waits at most this long for the queue depths (else it drops them and counts an error). */
 export const QUEUE_DEPTH_TIMEOUT_MS = 1_500;

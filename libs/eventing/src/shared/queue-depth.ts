@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PartitionQueues } from '../shared/partition-queues';
+import { PartitionQueues } from './partition-queues';
 
 export type QueueState = 'waiting' | 'active' | 'delayed' | 'prioritized' | 'paused' | 'failed';
 

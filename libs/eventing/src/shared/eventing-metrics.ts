@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SPACEPORT_METRICS } from '@spaceport/app-runtime';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { type DeliveryJobData } from '../shared/delivery-job';
+import { type DeliveryJobData } from './delivery-job';
 
 /** How one HTTP attempt ended, as `spaceport_deliveries_total{outcome}` counts it. */
 export type DeliveryOutcome = 'delivered' | 'retried' | 'failed';
@@ -9,7 +9,7 @@ export type DeliveryOutcome = 'delivered' | 'retried' | 'failed';
 /** Why a delivery job ended without an HTTP attempt, as `spaceport_deliveries_not_sent_total{reason}` counts it. */
 export type NotSentReason = 'cancelled' | 'already-sent';
 
-/** The attempt verdicts of `verdictOf` (retry.ts) → outcome label. */
+/** The attempt verdicts of `verdictOf` (delivery/retry.ts) → outcome label. */
 const OUTCOME_OF = { success: 'delivered', retry: 'retried', fail: 'failed' } as const satisfies Record<
   string,
   DeliveryOutcome

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { isValidIdempotencyKey, parseQueueEvent, requestHash } from './queue-body';
+
+const NOW = Date.UTC(2025, 0, 1);
+
+describe('parseQueueEvent', () => {
+  it('accepts Space Cloud bodies and computes notBefore from delay and timestamp', () => {
+    const parsed = parseQueueEvent({ type: 'a.b', payload: { x: 1 }, delay: 500, options: { region: 'eu' } }, NOW);
+    expect(parsed).toMatchObject({ ok: true, event: { type: 'a.b', notBefore: NOW + 500, options: { region: 'eu' } } });
+    const later = new Date(NOW + 60_000).toISOString();
+    expect(parseQueueEvent({ type: 'a', payload: 1, timestamp: later }, NOW)).toMatchObject({
+      ok: true,
+      event: { notBefore: NOW + 60_000 },
+    });
+    expect(parseQueueEvent({ type: 'a', payload: 1, timestamp: new Date(NOW - 1).toISOString() }, NOW)).toMatchObject({
+      ok: true,
+      event: { notBefore: 0 },
+    });
+  });
+
+  it.each([
+    [{ payload: {} }, 'type'],
+    [{ type: 'a' }, 'payload'],
+    [{ type: 'a', payload: {}, delay: -1 }, 'delay'],
+    [{ type: 'a', payload: {}, timestamp: '2025-01-01' }, 'timestamp'],
+    [{ type: 'a', payload: {}, extra: 1 }, 'extra'],
+    [{ type: 'has space', payload: {} }, 'type'],
+  ])('rejects %j naming %s', (body, field) => {
+    const parsed = parseQueueEvent(body, NOW, 'events.2');
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.issues[0]?.field).toBe(`events.2.${field}`);
+  });
+
+  it('says what is wrong: a missing field, each unknown field, a bad option, a wrong type', () => {
+    const issues = (body: unknown): unknown => {
+      const parsed = parseQueueEvent(body, NOW);
+      return parsed.ok ? 'accepted' : parsed.issues;
+    };
+    expect(issues({ payload: {} })).toEqual([{ field: 'type', message: 'is required' }]);
+    expect(issues({ type: '', payload: {} })).toEqual([{ field: 'type', message: 'is required' }]);
+    expect(issues({ type: 'a', payload: {}, colour: 'red', size: 2 })).toEqual([
+      { field: 'colour', message: 'unknown field' },
+      { field: 'size', message: 'unknown field' },
+    ]);
+    expect(issues({ type: 'a', payload: {}, options: 'eu' })).toEqual([
+      { field: 'options', message: expect.stringMatching(/object/i) },
+    ]);
+    expect(issues({ type: 'a', payload: {}, options: JSON.parse('{"__proto__": {"x": 1}}') })).toEqual([
+      { field: 'options.__proto__', message: expect.stringMatching(/not allowed/) },
+    ]);
+    expect(issues({ type: 7, payload: {} })).toEqual([
+      { field: 'type', message: expect.stringMatching(/expected string, received number/) },
+    ]);
+    expect(issues([])).toEqual([{ field: '(body)', message: expect.stringMatching(/expected object/) }]);
+    expect(issues({ type: 'a', payload: null, options: null })).toBe('accepted');
+  });
+
+  it('measures payload bytes and hashes bodies independent of key order', () => {
+    const a = parseQueueEvent({ type: 't', payload: { b: 'é', a: 1 } }, NOW);
+    const b = parseQueueEvent({ payload: { a: 1, b: 'é' }, type: 't' }, NOW);
+    if (!a.ok || !b.ok) throw new Error('unexpected');
+    expect(a.event.payloadBytes).toBe(Buffer.byteLength('{"a":1,"b":"é"}'));
+    expect(a.event.payloadJson).toBe('{"a":1,"b":"é"}');
+    expect(requestHash([a.event], false)).toBe(requestHash([b.event], false));
+    expect(requestHash([a.event], false)).not.toBe(requestHash([a.event], true));
+    const c = parseQueueEvent({ type: 't', payload: { a: 1, b: 'e' } }, NOW);
+    if (!c.ok) throw new Error('unexpected');
+    expect(requestHash([c.event], false)).not.toBe(requestHash([a.event], false));
+    expect(isValidIdempotencyKey('abc-123')).toBe(true);
+    expect(isValidIdempotencyKey('has space')).toBe(false);
+    expect(isValidIdempotencyKey('')).toBe(false);
+  });
+});
