@@ -21,7 +21,7 @@ import {
   spaceCloudTrigger,
   startConsulAgent,
   startRedisServer,
-  TestReceiver,
+  WebhookReceiver,
   waitFor,
 } from './testing-harness';
 
@@ -52,7 +52,7 @@ async function round(
   workers: number,
   redisUrl: string,
   consulAddr: string,
-  receiver: TestReceiver,
+  receiver: WebhookReceiver,
 ): Promise<RoundResult> {
   const clusterId = `scale${workers}`;
   const workDir = mkdtempSync(join(tmpdir(), `spaceport-bench-scale-${workers}-`));
@@ -125,7 +125,7 @@ async function round(
 async function main(): Promise<void> {
   provisionIntoEnv();
   // answers 204 at once, as a quick webhook consumer would
-  const receiver = new TestReceiver(() => ({ status: 204 }));
+  const receiver = new WebhookReceiver(() => ({ status: 204 }));
   const [consul, redis] = await Promise.all([startConsulAgent(), startRedisServer(), receiver.start()]);
   const results: RoundResult[] = [];
   try {
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await receiver.stop();
+    await receiver.close();
     await Promise.all([consul.stop(), redis.stop()]);
   }
   const baseline = results[0]?.perSecond ?? 1;

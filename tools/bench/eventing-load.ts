@@ -1,7 +1,7 @@
 // Benchmark helper (not a test): the load generator and latency measurement of the eventing benchmark.
 // Runs in the benchmark process, next to the receiver, so send and receipt share one monotonic clock.
 import { Agent, request } from 'undici';
-import { type TestReceiver } from './testing-harness';
+import { type WebhookReceiver } from './testing-harness';
 
 export const IN_FLIGHT = 64;
 /** offered rate of the latency run (events/s); BENCH_RATE overrides, the goals are stated at 1000 */
@@ -51,7 +51,7 @@ function seqOf(body: string): number {
 }
 
 /** Waits until `count` receipts or 60 s. */
-export async function receipts(receiver: TestReceiver, count: number): Promise<void> {
+export async function receipts(receiver: WebhookReceiver, count: number): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (receiver.received.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
   if (receiver.received.length < count) throw new Error(`only ${receiver.received.length}/${count} received`);
@@ -118,8 +118,8 @@ export async function sendAll(count: number, send: Send, batch = BATCH): Promise
 }
 
 /** Sends `count` events (as sendAll does); events/s until the last receipt. */
-async function throughput(receiver: TestReceiver, count: number, send: Send): Promise<number> {
-  receiver.received.length = 0;
+async function throughput(receiver: WebhookReceiver, count: number, send: Send): Promise<number> {
+  receiver.clear();
   const t0 = performance.now();
   await sendAll(count, send);
   await receipts(receiver, count);
@@ -140,8 +140,11 @@ function deliveryP50(received: readonly { body: string; at: number }[]): number 
 }
 
 /** Offers RATE events/s (in BATCH-sized requests) for PACED_SECONDS; p50/p99 of ingest-request-start to receipt, ms. */
-async function paced(receiver: TestReceiver, send: Send): Promise<{ p50: number; p99: number; deliveryP50?: number }> {
-  receiver.received.length = 0;
+async function paced(
+  receiver: WebhookReceiver,
+  send: Send,
+): Promise<{ p50: number; p99: number; deliveryP50?: number }> {
+  receiver.clear();
   const sentAt = new Map<number, number>();
   const total = RATE * PACED_SECONDS;
   const t0 = performance.now();
@@ -166,7 +169,7 @@ async function paced(receiver: TestReceiver, send: Send): Promise<{ p50: number;
 }
 
 /** A warm-up, then the throughput run of `count` events, then the paced latency run. */
-export async function measure(receiver: TestReceiver, ingest: Ingest, count: number): Promise<RunResult> {
+export async function measure(receiver: WebhookReceiver, ingest: Ingest, count: number): Promise<RunResult> {
   const client = new Agent({ keepAliveTimeout: 30_000, connections: IN_FLIGHT });
   try {
     const send = poster(ingest, client);

@@ -16,7 +16,7 @@ import {
   runRound,
   startBaseline,
 } from './bench-process';
-import { TestReceiver } from './testing-harness';
+import { WebhookReceiver } from './testing-harness';
 import { commandCounts, cpuMsOf, perEvent, totalPerEvent } from './usage-counters';
 import {
   BATCH,
@@ -113,7 +113,7 @@ async function baseline(
   workDir: string,
   redisUrl: string,
   redisPid: number | undefined,
-  receiver: TestReceiver,
+  receiver: WebhookReceiver,
 ): Promise<CountedResult> {
   const path = await startBaseline(kind, workDir, redisUrl, `${receiver.url}/base`, IN_FLIGHT);
   try {
@@ -133,7 +133,7 @@ async function spaceport(
   workDir: string,
   redisUrl: string,
   redisPid: number | undefined,
-  receiver: TestReceiver,
+  receiver: WebhookReceiver,
 ): Promise<CountedResult> {
   const { stack, gateway, worker } = await launchBenchStack(workDir, redisUrl, 'bench', `${receiver.url}/sp`);
   try {
@@ -151,7 +151,7 @@ const ROUNDS = Math.min(Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3)), 9
 
 async function main(): Promise<void> {
   await runBenchWithRedis('spaceport-bench-eventing-', async (workDir, redis) => {
-    const receiver = await new TestReceiver().start();
+    const receiver = await new WebhookReceiver().start();
     const load = (): string =>
       loadavg()
         .map((l) => l.toFixed(2))
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
       );
       writeBenchMarkdown(resultsMarkdown(rounds, loadAtStart));
     } finally {
-      await receiver.stop();
+      await receiver.close();
     }
   });
 }

@@ -15,7 +15,7 @@ export { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 export { type RedisServer, startRedisServer } from '../../libs/testing/src/redis-server';
 export { sleep, waitFor } from '../../libs/testing/src/wait';
 
-export { TestReceiver } from '../../libs/eventing/src/test-support/receiver';
+export { WebhookReceiver } from '../../libs/testing/src/webhook-receiver';
 export { isBalancedOver, readCluster } from '../../apps/event-worker/src/testing-fixtures/cluster-probe';
 export {
   type ChildView,

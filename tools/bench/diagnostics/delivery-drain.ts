@@ -22,7 +22,7 @@ import {
   startBaseline,
 } from '../bench-process';
 import { baselineIngest, IN_FLIGHT, type Ingest, poster, receipts, sendAll, spaceportIngest } from '../eventing-load';
-import { TestReceiver } from '../testing-harness';
+import { WebhookReceiver } from '../testing-harness';
 import { cpuMsOf } from '../usage-counters';
 
 const N = Math.min(Number(process.env['BENCH_EVENTS'] ?? 6000), 20_000);
@@ -42,14 +42,14 @@ interface Drained {
 
 /** Queues `count` events into the paused `queues`, then resumes them and counts CPU until all arrived. */
 async function drainOnce(
-  receiver: TestReceiver,
+  receiver: WebhookReceiver,
   queues: readonly Queue[],
   ingest: Ingest,
   count: number,
   pids: { worker?: number; redis?: number },
 ): Promise<Drained> {
   await Promise.all(queues.map((queue) => queue.pause()));
-  receiver.received.length = 0;
+  receiver.clear();
   const client = new Agent({ keepAliveTimeout: 30_000, connections: IN_FLIGHT });
   try {
     await sendAll(count, poster(ingest, client, FILL_BATCH), FILL_BATCH);
@@ -75,7 +75,7 @@ async function drainOnce(
 /** A warm-up drain, then the measured one; the BullMQ queue handles are closed afterwards. */
 async function drain(
   redisUrl: string,
-  receiver: TestReceiver,
+  receiver: WebhookReceiver,
   queueNames: readonly string[],
   prefix: string | undefined,
   ingest: Ingest,
@@ -97,7 +97,7 @@ async function baseline(
   workDir: string,
   redisUrl: string,
   redisPid: number | undefined,
-  receiver: TestReceiver,
+  receiver: WebhookReceiver,
 ): Promise<Drained> {
   const path = await startBaseline(kind, workDir, redisUrl, `${receiver.url}/base`, IN_FLIGHT);
   try {
@@ -114,7 +114,7 @@ async function spaceport(
   workDir: string,
   redisUrl: string,
   redisPid: number | undefined,
-  receiver: TestReceiver,
+  receiver: WebhookReceiver,
 ): Promise<Drained> {
   const { stack, gateway, worker } = await launchBenchStack(workDir, redisUrl, 'drain', `${receiver.url}/sp`);
   try {
@@ -153,7 +153,7 @@ function resultsMarkdown(rounds: readonly Record<Path, Drained>[], loadAtStart: 
 
 async function main(): Promise<void> {
   await runBenchWithRedis('spaceport-bench-drain-', async (workDir, redis) => {
-    const receiver = await new TestReceiver().start();
+    const receiver = await new WebhookReceiver().start();
     const loadAtStart = loadavg()
       .map((l) => l.toFixed(2))
       .join(', ');
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
       }
       if (complete.length === ROUNDS) writeBenchMarkdown(resultsMarkdown(complete, loadAtStart));
     } finally {
-      await receiver.stop();
+      await receiver.close();
     }
   });
 }
