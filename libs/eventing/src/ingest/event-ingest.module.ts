@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { resolveAdminTokens } from '@spaceport/config-plane';
 import { EventsController } from '../observe/events.controller';
-import { OBSERVE_ADMIN_TOKENS, ObserveAccess } from '../observe/observe-access';
+import { ObserveAccess } from '../observe/observe-access';
 import { ObserveService } from '../observe/observe.service';
 import { TriggerStateController } from '../observe/trigger-state.controller';
 import { EventingSharedModule } from '../shared/eventing-shared.module';
@@ -12,7 +11,10 @@ import { JsonBodyLimit } from './json-body-limit';
 import { LeanQueueRoute } from './lean-queue-route';
 import { PartitionBacklog } from './partition-backlog';
 
-/** The gateway's data-plane API: queue events, event/invocation logs, redeliver, DLQ redrive, trigger state. */
+/**
+ * The gateway's data-plane API: queue events, event/invocation logs, redeliver, DLQ redrive, trigger state.
+ * Needs the app's EVENTING_ENV and ADMIN_TOKENS settings sections (AppSettingsModule).
+ */
 @Module({
   imports: [EventingSharedModule],
   controllers: [IngestController, EventsController, TriggerStateController],
@@ -24,7 +26,6 @@ import { PartitionBacklog } from './partition-backlog';
     PartitionBacklog,
     LeanQueueRoute,
     ObserveAccess,
-    { provide: OBSERVE_ADMIN_TOKENS, useFactory: () => resolveAdminTokens(process.env) },
   ],
   exports: [PartitionBacklog],
 })

@@ -14,7 +14,7 @@ import { PartitionHighWater } from './partition-high-water';
 import { eventingKeys } from './keys';
 import { PartitionQueues } from './partition-queues';
 import { createFailFastRedis } from './redis';
-import { type EventingEnv, parseEventingEnv } from './settings';
+import { type EventingEnv } from './settings';
 import { EVENTING_ENV, EVENTING_KEYS, EVENTING_QUEUE_REDIS, EVENTING_REDIS } from './tokens';
 
 /** Connects the command and queue clients at start (when a config plane is wired) and closes them last. */
@@ -45,10 +45,12 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** What the ingest (gateway) and delivery (worker) modules share: Redis, keys, logs, publisher. */
+/**
+ * What the ingest (gateway) and delivery (worker) modules share: Redis, keys, logs, publisher.
+ * Needs the app's EVENTING_ENV settings section (AppSettingsModule).
+ */
 @Module({
   providers: [
-    { provide: EVENTING_ENV, useFactory: (): EventingEnv => parseEventingEnv(process.env) },
     {
       provide: EVENTING_REDIS,
       inject: [EVENTING_ENV, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS],
@@ -81,7 +83,6 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     EventingMetrics,
     QueueDepthReader,
     DeadLetters,
-    EVENTING_ENV,
     EVENTING_REDIS,
     EVENTING_KEYS,
     ConfigAccess,
