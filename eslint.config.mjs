@@ -67,6 +67,23 @@ export default tseslint.config(
   eventingFolderRule('shared'),
   ...['ingest', 'delivery', 'observe'].map((folder) => eventingFolderRule(folder, 'shared')),
   {
+    // Each app parses the environment once, into its settings object (apps/<app>/src/settings.ts);
+    // its main.ts hands process.env over. Libraries and the rest of the apps never read it.
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: [...testFiles, 'apps/*/src/main.ts', 'libs/testing/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message:
+            "read the environment in the app's settings loader (apps/<app>/src/settings.ts), passed from main.ts",
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
       globals: {

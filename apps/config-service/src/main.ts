@@ -1,4 +1,11 @@
 import { bootstrapSpaceportApp } from '@spaceport/app-runtime';
 import { AppModule } from './app.module';
+import { loadConfigServiceSettings } from './settings';
 
-void bootstrapSpaceportApp({ role: 'config-service', module: AppModule });
+void bootstrapSpaceportApp({
+  role: 'config-service',
+  argv: process.argv.slice(2),
+  env: process.env,
+  loadSettings: loadConfigServiceSettings,
+  module: (settings) => AppModule.forSettings(settings),
+});

@@ -238,4 +238,15 @@ describe('bad Consul settings', () => {
     expect(proc.exitCode).toBe(2);
     expect(logLines(logFile).join('\n')).toMatch(/invalid configuration: CLUSTER_LOCK_DELAY: /);
   });
+  it.each(['gateway', 'event-worker'] as const)(
+    'refuses to start a %s with a malformed EVENTING_CONCURRENCY before Nest starts, naming the variable',
+    async (app) => {
+      const { proc, logFile } = launch(app, ['--id', 'x'], { EVENTING_CONCURRENCY: 'lots' }, await freePort());
+      await exitWithin(proc, 10_000);
+      expect(proc.exitCode).toBe(2);
+      const output = logLines(logFile);
+      expect(output).toHaveLength(1);
+      expect(output[0]).toMatch(new RegExp(`^spaceport ${app}: invalid configuration: EVENTING_CONCURRENCY: `));
+    },
+  );
 });

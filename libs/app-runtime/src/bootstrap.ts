@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, type NodeRole } from '@spaceport/consul-core';
@@ -8,16 +8,21 @@ import { InstanceRegistration } from './consul/instance-registration';
 import { createRootLogger } from './logger/pino-logger';
 import { NestPinoLogger } from './logger/nest-pino-logger';
 import { SpaceportRootModule } from './runtime.module';
-import { type StartupConfig, formatConfigError, resolveStartupConfig, startLine } from './startup';
+import { type StartupConfig, formatConfigError, startLine } from './startup';
 
-export interface SpaceportAppSpec {
+export interface SpaceportAppSpec<S extends StartupConfig> {
   role: NodeRole;
-  /** the app's own root module; the runtime (NodeOptions, logger, /healthz) is added next to it */
-  module: Type<unknown> | DynamicModule;
-  /** default `process.argv.slice(2)` */
-  argv?: readonly string[];
-  /** default `process.env` */
-  env?: NodeJS.ProcessEnv;
+  /** the command-line arguments (`process.argv.slice(2)` in an app's main.ts) */
+  argv: readonly string[];
+  /** the environment (`process.env` in an app's main.ts); read only by `loadSettings` */
+  env: NodeJS.ProcessEnv;
+  /**
+   * The app's settings object: every flag and variable the app reads, parsed and validated once.
+   * Throws ConfigError naming the bad flag or variable (the app then exits 2 without starting).
+   */
+  loadSettings(argv: readonly string[], env: NodeJS.ProcessEnv): S;
+  /** the app's own root module for those settings; the runtime (NodeOptions, logger, /healthz) is added next to it */
+  module(settings: S): DynamicModule;
   /** called once the app is created and before it listens, e.g. to mount API docs (SwaggerModule) */
   configureApp?(app: NestExpressApplication): void | Promise<void>;
 }
@@ -45,9 +50,13 @@ function boundPort(app: INestApplication, fallback: number): number {
     : fallback;
 }
 
-async function start(spec: SpaceportAppSpec, config: StartupConfig, logger: Logger): Promise<INestApplication> {
+async function start<S extends StartupConfig>(
+  spec: SpaceportAppSpec<S>,
+  config: S,
+  logger: Logger,
+): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
-    SpaceportRootModule.create(config, logger, spec.module),
+    SpaceportRootModule.create(config, logger, spec.module(config)),
     {
       logger: new NestPinoLogger(logger),
       // Let start-up errors reach bootstrapSpaceportApp (ConfigError → exit 2) instead of Nest aborting.
@@ -67,25 +76,26 @@ async function start(spec: SpaceportAppSpec, config: StartupConfig, logger: Logg
 }
 
 /**
- * Starts one Spaceport instance: parses NodeOptions (flag beats env), exits 2 with a one-line
+ * Starts one Spaceport instance: loads the app's settings (flag beats env), exits 2 with a one-line
  * message on bad configuration, creates the Nest app with JSON logs (`role` and `nodeId` on every
  * line), `GET /healthz`, graceful SIGTERM/SIGINT, and listens on `HOST`:`port`.
  */
-export async function bootstrapSpaceportApp(spec: SpaceportAppSpec): Promise<INestApplication> {
-  const env = spec.env ?? process.env;
-  let config: StartupConfig;
+export async function bootstrapSpaceportApp<S extends StartupConfig>(
+  spec: SpaceportAppSpec<S>,
+): Promise<INestApplication> {
+  let config: S;
   try {
-    config = resolveStartupConfig(spec.role, spec.argv ?? process.argv.slice(2), env);
+    config = spec.loadSettings(spec.argv, spec.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(formatConfigError(spec.role, error));
     process.exit(2);
   }
-  const logger = createRootLogger(config.options, { level: env['LOG_LEVEL'] });
+  const logger = createRootLogger(config.options, { level: config.logLevel });
   try {
     return await start(spec, config, logger);
   } catch (error) {
-    // A module that validates its own settings (e.g. REDIS_URL, ADMIN_TOKEN) fails like the flags do.
+    // A ConfigError past loadSettings (e.g. a config file that cannot be read) fails like the flags do.
     if (error instanceof ConfigError) {
       process.stderr.write(formatConfigError(spec.role, error));
       process.exit(2);

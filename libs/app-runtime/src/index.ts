@@ -1,3 +1,4 @@
+export * from './app-settings';
 export * from './bootstrap';
 export * from './health/health.module';
 export * from './health/health.service';

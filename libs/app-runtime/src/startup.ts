@@ -10,7 +10,7 @@ import {
 import { resolveAdvertiseAddress } from './consul/advertise-address';
 import { type RunMode, runMode } from './tokens';
 
-/** Everything an instance resolves from flags and environment before Nest starts. */
+/** What every instance resolves from flags and environment before Nest starts (part of each app's settings). */
 export interface StartupConfig {
   options: NodeOptions;
   /** `HOST`, default `0.0.0.0` (all interfaces, as containers need) */
@@ -19,6 +19,8 @@ export interface StartupConfig {
   consul?: ConsulConnection;
   /** the address registered in Consul (`ADVERTISE_ADDR`, see resolveAdvertiseAddress) */
   advertiseAddress: string;
+  /** `LOG_LEVEL` (pino level), default `info` */
+  logLevel: string | undefined;
 }
 
 export const DEFAULT_HOST = '0.0.0.0';
@@ -29,7 +31,8 @@ export function resolveStartupConfig(role: NodeRole, argv: readonly string[], en
   const host = env['HOST']?.trim() || DEFAULT_HOST;
   if (/\s/.test(host)) throw new ConfigError('HOST', `expected a host name or IP address, got "${host}"`);
   const consul = options.enableConsul ? loadConsulConnection(env) : undefined;
-  return { options, host, consul, advertiseAddress: resolveAdvertiseAddress(env, host) };
+  const logLevel = env['LOG_LEVEL']?.trim() || undefined;
+  return { options, host, consul, advertiseAddress: resolveAdvertiseAddress(env, host), logLevel };
 }
 
 /** The one line printed to stderr before exiting with code 2 on bad configuration. */

@@ -1,5 +1,6 @@
+import { settingsToken } from '@spaceport/app-runtime';
 import { ConfigError, parseDurationMs } from '@spaceport/consul-core';
-import { parseRedisUrl, type RedisConnectionOptions } from './transport/redis-url';
+import { DEFAULT_REDIS_URL, parseRedisUrl, type RedisConnectionOptions } from './transport/redis-url';
 
 export const DEFAULT_CONFIG_PATH = './spaceport.yaml';
 export const DEFAULT_HEARTBEAT_MS = 1_000;
@@ -7,14 +8,16 @@ export const DEFAULT_HEARTBEAT_MS = 1_000;
 /** Config-plane settings every app reads (env, plus `--config` for the config-service). */
 export interface ConfigPlaneSettings {
   redis: RedisConnectionOptions;
+  /** `REDIS_URL`, validated by parseRedisUrl (the eventing clients connect with the URL itself) */
+  redisUrl: string;
   /** `CONFIG_HEARTBEAT_INTERVAL`: authority heartbeat period; mirrors call it silent after 3 missed */
   heartbeatMs: number;
   /** `--config` / `CONFIG_PATH` (standalone mode only) */
   configPath: string;
 }
 
-/** DI token of the resolved `ConfigPlaneSettings`. */
-export const CONFIG_PLANE_SETTINGS = Symbol.for('spaceport:config-plane-settings');
+/** DI token of the app's `ConfigPlaneSettings` section (provided by the app, see AppSettingsModule). */
+export const CONFIG_PLANE_SETTINGS = settingsToken<ConfigPlaneSettings>('spaceport:config-plane-settings');
 
 /** Pure: `--config <path>` / `--config=<path>` among the app's unparsed arguments. */
 export function configPathFlag(rest: readonly string[]): string | undefined {
@@ -39,5 +42,6 @@ export function resolveConfigPlaneSettings(env: NodeJS.ProcessEnv, rest: readonl
   if (heartbeatMs < 50 || heartbeatMs > 60_000)
     throw new ConfigError('CONFIG_HEARTBEAT_INTERVAL', 'must be between 50ms and 60s');
   const configPath = configPathFlag(rest) ?? (env['CONFIG_PATH']?.trim() || DEFAULT_CONFIG_PATH);
-  return { redis: parseRedisUrl(env['REDIS_URL']), heartbeatMs, configPath };
+  const redisUrl = env['REDIS_URL']?.trim() || DEFAULT_REDIS_URL;
+  return { redis: parseRedisUrl(redisUrl), redisUrl, heartbeatMs, configPath };
 }

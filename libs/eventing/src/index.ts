@@ -7,4 +7,5 @@ export { STANDALONE_EPOCH } from './delivery/standalone-partitions';
 export { DisabledTriggers, type DisabledReason } from './shared/disabled-triggers';
 export { eventingKeys, partitionQueueName, type EventingKeys } from './shared/keys';
 export { parseEventingEnv, type EventingEnv } from './shared/settings';
+export { EVENTING_ENV } from './shared/tokens';
 export { type DeliveryJobData, type DeliveryStatus } from './shared/delivery-job';

@@ -31,7 +31,7 @@ import { assignmentReadiness } from '../assignment-readiness';
 import { type ClusterEvent } from '../cluster-events';
 import { ClusterCoordinator } from '../cluster-coordinator';
 import { type PartitionRunner, PARTITION_RUNNER } from '../runner';
-import { type ClusterSettings, clusterSettingsFromEnv, resolveClusterSettings } from '../settings';
+import { type ClusterSettings, resolveClusterSettings } from '../settings';
 
 export interface ClusterCoordinatorModuleOptions {
   /**
@@ -39,6 +39,7 @@ export interface ClusterCoordinatorModuleOptions {
    * A change of P takes effect when the workers restart.
    */
   partitionCount?: number;
+  /** the CLUSTER_* variables the worker parsed with its settings (clusterSettingsFromEnv), or test overrides */
   settings?: Partial<ClusterSettings>;
   /** modules that export the PARTITION_RUNNER provider (the data plane) */
   imports?: ModuleMetadata['imports'];
@@ -91,12 +92,8 @@ export class ClusterCoordinatorService implements OnModuleInit, OnApplicationBoo
   onApplicationBootstrap(): void {
     // Standalone mode: no coordinator (the worker owns every partition).
     if (!this.client || !this.node.enableConsul) return;
-    // Resolved here, synchronously, so a bad CLUSTER_* value stops start-up (exit 2) with its name.
-    const settings = resolveClusterSettings({
-      checkTtlMs: this.node.checkTtlMs,
-      ...clusterSettingsFromEnv(process.env),
-      ...this.moduleOptions.settings,
-    });
+    // The CLUSTER_* variables were validated with the app's settings (clusterSettingsFromEnv).
+    const settings = resolveClusterSettings({ checkTtlMs: this.node.checkTtlMs, ...this.moduleOptions.settings });
     this.starting = this.startWhenRegistered(this.client, settings);
   }
 

@@ -1,8 +1,9 @@
 import { type CanActivate, type ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
+import { settingsToken } from '@spaceport/app-runtime';
 import { type AdminTokens, authorizeAdmin, scopeOfMethod } from './admin-auth';
 
-/** DI token of the resolved admin tokens. */
-export const ADMIN_TOKENS = Symbol.for('spaceport:admin-tokens');
+/** DI token of the gateway's admin tokens, a section of its settings object (see AppSettingsModule). */
+export const ADMIN_TOKENS = settingsToken<AdminTokens>('spaceport:admin-tokens');
 
 interface AuthRequest {
   method: string;

@@ -1,7 +1,7 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { SPACEPORT_LOGGER } from '@spaceport/app-runtime';
 import { type Logger } from 'pino';
-import { type AdminTokens, resolveAdminTokens } from './admin-auth';
+import { type AdminTokens } from './admin-auth';
 import { ADMIN_TOKENS, AdminAuthGuard } from './admin-auth.guard';
 import { ConfigAdminController } from './config-admin.controller';
 import { ConfigAdminService } from './config-admin.service';
@@ -9,16 +9,12 @@ import { ConfigProjectsController } from './config-projects.controller';
 
 /**
  * Gateway: the config admin REST API (`/v1/config/projects/...`). Needs `ConfigMirrorModule`
- * (global) for reads and for writes through the config-service. `ADMIN_TOKEN` unset → the API
+ * (global) for reads and for writes through the config-service, and the app's ADMIN_TOKENS settings section. `ADMIN_TOKEN` unset → the API
  * answers 401 to everything and a warning is logged at start (the rest of the gateway still runs).
  */
 @Module({
   controllers: [ConfigProjectsController, ConfigAdminController],
-  providers: [
-    { provide: ADMIN_TOKENS, useFactory: () => resolveAdminTokens(process.env) },
-    AdminAuthGuard,
-    ConfigAdminService,
-  ],
+  providers: [AdminAuthGuard, ConfigAdminService],
 })
 export class ConfigAdminModule implements OnModuleInit {
   constructor(

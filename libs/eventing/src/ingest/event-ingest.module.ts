@@ -7,7 +7,10 @@ import { JsonBodyLimit } from './json-body-limit';
 import { LeanQueueRoute } from './lean-queue-route';
 import { PartitionBacklog } from './partition-backlog';
 
-/** The gateway's queue API (events in) and the per-partition backlog of `GET /v1/cluster`. */
+/**
+ * The gateway's queue API (events in) and the per-partition backlog of `GET /v1/cluster`. Needs the
+ * app's EVENTING_ENV settings section (AppSettingsModule).
+ */
 @Module({
   imports: [EventingSharedModule],
   controllers: [IngestController],

@@ -1,12 +1,9 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { type AdminScope, type AdminTokens, authorizeAdmin } from '@spaceport/config-plane';
+import { ADMIN_TOKENS, type AdminScope, type AdminTokens, authorizeAdmin } from '@spaceport/config-plane';
 import { type ConfigSnapshot, getProject, type Project } from '@spaceport/config-model';
 import { httpError, UnavailableError } from '../shared/http-errors';
 import { ConfigAccess } from '../shared/config-access';
 import { ProjectAuth } from '../shared/project-auth';
-
-/** DI token of the gateway's admin tokens (`ADMIN_TOKEN`, `ADMIN_READ_TOKEN`) as the observe API sees them. */
-export const OBSERVE_ADMIN_TOKENS = Symbol.for('spaceport:observe-admin-tokens');
 
 /**
  * Who may read a project's event log and act on it (redeliver, redrive, enable a trigger): one of the
@@ -18,7 +15,7 @@ export class ObserveAccess {
   constructor(
     private readonly projectAuth: ProjectAuth,
     private readonly config: ConfigAccess,
-    @Inject(OBSERVE_ADMIN_TOKENS) private readonly adminTokens: AdminTokens,
+    @Inject(ADMIN_TOKENS) private readonly adminTokens: AdminTokens,
   ) {}
 
   /** The project after the token check: 503 without config, 404 unknown project, 401 no valid token, 403 read token on a write. */

@@ -15,7 +15,7 @@ import { eventingKeys } from './keys';
 import { PartitionQueues } from './partition-queues';
 import { ProjectAuth } from './project-auth';
 import { createFailFastRedis } from './redis';
-import { type EventingEnv, parseEventingEnv } from './settings';
+import { type EventingEnv } from './settings';
 import { EVENTING_ENV, EVENTING_KEYS, EVENTING_QUEUE_REDIS, EVENTING_REDIS } from './tokens';
 
 /** Connects the command and queue clients at start (when a config plane is wired) and closes them last. */
@@ -46,10 +46,12 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** What the ingest and observe (gateway) and delivery (worker) modules share: Redis, keys, logs, publisher, metrics. */
+/**
+ * What the ingest and observe (gateway) and delivery (worker) modules share: Redis, keys, logs,
+ * publisher, metrics. Needs the app's EVENTING_ENV settings section (AppSettingsModule).
+ */
 @Module({
   providers: [
-    { provide: EVENTING_ENV, useFactory: (): EventingEnv => parseEventingEnv(process.env) },
     {
       provide: EVENTING_REDIS,
       inject: [EVENTING_ENV, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS],
@@ -83,7 +85,6 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     EventingMetrics,
     QueueDepthReader,
     DeadLetters,
-    EVENTING_ENV,
     EVENTING_REDIS,
     EVENTING_KEYS,
     ConfigAccess,

@@ -1,10 +1,13 @@
+import { ConfigError } from '@spaceport/consul-core';
+
 /**
- * Process settings of the eventing data plane, read once from the environment (pure: the caller
- * passes `env`). Per-project and per-trigger settings come from the config snapshot instead.
+ * Process settings of the eventing data plane, a section of the gateway's and the event-worker's
+ * settings object (pure: the caller passes `env`). Per-project and per-trigger settings come from the
+ * config snapshot instead.
  */
 
 export interface EventingEnv {
-  /** `REDIS_URL`, default redis://127.0.0.1:6379 */
+  /** `REDIS_URL` as the config plane validated it (one parse per app), default redis://127.0.0.1:6379 */
   readonly redisUrl: string;
   /** `EVENTING_BULL_PREFIX`: BullMQ key prefix, default `bull` */
   readonly bullPrefix: string;
@@ -27,19 +30,12 @@ export interface EventingEnv {
   readonly disableAfterFailures: number;
 }
 
-export class EventingEnvError extends Error {
-  constructor(variable: string, message: string) {
-    super(`${variable}: ${message}`);
-    this.name = 'EventingEnvError';
-  }
-}
-
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new EventingEnvError(name, `expected an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+    throw new ConfigError(name, `expected an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
   }
   return value;
 }
@@ -48,16 +44,14 @@ function boolean(env: NodeJS.ProcessEnv, name: string): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
   if (raw === 'true' || raw === '1') return true;
-  throw new EventingEnvError(name, `expected true or false, got ${JSON.stringify(raw)}`);
+  throw new ConfigError(name, `expected true or false, got ${JSON.stringify(raw)}`);
 }
 
-/** Parses the eventing variables; throws EventingEnvError naming the variable. */
-export function parseEventingEnv(env: NodeJS.ProcessEnv): EventingEnv {
-  const redisUrl = env['REDIS_URL']?.trim() || 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\//.test(redisUrl)) throw new EventingEnvError('REDIS_URL', 'expected a redis:// or rediss:// URL');
+/** Parses the eventing variables; `redisUrl` is the validated `REDIS_URL`. Throws ConfigError naming the variable. */
+export function parseEventingEnv(env: NodeJS.ProcessEnv, redisUrl: string): EventingEnv {
   const bullPrefix = env['EVENTING_BULL_PREFIX']?.trim() || 'bull';
   if (!/^[A-Za-z0-9{}_.-]{1,64}$/.test(bullPrefix))
-    throw new EventingEnvError('EVENTING_BULL_PREFIX', 'expected 1-64 of [A-Za-z0-9{}_.-]');
+    throw new ConfigError('EVENTING_BULL_PREFIX', 'expected 1-64 of [A-Za-z0-9{}_.-]');
   const allowedCidrs = (env['WEBHOOK_ALLOWED_CIDRS'] ?? '')
     .split(',')
     .map((c) => c.trim())

@@ -1,8 +1,17 @@
 import { type DynamicModule, type INestApplication, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createRootLogger, resolveStartupConfig, RuntimeModule } from '@spaceport/app-runtime';
+import {
+  AppSettingsModule,
+  createRootLogger,
+  resolveStartupConfig,
+  RuntimeModule,
+  settingsSection,
+} from '@spaceport/app-runtime';
+import { ADMIN_TOKENS, resolveAdminTokens, resolveConfigPlaneSettings } from '@spaceport/config-plane';
 import { CONFIG_VIEW, type ConfigView } from '@spaceport/config-model';
 import { type NodeRole } from '@spaceport/consul-core';
+import { parseEventingEnv } from '../shared/settings';
+import { EVENTING_ENV } from '../shared/tokens';
 
 @Module({})
 class ConfigViewTestModule {
@@ -31,8 +40,9 @@ export interface RunningApp {
 
 /**
  * A Nest app of `features` in this process, wired like bootstrapSpaceportApp does (runtime module, pino
- * logger), with `view` as the global CONFIG_VIEW, listening on a free loopback port. Eventing settings come
- * from process.env (set REDIS_URL etc. before calling).
+ * logger), with `view` as the global CONFIG_VIEW, listening on a free loopback port. The eventing and
+ * admin settings sections are parsed from process.env, as the apps' settings loaders do (set REDIS_URL
+ * etc. before calling).
  */
 export async function startTestApp(
   role: NodeRole,
@@ -42,8 +52,14 @@ export async function startTestApp(
 ): Promise<RunningApp> {
   const config = resolveStartupConfig(role, ['--id', nodeId, '--port', '0'], { PATH: process.env['PATH'] });
   const logger = createRootLogger(config.options, { level: process.env['TEST_LOG_LEVEL'] ?? 'error' });
+  const redisUrl = resolveConfigPlaneSettings(process.env, []).redisUrl;
+  const sections = AppSettingsModule.of([
+    settingsSection(EVENTING_ENV, parseEventingEnv(process.env, redisUrl)),
+    settingsSection(ADMIN_TOKENS, resolveAdminTokens(process.env)),
+  ]);
   const root = TestRootModule.of([
     RuntimeModule.forRoot(config, logger),
+    sections,
     ConfigViewTestModule.of(view),
     ...[features].flat(),
   ]);

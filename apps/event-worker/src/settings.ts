@@ -1,0 +1,37 @@
+import {
+  type StartupConfig,
+  resolveStartupConfig,
+  type SettingsSection,
+  settingsSection,
+} from '@spaceport/app-runtime';
+import { type ClusterSettings, clusterSettingsFromEnv } from '@spaceport/cluster';
+import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings, resolveConfigPlaneSettings } from '@spaceport/config-plane';
+import { EVENTING_ENV, type EventingEnv, parseEventingEnv } from '@spaceport/eventing';
+
+/** Every flag and environment variable the event-worker reads, parsed and validated once at start-up. */
+export interface EventWorkerSettings extends StartupConfig {
+  configPlane: ConfigPlaneSettings;
+  eventing: EventingEnv;
+  /** the CLUSTER_* timings set in the environment; distributed mode only (standalone has no cluster) */
+  cluster: Partial<ClusterSettings>;
+}
+
+/** Throws ConfigError naming the bad flag or variable. */
+export function loadEventWorkerSettings(argv: readonly string[], env: NodeJS.ProcessEnv): EventWorkerSettings {
+  const startup = resolveStartupConfig('event-worker', argv, env);
+  const configPlane = resolveConfigPlaneSettings(env, startup.options.rest);
+  return {
+    ...startup,
+    configPlane,
+    eventing: parseEventingEnv(env, configPlane.redisUrl),
+    cluster: startup.options.enableConsul ? clusterSettingsFromEnv(env) : {},
+  };
+}
+
+/** The sections the event-worker's lib modules inject. */
+export function eventWorkerSettingsSections(settings: EventWorkerSettings): SettingsSection[] {
+  return [
+    settingsSection(CONFIG_PLANE_SETTINGS, settings.configPlane),
+    settingsSection(EVENTING_ENV, settings.eventing),
+  ];
+}

@@ -1,0 +1,38 @@
+import { ConfigError } from '@spaceport/consul-core';
+import { describe, expect, it } from 'vitest';
+import { gatewaySettingsSections, loadGatewaySettings } from './settings';
+
+const TOKEN = 'a-full-admin-token-0123456789';
+
+describe('loadGatewaySettings', () => {
+  it('parses every section once from flags and env', () => {
+    const settings = loadGatewaySettings(['--id', 'gw-1'], {
+      REDIS_URL: 'redis://cache:6380/2',
+      EVENTING_CONCURRENCY: '4',
+      ADMIN_TOKEN: TOKEN,
+      LOG_LEVEL: 'debug',
+    });
+    expect(settings.options).toMatchObject({ role: 'gateway', nodeId: 'gw-1' });
+    expect(settings.configPlane.redis).toMatchObject({ host: 'cache', port: 6380, db: 2 });
+    // one REDIS_URL for the config transport and the eventing clients
+    expect(settings.eventing.redisUrl).toBe('redis://cache:6380/2');
+    expect(settings.eventing.concurrency).toBe(4);
+    expect(settings.adminTokens).toEqual({ full: TOKEN, read: undefined });
+    expect(settings.logLevel).toBe('debug');
+    expect(gatewaySettingsSections(settings).map((s) => s.useValue)).toEqual([
+      settings.configPlane,
+      settings.eventing,
+      settings.adminTokens,
+    ]);
+  });
+
+  it.each([
+    ['REDIS_URL', { REDIS_URL: 'http://x' }],
+    ['EVENTING_CONCURRENCY', { EVENTING_CONCURRENCY: 'lots' }],
+    ['ADMIN_TOKEN', { ADMIN_TOKEN: 'short' }],
+    ['CONFIG_HEARTBEAT_INTERVAL', { CONFIG_HEARTBEAT_INTERVAL: '1ms' }],
+  ])('refuses a bad %s with a ConfigError naming it', (name, env) => {
+    expect(() => loadGatewaySettings([], env)).toThrow(ConfigError);
+    expect(() => loadGatewaySettings([], env)).toThrow(new RegExp(`^${name}: `));
+  });
+});

@@ -1,0 +1,43 @@
+import {
+  type StartupConfig,
+  resolveStartupConfig,
+  type SettingsSection,
+  settingsSection,
+} from '@spaceport/app-runtime';
+import {
+  ADMIN_TOKENS,
+  type AdminTokens,
+  CONFIG_PLANE_SETTINGS,
+  type ConfigPlaneSettings,
+  resolveAdminTokens,
+  resolveConfigPlaneSettings,
+} from '@spaceport/config-plane';
+import { EVENTING_ENV, type EventingEnv, parseEventingEnv } from '@spaceport/eventing';
+
+/** Every flag and environment variable the gateway reads, parsed and validated once at start-up. */
+export interface GatewaySettings extends StartupConfig {
+  configPlane: ConfigPlaneSettings;
+  eventing: EventingEnv;
+  adminTokens: AdminTokens;
+}
+
+/** Throws ConfigError naming the bad flag or variable. */
+export function loadGatewaySettings(argv: readonly string[], env: NodeJS.ProcessEnv): GatewaySettings {
+  const startup = resolveStartupConfig('gateway', argv, env);
+  const configPlane = resolveConfigPlaneSettings(env, startup.options.rest);
+  return {
+    ...startup,
+    configPlane,
+    eventing: parseEventingEnv(env, configPlane.redisUrl),
+    adminTokens: resolveAdminTokens(env),
+  };
+}
+
+/** The sections the gateway's lib modules inject. */
+export function gatewaySettingsSections(settings: GatewaySettings): SettingsSection[] {
+  return [
+    settingsSection(CONFIG_PLANE_SETTINGS, settings.configPlane),
+    settingsSection(EVENTING_ENV, settings.eventing),
+    settingsSection(ADMIN_TOKENS, settings.adminTokens),
+  ];
+}
