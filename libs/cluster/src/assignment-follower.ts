@@ -1,11 +1,11 @@
 import {
-  abortableSleep,
   type BlockingQuery,
   KvStore,
   toHealthyInstances,
   watchHealthyService,
   watchKeyPrefix,
 } from '@spaceport/consul-core';
+import { abortableSleep } from '@spaceport/runtime-core';
 import { type AssignmentDocument, assignmentDocumentSchema } from './assignment-document';
 import { type ClusterNodeOptions } from './assignment-leader';
 import { type AssignmentView } from './assignment-readiness';

@@ -1,4 +1,4 @@
-import { ConfigError, parseDurationMs } from '@spaceport/consul-core';
+import { ConfigError, parseDurationMs } from '@spaceport/runtime-core';
 
 /** Timings of the cluster coordination; see docs/cluster.md for the trade-offs. */
 export interface ClusterSettings {

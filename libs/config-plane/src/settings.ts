@@ -1,4 +1,4 @@
-import { ConfigError, parseDurationMs } from '@spaceport/consul-core';
+import { ConfigError, parseDurationMs } from '@spaceport/runtime-core';
 import { parseRedisUrl, type RedisConnectionOptions } from './transport/redis-url';
 
 export const DEFAULT_CONFIG_PATH = './spaceport.yaml';

@@ -1,8 +1,7 @@
 import type { CheckOptions } from 'consul/lib/agent/check';
+import { abortableSleep, type BackoffPolicy, backoffDelay, Emitter, type NodeRole } from '@spaceport/runtime-core';
 import { type ConsulClient } from './client';
 import { type ClientCall, errorMessage, responseBodyOf, statusCodeOf, withRequestContext } from './consul-request';
-import { abortableSleep, type BackoffPolicy, backoffDelay, Emitter } from './lifecycle';
-import { type NodeRole } from './node-options';
 
 export interface ServiceRegistrationOptions {
   client: ConsulClient;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { type ConsulClient, type NodeOptions, ServiceRegistration, retryUntilAborted } from '@spaceport/consul-core';
+import { type ConsulClient, ServiceRegistration } from '@spaceport/consul-core';
+import { type NodeOptions, retryUntilAborted } from '@spaceport/runtime-core';
 import { type Logger } from 'pino';
 import { SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '../tokens';
 

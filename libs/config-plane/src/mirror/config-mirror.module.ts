@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { CONFIG_VIEW } from '@spaceport/config-model';
-import { type NodeOptions } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 import { type ConfigPlaneModuleOptions } from '../authority/config-authority.module';
 import { MirrorObservability } from '../observability/config-observability';
 import { RedisProbe } from '../observability/redis-probe';

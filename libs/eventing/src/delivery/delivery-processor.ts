@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { DeliveryLedger, ledgerKeyPrefix } from '@spaceport/delivery-ledger';
-import { type NodeOptions } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 import { type Job, DelayedError } from 'bullmq';
 import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';

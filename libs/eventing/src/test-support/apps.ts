@@ -2,7 +2,7 @@ import { type DynamicModule, type INestApplication, Module, type Type } from '@n
 import { NestFactory } from '@nestjs/core';
 import { createRootLogger, resolveStartupConfig, RuntimeModule } from '@spaceport/app-runtime';
 import { CONFIG_VIEW, type ConfigView } from '@spaceport/config-model';
-import { type NodeRole } from '@spaceport/consul-core';
+import { type NodeRole } from '@spaceport/runtime-core';
 
 @Module({})
 class ConfigViewTestModule {

@@ -1,0 +1,3 @@
+export * from './config-error';
+export * from './lifecycle';
+export * from './node-options';
