@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { ConfigError, parseBoolean, parseDurationMs } from './config-error';
+import { ConfigError } from './config-error';
+import { parseBoolean, parseDurationMs } from './config-values';
 
 export type NodeRole = 'gateway' | 'config-service' | 'event-worker';
 
