@@ -5,7 +5,7 @@ import {
   watchHealthyService,
   watchKeyPrefix,
 } from '@spaceport/consul-core';
-import { abortableSleep } from '@spaceport/runtime-core';
+import { abortableSleep, DEFAULT_SERVICE_NAME } from '@spaceport/runtime-core';
 import { type AssignmentDocument, assignmentDocumentSchema } from './assignment-document';
 import { type ClusterNodeOptions } from './assignment-leader';
 import { type AssignmentView } from './assignment-readiness';
@@ -110,7 +110,7 @@ export class AssignmentFollower {
   }
 
   private get serviceName(): string {
-    return this.options.serviceName ?? 'space-cloud';
+    return this.options.serviceName ?? DEFAULT_SERVICE_NAME;
   }
 
   private emit(event: ClusterEvent): void {
