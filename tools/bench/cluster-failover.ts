@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConsulClient, KvStore } from '@spaceport/consul-core';
-import { countMoves, minimumMoves } from '@spaceport/eventing-core';
+import { countMoves, minimumMoves } from '@spaceport/cluster';
 // The harness's files directly: its index also loads the vitest hooks, which need a vitest run.
 import { startConsulAgent } from '../../libs/testing/src/consul-agent';
 import { ManagedProcess } from '../../libs/testing/src/managed-process';

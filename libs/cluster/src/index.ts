@@ -1,3 +1,4 @@
+export * from './assignment';
 export * from './assignment-document';
 export * from './assignment-follower';
 export * from './assignment-leader';
