@@ -12,7 +12,7 @@ import { type AssignmentView } from './assignment-readiness';
 import { type ClusterEvent, errorText } from './cluster-events';
 import { acksFromEntries, clusterMemberIds } from './cluster-kv';
 import { type FollowerPlan, pendingKey, planFollowerStep } from './follower-plan';
-import { type PartitionRunner } from './runner';
+import { type PartitionRunner } from './partition-runner';
 import { CLUSTER_KEYS, EVENT_WORKER_TAG } from './settings';
 
 export interface AssignmentFollowerOptions extends ClusterNodeOptions {

@@ -25,7 +25,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { assignmentReadiness } from '../assignment-readiness';
 import { type ClusterEvent } from '../cluster-events';
 import { ClusterCoordinator } from '../cluster-coordinator';
-import { type PartitionRunner, PARTITION_RUNNER } from '../runner';
+import { type PartitionRunner, PARTITION_RUNNER } from '../partition-runner';
 import { type ClusterSettings, clusterSettingsFromEnv, resolveClusterSettings } from '../settings';
 
 export interface ClusterCoordinatorModuleOptions {
