@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownersOf, readAssignment } from '@spaceport/cluster';
 import { createConsulClient, KvStore } from '@spaceport/consul-core';
-import { countMoves, minimumMoves } from '@spaceport/eventing-core';
+import { countMoves, minimumMoves } from '@spaceport/cluster';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import { ROOT, viteNodeArgs } from './benchmarks';
 import {

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BlockList } from 'node:net';
 import { join, posix, resolve } from 'node:path';
-import { type NodeRole, parseBoolean, parseNodeOptions } from '@spaceport/consul-core';
+import { type NodeRole, parseBoolean, parseNodeOptions } from '@spaceport/runtime-core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseReceiverSettings } from '../../apps/demo-receiver/src/receiver-settings';

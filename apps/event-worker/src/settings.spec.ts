@@ -1,4 +1,4 @@
-import { ConfigError } from '@spaceport/consul-core';
+import { ConfigError } from '@spaceport/runtime-core';
 import { describe, expect, it } from 'vitest';
 import { loadEventWorkerSettings } from './settings';
 

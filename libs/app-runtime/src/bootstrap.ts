@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
-import { ConfigError, type NodeRole } from '@spaceport/consul-core';
+import { ConfigError, type NodeRole } from '@spaceport/runtime-core';
 import { type Logger } from 'pino';
 import { InstanceRegistration } from './consul/instance-registration';
 import { createRootLogger } from './logger/pino-logger';

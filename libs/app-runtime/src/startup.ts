@@ -1,12 +1,5 @@
-import {
-  ConfigError,
-  type ConsulConnection,
-  type NodeOptions,
-  type NodeRole,
-  describeConnection,
-  loadConsulConnection,
-  parseNodeOptions,
-} from '@spaceport/consul-core';
+import { type ConsulConnection, describeConnection, loadConsulConnection } from '@spaceport/consul-core';
+import { ConfigError, type NodeOptions, type NodeRole, parseNodeOptions } from '@spaceport/runtime-core';
 import { resolveAdvertiseAddress } from './consul/advertise-address';
 import { type RunMode, runMode } from './tokens';
 

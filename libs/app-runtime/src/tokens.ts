@@ -1,4 +1,4 @@
-import { type NodeOptions } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 
 /** DI token of this instance's `NodeOptions` (identity, mode, port), provided globally by the runtime. */
 export const SPACEPORT_NODE_OPTIONS = Symbol.for('spaceport:node-options');

@@ -1,5 +1,5 @@
-import { minimumMoves } from '@spaceport/eventing-core';
 import { describe, expect, it } from 'vitest';
+import { minimumMoves } from './assignment';
 import {
   type AssignmentDocument,
   assignmentDocumentSchema,

@@ -1,5 +1,5 @@
-import { assignPartitions, type Owners } from '@spaceport/eventing-core';
 import { z } from 'zod';
+import { assignPartitions, type Owners } from './assignment';
 
 /** A previous owner that may still run a partition until it acks `revokedAt` (or leaves). */
 export interface Handoff {

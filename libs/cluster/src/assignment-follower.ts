@@ -1,18 +1,18 @@
 import {
-  abortableSleep,
   type BlockingQuery,
   KvStore,
   toHealthyInstances,
   watchHealthyService,
   watchKeyPrefix,
 } from '@spaceport/consul-core';
+import { abortableSleep, DEFAULT_SERVICE_NAME } from '@spaceport/runtime-core';
 import { type AssignmentDocument, assignmentDocumentSchema } from './assignment-document';
 import { type ClusterNodeOptions } from './assignment-leader';
 import { type AssignmentView } from './assignment-readiness';
 import { type ClusterEvent, errorText } from './cluster-events';
 import { acksFromEntries, clusterMemberIds } from './cluster-kv';
 import { type FollowerPlan, pendingKey, planFollowerStep } from './follower-plan';
-import { type PartitionRunner } from './runner';
+import { type PartitionRunner } from './partition-runner';
 import { CLUSTER_KEYS, EVENT_WORKER_TAG } from './settings';
 
 export interface AssignmentFollowerOptions extends ClusterNodeOptions {
@@ -110,7 +110,7 @@ export class AssignmentFollower {
   }
 
   private get serviceName(): string {
-    return this.options.serviceName ?? 'space-cloud';
+    return this.options.serviceName ?? DEFAULT_SERVICE_NAME;
   }
 
   private emit(event: ClusterEvent): void {

@@ -6,6 +6,7 @@ import {
   LeaderElection,
   watchHealthyService,
 } from '@spaceport/consul-core';
+import { DEFAULT_SERVICE_NAME } from '@spaceport/runtime-core';
 import { planAssignment } from './assignment-document';
 import { type ClusterEventListener, errorText } from './cluster-events';
 import { clusterMemberIds, readAcks, readAssignment } from './cluster-kv';
@@ -15,7 +16,7 @@ export interface ClusterNodeOptions {
   client: ConsulClient;
   nodeId: string;
   clusterId: string;
-  /** Consul service the instances register under, default `space-cloud` */
+  /** Consul service the instances register under, default {@link DEFAULT_SERVICE_NAME} */
   serviceName?: string;
   partitionCount: number;
   settings: ClusterSettings;
@@ -108,7 +109,7 @@ export class AssignmentLeader {
     };
     this.term = term;
     this.emit({ type: 'elected', nodeId: this.options.nodeId, lockIndex });
-    term.watch = watchHealthyService(this.options.client, this.options.serviceName ?? 'space-cloud', {
+    term.watch = watchHealthyService(this.options.client, this.options.serviceName ?? DEFAULT_SERVICE_NAME, {
       tag: EVENT_WORKER_TAG,
       signal: term.controller.signal,
       onChange: (instances) => {

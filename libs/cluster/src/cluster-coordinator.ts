@@ -1,6 +1,6 @@
 import { AssignmentFollower } from './assignment-follower';
 import { AssignmentLeader, type ClusterNodeOptions } from './assignment-leader';
-import { type PartitionRunner } from './runner';
+import { type PartitionRunner } from './partition-runner';
 
 export interface ClusterCoordinatorOptions extends ClusterNodeOptions {
   runner: PartitionRunner;

@@ -1,4 +1,5 @@
 import { type ConsulClient, KvStore } from '@spaceport/consul-core';
+import { DEFAULT_SERVICE_NAME } from '@spaceport/runtime-core';
 import { z } from 'zod';
 import { readAssignment } from './cluster-kv';
 import { type ClusterLeader, type ClusterStatus, shapeClusterStatus, shapeMembers } from './cluster-status';
@@ -27,7 +28,7 @@ export class ClusterStatusReader {
 
   async read(): Promise<ClusterStatus> {
     const [members, leader, stored, backlog] = await Promise.all([
-      this.options.client.health.service({ service: this.options.serviceName ?? 'space-cloud' }),
+      this.options.client.health.service({ service: this.options.serviceName ?? DEFAULT_SERVICE_NAME }),
       this.readLeader(),
       readAssignment(this.kv),
       this.options.backlog?.(),

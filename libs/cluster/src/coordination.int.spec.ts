@@ -1,7 +1,7 @@
 import { type ConsulClient, createConsulClient, KvStore, ServiceRegistration } from '@spaceport/consul-core';
-import { countMoves, minimumMoves } from '@spaceport/eventing-core';
 import { sleep, useConsulAgent, waitFor } from '@spaceport/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { countMoves, minimumMoves } from './assignment';
 import { type AssignmentDocument, ownersOf } from './assignment-document';
 import { type ClusterEvent } from './cluster-events';
 import { ClusterCoordinator } from './cluster-coordinator';

@@ -1,3 +1,4 @@
+export * from './assignment';
 export * from './assignment-document';
 export * from './assignment-follower';
 export * from './assignment-leader';
@@ -10,6 +11,6 @@ export * from './cluster-status-reader';
 export * from './follower-plan';
 export * from './nest/cluster-coordinator.module';
 export * from './nest/cluster-status.module';
-export * from './runner';
+export * from './partition-runner';
 export * from './settings';
 export { CLUSTER_BACKLOG_PROVIDER } from './nest/cluster-status.controller';

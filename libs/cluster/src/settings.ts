@@ -1,4 +1,4 @@
-import { ConfigError, parseDurationMs } from '@spaceport/consul-core';
+import { ConfigError, parseDurationMs } from '@spaceport/runtime-core';
 
 /** Timings of the cluster coordination; see docs/cluster.md for the trade-offs. */
 export interface ClusterSettings {
@@ -61,7 +61,7 @@ export function clusterSettingsFromEnv(env: NodeJS.ProcessEnv): Partial<ClusterS
   return settings;
 }
 
-/** Keys relative to the cluster's KV prefix `spaceport/<cluster>/` (DESIGN.md "Consul layout"). */
+/** Keys relative to the cluster's KV prefix `spaceport/<cluster>/` (docs/architecture.md#consul-key-layout). */
 export const CLUSTER_KEYS = {
   leader: 'leader',
   assignment: 'assignment',

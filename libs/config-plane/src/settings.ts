@@ -1,5 +1,5 @@
 import { settingsToken } from '@spaceport/app-runtime';
-import { ConfigError, parseDurationMs } from '@spaceport/consul-core';
+import { ConfigError, parseDurationMs } from '@spaceport/runtime-core';
 import { DEFAULT_REDIS_URL, parseRedisUrl, type RedisConnectionOptions } from './transport/redis-url';
 
 export const DEFAULT_CONFIG_PATH = './spaceport.yaml';

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from '@spaceport/runtime-core';
 import { useConsulAgent } from '@spaceport/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type ConsulClient, createConsulClient } from './client';
-import { ConfigError } from './config-error';
 import { loadConsulConnection } from './consul-env';
 import { ConsulAccessDenied, type ConsulRequestError, callConsul, connectionSecrets } from './errors';
 

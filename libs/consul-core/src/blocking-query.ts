@@ -1,4 +1,3 @@
-import { type RequestContext, withRequestContext } from './consul-request';
 import {
   abortableSleep,
   type BackoffPolicy,
@@ -6,7 +5,8 @@ import {
   childController,
   DEFAULT_BACKOFF,
   Emitter,
-} from './lifecycle';
+} from '@spaceport/runtime-core';
+import { type RequestContext, withRequestContext } from './consul-request';
 
 // Consul blocking queries, following
 // https://developer.hashicorp.com/consul/api-docs/features/blocking#implementation-details

@@ -1,10 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateTestCertificates } from '@spaceport/testing';
+import { ConfigError } from '@spaceport/runtime-core';
+import { errorOf, generateTestCertificates } from '@spaceport/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type ConfigError } from './config-error';
 import { loadConsulConnection } from './consul-env';
-import { configErrorOf } from './testing-fixtures/config-error-of';
 
 /** loadConsulConnection reading real files (certificates made by openssl). */
 describe('loadConsulConnection with real files', () => {
@@ -21,7 +20,7 @@ describe('loadConsulConnection with real files', () => {
     return path;
   }
 
-  const failure = (env: NodeJS.ProcessEnv): ConfigError => configErrorOf(() => loadConsulConnection(env));
+  const failure = (env: NodeJS.ProcessEnv): ConfigError => errorOf(ConfigError, () => loadConsulConnection(env));
 
   it('loads CA, client certificate and key into the TLS options', () => {
     const connection = loadConsulConnection({

@@ -1,6 +1,7 @@
+import { ConfigError } from '@spaceport/runtime-core';
+import { errorOf } from '@spaceport/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { configErrorOf } from './testing-fixtures/config-error-of';
 import { type ConsulEnvSettings, buildConsulConnection, parseConsulAddress, parseConsulEnv } from './consul-env';
 
 const TOKEN = 'b1gS3cret-t0ken-0000-1111';
@@ -42,14 +43,14 @@ describe('parseConsulEnv: CONSUL_HTTP_ADDR', () => {
     ['con sul:8500', /not a valid host name/],
     ['a:b:c', /not a valid address/],
   ])('rejects %s naming CONSUL_HTTP_ADDR', (addr, problem) => {
-    const error = configErrorOf(() => parseConsulEnv({ CONSUL_HTTP_ADDR: addr }));
+    const error = errorOf(ConfigError, () => parseConsulEnv({ CONSUL_HTTP_ADDR: addr }));
     expect(error.source).toBe('CONSUL_HTTP_ADDR');
     expect(error.message).toMatch(/^CONSUL_HTTP_ADDR: /);
     expect(error.message).toMatch(problem);
   });
 
   it('rejects credentials in the address without echoing them', () => {
-    const error = configErrorOf(() => parseConsulAddress(`https://admin:${PASSWORD}@consul:8501`));
+    const error = errorOf(ConfigError, () => parseConsulAddress(`https://admin:${PASSWORD}@consul:8501`));
     expect(error.message).toMatch(/use CONSUL_HTTP_AUTH/);
     expect(error.message).not.toContain(PASSWORD);
   });
@@ -83,7 +84,7 @@ describe('parseConsulEnv: TLS switches', () => {
   });
 
   it.each(['CONSUL_HTTP_SSL', 'CONSUL_HTTP_SSL_VERIFY'])('rejects an unparsable %s naming it', (name) => {
-    const error = configErrorOf(() => parseConsulEnv({ [name]: 'maybe' }));
+    const error = errorOf(ConfigError, () => parseConsulEnv({ [name]: 'maybe' }));
     expect(error.source).toBe(name);
     expect(error.message).toMatch(/expected a boolean/);
   });
@@ -106,8 +107,12 @@ describe('parseConsulEnv: TLS switches', () => {
   });
 
   it('requires CONSUL_CLIENT_CERT and CONSUL_CLIENT_KEY together', () => {
-    expect(configErrorOf(() => parseConsulEnv({ CONSUL_CLIENT_CERT: '/c.pem' })).source).toBe('CONSUL_CLIENT_KEY');
-    expect(configErrorOf(() => parseConsulEnv({ CONSUL_CLIENT_KEY: '/c.key' })).source).toBe('CONSUL_CLIENT_CERT');
+    expect(errorOf(ConfigError, () => parseConsulEnv({ CONSUL_CLIENT_CERT: '/c.pem' })).source).toBe(
+      'CONSUL_CLIENT_KEY',
+    );
+    expect(errorOf(ConfigError, () => parseConsulEnv({ CONSUL_CLIENT_KEY: '/c.key' })).source).toBe(
+      'CONSUL_CLIENT_CERT',
+    );
   });
 
   it.each([
@@ -120,10 +125,10 @@ describe('parseConsulEnv: TLS switches', () => {
   });
 
   it('rejects a server name that is no host name', () => {
-    expect(configErrorOf(() => parseConsulEnv({ CONSUL_TLS_SERVER_NAME: 'a b' })).source).toBe(
+    expect(errorOf(ConfigError, () => parseConsulEnv({ CONSUL_TLS_SERVER_NAME: 'a b' })).source).toBe(
       'CONSUL_TLS_SERVER_NAME',
     );
-    expect(configErrorOf(() => parseConsulEnv({ CONSUL_TLS_SERVER_NAME: ':8501' })).source).toBe(
+    expect(errorOf(ConfigError, () => parseConsulEnv({ CONSUL_TLS_SERVER_NAME: ':8501' })).source).toBe(
       'CONSUL_TLS_SERVER_NAME',
     );
   });
@@ -136,7 +141,7 @@ describe('parseConsulEnv: token and basic auth', () => {
   });
 
   it('rejects a token with characters a header cannot carry, without echoing it', () => {
-    const error = configErrorOf(() => parseConsulEnv({ CONSUL_HTTP_TOKEN: `${TOKEN} x` }));
+    const error = errorOf(ConfigError, () => parseConsulEnv({ CONSUL_HTTP_TOKEN: `${TOKEN} x` }));
     expect(error.source).toBe('CONSUL_HTTP_TOKEN');
     expect(error.message).not.toContain(TOKEN);
   });
@@ -150,13 +155,13 @@ describe('parseConsulEnv: token and basic auth', () => {
   });
 
   it('rejects CONSUL_HTTP_AUTH without a user and never shows the password', () => {
-    const error = configErrorOf(() => parseConsulEnv({ CONSUL_HTTP_AUTH: `:${PASSWORD}` }));
+    const error = errorOf(ConfigError, () => parseConsulEnv({ CONSUL_HTTP_AUTH: `:${PASSWORD}` }));
     expect(error.source).toBe('CONSUL_HTTP_AUTH');
     expect(error.message).not.toContain(PASSWORD);
   });
 
   it('rejects control characters in CONSUL_HTTP_AUTH and never shows the password', () => {
-    const error = configErrorOf(() => parseConsulEnv({ CONSUL_HTTP_AUTH: `op:${PASSWORD}\n` }));
+    const error = errorOf(ConfigError, () => parseConsulEnv({ CONSUL_HTTP_AUTH: `op:${PASSWORD}\n` }));
     expect(error.source).toBe('CONSUL_HTTP_AUTH');
     expect(error.message).not.toContain(PASSWORD);
   });
@@ -186,7 +191,7 @@ describe('buildConsulConnection', () => {
   });
 
   it('rejects a token file whose token a header cannot carry, without echoing it', () => {
-    const error = configErrorOf(() =>
+    const error = errorOf(ConfigError, () =>
       buildConsulConnection(base({ CONSUL_HTTP_TOKEN_FILE: '/t' }), { token: `${TOKEN}\n${TOKEN}` }),
     );
     expect(error.source).toBe('CONSUL_HTTP_TOKEN_FILE');
@@ -209,7 +214,7 @@ describe('buildConsulConnection', () => {
   });
 
   it('rejects a CA file without a certificate', () => {
-    const error = configErrorOf(() =>
+    const error = errorOf(ConfigError, () =>
       buildConsulConnection(base({ CONSUL_CACERT: '/ca.pem' }), { ca: 'not a certificate' }),
     );
     expect(error.source).toBe('CONSUL_CACERT');
@@ -217,10 +222,10 @@ describe('buildConsulConnection', () => {
   });
 
   it('rejects an empty CA directory and a non-PEM file in it', () => {
-    expect(configErrorOf(() => buildConsulConnection(base({ CONSUL_CAPATH: '/cas' }), { caPath: [] })).source).toBe(
-      'CONSUL_CAPATH',
-    );
-    const error = configErrorOf(() =>
+    expect(
+      errorOf(ConfigError, () => buildConsulConnection(base({ CONSUL_CAPATH: '/cas' }), { caPath: [] })).source,
+    ).toBe('CONSUL_CAPATH');
+    const error = errorOf(ConfigError, () =>
       buildConsulConnection(base({ CONSUL_CAPATH: '/cas' }), {
         caPath: [{ path: '/cas/readme.txt', contents: 'hello' }],
       }),
@@ -231,10 +236,10 @@ describe('buildConsulConnection', () => {
 
   it('rejects an unparsable client certificate, and a key without showing its contents', () => {
     const settings = base({ CONSUL_CLIENT_CERT: '/c.pem', CONSUL_CLIENT_KEY: '/c.key' });
-    const certError = configErrorOf(() => buildConsulConnection(settings, { cert: 'garbage', key: 'garbage' }));
+    const certError = errorOf(ConfigError, () => buildConsulConnection(settings, { cert: 'garbage', key: 'garbage' }));
     expect(certError.source).toBe('CONSUL_CLIENT_CERT');
     const secretKey = `-----BEGIN PRIVATE KEY-----\n${PASSWORD}\n-----END PRIVATE KEY-----\n`;
-    const keyError = configErrorOf(() => buildConsulConnection(settings, { cert: 'garbage', key: secretKey }));
+    const keyError = errorOf(ConfigError, () => buildConsulConnection(settings, { cert: 'garbage', key: secretKey }));
     expect(keyError.message).not.toContain(PASSWORD);
   });
 });
@@ -259,7 +264,7 @@ describe('secrets never reach a ConfigError message', () => {
             CONSUL_HTTP_ADDR: addr,
           };
           if (badBool !== 'none') env[badBool] = 'perhaps';
-          const error = configErrorOf(() => parseConsulEnv(env));
+          const error = errorOf(ConfigError, () => parseConsulEnv(env));
           expect(error.message).not.toContain(token);
           expect(error.message).not.toContain(password);
         },

@@ -1,7 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, parseBoolean } from './config-error';
+import { ConfigError, parseBoolean } from '@spaceport/runtime-core';
 import { type ConsulConnection, type ConsulTlsOptions } from './connection';
 
 /*

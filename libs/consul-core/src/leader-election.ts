@@ -1,7 +1,3 @@
-import { type BlockingFetchRequest, blockingTimeoutMs, stepBlockingState } from './blocking-query';
-import { type ConsulClient } from './client';
-import { type ClientCall, statusCodeOf, unpackResponse, withRequestContext } from './consul-request';
-import { type KvRawEntry } from './kv';
 import {
   abortableSleep,
   type BackoffPolicy,
@@ -9,7 +5,11 @@ import {
   childController,
   DEFAULT_BACKOFF,
   Emitter,
-} from './lifecycle';
+} from '@spaceport/runtime-core';
+import { type BlockingFetchRequest, blockingTimeoutMs, stepBlockingState } from './blocking-query';
+import { type ConsulClient } from './client';
+import { type ClientCall, statusCodeOf, unpackResponse, withRequestContext } from './consul-request';
+import { type KvRawEntry } from './kv';
 import { LeaderSession, type SessionSettings } from './leader-session';
 import { blockingGetKey } from './watches';
 

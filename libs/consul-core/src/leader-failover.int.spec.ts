@@ -82,7 +82,8 @@ describe('leader failover after SIGKILL (separate OS processes)', { timeout: 60_
     const proc = new ManagedProcess({
       name: `elector:${nodeId}`,
       command: process.execPath,
-      args: [VITE_NODE, CHILD, String(consul.agent.httpPort), nodeId],
+      // the workspace config resolves the @spaceport/* aliases (consul-core imports @spaceport/runtime-core)
+      args: [VITE_NODE, '-c', join(ROOT, 'vitest.config.ts'), CHILD, String(consul.agent.httpPort), nodeId],
       env,
       cwd: ROOT,
       logFile,

@@ -1,6 +1,6 @@
+import { abortableSleep, type BackoffPolicy, backoffDelay, Emitter } from '@spaceport/runtime-core';
 import { type ConsulClient } from './client';
 import { type ClientCall, statusCodeOf, unpackResponse, withRequestContext } from './consul-request';
-import { abortableSleep, type BackoffPolicy, backoffDelay, Emitter } from './lifecycle';
 
 export interface SessionSettings {
   /** session TTL (Consul accepts 10 s – 24 h); renewed every TTL/2 */

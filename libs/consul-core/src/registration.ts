@@ -1,8 +1,14 @@
 import type { CheckOptions } from 'consul/lib/agent/check';
+import {
+  abortableSleep,
+  type BackoffPolicy,
+  backoffDelay,
+  DEFAULT_SERVICE_NAME,
+  Emitter,
+  type NodeRole,
+} from '@spaceport/runtime-core';
 import { type ConsulClient } from './client';
 import { type ClientCall, errorMessage, responseBodyOf, statusCodeOf, withRequestContext } from './consul-request';
-import { abortableSleep, type BackoffPolicy, backoffDelay, Emitter } from './lifecycle';
-import { type NodeRole } from './node-options';
 
 export interface ServiceRegistrationOptions {
   client: ConsulClient;
@@ -10,7 +16,7 @@ export interface ServiceRegistrationOptions {
   nodeId: string;
   role: NodeRole;
   clusterId: string;
-  /** default `space-cloud` */
+  /** default {@link DEFAULT_SERVICE_NAME} */
   serviceName?: string;
   /** advertised address; the agent's node address when absent */
   address?: string;
@@ -68,7 +74,7 @@ export function registrationTags(role: NodeRole, clusterId: string, extra: reado
 export function serviceDefinition(options: ServiceRegistrationOptions): ServiceDefinition {
   const ttlMs = options.ttlMs ?? 15_000;
   return {
-    name: options.serviceName ?? 'space-cloud',
+    name: options.serviceName ?? DEFAULT_SERVICE_NAME,
     id: options.nodeId,
     tags: registrationTags(options.role, options.clusterId, options.tags),
     ...(options.address !== undefined ? { address: options.address } : {}),
@@ -76,7 +82,7 @@ export function serviceDefinition(options: ServiceRegistrationOptions): ServiceD
     ...(options.meta ? { meta: options.meta } : {}),
     check: {
       checkid: options.checkId ?? `service:${options.nodeId}`,
-      name: `${options.serviceName ?? 'space-cloud'} ${options.nodeId} TTL`,
+      name: `${options.serviceName ?? DEFAULT_SERVICE_NAME} ${options.nodeId} TTL`,
       ttl: `${ttlMs}ms`,
       deregistercriticalserviceafter: options.deregisterCriticalServiceAfter ?? '1m',
       status: 'passing',

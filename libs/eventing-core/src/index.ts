@@ -1,4 +1,3 @@
-export * from './assignment';
 export * from './canonical-json';
 export * from './cloud-event';
 export * from './delivery-id';

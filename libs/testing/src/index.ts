@@ -1,6 +1,7 @@
 export * from './app-stack';
 export * from './config-api-client';
 export * from './consul-agent';
+export * from './error-of';
 export * from './managed-process';
 export * from './ports';
 export * from './prometheus-text';

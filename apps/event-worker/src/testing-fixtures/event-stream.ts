@@ -1,5 +1,6 @@
 // Test fixture: a steady, bounded stream of events queued at the gateway (fixed count, fixed rate,
 // bounded concurrency). It records each accepted event's partition, delivery ids and queue time.
+import { sleep } from '@spaceport/testing';
 
 export interface AcceptedEvent {
   eventId: string;
@@ -29,8 +30,6 @@ interface QueueReply {
   partition: number;
   deliveries: { id: string; trigger: string }[];
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function queueOne(options: StreamOptions, index: number, result: StreamResult): Promise<void> {
   try {

@@ -1,5 +1,5 @@
 import { networkInterfaces } from 'node:os';
-import { ConfigError } from '@spaceport/consul-core';
+import { ConfigError } from '@spaceport/runtime-core';
 
 /**
  * The address other instances reach this one at, as registered in Consul: `ADVERTISE_ADDR` when

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type NodeOptions, type NodeRole } from '@spaceport/consul-core';
+import { type NodeOptions, type NodeRole } from '@spaceport/runtime-core';
 import { type RunMode, SPACEPORT_NODE_OPTIONS, runMode } from '../tokens';
 
 export interface HealthStatus {

@@ -1,5 +1,5 @@
 import pino, { type Logger, type LevelWithSilent } from 'pino';
-import { type NodeOptions } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 
 /**
  * Fields that may hold secrets, censored wherever they appear at the top level or one level down

@@ -1,4 +1,4 @@
-import { type NodeOptions } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /** DI token of this app's prom-client `Registry` (one per app instance, never prom-client's global one). */

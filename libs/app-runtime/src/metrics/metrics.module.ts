@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { type NodeOptions } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 import { SPACEPORT_NODE_OPTIONS } from '../tokens';
 import { MetricsController } from './metrics.controller';
 import { createMetricsRegistry, SPACEPORT_METRICS } from './metrics-registry';

@@ -17,20 +17,15 @@ import {
   SPACEPORT_METRICS,
   SPACEPORT_NODE_OPTIONS,
 } from '@spaceport/app-runtime';
-import {
-  abortableSleep,
-  type ConsulClient,
-  type NodeOptions,
-  retryUntilAborted,
-  START_UP_BACKOFF,
-} from '@spaceport/consul-core';
+import { type ConsulClient } from '@spaceport/consul-core';
+import { abortableSleep, type NodeOptions, retryUntilAborted, START_UP_BACKOFF } from '@spaceport/runtime-core';
 import { CONFIG_VIEW, type ConfigView } from '@spaceport/config-model';
 import { type Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import { assignmentReadiness } from '../assignment-readiness';
 import { type ClusterEvent } from '../cluster-events';
 import { ClusterCoordinator } from '../cluster-coordinator';
-import { type PartitionRunner, PARTITION_RUNNER } from '../runner';
+import { type PartitionRunner, PARTITION_RUNNER } from '../partition-runner';
 import { type ClusterSettings, resolveClusterSettings } from '../settings';
 
 export interface ClusterCoordinatorModuleOptions {

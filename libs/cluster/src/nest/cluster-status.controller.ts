@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
-import { type ConsulClient, type NodeOptions } from '@spaceport/consul-core';
+import { type ConsulClient } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 import { SPACEPORT_CONSUL_CLIENT, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { type ClusterStatus, standaloneStatus } from '../cluster-status';
 import { type BacklogProvider, ClusterStatusReader } from '../cluster-status-reader';

@@ -2,13 +2,8 @@ import 'reflect-metadata';
 import { Global, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SPACEPORT_CONSUL_CLIENT, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
-import {
-  type ConsulClient,
-  createConsulClient,
-  type NodeOptions,
-  parseNodeOptions,
-  ServiceRegistration,
-} from '@spaceport/consul-core';
+import { type ConsulClient, createConsulClient, ServiceRegistration } from '@spaceport/consul-core';
+import { type NodeOptions, parseNodeOptions } from '@spaceport/runtime-core';
 import { useConsulAgent, waitFor } from '@spaceport/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ClusterStatus } from '../cluster-status';

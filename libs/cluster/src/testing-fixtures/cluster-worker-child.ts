@@ -5,7 +5,7 @@
 // and prints one JSON line per event (partition starts/stops carry their timestamps).
 import { createConsulClient, ServiceRegistration } from '@spaceport/consul-core';
 import { ClusterCoordinator } from '../cluster-coordinator';
-import { type PartitionRunner } from '../runner';
+import { type PartitionRunner } from '../partition-runner';
 import { resolveClusterSettings } from '../settings';
 
 function log(event: string, fields: Record<string, unknown> = {}): void {

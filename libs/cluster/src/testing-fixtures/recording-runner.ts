@@ -1,4 +1,4 @@
-import { type PartitionRunner } from '../runner';
+import { type PartitionRunner } from '../partition-runner';
 
 export interface RunnerRecord {
   seq: number;

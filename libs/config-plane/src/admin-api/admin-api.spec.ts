@@ -1,4 +1,4 @@
-import { ConfigError } from '@spaceport/consul-core';
+import { ConfigError } from '@spaceport/runtime-core';
 import { describe, expect, it } from 'vitest';
 import { authorizeAdmin, resolveAdminTokens, scopeOfMethod } from './admin-auth';
 import { etagOf, parseIfMatch, refusalToHttp } from './http-mapping';

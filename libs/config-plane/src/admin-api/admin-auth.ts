@@ -1,5 +1,5 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { ConfigError } from '@spaceport/consul-core';
+import { ConfigError } from '@spaceport/runtime-core';
 
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
 

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
-import { type ConsulClient, type NodeOptions } from '@spaceport/consul-core';
+import { type ConsulClient } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 import { type Logger } from 'pino';
 import { AuthorityObservability } from '../observability/config-observability';
 import { RedisProbe } from '../observability/redis-probe';

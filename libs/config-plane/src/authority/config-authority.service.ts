@@ -4,7 +4,7 @@ import { type ClientRedis } from '@nestjs/microservices';
 import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { type ConfigSnapshot } from '@spaceport/config-model';
 import { type ConfigStore, ConfigSourceError, ConsulConfigStore, type WriteResult } from '@spaceport/config-store';
-import { type NodeOptions } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 import { type Logger } from 'pino';
 import {
   type ConfigHeartbeat,

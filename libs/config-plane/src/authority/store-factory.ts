@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type ConsulClient, type NodeOptions } from '@spaceport/consul-core';
+import { type ConsulClient } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 import { type ConfigStore, ConsulConfigStore, FileConfigStore, formatOfPath } from '@spaceport/config-store';
 import { type Logger } from 'pino';
 import { type ConfigPlaneSettings } from '../settings';

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { type ClientRedis } from '@nestjs/microservices';
 import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { type ConfigSnapshot, type ConfigView } from '@spaceport/config-model';
-import { type NodeOptions } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 import { type Logger } from 'pino';
 import { firstValueFrom, timeout } from 'rxjs';
 import {

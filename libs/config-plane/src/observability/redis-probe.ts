@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { redisPingIndicator, ReadinessRegistry, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
-import { type NodeOptions } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 import { Redis } from 'ioredis';
 import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings } from '../settings';
 

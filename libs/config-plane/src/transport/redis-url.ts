@@ -1,4 +1,4 @@
-import { ConfigError } from '@spaceport/consul-core';
+import { ConfigError } from '@spaceport/runtime-core';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 

@@ -1,5 +1,5 @@
 // A Spaceport-like instance for the SIGKILL failover test, run as its own OS process through
-// vite-node (`node node_modules/vite-node/vite-node.mjs elector-child.ts <consulPort> <nodeId>`).
+// vite-node (`node node_modules/vite-node/vite-node.mjs -c vitest.config.ts elector-child.ts <consulPort> <nodeId>`).
 // It uses OUR ServiceRegistration and LeaderElection and prints one JSON line per event.
 import { createConsulClient } from '../client';
 import { LeaderElection } from '../leader-election';

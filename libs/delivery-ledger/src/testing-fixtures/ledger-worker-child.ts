@@ -13,6 +13,7 @@ function log(event: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ event, at: Date.now(), pid: process.pid, ...fields })}\n`);
 }
 
+// Not @spaceport/testing's sleep: that index loads vitest's hooks, which throw outside a vitest run.
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One delivery: true to go on with the next, false when fenced. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { type EventingSettings } from '@spaceport/config-model';
-import { type NodeOptions } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 import { type Claim, type DeliveryLedger } from '@spaceport/delivery-ledger';
 import { EventingMetrics } from '../shared/eventing-metrics';
 import { type DeliveryJobData } from '../shared/delivery-job';

@@ -6,7 +6,7 @@ import {
   SPACEPORT_METRICS,
   SPACEPORT_NODE_OPTIONS,
 } from '@spaceport/app-runtime';
-import { type NodeOptions } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { PartitionConsumers } from './partition-consumers';
 import { ConfigAccess } from '../shared/config-access';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { DeliveryLedger, ledgerKeyPrefix } from '@spaceport/delivery-ledger';
-import { type NodeOptions } from '@spaceport/consul-core';
+import { abortableSleep, type NodeOptions } from '@spaceport/runtime-core';
 import { type Job, DelayedError } from 'bullmq';
 import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
@@ -177,17 +177,7 @@ export class DeliveryProcessor {
 }
 
 /** Resolves true after `ms`, or false at once when `signal` aborts. */
-export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+export async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+  await abortableSleep(ms, signal);
+  return !signal.aborted;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
-import { type NodeOptions, retryUntilAborted, START_UP_BACKOFF } from '@spaceport/consul-core';
+import { type NodeOptions, retryUntilAborted, START_UP_BACKOFF } from '@spaceport/runtime-core';
 import { type Logger } from 'pino';
 import { ConfigAccess } from '../shared/config-access';
 import { PartitionConsumers } from './partition-consumers';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
-import { type NodeOptions } from '@spaceport/consul-core';
+import { type NodeOptions } from '@spaceport/runtime-core';
 import { Queue } from 'bullmq';
 import { type Redis } from 'ioredis';
 import { type DeliveryJobData } from './delivery-job';

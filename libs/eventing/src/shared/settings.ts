@@ -1,4 +1,4 @@
-import { ConfigError } from '@spaceport/consul-core';
+import { ConfigError } from '@spaceport/runtime-core';
 
 /**
  * Process settings of the eventing data plane, a section of the gateway's and the event-worker's

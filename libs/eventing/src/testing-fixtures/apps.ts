@@ -9,7 +9,7 @@ import {
 } from '@spaceport/app-runtime';
 import { ADMIN_TOKENS, resolveAdminTokens, resolveConfigPlaneSettings } from '@spaceport/config-plane';
 import { CONFIG_VIEW, type ConfigView } from '@spaceport/config-model';
-import { type NodeRole } from '@spaceport/consul-core';
+import { type NodeRole } from '@spaceport/runtime-core';
 import { parseEventingEnv } from '../shared/settings';
 import { EVENTING_ENV } from '../shared/tokens';
 

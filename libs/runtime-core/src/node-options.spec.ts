@@ -1,5 +1,6 @@
+import { errorOf } from '@spaceport/testing';
 import { describe, expect, it } from 'vitest';
-import { configErrorOf } from './testing-fixtures/config-error-of';
+import { ConfigError } from './config-error';
 import { parseNodeOptions } from './node-options';
 
 describe('parseNodeOptions: node id', () => {
@@ -30,7 +31,7 @@ describe('parseNodeOptions: node id', () => {
     [[], { NODE_ID: 'x'.repeat(129) }, 'NODE_ID'],
     [[], { NODE_ID: 'slash/id' }, 'NODE_ID'],
   ])('rejects an invalid id %j %j naming %s', (argv, env, source) => {
-    const error = configErrorOf(() => parseNodeOptions('gateway', argv, env));
+    const error = errorOf(ConfigError, () => parseNodeOptions('gateway', argv, env));
     expect(error.source).toBe(source);
     expect(error.message).toMatch(/is not a valid id/);
   });
@@ -40,11 +41,15 @@ describe('parseNodeOptions: node id', () => {
   });
 
   it('rejects --id without a value instead of silently generating one', () => {
-    expect(configErrorOf(() => parseNodeOptions('gateway', ['--id'], { NODE_ID: 'env-id' })).source).toBe('--id');
+    expect(errorOf(ConfigError, () => parseNodeOptions('gateway', ['--id'], { NODE_ID: 'env-id' })).source).toBe(
+      '--id',
+    );
   });
 
   it('does not take the next flag as the id silently', () => {
-    expect(configErrorOf(() => parseNodeOptions('gateway', ['--id', '--enable-consul'], {})).source).toBe('--id');
+    expect(errorOf(ConfigError, () => parseNodeOptions('gateway', ['--id', '--enable-consul'], {})).source).toBe(
+      '--id',
+    );
   });
 });
 
@@ -68,13 +73,13 @@ describe('parseNodeOptions: distributed mode', () => {
   });
 
   it('rejects ENABLE_CONSUL=junk naming the variable', () => {
-    const error = configErrorOf(() => parseNodeOptions('gateway', [], { ENABLE_CONSUL: 'junk' }));
+    const error = errorOf(ConfigError, () => parseNodeOptions('gateway', [], { ENABLE_CONSUL: 'junk' }));
     expect(error.source).toBe('ENABLE_CONSUL');
     expect(error.message).toMatch(/expected a boolean.*"junk"/);
   });
 
   it('rejects --enable-consul=junk naming the flag', () => {
-    expect(configErrorOf(() => parseNodeOptions('gateway', ['--enable-consul=junk'], {})).source).toBe(
+    expect(errorOf(ConfigError, () => parseNodeOptions('gateway', ['--enable-consul=junk'], {})).source).toBe(
       '--enable-consul',
     );
   });
@@ -100,7 +105,7 @@ describe('parseNodeOptions: registration, service, cluster', () => {
   });
 
   it('rejects CONSUL_REGISTER=junk', () => {
-    expect(configErrorOf(() => parseNodeOptions('gateway', [], { CONSUL_REGISTER: 'junk' })).source).toBe(
+    expect(errorOf(ConfigError, () => parseNodeOptions('gateway', [], { CONSUL_REGISTER: 'junk' })).source).toBe(
       'CONSUL_REGISTER',
     );
   });
@@ -120,10 +125,14 @@ describe('parseNodeOptions: registration, service, cluster', () => {
   });
 
   it('validates the service name and cluster naming their source', () => {
-    expect(configErrorOf(() => parseNodeOptions('gateway', ['--cluster', 'a b'], {})).source).toBe('--cluster');
-    expect(configErrorOf(() => parseNodeOptions('gateway', [], { CLUSTER_ID: 'a/b' })).source).toBe('CLUSTER_ID');
-    expect(configErrorOf(() => parseNodeOptions('gateway', ['--service-name=*'], {})).source).toBe('--service-name');
-    expect(configErrorOf(() => parseNodeOptions('gateway', [], { CONSUL_SERVICE_NAME: ' ' })).source).toBe(
+    expect(errorOf(ConfigError, () => parseNodeOptions('gateway', ['--cluster', 'a b'], {})).source).toBe('--cluster');
+    expect(errorOf(ConfigError, () => parseNodeOptions('gateway', [], { CLUSTER_ID: 'a/b' })).source).toBe(
+      'CLUSTER_ID',
+    );
+    expect(errorOf(ConfigError, () => parseNodeOptions('gateway', ['--service-name=*'], {})).source).toBe(
+      '--service-name',
+    );
+    expect(errorOf(ConfigError, () => parseNodeOptions('gateway', [], { CONSUL_SERVICE_NAME: ' ' })).source).toBe(
       'CONSUL_SERVICE_NAME',
     );
   });
@@ -155,7 +164,7 @@ describe('parseNodeOptions: port', () => {
     [[], { PORT: '0x50' }, 'PORT'],
     [[], { PORT: '1e3' }, 'PORT'],
   ])('rejects %j %j naming %s', (argv, env, source) => {
-    expect(configErrorOf(() => parseNodeOptions('gateway', argv, env)).source).toBe(source);
+    expect(errorOf(ConfigError, () => parseNodeOptions('gateway', argv, env)).source).toBe(source);
   });
 });
 

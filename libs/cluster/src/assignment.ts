@@ -1,7 +1,7 @@
-import { assertPartitionCount } from './partitioner';
+import { assertPartitionCount } from '@spaceport/eventing-core';
 
 /**
- * Sticky, balanced partition assignment (DESIGN.md "Partition assignment").
+ * Sticky, balanced partition assignment (docs/architecture.md#partition-assignment-and-handoff).
  *
  * With n members and P partitions every member gets a quota of q = floor(P/n) or q + 1, exactly
  * r = P mod n members getting q + 1. The extra slots go to the members that already hold the most

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { ConfigError, parseBoolean, parseDurationMs } from './config-error';
+import { ConfigError } from './config-error';
+import { parseBoolean, parseDurationMs } from './config-values';
+
+/** The Consul service name instances register under unless `--service-name` / `CONSUL_SERVICE_NAME` says otherwise. */
+export const DEFAULT_SERVICE_NAME = 'space-cloud';
 
 export type NodeRole = 'gateway' | 'config-service' | 'event-worker';
 
@@ -15,7 +19,7 @@ export interface NodeOptions {
   enableConsul: boolean;
   /** `--no-register` / `CONSUL_REGISTER=false`: the operator registers instances in Consul */
   register: boolean;
-  /** `--service-name` / `CONSUL_SERVICE_NAME`, default `space-cloud` */
+  /** `--service-name` / `CONSUL_SERVICE_NAME`, default {@link DEFAULT_SERVICE_NAME} */
   serviceName: string;
   /** `--cluster` / `CLUSTER_ID`, default `default`: names the KV prefix and the `cluster:` tag */
   clusterId: string;
@@ -137,7 +141,7 @@ export function parseNodeOptions(role: NodeRole, argv: readonly string[], env: N
   const givenId = pickString(idFlag, env['NODE_ID']);
   const noRegister = flagBoolean(values, 'no-register');
   const register = noRegister !== undefined ? !noRegister : (envBoolean(env, 'CONSUL_REGISTER') ?? true);
-  const serviceName = pickString(serviceNameFlag, env['CONSUL_SERVICE_NAME']) ?? 'space-cloud';
+  const serviceName = pickString(serviceNameFlag, env['CONSUL_SERVICE_NAME']) ?? DEFAULT_SERVICE_NAME;
   const clusterId = pickString(clusterFlag, env['CLUSTER_ID']) ?? 'default';
   const portRaw = pickString(portFlag, env['PORT']);
 

@@ -1,13 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  abortableSleep,
-  backoffDelay,
-  childController,
-  DEFAULT_BACKOFF,
-  Emitter,
-  retryUntilAborted,
-} from './lifecycle';
+import { backoffDelay, DEFAULT_BACKOFF, retryUntilAborted } from './backoff';
 
 describe('backoffDelay', () => {
   const policy = { initialMs: 100, maxMs: 5_000, multiplier: 2 };
@@ -28,49 +21,6 @@ describe('backoffDelay', () => {
         return delay >= Math.floor(ceiling / 2) && delay <= ceiling && delay <= DEFAULT_BACKOFF.maxMs;
       }),
     );
-  });
-});
-
-describe('abortableSleep', () => {
-  it('resolves early on abort and leaves no timer behind', async () => {
-    const controller = new AbortController();
-    const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const started = Date.now();
-    const sleeping = abortableSleep(60_000, controller.signal);
-    controller.abort();
-    await sleeping;
-    expect(Date.now() - started).toBeLessThan(100);
-    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(before);
-  });
-});
-
-describe('childController', () => {
-  it('follows its parent until disposed', () => {
-    const parent = new AbortController();
-    const { controller } = childController(parent.signal);
-    parent.abort();
-    expect(controller.signal.aborted).toBe(true);
-    const other = new AbortController();
-    const detached = childController(other.signal);
-    detached.dispose();
-    other.abort();
-    expect(detached.controller.signal.aborted).toBe(false);
-  });
-});
-
-describe('Emitter', () => {
-  it('delivers typed events in order, unsubscribes, and drops an unheard error', async () => {
-    const emitter = new Emitter<{ n: [value: number]; error: [error: unknown] }>();
-    const seen: number[] = [];
-    const off = emitter.on('n', (v) => seen.push(v));
-    emitter.emit('n', 1);
-    const next = emitter.next('n');
-    emitter.emit('n', 2);
-    off();
-    emitter.emit('n', 3);
-    expect(seen).toEqual([1, 2]);
-    expect(await next).toEqual([2]);
-    expect(() => emitter.emit('error', new Error('nobody listens'))).not.toThrow();
   });
 });
 

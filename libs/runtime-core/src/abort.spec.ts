@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { abortableSleep, childController } from './abort';
+
+describe('abortableSleep', () => {
+  it('resolves early on abort and leaves no timer behind', async () => {
+    const controller = new AbortController();
+    const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const started = Date.now();
+    const sleeping = abortableSleep(60_000, controller.signal);
+    controller.abort();
+    await sleeping;
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(before);
+  });
+});
+
+describe('childController', () => {
+  it('follows its parent until disposed', () => {
+    const parent = new AbortController();
+    const { controller } = childController(parent.signal);
+    parent.abort();
+    expect(controller.signal.aborted).toBe(true);
+    const other = new AbortController();
+    const detached = childController(other.signal);
+    detached.dispose();
+    other.abort();
+    expect(detached.controller.signal.aborted).toBe(false);
+  });
+});
