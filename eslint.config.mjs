@@ -19,8 +19,8 @@ const withTesting = layers.map((c) => ({
 // Test-only code: specs, the fixtures they share (`testing-fixtures/`), and benchmarks.
 const testFiles = ['**/*.spec.ts', '**/*.test.ts', '**/testing-fixtures/**/*.ts', 'tools/bench/**/*.ts'];
 
-// Inside libs/eventing (docs/architecture.md#layers): shared/ is the bottom layer and imports only
-// itself; ingest/, delivery/ and observe/ build on shared/ and not on each other. Specs are left out:
+// Inside libs/eventing (docs/architecture.md#layers): common/ is the bottom layer and imports only
+// itself; ingest/, delivery/ and observe/ build on common/ and not on each other. Specs are left out:
 // one may exercise several layers together (a queue body parsed, fanned out, rendered as a request).
 const eventingFolderRule = (folder, allowed) => ({
   files: [`libs/eventing/src/${folder}/**/*.ts`],
@@ -64,8 +64,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  eventingFolderRule('shared'),
-  ...['ingest', 'delivery', 'observe'].map((folder) => eventingFolderRule(folder, 'shared')),
+  eventingFolderRule('common'),
+  ...['ingest', 'delivery', 'observe'].map((folder) => eventingFolderRule(folder, 'common')),
   {
     // Each app parses the environment once, into its settings object (apps/<app>/src/settings.ts);
     // its main.ts hands process.env over. Libraries and the rest of the apps never read it.

@@ -3,8 +3,8 @@
 import { useRedisServer, waitFor } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DISABLED_CACHE_TTL_MS, DisabledTriggers } from './shared/disabled-triggers';
-import { eventingKeys } from './shared/keys';
+import { DISABLED_CACHE_TTL_MS, DisabledTriggers } from './common/disabled-triggers';
+import { eventingKeys } from './common/keys';
 
 const redis = useRedisServer();
 const reason = { reason: 'gone', at: new Date(0).toISOString(), statusCode: 410 } as const;

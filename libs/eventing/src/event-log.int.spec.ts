@@ -4,10 +4,10 @@ import { eventIdAt } from '@spaceport/eventing-core';
 import { useRedisServer } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AcceptedEvent, EventLog } from './shared/event-log';
-import { type DeliveryStatus } from './shared/delivery-job';
-import { type Invocation } from './shared/event-record';
-import { eventingKeys } from './shared/keys';
+import { type AcceptedEvent, EventLog } from './common/event-log';
+import { type DeliveryStatus } from './common/delivery-job';
+import { type Invocation } from './common/event-record';
+import { eventingKeys } from './common/keys';
 
 // The event and invocation logs against a real redis-server: retention by count and age, the
 // invocation cap, and a final status that a late attempt record cannot overwrite. An attempt's log

@@ -2,7 +2,7 @@ import { partitionOf } from '@spaceport/eventing-core';
 import { useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventDeliveryModule, EventIngestModule, EventObserveModule, PartitionConsumers } from './index';
-import { PartitionHighWater } from './shared/partition-high-water';
+import { PartitionHighWater } from './common/partition-high-water';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
 import { shopSpec, TOKEN } from './testing-fixtures/fixtures';
 import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';

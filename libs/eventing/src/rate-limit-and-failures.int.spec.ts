@@ -3,7 +3,7 @@
 import { sleep, useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventDeliveryModule, EventIngestModule, EventObserveModule } from './index';
-import { DisabledTriggers } from './shared/disabled-triggers';
+import { DisabledTriggers } from './common/disabled-triggers';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
 import { shopSpec, TOKEN } from './testing-fixtures/fixtures';
 import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';

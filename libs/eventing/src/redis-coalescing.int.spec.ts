@@ -2,7 +2,7 @@ import { useRedisServer, waitFor } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coalesceWrites, createFailFastRedis, defineScript } from './shared/redis';
+import { coalesceWrites, createFailFastRedis, defineScript } from './common/redis';
 
 // coalesceWrites against a real redis-server: the commands of one event-loop iteration leave in one
 // socket write (counted at the socket's _write/_writev, what a write syscall is issued from), their

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { triggersForEvent } from '@spaceport/config-model';
 import { canonicalJson, createEventIdGenerator, type JsonValue } from '@spaceport/eventing-core';
-import { ConfigAccess } from '../shared/config-access';
-import { type DeliveryJobData, jobPayload } from '../shared/delivery-job';
-import { EventPublisher } from '../shared/event-publisher';
+import { ConfigAccess } from '../common/config-access';
+import { type DeliveryJobData, jobPayload } from '../common/delivery-job';
+import { EventPublisher } from '../common/event-publisher';
 
 /** Space Cloud's convention: a failed delivery of trigger T raises event `dlq_T` when a trigger listens to it. */
 export function deadLetterEventType(triggerId: string): string {

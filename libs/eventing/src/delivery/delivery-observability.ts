@@ -9,8 +9,8 @@ import {
 import { type NodeOptions } from '@spaceport/runtime-core';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { PartitionConsumers } from './partition-consumers';
-import { ConfigAccess } from '../shared/config-access';
-import { QueueDepthReader } from '../shared/queue-depth';
+import { ConfigAccess } from '../common/config-access';
+import { QueueDepthReader } from '../common/queue-depth';
 
 /** A scrape waits at most this long for the queue depths (else it drops them and counts an error). */
 export const QUEUE_DEPTH_TIMEOUT_MS = 1_500;

@@ -7,7 +7,7 @@ import {
   resolveTrigger,
 } from '@spaceport/config-model';
 import { cloudEventBodyOfCanonicalData, webhookHeaders } from '@spaceport/eventing-core';
-import { type DeliveryJobData, jobPayloadJson } from '../shared/delivery-job';
+import { type DeliveryJobData, jobPayloadJson } from '../common/delivery-job';
 import { type WebhookRequest } from './webhook-sender';
 
 export interface EffectiveTarget {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DeliveryObservability } from './delivery-observability';
-import { EventingSharedModule } from '../shared/eventing-shared.module';
+import { EventingSharedModule } from '../common/eventing-shared.module';
 import { AttemptRunner } from './attempt-runner';
 import { DeadLetterEvents } from './dead-letter-events';
 import { DeliveryProcessor } from './delivery-processor';

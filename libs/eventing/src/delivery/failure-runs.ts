@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Redis } from 'ioredis';
-import { throwOnFailedReply } from '../shared/event-log';
-import { type EventingKeys } from '../shared/keys';
-import { type EventingEnv } from '../shared/settings';
-import { EVENTING_ENV, EVENTING_KEYS, EVENTING_REDIS } from '../shared/tokens';
+import { throwOnFailedReply } from '../common/event-log';
+import { type EventingKeys } from '../common/keys';
+import { type EventingEnv } from '../common/settings';
+import { EVENTING_ENV, EVENTING_KEYS, EVENTING_REDIS } from '../common/tokens';
 
 /** A run counter lives this long after its last failure (also garbage-collects deleted triggers). */
 export const FAILURE_RUN_TTL_MS = 7 * 24 * 3_600_000;

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Redis } from 'ioredis';
-import { type EventingKeys } from '../shared/keys';
-import { defineScript, type RedisScript } from '../shared/redis';
-import { EVENTING_KEYS, EVENTING_REDIS } from '../shared/tokens';
+import { type EventingKeys } from '../common/keys';
+import { defineScript, type RedisScript } from '../common/redis';
+import { EVENTING_KEYS, EVENTING_REDIS } from '../common/tokens';
 
 /** The fixed window a delivery falls in, for a per-trigger limit of `perSecond` deliveries per second. */
 export interface RateWindow {

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { type NodeOptions, retryUntilAborted, START_UP_BACKOFF } from '@spaceport/runtime-core';
 import { type Logger } from 'pino';
-import { ConfigAccess } from '../shared/config-access';
+import { ConfigAccess } from '../common/config-access';
 import { PartitionConsumers } from './partition-consumers';
 
 /** Standalone mode owns every partition at this epoch (re-bumping the same generation is a no-op). */

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EventingSharedModule } from '../shared/eventing-shared.module';
+import { EventingSharedModule } from '../common/eventing-shared.module';
 import { IdempotencyStore } from './idempotency';
 import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';

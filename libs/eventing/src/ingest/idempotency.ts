@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Redis } from 'ioredis';
-import { type EventingKeys } from '../shared/keys';
-import { EVENTING_KEYS, EVENTING_REDIS } from '../shared/tokens';
+import { type EventingKeys } from '../common/keys';
+import { EVENTING_KEYS, EVENTING_REDIS } from '../common/tokens';
 
 /** What an Idempotency-Key remembers: the body hash, the ids given out and whether enqueueing finished. */
 export interface IdempotencyRecord {

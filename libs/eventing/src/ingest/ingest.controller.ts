@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { UnavailableError } from '../shared/http-errors';
+import { UnavailableError } from '../common/http-errors';
 import { IngestService } from './ingest.service';
 
 /** The bit of express's response used here (express types are not installed). */

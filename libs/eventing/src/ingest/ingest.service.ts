@@ -1,12 +1,12 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { type ConfigSnapshot, type Project } from '@spaceport/config-model';
 import { createEventIdGenerator } from '@spaceport/eventing-core';
-import { EventingMetrics } from '../shared/eventing-metrics';
-import { EventPublisher, type PublishedEvent } from '../shared/event-publisher';
-import { isRedisUnavailable } from '../shared/redis';
-import { badRequest, type FieldIssue, httpError, UnavailableError } from '../shared/http-errors';
-import { ProjectAuth } from '../shared/project-auth';
-import { type QueuedEvent } from '../shared/queued-event';
+import { EventingMetrics } from '../common/eventing-metrics';
+import { EventPublisher, type PublishedEvent } from '../common/event-publisher';
+import { isRedisUnavailable } from '../common/redis';
+import { badRequest, type FieldIssue, httpError, UnavailableError } from '../common/http-errors';
+import { ProjectAuth } from '../common/project-auth';
+import { type QueuedEvent } from '../common/queued-event';
 import { IdempotencyStore, type IdempotencyRecord } from './idempotency';
 import { isValidIdempotencyKey, parseQueueEvent, queueBatchSchema, requestHash } from './queue-body';
 

@@ -3,7 +3,7 @@ import { HttpException, Inject, Injectable, type OnApplicationBootstrap } from '
 import { HttpAdapterHost } from '@nestjs/core';
 import { SPACEPORT_LOGGER } from '@spaceport/app-runtime';
 import { type Logger } from 'pino';
-import { UnavailableError } from '../shared/http-errors';
+import { UnavailableError } from '../common/http-errors';
 import { IngestService } from './ingest.service';
 import { JSON_BODY_LIMIT_BYTES } from './json-body-limit';
 

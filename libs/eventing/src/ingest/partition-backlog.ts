@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigAccess } from '../shared/config-access';
-import { PartitionHighWater } from '../shared/partition-high-water';
-import { QueueDepthReader } from '../shared/queue-depth';
+import { ConfigAccess } from '../common/config-access';
+import { PartitionHighWater } from '../common/partition-high-water';
+import { QueueDepthReader } from '../common/queue-depth';
 
 /**
  * Jobs waiting per partition, for `GET /v1/cluster`: the configured partitions and those a lowered

@@ -2,8 +2,8 @@ import { hash } from 'node:crypto';
 import { EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_PATTERN, jsonObjectSchema } from '@spaceport/config-model';
 import { canonicalJson, type JsonValue } from '@spaceport/eventing-core';
 import * as z from 'zod/v4';
-import { type FieldIssue } from '../shared/http-errors';
-import { type QueuedEvent } from '../shared/queued-event';
+import { type FieldIssue } from '../common/http-errors';
+import { type QueuedEvent } from '../common/queued-event';
 
 /** Longest accepted `delay` / time ahead of `timestamp`: 30 days. */
 export const MAX_SCHEDULE_AHEAD_MS = 30 * 24 * 3_600_000;

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EventingSharedModule } from '../shared/eventing-shared.module';
+import { EventingSharedModule } from '../common/eventing-shared.module';
 import { EventsController } from './events.controller';
 import { ObserveAccess } from './observe-access';
 import { ObserveService } from './observe.service';

@@ -1,9 +1,9 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ADMIN_TOKENS, type AdminScope, type AdminTokens, authorizeAdmin } from '@spaceport/config-plane';
 import { type ConfigSnapshot, getProject, type Project } from '@spaceport/config-model';
-import { httpError, UnavailableError } from '../shared/http-errors';
-import { ConfigAccess } from '../shared/config-access';
-import { ProjectAuth } from '../shared/project-auth';
+import { httpError, UnavailableError } from '../common/http-errors';
+import { ConfigAccess } from '../common/config-access';
+import { ProjectAuth } from '../common/project-auth';
 
 /**
  * Who may read a project's event log and act on it (redeliver, redrive, enable a trigger): one of the

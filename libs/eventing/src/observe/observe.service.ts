@@ -1,12 +1,12 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { canonicalJson, deliveryIdOf } from '@spaceport/eventing-core';
-import { DeadLetters } from '../shared/dead-letters';
-import { DELIVERY_STATUSES, type DeliveryJobData, type DeliveryStatus } from '../shared/delivery-job';
-import { EventLog, type EventPage } from '../shared/event-log';
-import { type EventView, type Invocation } from '../shared/event-record';
-import { EventPublisher } from '../shared/event-publisher';
-import { isRedisUnavailable } from '../shared/redis';
-import { badRequest, httpError, UnavailableError } from '../shared/http-errors';
+import { DeadLetters } from '../common/dead-letters';
+import { DELIVERY_STATUSES, type DeliveryJobData, type DeliveryStatus } from '../common/delivery-job';
+import { EventLog, type EventPage } from '../common/event-log';
+import { type EventView, type Invocation } from '../common/event-record';
+import { EventPublisher } from '../common/event-publisher';
+import { isRedisUnavailable } from '../common/redis';
+import { badRequest, httpError, UnavailableError } from '../common/http-errors';
 
 export interface ListQuery {
   readonly status?: string;

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { getProject, getTrigger } from '@spaceport/config-model';
-import { httpError } from '../shared/http-errors';
-import { type DisabledReason, DisabledTriggers } from '../shared/disabled-triggers';
+import { httpError } from '../common/http-errors';
+import { type DisabledReason, DisabledTriggers } from '../common/disabled-triggers';
 import { ObserveAccess } from './observe-access';
 
 export interface TriggerStateView {

@@ -10,8 +10,8 @@ import {
 import { ADMIN_TOKENS, resolveAdminTokens, resolveConfigPlaneSettings } from '@spaceport/config-plane';
 import { CONFIG_VIEW, type ConfigView } from '@spaceport/config-model';
 import { type NodeRole } from '@spaceport/runtime-core';
-import { parseEventingEnv } from '../shared/settings';
-import { EVENTING_ENV } from '../shared/tokens';
+import { parseEventingEnv } from '../common/settings';
+import { EVENTING_ENV } from '../common/tokens';
 
 @Module({})
 class ConfigViewTestModule {
