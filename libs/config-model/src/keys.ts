@@ -1,7 +1,7 @@
 import { isSlug } from './ids';
 
 /**
- * Consul key layout (DESIGN.md "Consul layout"), relative to the cluster prefix:
+ * Consul key layout (docs/architecture.md, Consul key layout), relative to the cluster prefix:
  *
  *   config/projects/<project>                     project
  *   config/projects/<project>/triggers/<trigger>  event trigger

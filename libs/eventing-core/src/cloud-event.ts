@@ -1,7 +1,7 @@
 import { canonicalJson, type JsonValue } from './canonical-json';
 
 /**
- * CloudEvents 1.0 structured-mode JSON body of a delivery (DESIGN.md "Event flow" step 2).
+ * CloudEvents 1.0 structured-mode JSON body of a delivery (docs/architecture.md, Event flow).
  *
  * Space Cloud sends `{specversion, type, source, id, time, data}`; we send the same fields with
  * specversion "1.0", plus `datacontenttype: application/json`, and optionally `subject` and the

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 
 /**
- * Partition hash (DESIGN.md "Event flow"): `hash(project, partitionKey ?? eventId) mod P`.
+ * Partition hash (docs/architecture.md, Event flow): `hash(project, partitionKey ?? eventId) mod P`.
  *
  * hash = the first 4 bytes, read as an unsigned big-endian integer, of
  *        SHA-256( UTF-8(project) || 0x00 || UTF-8(key) ).

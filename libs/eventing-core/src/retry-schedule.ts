@@ -1,5 +1,5 @@
 /**
- * Retry timing for webhook deliveries (DESIGN.md "Event flow", step 3).
+ * Retry timing for webhook deliveries (docs/architecture.md, Event flow).
  *
  * Backoff: exponential with FULL jitter, delay = random() × min(maxDelay, baseDelay × 2^(attempt−1)).
  * Full jitter spreads a burst of failures (a receiver outage hit by thousands of deliveries) over the

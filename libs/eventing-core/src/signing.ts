@@ -1,7 +1,7 @@
 import { createHmac, randomBytes as nodeRandomBytes } from 'node:crypto';
 
 /**
- * Standard Webhooks signing (https://www.standardwebhooks.com, DESIGN.md "Event flow" step 2):
+ * Standard Webhooks signing (https://www.standardwebhooks.com, docs/architecture.md, Event flow):
  * signature = base64( HMAC-SHA256( key, `${webhookId}.${timestamp}.${body}` ) ), sent as `v1,<sig>`;
  * during a secret rotation one `v1,<sig>` per secret, space-separated, so receivers holding either
  * secret verify. Secrets are `whsec_<base64 key>`; the key is the decoded bytes.
