@@ -1,3 +1,5 @@
+export * from './admin-auth/admin-auth';
+export { ADMIN_TOKENS, AdminAuthGuard } from './admin-auth/admin-auth.guard';
 export * from './bootstrap';
 export * from './health/health.module';
 export * from './health/health.service';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { resolveAdminTokens } from '@spaceport/config-plane';
+import { resolveAdminTokens } from '@spaceport/app-runtime';
 import { EventsController } from '../observe/events.controller';
 import { OBSERVE_ADMIN_TOKENS, ObserveAccess } from '../observe/observe-access';
 import { ObserveService } from '../observe/observe.service';

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { type AdminScope, type AdminTokens, authorizeAdmin } from '@spaceport/config-plane';
+import { type AdminScope, type AdminTokens, authorizeAdmin } from '@spaceport/app-runtime';
 import { type ConfigSnapshot, getProject, type Project } from '@spaceport/config-model';
 import { httpError, UnavailableError } from '../ingest/http-errors';
 import { IngestService } from '../ingest/ingest.service';
