@@ -7,3 +7,5 @@ export { DisabledTriggers, type DisabledReason } from './shared/disabled-trigger
 export { eventingKeys, partitionQueueName, type EventingKeys } from './shared/keys';
 export { parseEventingEnv, type EventingEnv } from './shared/settings';
 export { type DeliveryJobData, type DeliveryStatus } from './shared/delivery-job';
+export { queueBatchSchema, queueEventSchema } from './ingest/queue-body';
+export { leanQueueRequest } from './ingest/lean-queue-route';
