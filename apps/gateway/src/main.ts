@@ -1,5 +1,5 @@
+import { setupGatewayApiDocs } from '@spaceport/api-docs';
 import { bootstrapSpaceportApp } from '@spaceport/app-runtime';
-import { setupGatewayApiDocs } from '@spaceport/console';
 import { AppModule } from './app.module';
 import { loadGatewaySettings } from './settings';
 

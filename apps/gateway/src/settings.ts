@@ -1,17 +1,13 @@
 import {
-  type StartupConfig,
+  ADMIN_TOKENS,
+  type AdminTokens,
+  resolveAdminTokens,
   resolveStartupConfig,
   type SettingsSection,
   settingsSection,
+  type StartupConfig,
 } from '@spaceport/app-runtime';
-import {
-  ADMIN_TOKENS,
-  type AdminTokens,
-  CONFIG_PLANE_SETTINGS,
-  type ConfigPlaneSettings,
-  resolveAdminTokens,
-  resolveConfigPlaneSettings,
-} from '@spaceport/config-plane';
+import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings, resolveConfigPlaneSettings } from '@spaceport/config-plane';
 import { EVENTING_ENV, type EventingEnv, parseEventingEnv } from '@spaceport/eventing';
 
 /** Every flag and environment variable the gateway reads, parsed and validated once at start-up. */

@@ -1,4 +1,6 @@
 export * from './app-settings';
+export * from './admin-auth/admin-auth';
+export { ADMIN_TOKENS, AdminAuthGuard } from './admin-auth/admin-auth.guard';
 export * from './bootstrap';
 export * from './health/health.module';
 export * from './health/health.service';

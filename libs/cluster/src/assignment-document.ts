@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { assignPartitions, type Owners } from './assignment';
 
 /** A previous owner that may still run a partition until it acks `revokedAt` (or leaves). */
@@ -22,7 +22,7 @@ export const assignmentDocumentSchema = z.object({
   /** epochs[partition] = generation at which its current owner got it */
   epochs: z.array(z.number().int().nonnegative()),
   /** partition → previous owners not yet known to have released it (absent = none) */
-  handoffs: z.record(z.array(handoffSchema)).default({}),
+  handoffs: z.record(z.string(), z.array(handoffSchema)).default({}),
   updatedAt: z.string(),
 });
 export type AssignmentDocument = z.infer<typeof assignmentDocumentSchema>;

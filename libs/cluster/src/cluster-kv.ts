@@ -1,5 +1,5 @@
 import { type HealthyInstance, type KvStore } from '@spaceport/consul-core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AssignmentDocument, assignmentDocumentSchema } from './assignment-document';
 import { CLUSTER_KEYS, clusterTag } from './settings';
 

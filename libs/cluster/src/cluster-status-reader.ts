@@ -1,6 +1,6 @@
 import { type ConsulClient, KvStore } from '@spaceport/consul-core';
 import { DEFAULT_SERVICE_NAME } from '@spaceport/runtime-core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readAssignment } from './cluster-kv';
 import { type ClusterLeader, type ClusterStatus, shapeClusterStatus, shapeMembers } from './cluster-status';
 import { CLUSTER_KEYS } from './settings';
@@ -15,7 +15,7 @@ export interface ClusterStatusReaderOptions {
   backlog?: BacklogProvider;
 }
 
-const lockValueSchema = z.object({ nodeId: z.string() }).passthrough();
+const lockValueSchema = z.object({ nodeId: z.string() }).loose();
 const sessionInfoSchema = z.array(z.object({ Node: z.string() })).nullish();
 
 /** Reads members (any health), the leader and the assignment from Consul and shapes them. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AssignmentDocument } from './assignment-document';
 
 export type MemberHealth = 'passing' | 'warning' | 'critical';

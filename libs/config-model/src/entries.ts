@@ -1,6 +1,6 @@
-import { type z } from 'zod';
+import type * as z from 'zod';
 import { type EventingSettings, eventingSettingsSchema } from './eventing';
-import { type FieldIssue, formatZodIssues, joinFieldPath, ROOT_FIELD } from './issues';
+import { type FieldIssue, joinFieldPath, ROOT_FIELD, safeParseFields } from './issues';
 import { type ConfigRef, configKeyOf, parseConfigKeyPath } from './keys';
 import { type Project, projectBodySchema } from './project';
 import { type Trigger, triggerBodySchema } from './trigger';
@@ -25,8 +25,8 @@ export function parseConfigValue(ref: ConfigRef, value: unknown, version = 0, fi
   const fail = (issues: FieldIssue[]): ConfigEntryResult => ({ ok: false, error: { key, issues } });
   switch (ref.kind) {
     case 'eventing': {
-      const parsed = eventingSettingsSchema.safeParse(value);
-      if (!parsed.success) return fail(formatZodIssues(parsed.error, fieldPrefix));
+      const parsed = safeParseFields(eventingSettingsSchema, value, fieldPrefix);
+      if (!parsed.success) return fail(parsed.issues);
       return { ok: true, entry: { kind: 'eventing', key, version, value: parsed.data } };
     }
     case 'project': {
@@ -77,14 +77,14 @@ export function parseConfigKey(key: string, raw: string | null, version = 0): Co
 
 type IdParse<T> = { ok: true; value: T & { id: string } } | { ok: false; issues: FieldIssue[] };
 
-function parseWithId<S extends z.ZodType<{ id?: string | undefined }, z.ZodTypeDef, unknown>>(
+function parseWithId<S extends z.ZodType<{ id?: string | undefined }, unknown>>(
   schema: S,
   value: unknown,
   id: string,
   fieldPrefix?: string,
 ): IdParse<z.output<S>> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) return { ok: false, issues: formatZodIssues(parsed.error, fieldPrefix) };
+  const parsed = safeParseFields(schema, value, fieldPrefix);
+  if (!parsed.success) return { ok: false, issues: parsed.issues };
   const bodyId = parsed.data.id;
   if (bodyId !== undefined && bodyId !== id) {
     return {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultEventingSettings, eventingSettingsSchema } from './eventing';
-import { formatZodIssues } from './issues';
+import { safeParseFields } from './issues';
 
 const issuesOf = (body: unknown) => {
-  const result = eventingSettingsSchema.safeParse(body);
+  const result = safeParseFields(eventingSettingsSchema, body, 'eventing');
   if (result.success) throw new Error('expected a validation error');
-  return formatZodIssues(result.error, 'eventing');
+  return result.issues;
 };
 
 describe('eventing settings', () => {

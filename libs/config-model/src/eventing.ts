@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const DEFAULT_PARTITION_COUNT = 32;
 export const MAX_CONFIG_PARTITION_COUNT = 1024;
@@ -40,10 +40,10 @@ export const eventingSettingsSchema = z
       .object({
         retries: retriesSchema.default(DEFAULT_RETRIES),
         timeout: timeoutMsSchema.default(DEFAULT_TIMEOUT_MS),
-        retrySchedule: retryScheduleSchema.default({}),
+        retrySchedule: retryScheduleSchema.prefault({}),
       })
       .strict()
-      .default({}),
+      .prefault({}),
     /** event and invocation logs are pruned past either bound, per project */
     retention: z
       .object({
@@ -51,7 +51,7 @@ export const eventingSettingsSchema = z
         maxCount: int(1, 1_000_000_000).default(DEFAULT_RETENTION_MAX_COUNT),
       })
       .strict()
-      .default({}),
+      .prefault({}),
   })
   .strict();
 

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { fieldErrorMap } from './issues';
 import { type JsonObject, jsonEqual, jsonValueSchema } from './json';
 import { compareOrdered, type JsonPath, lookupPath } from './json-path';
 import {
@@ -23,7 +24,7 @@ import {
 export const MAX_FILTER_CONDITIONS = 50;
 
 const segmentsSchema = z.array(z.string().min(1).max(256)).min(1).max(32);
-export const jsonPathSchema: z.ZodType<JsonPath, z.ZodTypeDef, unknown> = z.union([
+export const jsonPathSchema: z.ZodType<JsonPath, unknown> = z.union([
   z
     .string()
     .max(1024)
@@ -33,7 +34,7 @@ export const jsonPathSchema: z.ZodType<JsonPath, z.ZodTypeDef, unknown> = z.unio
   segmentsSchema,
 ]);
 
-const orderedValue = z.union([z.number().finite(), z.string()]);
+const orderedValue = z.union([z.number(), z.string()]);
 
 export const filterConditionSchema = z.discriminatedUnion('op', [
   z.object({ path: jsonPathSchema, op: z.enum(['eq', 'neq']), value: jsonValueSchema }).strict(),
@@ -49,17 +50,15 @@ export const filterConditionsSchema = z.array(filterConditionSchema).max(MAX_FIL
 export type PayloadFilter = FilterCondition[] | SpaceCloudRule;
 
 /** Either form; the shape (array or object) picks the schema so errors point at the right fields. */
-export const payloadFilterSchema: z.ZodType<PayloadFilter, z.ZodTypeDef, unknown> = z
-  .unknown()
-  .transform((value, ctx) => {
-    const schema: z.ZodType<PayloadFilter, z.ZodTypeDef, unknown> = Array.isArray(value)
-      ? filterConditionsSchema
-      : spaceCloudRuleSchema;
-    const result = schema.safeParse(value);
-    if (result.success) return result.data;
-    for (const issue of result.error.issues) ctx.addIssue(issue);
-    return z.NEVER;
-  });
+export const payloadFilterSchema: z.ZodType<PayloadFilter, unknown> = z.unknown().transform((value, ctx) => {
+  const schema: z.ZodType<PayloadFilter, unknown> = Array.isArray(value)
+    ? filterConditionsSchema
+    : spaceCloudRuleSchema;
+  const result = schema.safeParse(value, { error: fieldErrorMap });
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as (typeof ctx.issues)[number]);
+  return z.NEVER;
+});
 
 export function matchesCondition(condition: FilterCondition, payload: unknown): boolean {
   const field = lookupPath(payload, condition.path);

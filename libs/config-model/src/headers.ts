@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { safeKeySchema } from './json';
+import * as z from 'zod';
+import { safeKeySchema, safeRecord } from './json';
 
 /**
  * Custom headers a trigger adds to each delivery. Spaceport owns the delivery protocol, so these
@@ -29,7 +29,7 @@ const headerNameSchema = safeKeySchema
   .superRefine((name, ctx) => {
     if (isReservedHeader(name)) {
       ctx.addIssue({
-        code: z.ZodIssueCode.custom,
+        code: 'custom',
         message: `header "${name}" is set by Spaceport and cannot be overridden`,
       });
     }
@@ -41,20 +41,20 @@ const headerValueSchema = z
   .max(8192)
   .regex(/^[^\r\n\0]*$/, { message: 'must not contain CR, LF or NUL' });
 
-export const triggerHeadersSchema = z.record(headerNameSchema, headerValueSchema).superRefine((headers, ctx) => {
+export const triggerHeadersSchema = safeRecord(headerNameSchema, headerValueSchema).superRefine((headers, ctx) => {
   const seen = new Set<string>();
   for (const name of Object.keys(headers)) {
     const lower = name.toLowerCase();
     if (seen.has(lower)) {
       ctx.addIssue({
-        code: z.ZodIssueCode.custom,
+        code: 'custom',
         path: [name],
         message: `header "${name}" is given more than once (names are case-insensitive)`,
       });
     }
     seen.add(lower);
   }
-  if (seen.size > 50) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'at most 50 headers' });
+  if (seen.size > 50) ctx.addIssue({ code: 'custom', message: 'at most 50 headers' });
 });
 
 export type TriggerHeaders = z.output<typeof triggerHeadersSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Project and trigger ids: lowercase slugs, 1..63 characters of `a-z 0-9 _ -`, starting with a

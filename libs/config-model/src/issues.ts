@@ -1,4 +1,4 @@
-import { type ZodError, type ZodIssue, ZodIssueCode } from 'zod';
+import * as z from 'zod';
 
 /** One validation problem, as a 400 response or a config-file error lists it. */
 export interface FieldIssue {
@@ -9,36 +9,101 @@ export interface FieldIssue {
 
 export const ROOT_FIELD = '(root)';
 
-export function joinFieldPath(path: readonly (string | number)[], prefix?: string): string {
+export function joinFieldPath(path: readonly PropertyKey[], prefix?: string): string {
   const parts = [...(prefix ? [prefix] : []), ...path.map(String)];
   return parts.length > 0 ? parts.join('.') : ROOT_FIELD;
 }
 
-/**
- * zod issues → `[{ field, message }]`. Messages never echo the rejected input: zod's own texts for
- * enum and literal mismatches do ("received 'whsec_…'"), so those are rewritten. A value a user put in
- * the wrong field may be a secret, and these messages end up in responses and logs.
- */
-export function formatZodIssues(error: ZodError, prefix?: string): FieldIssue[] {
-  return error.issues.flatMap((issue) => flattenIssue(issue, prefix));
-}
-
-function flattenIssue(issue: ZodIssue, prefix?: string): FieldIssue[] {
-  if (issue.code === ZodIssueCode.invalid_union) {
-    // Report the branch that got furthest (its deepest issue) rather than "Invalid input".
-    const best = pickBestUnionBranch(issue.unionErrors);
-    if (best) return formatZodIssues(best, prefix);
+/** zod 3's name for the type of a value, as the API's messages have always said it. */
+function receivedType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return 'nan';
+    return Number.isInteger(value) ? 'number' : 'float';
   }
-  return [{ field: joinFieldPath(issue.path, prefix), message: safeMessage(issue) }];
+  return typeof value;
 }
 
-function pickBestUnionBranch(branches: ZodError[]): ZodError | undefined {
-  let best: ZodError | undefined;
+/** zod 3's names of the types zod 4 calls otherwise */
+const EXPECTED_NAMES: Partial<Record<string, string>> = { int: 'integer', record: 'object' };
+
+type RawIssue = Parameters<z.core.$ZodErrorMap>[0];
+
+function sizeMessage(issue: RawIssue & { code: 'too_small' | 'too_big' }): string {
+  const small = issue.code === 'too_small';
+  const bound = String(small ? issue.minimum : issue.maximum);
+  const exact = 'exact' in issue && issue.exact === true;
+  switch (issue.origin) {
+    case 'string':
+      if (exact) return `String must contain exactly ${bound} character(s)`;
+      return `String must contain ${issue.inclusive ? (small ? 'at least' : 'at most') : small ? 'over' : 'under'} ${bound} character(s)`;
+    case 'array':
+    case 'set':
+      if (exact) return `Array must contain exactly ${bound} element(s)`;
+      return `Array must contain ${issue.inclusive ? (small ? 'at least' : 'at most') : small ? 'more than' : 'less than'} ${bound} element(s)`;
+    default:
+      return `Number must be ${small ? 'greater' : 'less'} than ${issue.inclusive ? 'or equal to ' : ''}${bound}`;
+  }
+}
+
+function isLiteral(inst: RawIssue['inst']): boolean {
+  const def = inst?._zod.def;
+  return def !== undefined && 'type' in def && def.type === 'literal';
+}
+
+/**
+ * The texts of the issues our schemas give no message of their own (zod's defaults), in the words
+ * the API has always answered with. They never echo the rejected input: a value a user put in the
+ * wrong field may be a secret, and these messages end up in responses and logs. Pass it to every
+ * parse whose issues reach a user (`safeParseFields` does).
+ */
+export const fieldErrorMap: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required';
+      return `expected ${EXPECTED_NAMES[issue.expected] ?? issue.expected}, received ${receivedType(issue.input)}`;
+    case 'invalid_value':
+      if (isLiteral(issue.inst) && issue.values.length === 1) return `must be ${JSON.stringify(issue.values[0])}`;
+      return `must be one of: ${issue.values.map(String).join(', ')}`;
+    case 'unrecognized_keys':
+      return `unknown field(s): ${issue.keys.join(', ')}`;
+    case 'too_small':
+    case 'too_big':
+      return sizeMessage(issue);
+    case 'invalid_format':
+      return issue.format === 'regex' ? 'Invalid' : `Invalid ${issue.format}`;
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * zod issues → `[{ field, message }]`, a union's closest branch and a record key's own issues in place.
+ * The messages are the parse's: parse with `fieldErrorMap` (as `safeParseFields` does) for the API's.
+ */
+export function formatZodIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
+  return flattenIssues(error.issues, [], prefix);
+}
+
+function flattenIssues(issues: readonly z.core.$ZodIssue[], base: PropertyKey[], prefix?: string): FieldIssue[] {
+  return issues.flatMap((issue) => {
+    const path = [...base, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // Report the branch that got furthest (its deepest issue) rather than "Invalid input".
+      const best = pickBestUnionBranch(issue.errors);
+      if (best) return flattenIssues(best, path, prefix);
+    }
+    if (issue.code === 'invalid_key' && issue.issues.length > 0) return flattenIssues(issue.issues, path, prefix);
+    return [{ field: joinFieldPath(path, prefix), message: issue.message }];
+  });
+}
+
+function pickBestUnionBranch(branches: readonly z.core.$ZodIssue[][]): z.core.$ZodIssue[] | undefined {
+  let best: z.core.$ZodIssue[] | undefined;
   let bestDepth = -1;
   for (const branch of branches) {
-    const depth = Math.max(
-      ...branch.issues.map((i) => (i.code === ZodIssueCode.invalid_type ? i.path.length - 0.5 : i.path.length)),
-    );
+    const depth = Math.max(...branch.map((i) => (i.code === 'invalid_type' ? i.path.length - 0.5 : i.path.length)));
     if (depth > bestDepth) {
       best = branch;
       bestDepth = depth;
@@ -47,17 +112,16 @@ function pickBestUnionBranch(branches: ZodError[]): ZodError | undefined {
   return best;
 }
 
-function safeMessage(issue: ZodIssue): string {
-  switch (issue.code) {
-    case ZodIssueCode.invalid_enum_value:
-      return `must be one of: ${issue.options.map(String).join(', ')}`;
-    case ZodIssueCode.invalid_literal:
-      return `must be ${JSON.stringify(issue.expected)}`;
-    case ZodIssueCode.invalid_type:
-      return issue.received === 'undefined' ? 'is required' : `expected ${issue.expected}, received ${issue.received}`;
-    case ZodIssueCode.unrecognized_keys:
-      return `unknown field(s): ${issue.keys.join(', ')}`;
-    default:
-      return issue.message;
-  }
+export type FieldParseResult<T> = { success: true; data: T } | { success: false; issues: FieldIssue[] };
+
+/** `schema.safeParse` with the API's messages (`fieldErrorMap`), its issues as fields under `prefix`. */
+export function safeParseFields<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  prefix?: string,
+): FieldParseResult<z.output<S>> {
+  const parsed = schema.safeParse(value, { error: fieldErrorMap });
+  return parsed.success
+    ? { success: true, data: parsed.data }
+    : { success: false, issues: formatZodIssues(parsed.error, prefix) };
 }

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { fieldErrorMap } from './issues';
 
 /** A JSON value as it travels through config (Consul KV values, YAML/JSON files, API bodies). */
 export type JsonPrimitive = string | number | boolean | null;
@@ -7,26 +8,32 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
-/**
- * `__proto__` would reach the prototype when assigned (`obj[key] = …`, as zod builds records): it is
- * refused in every record we parse so no parsed value can carry a surprising prototype.
- */
-export const safeKeySchema = z
-  .string()
-  .refine((key) => key !== '__proto__', { message: 'the key "__proto__" is not allowed' });
+const PROTO_KEY_MESSAGE = 'the key "__proto__" is not allowed';
 
-export const jsonValueSchema: z.ZodType<JsonValue, z.ZodTypeDef, unknown> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number().finite(),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValueSchema),
-    z.record(safeKeySchema, jsonValueSchema),
-  ]),
+/**
+ * `__proto__` would reach the prototype when assigned (`obj[key] = …`): it is refused in every record
+ * we parse so no parsed value can carry a surprising prototype (zod 4's records skip the key without
+ * a word, which would drop it from a config silently).
+ */
+export const safeKeySchema = z.string().refine((key) => key !== '__proto__', { message: PROTO_KEY_MESSAGE });
+
+/** `z.record(keys, values)` that refuses an own `__proto__` key of the input (zod would skip it). */
+export function safeRecord<K extends z.core.$ZodRecordKey, V extends z.ZodType>(keys: K, values: V) {
+  return z.preprocess(
+    (value, ctx) => {
+      if (isPlainObject(value) && Object.hasOwn(value, '__proto__'))
+        ctx.addIssue({ code: 'custom', path: ['__proto__'], message: PROTO_KEY_MESSAGE, input: value });
+      return value;
+    },
+    z.record(keys, values, { error: fieldErrorMap }),
+  );
+}
+
+export const jsonValueSchema: z.ZodType<JsonValue, unknown> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValueSchema), jsonObjectSchema]),
 );
 
-export const jsonObjectSchema: z.ZodType<JsonObject, z.ZodTypeDef, unknown> = z.record(safeKeySchema, jsonValueSchema);
+export const jsonObjectSchema: z.ZodType<JsonObject, unknown> = safeRecord(safeKeySchema, jsonValueSchema);
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

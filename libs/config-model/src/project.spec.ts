@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatZodIssues } from './issues';
+import { safeParseFields } from './issues';
 import { type Project, projectBodySchema, projectSchema, redactProject } from './project';
 import { isWebhookSecret, REDACTED } from './secrets';
 
@@ -8,9 +8,9 @@ const secretOf = (bytes: number, fill = 7) => `whsec_${Buffer.alloc(bytes, fill)
 const TOKEN = 'tok_0123456789abcdefghijklmnop';
 
 const issuesOf = (body: unknown) => {
-  const result = projectBodySchema.safeParse(body);
+  const result = safeParseFields(projectBodySchema, body);
   if (result.success) throw new Error('expected a validation error');
-  return formatZodIssues(result.error);
+  return result.issues;
 };
 
 describe('project schema', () => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { slugSchema } from './ids';
 import { projectSecretsSchema, type RedactedProjectSecrets, redactSecrets } from './secrets';
 
@@ -29,7 +29,7 @@ export const projectBodySchema = z
     id: slugSchema.optional(),
     name: z.string().trim().min(1, { message: 'is required' }).max(200),
     secrets: projectSecretsSchema,
-    settings: projectSettingsSchema.default({}),
+    settings: projectSettingsSchema.prefault({}),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What every secret value is replaced with in API responses and logs. */
 export const REDACTED = '[redacted]' as const;

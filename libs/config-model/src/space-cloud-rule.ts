@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { isPlainObject, jsonEqual, type JsonValue, jsonValueSchema, safeKeySchema } from './json';
+import * as z from 'zod';
+import { isPlainObject, jsonEqual, type JsonValue, jsonValueSchema, safeKeySchema, safeRecord } from './json';
 import { compareOrdered, lookupPath, type Ordering } from './json-path';
 
 /**
@@ -20,11 +20,10 @@ export interface SpaceCloudRule {
   [field: string]: JsonValue;
 }
 
-export const spaceCloudRuleSchema: z.ZodType<SpaceCloudRule, z.ZodTypeDef, unknown> = z
-  .record(safeKeySchema, jsonValueSchema)
+export const spaceCloudRuleSchema: z.ZodType<SpaceCloudRule, unknown> = safeRecord(safeKeySchema, jsonValueSchema)
   .superRefine((value, ctx) => {
     if (typeof value['rule'] !== 'string' || value['rule'] === '') {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['rule'], message: 'a Space Cloud rule needs a "rule" name' });
+      ctx.addIssue({ code: 'custom', path: ['rule'], message: 'a Space Cloud rule needs a "rule" name' });
     }
   })
   .transform((value) => value as SpaceCloudRule);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultEventingSettings } from './eventing';
-import { formatZodIssues } from './issues';
+import { safeParseFields } from './issues';
 import {
   redactTrigger,
   resolveTrigger,
@@ -11,9 +11,9 @@ import {
 } from './trigger';
 
 const fieldsOf = (body: unknown, prefix?: string) => {
-  const result = triggerBodySchema.safeParse(body);
+  const result = safeParseFields(triggerBodySchema, body, prefix);
   if (result.success) throw new Error('expected a validation error');
-  return formatZodIssues(result.error, prefix);
+  return result.issues;
 };
 
 const minimal = { type: 'order.created', url: 'https://example.com/hook' };

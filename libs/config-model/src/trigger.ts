@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type EventingSettings,
   MAX_TIMEOUT_MS,
@@ -20,13 +20,13 @@ export const httpUrlSchema = z
     try {
       url = new URL(value);
     } catch {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be an absolute http:// or https:// URL' });
+      ctx.addIssue({ code: 'custom', message: 'must be an absolute http:// or https:// URL' });
       return;
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must use http or https' });
+      ctx.addIssue({ code: 'custom', message: 'must use http or https' });
     } else if (url.hostname === '') {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must name a host' });
+      ctx.addIssue({ code: 'custom', message: 'must name a host' });
     }
   });
 

@@ -8,8 +8,6 @@ export { ConfigMirrorModule } from './mirror/config-mirror.module';
 export { ConfigAuthorityService, type AuthorityStatus } from './authority/config-authority.service';
 export { ConfigAuthorityModule } from './authority/config-authority.module';
 export { parseWriteCommand } from './authority/write-command';
-export * from './admin-api/admin-auth';
 export * from './admin-api/http-mapping';
 export { ConfigAdminModule } from './admin-api/config-admin.module';
-export { ADMIN_TOKENS } from './admin-api/admin-auth.guard';
 export { type ProjectSummary, type TriggerSummary, projectSummaries } from './admin-api/config-projects.controller';

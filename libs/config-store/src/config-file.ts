@@ -1,13 +1,14 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   buildSnapshot,
   type ConfigEntry,
   type ConfigRef,
   type ConfigSnapshot,
   type FieldIssue,
-  formatZodIssues,
   isPlainObject,
   parseConfigValue,
+  safeParseFields,
+  safeRecord,
   slugSchema,
   stableStringify,
 } from '@spaceport/config-model';
@@ -35,16 +36,14 @@ const fileSchema = z
   .object({
     version: z.number().int().min(0).default(0),
     eventing: z.unknown().optional(),
-    projects: z
-      .record(slugSchema, z.unknown())
+    projects: safeRecord(slugSchema, z.unknown())
       .nullable()
       .default({})
       .transform((projects) => projects ?? {}),
   })
   .strict();
 
-const triggersSchema = z
-  .record(slugSchema, z.unknown())
+const triggersSchema = safeRecord(slugSchema, z.unknown())
   .nullable()
   .optional()
   .transform((triggers) => triggers ?? {});
@@ -68,8 +67,8 @@ export function decodeConfigFile(text: string | undefined, format: FileFormat): 
       ? { ok: true as const, document: emptyEditableDocument(format) }
       : parseEditableDocument(text, format);
   if (!parsed.ok) return parsed;
-  const shape = fileSchema.safeParse(parsed.document.data);
-  if (!shape.success) return { ok: false, issues: formatZodIssues(shape.error) };
+  const shape = safeParseFields(fileSchema, parsed.document.data);
+  if (!shape.success) return { ok: false, issues: shape.issues };
   const entries: ConfigEntry[] = [];
   const issues: FieldIssue[] = [];
   const collect = (ref: ConfigRef, value: unknown, prefix: string) => {
@@ -87,9 +86,9 @@ export function decodeConfigFile(text: string | undefined, format: FileFormat): 
     }
     const { triggers: rawTriggers, ...body } = node;
     collect({ kind: 'project', projectId }, body, prefix);
-    const triggers = triggersSchema.safeParse(rawTriggers);
+    const triggers = safeParseFields(triggersSchema, rawTriggers, `${prefix}.triggers`);
     if (!triggers.success) {
-      issues.push(...formatZodIssues(triggers.error, `${prefix}.triggers`));
+      issues.push(...triggers.issues);
       continue;
     }
     for (const [triggerId, trigger] of Object.entries(triggers.data)) {

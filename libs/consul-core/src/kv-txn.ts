@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ConsulClient } from './client';
 
 /** One KV operation of a Consul transaction; keys are relative to the store prefix, values JSON. */

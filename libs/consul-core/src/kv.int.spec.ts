@@ -1,6 +1,6 @@
 import { useConsulAgent } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ConsulClient, createConsulClient } from './client';
 import { KvDecodeError, KvStore } from './kv';
 

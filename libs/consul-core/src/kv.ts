@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ConsulClient } from './client';
 import { responseBodyOf, statusCodeOf } from './consul-request';
 import { type KvTxnOp, parseTxnErrors, parseTxnResults, toWireOps, type TxnError, type TxnKvResult } from './kv-txn';
@@ -18,7 +18,7 @@ export const kvRawEntrySchema = z.object({
 export type KvRawEntry = z.infer<typeof kvRawEntrySchema>;
 
 /** Validates a decoded JSON value; any zod schema fits (its output is T). */
-export type KvSchema<T> = z.ZodType<T, z.ZodTypeDef, unknown>;
+export type KvSchema<T> = z.ZodType<T, unknown>;
 
 export interface KvEntryMeta {
   /** key relative to the store prefix */

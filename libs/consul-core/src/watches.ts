@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BlockingQuery, type BlockingQueryOptions, type BlockingFetchRequest } from './blocking-query';
 import { kvRawEntrySchema, type KvRawEntry } from './kv';
 import { type ConsulClient } from './client';
@@ -86,7 +86,7 @@ const healthEntrySchema = z.object({
     Tags: z.array(z.string()).nullish(),
     Address: z.string().nullish(),
     Port: z.number(),
-    Meta: z.record(z.string()).nullish(),
+    Meta: z.record(z.string(), z.string()).nullish(),
   }),
 });
 

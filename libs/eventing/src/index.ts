@@ -9,3 +9,5 @@ export { eventingKeys, partitionQueueName, type EventingKeys } from './common/ke
 export { parseEventingEnv, type EventingEnv } from './common/settings';
 export { EVENTING_ENV } from './common/tokens';
 export { type DeliveryJobData, type DeliveryStatus } from './common/delivery-job';
+export { queueBatchSchema, queueEventSchema } from './ingest/queue-body';
+export { leanQueueRequest } from './ingest/lean-queue-route';

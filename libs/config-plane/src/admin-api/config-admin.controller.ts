@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { AdminAuthGuard } from '@spaceport/app-runtime';
 import {
   type ConfigRef,
   type EventingSettings,
@@ -9,7 +10,6 @@ import {
   redactTrigger,
   type Trigger,
 } from '@spaceport/config-model';
-import { AdminAuthGuard } from './admin-auth.guard';
 import { ConfigAdminService, describeRef, httpError, type Versioned } from './config-admin.service';
 import { etagOf } from './http-mapping';
 

@@ -1,8 +1,6 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { SPACEPORT_LOGGER } from '@spaceport/app-runtime';
+import { ADMIN_TOKENS, AdminAuthGuard, type AdminTokens, SPACEPORT_LOGGER } from '@spaceport/app-runtime';
 import { type Logger } from 'pino';
-import { type AdminTokens } from './admin-auth';
-import { ADMIN_TOKENS, AdminAuthGuard } from './admin-auth.guard';
 import { ConfigAdminController } from './config-admin.controller';
 import { ConfigAdminService } from './config-admin.service';
 import { ConfigProjectsController } from './config-projects.controller';

@@ -1,6 +1,6 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
+import { AdminAuthGuard } from '@spaceport/app-runtime';
 import { type ConfigSnapshot, redactTrigger } from '@spaceport/config-model';
-import { AdminAuthGuard } from './admin-auth.guard';
 import { ConfigAdminService } from './config-admin.service';
 
 export interface TriggerSummary {

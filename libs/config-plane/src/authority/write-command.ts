@@ -1,6 +1,6 @@
 import { type ConfigRef, type FieldIssue, isSlug, parseConfigValue } from '@spaceport/config-model';
 import { configWriteOf } from '@spaceport/config-store';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type WriteCommand } from '../protocol';
 
 const refSchema = z.discriminatedUnion('kind', [

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_PATTERN, jsonObjectSchema } from '@spaceport/config-model';
 import { canonicalJson, type JsonValue } from '@spaceport/eventing-core';
-import * as z from 'zod/v4';
+import * as z from 'zod';
 import { type FieldIssue } from '../common/http-errors';
 import { type QueuedEvent } from '../common/queued-event';
 
@@ -13,9 +13,8 @@ const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
 
 /**
  * Space Cloud's queue body plus `partitionKey`. Unknown fields are rejected. The one schema on the
- * ingest hot path, so it is written with zod 4 (`zod/v4`, shipped in the zod 3.25 the rest of the code
- * uses), which parses it in about a quarter of zod 3's time; `options` (rare) is checked by config-model's
- * JSON object schema afterwards, so both use one definition of a JSON object.
+ * ingest hot path; `options` (rare) is checked by config-model's JSON object schema afterwards, so both
+ * use one definition of a JSON object.
  */
 export const queueEventSchema = z
   .object({
@@ -49,7 +48,7 @@ interface SchemaIssue {
   readonly keys?: readonly string[];
 }
 
-/** Issues of either zod version as fields, each unknown field named on its own. */
+/** zod issues as fields, each unknown field named on its own. */
 function issuesOf(issues: readonly SchemaIssue[], prefix: string): FieldIssue[] {
   return issues.flatMap((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter((part) => part !== '').join('.');

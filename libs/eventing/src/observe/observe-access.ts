@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { ADMIN_TOKENS, type AdminScope, type AdminTokens, authorizeAdmin } from '@spaceport/config-plane';
+import { ADMIN_TOKENS, type AdminScope, type AdminTokens, authorizeAdmin } from '@spaceport/app-runtime';
 import { type ConfigSnapshot, getProject, type Project } from '@spaceport/config-model';
 import { httpError, UnavailableError } from '../common/http-errors';
 import { ConfigAccess } from '../common/config-access';

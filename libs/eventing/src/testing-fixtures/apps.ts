@@ -7,7 +7,8 @@ import {
   RuntimeModule,
   settingsSection,
 } from '@spaceport/app-runtime';
-import { ADMIN_TOKENS, resolveAdminTokens, resolveConfigPlaneSettings } from '@spaceport/config-plane';
+import { ADMIN_TOKENS, resolveAdminTokens } from '@spaceport/app-runtime';
+import { resolveConfigPlaneSettings } from '@spaceport/config-plane';
 import { CONFIG_VIEW, type ConfigView } from '@spaceport/config-model';
 import { type NodeRole } from '@spaceport/runtime-core';
 import { parseEventingEnv } from '../common/settings';

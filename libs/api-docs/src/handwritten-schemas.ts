@@ -1,30 +1,13 @@
-// JSON schemas (OpenAPI 3.0 dialect) of the gateway's request and response bodies, written by hand
-// after the zod schemas in libs/config-model and libs/eventing (bounds come from the same constants).
+// JSON schemas (OpenAPI 3.0 dialect) of the bodies no zod schema validates: the answers the services
+// build (event log, cluster status, errors, health) and the two small bodies the event log API checks
+// in code. Every body a zod schema validates is generated from it (body-schemas.ts).
 import { type ReferenceObject, type SchemaObject } from '@nestjs/swagger';
-import {
-  DEFAULT_MAX_PAYLOAD_BYTES,
-  DEFAULT_PARTITION_COUNT,
-  MAX_API_TOKEN_LENGTH,
-  MAX_CONFIG_PARTITION_COUNT,
-  MAX_MAX_PAYLOAD_BYTES,
-  MAX_RETRIES,
-  MAX_TIMEOUT_MS,
-  MIN_API_TOKEN_LENGTH,
-  SLUG_PATTERN,
-} from '@spaceport/config-model';
+import { REDACTED, SLUG_PATTERN } from '@spaceport/config-model';
+import { ref } from './body-schemas';
 
 type Schema = SchemaObject | ReferenceObject;
 
-export const ref = (name: string): ReferenceObject => ({ $ref: `#/components/schemas/${name}` });
-
-const DAY_MS = 86_400_000;
 const str = (description?: string): SchemaObject => ({ type: 'string', ...(description ? { description } : {}) });
-const int = (minimum: number, maximum: number, description?: string): SchemaObject => ({
-  type: 'integer',
-  minimum,
-  maximum,
-  ...(description ? { description } : {}),
-});
 const obj = (properties: Record<string, Schema>, required: string[] = [], extra: SchemaObject = {}): SchemaObject => ({
   type: 'object',
   properties,
@@ -40,80 +23,10 @@ const deliveryStatus: SchemaObject = {
   type: 'string',
   enum: ['staged', 'processing', 'processed', 'failed', 'cancelled'],
 };
-const eventType: SchemaObject = { type: 'string', minLength: 1, maxLength: 256, pattern: '^\\S+$' };
-
-const retrySchedule = obj(
-  { baseDelayMs: int(1, DAY_MS, 'default 1000'), maxDelayMs: int(1, DAY_MS, 'default 600000; at least baseDelayMs') },
-  [],
-  { description: 'exponential backoff: attempt n waits about min(maxDelayMs, baseDelayMs × 2ⁿ) with jitter' },
-);
-
 const fieldIssue = obj({ field: str('the field, dotted path (e.g. events.3.type) or a header name'), message: str() }, [
   'field',
   'message',
 ]);
-
-const triggerBody = obj(
-  {
-    id: { ...slug, description: 'optional in the body: the path names the trigger' },
-    type: { ...eventType, description: 'event type the trigger fires on' },
-    url: { type: 'string', format: 'uri', description: 'absolute http:// or https:// URL of the receiver' },
-    retries: int(0, MAX_RETRIES, 'unset → cluster default (3)'),
-    timeout: int(0, MAX_TIMEOUT_MS, 'per-attempt timeout, ms; 0 or unset → cluster default (5000)'),
-    retrySchedule,
-    options: {
-      ...jsonObject,
-      nullable: true,
-      description: 'Space Cloud event options: all must equal the options queued with the event',
-    },
-    filter: {
-      nullable: true,
-      description: 'Space Cloud rule object, or an array of conditions on the payload (docs/eventing.md)',
-    },
-    headers: {
-      type: 'object',
-      additionalProperties: { type: 'string' },
-      description: 'extra request headers (values are write-only)',
-    },
-    enabled: { type: 'boolean', default: true },
-    ordered: {
-      type: 'boolean',
-      default: false,
-      description: "deliver one partition key's events one at a time, in order",
-    },
-    rateLimit: {
-      type: 'number',
-      exclusiveMinimum: true,
-      minimum: 0,
-      maximum: 100_000,
-      description: 'deliveries per second, across all workers',
-    },
-  },
-  ['type', 'url'],
-  { description: "Space Cloud's trigger body `{type, url, retries, timeout, options, filter}` is accepted as it is" },
-);
-
-const projectSettings = obj({
-  maxPayloadBytes: int(1, MAX_MAX_PAYLOAD_BYTES, `default ${DEFAULT_MAX_PAYLOAD_BYTES}`),
-  idempotencyTtlMs: int(60_000, 7 * DAY_MS, 'default 86400000 (24 h)'),
-});
-
-const eventingSettings = obj({
-  partitionCount: int(
-    1,
-    MAX_CONFIG_PARTITION_COUNT,
-    `default ${DEFAULT_PARTITION_COUNT}; changing it re-maps partition keys`,
-  ),
-  defaults: obj({
-    retries: int(0, MAX_RETRIES, 'default 3'),
-    timeout: int(1, MAX_TIMEOUT_MS, 'default 5000'),
-    retrySchedule,
-  }),
-  retention: obj({
-    maxAgeMs: int(60_000, 3650 * DAY_MS, 'default 7 days'),
-    maxCount: int(1, 1_000_000_000, 'default 100000'),
-  }),
-});
 
 const invocation = obj(
   {
@@ -182,9 +95,30 @@ const queueAccepted = obj(
   ['id', 'eventId', 'partition', 'deliveries'],
 );
 
-/** `components.schemas` of the gateway document. */
-export const GATEWAY_SCHEMAS: Record<string, Schema> = {
+/** `components.schemas` of the gateway document that no zod schema gives. */
+export const HANDWRITTEN_SCHEMAS: Record<string, Schema> = {
   FieldIssue: fieldIssue,
+  RedactedSecrets: obj(
+    {
+      webhook: arrayOf({ type: 'string', enum: [REDACTED] }),
+      apiTokens: arrayOf({ type: 'string', enum: [REDACTED] }),
+    },
+    ['webhook', 'apiTokens'],
+    { description: 'write-only: only the count shows' },
+  ),
+  RedeliverBody: {
+    type: 'object',
+    properties: { trigger: { type: 'string', description: 'only this trigger (default: every trigger of the event)' } },
+  },
+  RedriveBody: {
+    type: 'object',
+    properties: {
+      since: {
+        oneOf: [{ type: 'string' }, { type: 'integer' }],
+        description: 'only dead letters since (RFC 3339 or Unix ms)',
+      },
+    },
+  },
   ConfigApiError: obj(
     {
       error: str('what went wrong'),
@@ -203,51 +137,6 @@ export const GATEWAY_SCHEMAS: Record<string, Schema> = {
     ['statusCode', 'message'],
     { additionalProperties: true },
   ),
-  ProjectBody: obj(
-    {
-      id: { ...slug, description: 'optional: the path names the project' },
-      name: { type: 'string', minLength: 1, maxLength: 200 },
-      secrets: obj(
-        {
-          webhook: arrayOf(
-            { type: 'string', pattern: '^whsec_' },
-            { minItems: 1, maxItems: 10, description: 'signing secrets, newest first (24–64 bytes each)' },
-          ),
-          apiTokens: arrayOf(
-            { type: 'string', minLength: MIN_API_TOKEN_LENGTH, maxLength: MAX_API_TOKEN_LENGTH },
-            { maxItems: 20, description: 'bearer tokens of the queue and observe API' },
-          ),
-        },
-        ['webhook'],
-        { writeOnly: true },
-      ),
-      settings: projectSettings,
-    },
-    ['name', 'secrets'],
-  ),
-  Project: obj(
-    {
-      id: slug,
-      name: str(),
-      secrets: obj(
-        {
-          webhook: arrayOf({ type: 'string', enum: ['[redacted]'] }),
-          apiTokens: arrayOf({ type: 'string', enum: ['[redacted]'] }),
-        },
-        [],
-        { description: 'write-only: only the count shows' },
-      ),
-      settings: projectSettings,
-    },
-    ['id', 'name', 'secrets', 'settings'],
-  ),
-  TriggerBody: triggerBody,
-  Trigger: {
-    ...triggerBody,
-    required: ['id', 'type', 'url', 'enabled', 'ordered', 'headers'],
-    description: 'header values and URL credentials redacted',
-  },
-  EventingSettings: eventingSettings,
   ProjectSummary: obj(
     {
       id: slug,
@@ -259,23 +148,6 @@ export const GATEWAY_SCHEMAS: Record<string, Schema> = {
     },
     ['id', 'name', 'version', 'triggers'],
   ),
-  QueueEvent: obj(
-    {
-      type: eventType,
-      payload: { ...anyJson, description: 'required; canonical JSON counts against the project limit' },
-      delay: int(0, 30 * DAY_MS, 'ms before the first attempt'),
-      timestamp: { type: 'string', format: 'date-time', description: 'RFC 3339; a future time schedules (≤ 30 days)' },
-      options: { ...jsonObject, nullable: true },
-      partitionKey: {
-        type: 'string',
-        minLength: 1,
-        maxLength: 256,
-        description: 'events of one key keep their order; default: the event id',
-      },
-    },
-    ['type', 'payload'],
-  ),
-  QueueBatch: obj({ events: arrayOf(ref('QueueEvent'), { minItems: 1, maxItems: 500 }) }, ['events']),
   QueueAccepted: queueAccepted,
   QueueBatchAccepted: obj({ events: arrayOf(ref('QueueAccepted')) }, ['events']),
   Invocation: invocation,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type OpenAPIObject, type OperationObject, type ParameterObject } from '@nestjs/swagger';
 import { AppStack, call, type LaunchedApp, projectBody, useRedisServer, waitFor } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_METHODS, operationKeys } from './openapi/openapi-document';
+import { HTTP_METHODS, operationKeys } from './openapi-document';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const redis = useRedisServer();

@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
-import { settingsToken } from '@spaceport/app-runtime';
+import { settingsToken } from '../app-settings';
 import { type AdminTokens, authorizeAdmin, scopeOfMethod } from './admin-auth';
 
 /** DI token of the gateway's admin tokens, a section of its settings object (see AppSettingsModule). */

@@ -3,7 +3,10 @@ import { ConfigError } from '@spaceport/runtime-core';
 
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
-/** Bearer tokens of the config admin API. No `full` token: the API is locked (every call 401). */
+/**
+ * Admin bearer tokens of the gateway: the config admin API takes only these, the event log API takes
+ * them beside project tokens. No `full` token: the config API is locked (every call 401).
+ */
 export interface AdminTokens {
   /** `ADMIN_TOKEN`: read and write */
   full: string | undefined;

@@ -3,17 +3,14 @@ import {
   type OperationObject,
   type ParameterObject,
   type PathItemObject,
+  type ReferenceObject,
   type ResponseObject,
+  type SchemaObject,
   type SecurityRequirementObject,
 } from '@nestjs/swagger';
-import {
-  type Auth,
-  GATEWAY_OPERATIONS,
-  INLINE_BODY_SCHEMAS,
-  type OperationSpec,
-  type ResponseSpec,
-} from './gateway-operations';
-import { GATEWAY_SCHEMAS, ref } from './schemas';
+import { ref, zodBodySchemas } from './body-schemas';
+import { type Auth, GATEWAY_OPERATIONS, type OperationSpec, type ResponseSpec } from './gateway-operations';
+import { HANDWRITTEN_SCHEMAS } from './handwritten-schemas';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
@@ -32,6 +29,11 @@ const SECURITY: Record<Auth, SecurityRequirementObject[]> = {
   project: [{ projectToken: [] }],
   'project-or-admin': [{ projectToken: [] }, { adminToken: [] }],
 };
+
+/** Pure: `components.schemas` of the gateway document: generated from the zod schemas, and the rest. */
+export function gatewaySchemas(): Record<string, SchemaObject | ReferenceObject> {
+  return { ...HANDWRITTEN_SCHEMAS, ...zodBodySchemas() };
+}
 
 export interface CompletedDocument {
   document: OpenAPIObject;
@@ -159,7 +161,7 @@ export function completeGatewayDocument(
     components: {
       ...scanned.components,
       securitySchemes: { ...scanned.components?.securitySchemes, ...SECURITY_SCHEMES },
-      schemas: { ...scanned.components?.schemas, ...GATEWAY_SCHEMAS, ...INLINE_BODY_SCHEMAS },
+      schemas: { ...scanned.components?.schemas, ...gatewaySchemas() },
     },
   };
   const unmatched = Object.keys(operations)
