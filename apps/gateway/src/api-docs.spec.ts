@@ -3,14 +3,16 @@
 // without an operation, or a body without a schema, fails here; api-docs.int.spec.ts checks the same
 // against the running gateway.
 import { declaredRoutes, GATEWAY_OPERATIONS, gatewaySchemas } from '@spaceport/api-docs';
-import { resolveStartupConfig, RuntimeModule } from '@spaceport/app-runtime';
+import { RuntimeModule } from '@spaceport/app-runtime';
 import { leanQueueRequest } from '@spaceport/eventing';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { AppModule } from './app.module';
+import { loadGatewaySettings } from './settings';
 
-const runtime = RuntimeModule.forRoot(resolveStartupConfig('gateway', [], {}), pino({ enabled: false }));
-const routes = declaredRoutes(runtime, AppModule);
+const settings = loadGatewaySettings([], {});
+const runtime = RuntimeModule.forRoot(settings, pino({ enabled: false }));
+const routes = declaredRoutes(runtime, AppModule.forSettings(settings));
 const documented = Object.keys(GATEWAY_OPERATIONS);
 const schemas = gatewaySchemas();
 
