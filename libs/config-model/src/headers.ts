@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { safeKeySchema, safeRecord } from './json';
+import { isPlainObject, safeKeySchema, safeRecord } from './json';
 
 /**
  * Custom headers a trigger adds to each delivery. Spaceport owns the delivery protocol, so these
@@ -41,20 +41,24 @@ const headerValueSchema = z
   .max(8192)
   .regex(/^[^\r\n\0]*$/, { message: 'must not contain CR, LF or NUL' });
 
-export const triggerHeadersSchema = safeRecord(headerNameSchema, headerValueSchema).superRefine((headers, ctx) => {
-  const seen = new Set<string>();
-  for (const name of Object.keys(headers)) {
-    const lower = name.toLowerCase();
-    if (seen.has(lower)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [name],
-        message: `header "${name}" is given more than once (names are case-insensitive)`,
-      });
+export const triggerHeadersSchema = safeRecord(headerNameSchema, headerValueSchema).superRefine(
+  (headers, ctx) => {
+    const seen = new Set<string>();
+    for (const name of Object.keys(headers)) {
+      const lower = name.toLowerCase();
+      if (seen.has(lower)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `header "${name}" is given more than once (names are case-insensitive)`,
+        });
+      }
+      seen.add(lower);
     }
-    seen.add(lower);
-  }
-  if (seen.size > 50) ctx.addIssue({ code: 'custom', message: 'at most 50 headers' });
-});
+    if (seen.size > 50) ctx.addIssue({ code: 'custom', message: 'at most 50 headers' });
+  },
+  // also checked while some header has an issue (zod 4 skips a refinement after any issue by default)
+  { when: (payload) => isPlainObject(payload.value) },
+);
 
 export type TriggerHeaders = z.output<typeof triggerHeadersSchema>;

@@ -14,13 +14,13 @@ export function joinFieldPath(path: readonly PropertyKey[], prefix?: string): st
   return parts.length > 0 ? parts.join('.') : ROOT_FIELD;
 }
 
-/** zod 3's name for the type of a value, as the API's messages have always said it. */
-function receivedType(value: unknown): string {
+/** zod 3's name for the type of a value, as the API's messages have always said it ('float' only where an integer is expected). */
+function receivedType(value: unknown, expected: string): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return 'nan';
-    return Number.isInteger(value) ? 'number' : 'float';
+    return expected === 'int' && !Number.isInteger(value) ? 'float' : 'number';
   }
   return typeof value;
 }
@@ -62,7 +62,9 @@ export const fieldErrorMap: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'is required';
-      return `expected ${EXPECTED_NAMES[issue.expected] ?? issue.expected}, received ${receivedType(issue.input)}`;
+      if (issue.expected === 'number' && typeof issue.input === 'number' && !Number.isNaN(issue.input))
+        return 'Number must be finite';
+      return `expected ${EXPECTED_NAMES[issue.expected] ?? issue.expected}, received ${receivedType(issue.input, issue.expected)}`;
     case 'invalid_value':
       if (isLiteral(issue.inst) && issue.values.length === 1) return `must be ${JSON.stringify(issue.values[0])}`;
       return `must be one of: ${issue.values.map(String).join(', ')}`;
@@ -86,8 +88,21 @@ export function formatZodIssues(error: z.ZodError, prefix?: string): FieldIssue[
   return flattenIssues(error.issues, [], prefix);
 }
 
+/**
+ * zod 4's `.int()` adds the safe-integer range as a bound of its own: beside a schema's real bound on the
+ * same field, that second "at most 9007199254740991" says nothing more (zod 3 gave the real bound alone).
+ */
+function withoutSafeIntegerBound(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const key = (issue: z.core.$ZodIssue): string => `${issue.code}:${issue.path.map(String).join('.')}`;
+  const isSafeBound = (issue: z.core.$ZodIssue): boolean =>
+    (issue.code === 'too_big' && Number(issue.maximum) === Number.MAX_SAFE_INTEGER) ||
+    (issue.code === 'too_small' && Number(issue.minimum) === Number.MIN_SAFE_INTEGER);
+  const real = new Set(issues.filter((issue) => !isSafeBound(issue)).map(key));
+  return issues.filter((issue) => !isSafeBound(issue) || !real.has(key(issue)));
+}
+
 function flattenIssues(issues: readonly z.core.$ZodIssue[], base: PropertyKey[], prefix?: string): FieldIssue[] {
-  return issues.flatMap((issue) => {
+  return withoutSafeIntegerBound(issues).flatMap((issue) => {
     const path = [...base, ...issue.path];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // Report the branch that got furthest (its deepest issue) rather than "Invalid input".

@@ -44,13 +44,16 @@ function unique(values: readonly string[]): boolean {
 export const projectSecretsSchema = z
   .object({
     /** webhook signing secrets, newest first; every one signs during rotation */
-    webhook: z.array(webhookSecretSchema).min(1, { message: 'at least one signing secret is required' }).max(10),
+    // distinctness first: zod 4 runs no check of an array after a failed size check
+    webhook: z
+      .array(webhookSecretSchema)
+      .refine(unique, { message: 'signing secrets must be distinct' })
+      .min(1, { message: 'at least one signing secret is required' })
+      .max(10),
     /** bearer tokens accepted by `POST /v1/api/:project/eventing/queue` */
-    apiTokens: z.array(apiTokenSchema).max(20).default([]),
+    apiTokens: z.array(apiTokenSchema).refine(unique, { message: 'API tokens must be distinct' }).max(20).default([]),
   })
-  .strict()
-  .refine((s) => unique(s.webhook), { message: 'signing secrets must be distinct', path: ['webhook'] })
-  .refine((s) => unique(s.apiTokens), { message: 'API tokens must be distinct', path: ['apiTokens'] });
+  .strict();
 
 export type ProjectSecrets = z.output<typeof projectSecretsSchema>;
 

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_PATTERN, jsonObjectSchema } from '@spaceport/config-model';
+import { EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_PATTERN, jsonObjectSchema, safeParseFields } from '@spaceport/config-model';
 import { canonicalJson, type JsonValue } from '@spaceport/eventing-core';
 import * as z from 'zod';
 import { type FieldIssue } from '../common/http-errors';
@@ -66,15 +66,9 @@ export function parseQueueEvent(body: unknown, now: number, prefix = ''): ParseR
   if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error.issues, prefix) };
   const value = parsed.data;
   if (value.options !== undefined && value.options !== null) {
-    const options = jsonObjectSchema.safeParse(value.options);
-    if (!options.success)
-      return {
-        ok: false,
-        issues: issuesOf(
-          options.error.issues.map((i) => ({ ...i, path: ['options', ...i.path] })),
-          prefix,
-        ),
-      };
+    // the config API's messages and union handling (the closest branch of a JSON value, not "Invalid input")
+    const options = safeParseFields(jsonObjectSchema, value.options, [prefix, 'options'].filter((p) => p).join('.'));
+    if (!options.success) return { ok: false, issues: options.issues };
   }
   let payloadJson: string;
   try {
