@@ -8,9 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ownersOf, readAssignment } from '@spaceport/cluster';
+import { countMoves, minimumMoves, ownersOf, readAssignment } from '@spaceport/cluster';
 import { createConsulClient, KvStore } from '@spaceport/consul-core';
-import { countMoves, minimumMoves } from '@spaceport/cluster';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import { ROOT, viteNodeArgs } from './benchmarks';
 import {

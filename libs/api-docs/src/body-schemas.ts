@@ -15,7 +15,7 @@ import {
 import { queueBatchSchema, queueEventSchema } from '@spaceport/eventing';
 import * as z from 'zod';
 
-export const COMPONENT_REF_PREFIX = '#/components/schemas/';
+const COMPONENT_REF_PREFIX = '#/components/schemas/';
 
 export const ref = (name: string): { $ref: string } => ({ $ref: `${COMPONENT_REF_PREFIX}${name}` });
 

@@ -3,7 +3,7 @@
 // Bodies are named components: generated from the zod schemas that validate them (body-schemas.ts), or
 // written by hand where no zod schema does (handwritten-schemas.ts). apps/gateway/src/api-docs.spec.ts
 // fails when a route of the gateway has no entry here, or takes a body without a schema.
-// One entry per gateway route (about thirty), so the file is as long as the API is wide.
+// One entry per gateway route (two dozen), so the file is as long as the API is wide.
 import { type ReferenceObject, type SchemaObject } from '@nestjs/swagger';
 import { ref } from './body-schemas';
 

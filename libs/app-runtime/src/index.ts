@@ -1,5 +1,5 @@
 export * from './app-settings';
-export * from './admin-auth/admin-auth';
+export { type AdminScope, type AdminTokens, authorizeAdmin, resolveAdminTokens } from './admin-auth/admin-auth';
 export { ADMIN_TOKENS, AdminAuthGuard } from './admin-auth/admin-auth.guard';
 export * from './bootstrap';
 export * from './health/health.module';

@@ -84,7 +84,7 @@ export const fieldErrorMap: z.core.$ZodErrorMap = (issue) => {
  * zod issues → `[{ field, message }]`, a union's closest branch and a record key's own issues in place.
  * The messages are the parse's: parse with `fieldErrorMap` (as `safeParseFields` does) for the API's.
  */
-export function formatZodIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
+function formatZodIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
   return flattenIssues(error.issues, [], prefix);
 }
 

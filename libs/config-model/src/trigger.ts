@@ -90,7 +90,7 @@ export type EffectiveTrigger = Trigger & { retries: number; timeout: number; ret
 
 export function resolveTrigger(trigger: Trigger, eventing: EventingSettings): EffectiveTrigger {
   // Object.assign rather than `{ ...trigger, retries, … }`: Node 20's V8 builds a spread followed by more
-  // properties on a slow path, ≈ 5 µs here against 0.2 (once per delivery; docs/benchmarks.md)
+  // properties on a slow path, ≈ 5 µs here against 0.2 (once per delivery; measured in commit f62550b)
   return Object.assign({}, trigger, {
     retries: trigger.retries ?? eventing.defaults.retries,
     timeout: trigger.timeout ?? eventing.defaults.timeout,

@@ -5,7 +5,7 @@ import { type Logger } from 'pino';
 import { SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '../tokens';
 
 /**
- * Registers this instance in the Consul catalog (service DEFAULT_SERVICE_NAME, `space-cloud`, by default, id = node id,
+ * Registers this instance in the Consul catalog (service `space-cloud` (DEFAULT_SERVICE_NAME) by default, id = node id,
  * tags `role:` and `cluster:`, a TTL check kept passing) once the HTTP server listens, and
  * deregisters it first thing on graceful shutdown. Consul being down at start does not stop the
  * instance: registration is retried with backoff until it succeeds or the instance stops.

@@ -30,7 +30,7 @@ export function fanOut(
     options: event.options ?? null,
   }).filter((trigger) => !disabled.has(triggerRef(project, trigger.id)));
   const jobs = triggers.map((trigger): DeliveryJobData => {
-    // the key inside the literal: `{ ...job, partitionKey }` is a slow path in Node 20's V8 (docs/benchmarks.md)
+    // the key inside the literal: `{ ...job, partitionKey }` is a slow path in Node 20's V8 (commit f62550b)
     return {
       project,
       eventId,

@@ -1,15 +1,15 @@
 /**
- * Redis key layout of the eventing data plane (docs/eventing.md). Every key of a cluster carries the
+ * Redis key layout of the eventing data plane (docs/architecture.md#redis-key-layout). Every key of a cluster carries the
  * hash tag `{<cluster>}` like the delivery ledger, so multi-key commands stay in one slot.
  */
 
 export interface EventingKeys {
   readonly prefix: string;
-  /** string JSON {hash, eventId, state, acceptedAt}, PX idempotency TTL */
+  /** string JSON {hash, eventIds, acceptedAt, state, response}, PX idempotency TTL */
   idempotency(project: string, key: string): string;
   /** hash: the event and the status of each of its deliveries */
   event(project: string, eventId: string): string;
-  /** zset score = accepted ms, member = event id: the event log index of a project */
+  /** zset, every score 0, member = event id (a ULID, so members sort by acceptance): a project's event log index */
   events(project: string): string;
   /** list of JSON invocations (attempts) of one event */
   invocations(project: string, eventId: string): string;

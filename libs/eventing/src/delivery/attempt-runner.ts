@@ -56,7 +56,7 @@ export class AttemptRunner implements OnApplicationShutdown {
         ? this.log.setStatus(job.project, job.eventId, job.triggerId, 'processing').catch(() => undefined)
         : undefined;
     const outcome = await this.sender.send(webhookRequestOf(job, target.project, target.trigger, startedAt));
-    // Object.assign, not `{ ...outcome, attempt }` (a slow path in Node 20's V8, docs/benchmarks.md)
+    // Object.assign, not `{ ...outcome, attempt }` (a slow path in Node 20's V8, commit f62550b)
     const verdict = verdictOf(Object.assign({ attempt }, outcome), target.trigger, Date.now(), Math.random);
     this.metrics.attemptEnded(job, verdict.kind, outcome.latencyMs);
     const statusCode = outcome.statusCode ?? null;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DeliveryObservability } from './delivery-observability';
-import { EventingSharedModule } from '../common/eventing-shared.module';
+import { EventingCommonModule } from '../common/eventing-common.module';
 import { AttemptRunner } from './attempt-runner';
 import { DeadLetterEvents } from './dead-letter-events';
 import { DeliveryProcessor } from './delivery-processor';
@@ -11,7 +11,7 @@ import { StandalonePartitions } from './standalone-partitions';
 
 /** The event-worker's data plane: partition consumers, delivery, standalone ownership of all partitions. */
 @Module({
-  imports: [EventingSharedModule],
+  imports: [EventingCommonModule],
   providers: [
     AttemptRunner,
     DeadLetterEvents,

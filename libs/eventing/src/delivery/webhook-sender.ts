@@ -51,7 +51,7 @@ function isRefusal(error: unknown): SsrfRefusedError | undefined {
  * besides an AbortSignal or EventEmitter: an EventTarget-like object (`aborted`, `reason`,
  * `addEventListener('abort')`; undici checks for `addEventListener` and adds one listener per request).
  * One timer and a listener list instead of an AbortController, whose signal and listener bookkeeping
- * cost ≈ 10 µs per request, a fifth of a small POST through undici (docs/benchmarks.md).
+ * cost ≈ 10 µs per request, a fifth of a small POST through undici (measured in commit 30e6993).
  */
 export class AttemptDeadline {
   aborted = false;

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EventingSharedModule } from '../common/eventing-shared.module';
+import { EventingCommonModule } from '../common/eventing-common.module';
 import { IdempotencyStore } from './idempotency';
 import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
@@ -12,7 +12,7 @@ import { PartitionBacklog } from './partition-backlog';
  * app's EVENTING_ENV settings section (AppSettingsModule).
  */
 @Module({
-  imports: [EventingSharedModule],
+  imports: [EventingCommonModule],
   controllers: [IngestController],
   providers: [JsonBodyLimit, IdempotencyStore, IngestService, PartitionBacklog, LeanQueueRoute],
   exports: [PartitionBacklog],

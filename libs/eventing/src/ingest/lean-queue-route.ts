@@ -91,7 +91,7 @@ function readJson(req: IncomingMessage): Promise<unknown> {
  * router: the same IngestService call, the same status codes, headers and bodies (an HttpException's
  * response, 500 `Internal server error` otherwise), without Express's routing, body-parser, ETag
  * hashing and Nest's per-request execution context, which cost as much CPU as the work itself
- * (docs/benchmarks.md). Requests it does not take (other routes, non-JSON content types, compressed
+ * (commit e9e14da; the ingest-hop diagnostic of docs/benchmarks.md measures it). Requests it does not take (other routes, non-JSON content types, compressed
  * bodies) reach Express untouched; the Nest controller keeps both routes too, for those and for the
  * OpenAPI document.
  */

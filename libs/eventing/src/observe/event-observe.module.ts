@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EventingSharedModule } from '../common/eventing-shared.module';
+import { EventingCommonModule } from '../common/eventing-common.module';
 import { EventsController } from './events.controller';
 import { ObserveAccess } from './observe-access';
 import { ObserveService } from './observe.service';
@@ -10,7 +10,7 @@ import { TriggerStateController } from './trigger-state.controller';
  * app's EVENTING_ENV and ADMIN_TOKENS settings sections (AppSettingsModule).
  */
 @Module({
-  imports: [EventingSharedModule],
+  imports: [EventingCommonModule],
   controllers: [EventsController, TriggerStateController],
   providers: [ObserveService, ObserveAccess],
 })

@@ -1,13 +1,14 @@
 import { type DynamicModule, type INestApplication, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
+  ADMIN_TOKENS,
   AppSettingsModule,
   createRootLogger,
+  resolveAdminTokens,
   resolveStartupConfig,
   RuntimeModule,
   settingsSection,
 } from '@spaceport/app-runtime';
-import { ADMIN_TOKENS, resolveAdminTokens } from '@spaceport/app-runtime';
 import { resolveConfigPlaneSettings } from '@spaceport/config-plane';
 import { CONFIG_VIEW, type ConfigView } from '@spaceport/config-model';
 import { type NodeRole } from '@spaceport/runtime-core';

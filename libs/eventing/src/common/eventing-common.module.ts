@@ -95,4 +95,4 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     ProjectAuth,
   ],
 })
-export class EventingSharedModule {}
+export class EventingCommonModule {}
