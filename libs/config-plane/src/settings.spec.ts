@@ -34,4 +34,10 @@ describe('config-plane settings', () => {
       /CONFIG_HEARTBEAT_INTERVAL/,
     );
   });
+
+  it('takes REDIS_ALLOW_EVICTION as a boolean, off by default', () => {
+    expect(resolveConfigPlaneSettings({}, []).allowEviction).toBe(false);
+    expect(resolveConfigPlaneSettings({ REDIS_ALLOW_EVICTION: 'true' }, []).allowEviction).toBe(true);
+    expect(() => resolveConfigPlaneSettings({ REDIS_ALLOW_EVICTION: 'maybe' }, [])).toThrow(/^REDIS_ALLOW_EVICTION: /);
+  });
 });

@@ -1,5 +1,5 @@
 import { settingsToken } from '@spaceport/app-runtime';
-import { ConfigError, parseDurationMs } from '@spaceport/runtime-core';
+import { ConfigError, parseBoolean, parseDurationMs } from '@spaceport/runtime-core';
 import { DEFAULT_REDIS_URL, parseRedisUrl, type RedisConnectionOptions } from './transport/redis-url';
 
 export const DEFAULT_CONFIG_PATH = './spaceport.yaml';
@@ -10,6 +10,8 @@ export interface ConfigPlaneSettings {
   redis: RedisConnectionOptions;
   /** `REDIS_URL`, validated by parseRedisUrl (the eventing clients connect with the URL itself) */
   redisUrl: string;
+  /** `REDIS_ALLOW_EVICTION=true`: run on a Redis whose maxmemory-policy may evict keys (not recommended) */
+  allowEviction: boolean;
   /** `CONFIG_HEARTBEAT_INTERVAL`: authority heartbeat period; mirrors call it silent after 3 missed */
   heartbeatMs: number;
   /** `--config` / `CONFIG_PATH` (standalone mode only) */
@@ -43,5 +45,7 @@ export function resolveConfigPlaneSettings(env: NodeJS.ProcessEnv, rest: readonl
     throw new ConfigError('CONFIG_HEARTBEAT_INTERVAL', 'must be between 50ms and 60s');
   const configPath = configPathFlag(rest) ?? (env['CONFIG_PATH']?.trim() || DEFAULT_CONFIG_PATH);
   const redisUrl = env['REDIS_URL']?.trim() || DEFAULT_REDIS_URL;
-  return { redis: parseRedisUrl(redisUrl), redisUrl, heartbeatMs, configPath };
+  const allowEvictionRaw = env['REDIS_ALLOW_EVICTION']?.trim();
+  const allowEviction = allowEvictionRaw ? parseBoolean('REDIS_ALLOW_EVICTION', allowEvictionRaw) : false;
+  return { redis: parseRedisUrl(redisUrl), redisUrl, allowEviction, heartbeatMs, configPath };
 }

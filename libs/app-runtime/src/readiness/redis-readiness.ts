@@ -1,15 +1,55 @@
 import { type Redis } from 'ioredis';
 import { type ReadinessSession } from './readiness-registry';
 
+/** The only `maxmemory-policy` under which Redis never drops a key Spaceport wrote. */
+export const SAFE_MAXMEMORY_POLICY = 'noeviction';
+
+/** The variable that accepts an evicting policy anyway (documented in docs/operations.md). */
+export const ALLOW_EVICTION_VARIABLE = 'REDIS_ALLOW_EVICTION';
+
+/** What a start-up refusal and a readiness message name: the Redis setting at fault. */
+export const MAXMEMORY_POLICY_SOURCE = 'Redis maxmemory-policy';
+
+/** Pure: `maxmemory_policy` of an `INFO memory` reply; undefined when the reply does not say. */
+export function maxmemoryPolicyOf(info: string): string | undefined {
+  return /^maxmemory_policy:(\S+)\s*$/m.exec(info)?.[1];
+}
+
+/**
+ * Pure: why `policy` is unsafe, or undefined when it is `noeviction` (or unknown: a Redis that hides
+ * it cannot be judged). An evicting Redis may drop a delivery's claim or sent record (a duplicate send),
+ * a queued job or an event record (a loss) without a word.
+ */
+export function evictionRisk(policy: string | undefined): string | undefined {
+  if (policy === undefined || policy === SAFE_MAXMEMORY_POLICY) return undefined;
+  return (
+    `${policy} may evict delivery claims, sent records and queued events ` +
+    `(duplicate sends, lost events); set maxmemory-policy ${SAFE_MAXMEMORY_POLICY}, ` +
+    `or ${ALLOW_EVICTION_VARIABLE}=true to accept the risk`
+  );
+}
+
+/** `INFO memory` → the policy; undefined when Redis does not answer it (the caller's PING says why). */
+export async function readMaxmemoryPolicy(client: Redis): Promise<string | undefined> {
+  return maxmemoryPolicyOf(await client.info('memory'));
+}
+
 /**
  * The `redis` indicator: PING on `client` (a fail-fast client: no offline queue, a command timeout),
- * up with the round trip in ms, down with the error (ioredis messages name host:port, never the password).
+ * up with the round trip in ms and the maxmemory-policy (`evictionAllowed`: an evicting one accepted
+ * by REDIS_ALLOW_EVICTION), down with the error (ioredis messages name
+ * host:port, never the password) or with the eviction risk unless `allowEviction`.
  */
-export async function redisPingIndicator(session: ReadinessSession, client: Redis) {
+export async function redisPingIndicator(session: ReadinessSession, client: Redis, allowEviction = false) {
   const startedAt = performance.now();
   try {
     await client.ping();
-    return session.up({ pingMs: Math.round((performance.now() - startedAt) * 10) / 10 });
+    const pingMs = Math.round((performance.now() - startedAt) * 10) / 10;
+    const maxmemoryPolicy = await readMaxmemoryPolicy(client);
+    const risk = evictionRisk(maxmemoryPolicy);
+    const details = { pingMs, maxmemoryPolicy: maxmemoryPolicy ?? 'unknown', evictionAllowed: risk !== undefined };
+    if (risk && !allowEviction) return session.down({ message: `${MAXMEMORY_POLICY_SOURCE}: ${risk}`, ...details });
+    return session.up(details);
   } catch (error) {
     return session.down({ message: `Redis unreachable: ${error instanceof Error ? error.message : String(error)}` });
   }

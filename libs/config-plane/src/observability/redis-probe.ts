@@ -1,20 +1,34 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { redisPingIndicator, ReadinessRegistry, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
-import { type NodeOptions } from '@spaceport/runtime-core';
+import {
+  evictionRisk,
+  MAXMEMORY_POLICY_SOURCE,
+  readMaxmemoryPolicy,
+  redisPingIndicator,
+  ReadinessRegistry,
+  SPACEPORT_NODE_OPTIONS,
+} from '@spaceport/app-runtime';
+import { ConfigError, type NodeOptions } from '@spaceport/runtime-core';
 import { Redis } from 'ioredis';
 import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings } from '../settings';
 
 /** PING must answer within this to count Redis as reachable. */
 export const REDIS_PROBE_TIMEOUT_MS = 1_000;
 
+/** How long start-up waits for Redis to check its maxmemory-policy (a refused connection ends it at once). */
+export const START_UP_POLICY_CHECK_MS = 2_000;
+
 /**
  * The `redis` readiness check of every app (they all reach Redis through the config plane): PING on a
  * small dedicated connection that fails fast while Redis is away and reconnects by itself, so a
- * probe never queues behind the data plane's commands or holds a subscriber connection.
+ * probe never queues behind the data plane's commands or holds a subscriber connection. It also
+ * guards against an evicting Redis (docs/operations.md): start-up is refused when Redis answers with
+ * a maxmemory-policy other than noeviction, and readiness is down whenever it does later
+ * (unless REDIS_ALLOW_EVICTION=true).
  */
 @Injectable()
 export class RedisProbe implements OnModuleInit, OnApplicationShutdown {
   private readonly client: Redis;
+  private readonly allowEviction: boolean;
 
   constructor(
     @Inject(CONFIG_PLANE_SETTINGS) settings: ConfigPlaneSettings,
@@ -33,11 +47,25 @@ export class RedisProbe implements OnModuleInit, OnApplicationShutdown {
     });
     // Connection errors are the config plane's to log (throttled); the probe reports them in /readyz.
     this.client.on('error', () => undefined);
+    this.allowEviction = settings.allowEviction;
   }
 
-  onModuleInit(): void {
-    void this.client.connect().catch(() => undefined);
-    this.readiness.register('redis', (session) => redisPingIndicator(session, this.client));
+  /** Throws ConfigError (start-up refused, exit 2) when Redis answers at start with an evicting policy. */
+  async onModuleInit(): Promise<void> {
+    this.readiness.register('redis', (session) => redisPingIndicator(session, this.client, this.allowEviction));
+    const connected = this.client.connect().then(
+      () => true,
+      () => false,
+    );
+    const timedOut = new Promise<false>((resolve) =>
+      setTimeout(() => resolve(false), START_UP_POLICY_CHECK_MS).unref(),
+    );
+    if (this.allowEviction || !(await Promise.race([connected, timedOut]))) return;
+    const risk = evictionRisk(await readMaxmemoryPolicy(this.client).catch(() => undefined));
+    if (risk) {
+      this.client.disconnect();
+      throw new ConfigError(MAXMEMORY_POLICY_SOURCE, risk);
+    }
   }
 
   onApplicationShutdown(): void {
