@@ -38,7 +38,10 @@ function readConfigurationDoc(): DocumentedSettings {
 }
 
 /** Runs `load` against an env that records every variable read; a refusal still counts what was read. */
-function variablesRead(load: (env: NodeJS.ProcessEnv) => unknown, base: NodeJS.ProcessEnv = {}): Set<string> {
+async function variablesRead(
+  load: (env: NodeJS.ProcessEnv) => unknown,
+  base: NodeJS.ProcessEnv = {},
+): Promise<Set<string>> {
   const read = new Set<string>();
   const env = new Proxy(base, {
     get(target, name) {
@@ -46,21 +49,21 @@ function variablesRead(load: (env: NodeJS.ProcessEnv) => unknown, base: NodeJS.P
       return target[name as string];
     },
   });
-  load(env);
+  await load(env);
   return read;
 }
 
 const WHSEC = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
-function appVariables(): Set<string> {
+async function appVariables(): Promise<Set<string>> {
   const loaders = [loadGatewaySettings, loadEventWorkerSettings, loadConfigServiceSettings];
   const read = new Set<string>();
   for (const load of loaders) {
     for (const argv of [[], ['--enable-consul']]) {
-      for (const name of variablesRead((env) => load(argv, env))) read.add(name);
+      for (const name of await variablesRead((env) => load(argv, env))) read.add(name);
     }
   }
-  for (const name of variablesRead(parseReceiverSettings, { WEBHOOK_SECRET: WHSEC })) read.add(name);
+  for (const name of await variablesRead(parseReceiverSettings, { WEBHOOK_SECRET: WHSEC })) read.add(name);
   return read;
 }
 
@@ -105,15 +108,17 @@ const TOOL_FILES = [
 ];
 const HARNESS_FILES = [
   ...sourceFiles('libs/testing/src', /(?<!\.spec)\.ts$/),
-  ...['apps', 'libs'].flatMap((dir) => sourceFiles(dir, /\.ts$/)).filter((f) => f.includes('/testing-fixtures/')),
+  ...['apps', 'libs']
+    .flatMap((dir) => sourceFiles(dir, /\.(m?js|ts)$/))
+    .filter((f) => f.includes('/testing-fixtures/')),
   'vitest.config.ts',
 ];
 /** The identity flags every app takes (parseNodeOptions' table). */
 const APP_FLAG_FILES = sourceFiles('libs/runtime-core/src', /^node-options\.ts$/);
 
 /** `--config`, which the config plane takes from the arguments parseNodeOptions leaves (not a table). */
-function configPathFlag(): string[] {
-  const settings = loadConfigServiceSettings(['--config', 'probe.yaml'], {});
+async function configPathFlag(): Promise<string[]> {
+  const settings = await loadConfigServiceSettings(['--config', 'probe.yaml'], {});
   return settings.configPlane.configPath === 'probe.yaml' ? ['--config'] : [];
 }
 
@@ -130,8 +135,8 @@ describe('docs/configuration.md', () => {
     expect(APP_FLAG_FILES).toEqual(['libs/runtime-core/src/node-options.ts']);
   });
 
-  it('documents every variable the apps read', () => {
-    expect(missing(appVariables(), doc.variables)).toEqual([]);
+  it('documents every variable the apps read', async () => {
+    expect(missing(await appVariables(), doc.variables)).toEqual([]);
   });
 
   it('documents every variable npm start, npm run worker/demo/bench and provisioning read', () => {
@@ -142,15 +147,15 @@ describe('docs/configuration.md', () => {
     expect(missing(scannedVariables(HARNESS_FILES), doc.harnessVariables)).toEqual([]);
   });
 
-  it('documents nothing that no code reads', () => {
-    const read = new Set([...appVariables(), ...scannedVariables(TOOL_FILES)]);
+  it('documents nothing that no code reads', async () => {
+    const read = new Set([...(await appVariables()), ...scannedVariables(TOOL_FILES)]);
     expect(missing(doc.variables, read)).toEqual([]);
     const harnessRead = new Set([...scannedVariables(HARNESS_FILES), ...scannedVariables(TOOL_FILES)]);
     expect(missing(doc.harnessVariables, harnessRead)).toEqual([]);
   });
 
-  it('documents exactly the flags the apps and tools take', () => {
-    const flags = new Set([...scannedFlags(APP_FLAG_FILES), ...configPathFlag(), ...scannedFlags(TOOL_FILES)]);
+  it('documents exactly the flags the apps and tools take', async () => {
+    const flags = new Set([...scannedFlags(APP_FLAG_FILES), ...(await configPathFlag()), ...scannedFlags(TOOL_FILES)]);
     expect(missing(flags, doc.flags)).toEqual([]);
     expect(missing(doc.flags, flags)).toEqual([]);
   });

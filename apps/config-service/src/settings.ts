@@ -11,9 +11,12 @@ export interface ConfigServiceSettings extends StartupConfig {
   configPlane: ConfigPlaneSettings;
 }
 
-/** Throws ConfigError naming the bad flag or variable. */
-export function loadConfigServiceSettings(argv: readonly string[], env: NodeJS.ProcessEnv): ConfigServiceSettings {
-  const startup = resolveStartupConfig('config-service', argv, env);
+/** Rejects with a ConfigError naming the bad flag or variable. */
+export async function loadConfigServiceSettings(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<ConfigServiceSettings> {
+  const startup = await resolveStartupConfig('config-service', argv, env);
   return { ...startup, configPlane: resolveConfigPlaneSettings(env, startup.options.rest) };
 }
 

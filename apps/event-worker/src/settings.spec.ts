@@ -3,20 +3,22 @@ import { describe, expect, it } from 'vitest';
 import { loadEventWorkerSettings } from './settings';
 
 describe('loadEventWorkerSettings', () => {
-  it('reads the CLUSTER_* timings in distributed mode only', () => {
+  it('reads the CLUSTER_* timings in distributed mode only', async () => {
     const env = { CLUSTER_LOCK_DELAY: '2s', CLUSTER_HANDOFF_TIMEOUT: '20s' };
-    expect(loadEventWorkerSettings([], env).cluster).toEqual({});
-    expect(loadEventWorkerSettings(['--enable-consul'], env).cluster).toEqual({
+    expect((await loadEventWorkerSettings([], env)).cluster).toEqual({});
+    expect((await loadEventWorkerSettings(['--enable-consul'], env)).cluster).toEqual({
       lockDelayMs: 2_000,
       handoffTimeoutMs: 20_000,
     });
-    expect(() => loadEventWorkerSettings(['--enable-consul'], { CLUSTER_LOCK_DELAY: 'soon' })).toThrow(ConfigError);
+    await expect(loadEventWorkerSettings(['--enable-consul'], { CLUSTER_LOCK_DELAY: 'soon' })).rejects.toThrow(
+      ConfigError,
+    );
   });
 
-  it('shares one validated REDIS_URL between the config transport and the eventing clients', () => {
-    const settings = loadEventWorkerSettings([], { REDIS_URL: 'rediss://user:pw@r.example:6390' });
+  it('shares one validated REDIS_URL between the config transport and the eventing clients', async () => {
+    const settings = await loadEventWorkerSettings([], { REDIS_URL: 'rediss://user:pw@r.example:6390' });
     expect(settings.eventing.redisUrl).toBe('rediss://user:pw@r.example:6390');
     expect(settings.configPlane.redis).toMatchObject({ host: 'r.example', port: 6390, username: 'user', tls: {} });
-    expect(() => loadEventWorkerSettings([], { EVENTING_LOCK_MS: '5' })).toThrow(/^EVENTING_LOCK_MS: /);
+    await expect(loadEventWorkerSettings([], { EVENTING_LOCK_MS: '5' })).rejects.toThrow(/^EVENTING_LOCK_MS: /);
   });
 });

@@ -16,9 +16,12 @@ export interface EventWorkerSettings extends StartupConfig {
   cluster: Partial<ClusterSettings>;
 }
 
-/** Throws ConfigError naming the bad flag or variable. */
-export function loadEventWorkerSettings(argv: readonly string[], env: NodeJS.ProcessEnv): EventWorkerSettings {
-  const startup = resolveStartupConfig('event-worker', argv, env);
+/** Rejects with a ConfigError naming the bad flag or variable. */
+export async function loadEventWorkerSettings(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<EventWorkerSettings> {
+  const startup = await resolveStartupConfig('event-worker', argv, env);
   const configPlane = resolveConfigPlaneSettings(env, startup.options.rest);
   return {
     ...startup,

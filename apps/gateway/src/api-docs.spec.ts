@@ -6,13 +6,16 @@ import { declaredRoutes, GATEWAY_OPERATIONS, gatewaySchemas } from '@spaceport/a
 import { RuntimeModule } from '@spaceport/app-runtime';
 import { leanQueueRequest } from '@spaceport/eventing';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from './app.module';
 import { loadGatewaySettings } from './settings';
 
-const settings = loadGatewaySettings([], {});
-const runtime = RuntimeModule.forRoot(settings, pino({ enabled: false }));
-const routes = declaredRoutes(runtime, AppModule.forSettings(settings));
+let routes: ReturnType<typeof declaredRoutes> = [];
+beforeAll(async () => {
+  const settings = await loadGatewaySettings([], {});
+  const runtime = RuntimeModule.forRoot(settings, pino({ enabled: false }));
+  routes = declaredRoutes(runtime, AppModule.forSettings(settings));
+});
 const documented = Object.keys(GATEWAY_OPERATIONS);
 const schemas = gatewaySchemas();
 

@@ -5,8 +5,8 @@ import { gatewaySettingsSections, loadGatewaySettings } from './settings';
 const TOKEN = 'a-full-admin-token-0123456789';
 
 describe('loadGatewaySettings', () => {
-  it('parses every section once from flags and env', () => {
-    const settings = loadGatewaySettings(['--id', 'gw-1'], {
+  it('parses every section once from flags and env', async () => {
+    const settings = await loadGatewaySettings(['--id', 'gw-1'], {
       REDIS_URL: 'redis://cache:6380/2',
       EVENTING_CONCURRENCY: '4',
       ADMIN_TOKEN: TOKEN,
@@ -31,8 +31,8 @@ describe('loadGatewaySettings', () => {
     ['EVENTING_CONCURRENCY', { EVENTING_CONCURRENCY: 'lots' }],
     ['ADMIN_TOKEN', { ADMIN_TOKEN: 'short' }],
     ['CONFIG_HEARTBEAT_INTERVAL', { CONFIG_HEARTBEAT_INTERVAL: '1ms' }],
-  ])('refuses a bad %s with a ConfigError naming it', (name, env) => {
-    expect(() => loadGatewaySettings([], env)).toThrow(ConfigError);
-    expect(() => loadGatewaySettings([], env)).toThrow(new RegExp(`^${name}: `));
+  ])('refuses a bad %s with a ConfigError naming it', async (name, env) => {
+    await expect(loadGatewaySettings([], env)).rejects.toThrow(ConfigError);
+    await expect(loadGatewaySettings([], env)).rejects.toThrow(new RegExp(`^${name}: `));
   });
 });

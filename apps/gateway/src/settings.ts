@@ -17,9 +17,9 @@ export interface GatewaySettings extends StartupConfig {
   adminTokens: AdminTokens;
 }
 
-/** Throws ConfigError naming the bad flag or variable. */
-export function loadGatewaySettings(argv: readonly string[], env: NodeJS.ProcessEnv): GatewaySettings {
-  const startup = resolveStartupConfig('gateway', argv, env);
+/** Rejects with a ConfigError naming the bad flag or variable. */
+export async function loadGatewaySettings(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<GatewaySettings> {
+  const startup = await resolveStartupConfig('gateway', argv, env);
   const configPlane = resolveConfigPlaneSettings(env, startup.options.rest);
   return {
     ...startup,

@@ -214,6 +214,37 @@ describe.each(APPS)('%s in distributed mode (real Consul agent)', (app) => {
   });
 });
 
+describe('standalone mode loads no Consul code', () => {
+  const preload = join(root, 'libs/app-runtime/src/testing-fixtures/loaded-modules-preload.mjs');
+  const CONSUL_CODE = /[\\/](dist[\\/]libs[\\/]consul-core|node_modules[\\/]consul)[\\/]/;
+
+  /** The modules `app` loaded from start to a graceful stop, with `args` and `env`. */
+  async function loadedModules(app: App, args: string[], env: Record<string, string>): Promise<string[]> {
+    const file = join(workDir, `${app}-modules-${Date.now()}.txt`);
+    const { proc } = await launchHealthy(app, args, {
+      ...env,
+      NODE_OPTIONS: `--import ${preload}`,
+      LOADED_MODULES_FILE: file,
+    });
+    proc.signal('SIGTERM');
+    await exitWithin(proc, 5_000);
+    return readFileSync(file, 'utf8').split('\n');
+  }
+
+  it.each(APPS)('%s: neither consul-core nor the consul client is loaded', async (app) => {
+    const modules = await loadedModules(app, ['--id', `${app}-standalone`], {});
+    expect(modules.some((path) => path.includes(join('dist', 'apps', app)))).toBe(true);
+    expect(modules.filter((path) => CONSUL_CODE.test(path))).toEqual([]);
+  });
+
+  it('while a distributed gateway does load them (the check sees Consul code where it is)', async () => {
+    const modules = await loadedModules('gateway', ['--id', 'gateway-distributed', '--enable-consul'], {
+      CONSUL_HTTP_ADDR: consul.agent.httpAddr,
+    });
+    expect(modules.filter((path) => CONSUL_CODE.test(path)).length).toBeGreaterThan(0);
+  });
+});
+
 describe('bad Consul settings', () => {
   it('refuses to start when CONSUL_CLIENT_CERT comes without CONSUL_CLIENT_KEY, naming the variable', async () => {
     const { proc, logFile } = launch(

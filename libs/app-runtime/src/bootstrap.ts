@@ -20,7 +20,7 @@ export interface SpaceportAppSpec<S extends StartupConfig> {
    * The app's settings object: every flag and variable the app reads, parsed and validated once.
    * Throws ConfigError naming the bad flag or variable (the app then exits 2 without starting).
    */
-  loadSettings(argv: readonly string[], env: NodeJS.ProcessEnv): S;
+  loadSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<S>;
   /** the app's own root module for those settings; the runtime (NodeOptions, logger, /healthz) is added next to it */
   module(settings: S): DynamicModule;
   /** called once the app is created and before it listens, e.g. to mount API docs (SwaggerModule) */
@@ -71,7 +71,7 @@ async function start<S extends StartupConfig>(
   await app.listen(config.options.port, config.host);
   const port = boundPort(app, config.options.port);
   logger.info(startLine(config, port), `spaceport ${spec.role} started`);
-  app.get(InstanceRegistration).start(config.advertiseAddress, port);
+  await app.get(InstanceRegistration).start(config.advertiseAddress, port);
   return app;
 }
 
@@ -85,7 +85,7 @@ export async function bootstrapSpaceportApp<S extends StartupConfig>(
 ): Promise<INestApplication> {
   let config: S;
   try {
-    config = spec.loadSettings(spec.argv, spec.env);
+    config = await spec.loadSettings(spec.argv, spec.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(formatConfigError(spec.role, error));

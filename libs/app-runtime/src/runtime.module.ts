@@ -12,7 +12,6 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ReadinessModule } from './readiness/readiness.module';
 import { type StartupConfig } from './startup';
-import { createConsulClient } from '@spaceport/consul-core';
 import { InstanceRegistration } from './consul/instance-registration';
 import {
   SPACEPORT_CONSUL_CLIENT,
@@ -50,7 +49,12 @@ export class RuntimeModule {
       providers: [
         { provide: SPACEPORT_NODE_OPTIONS, useValue: config.options },
         { provide: SPACEPORT_CONSUL_CONNECTION, useValue: config.consul ?? null },
-        { provide: SPACEPORT_CONSUL_CLIENT, useValue: config.consul ? createConsulClient(config.consul) : null },
+        {
+          provide: SPACEPORT_CONSUL_CLIENT,
+          // consul-core (and the `consul` client) load in distributed mode only
+          useFactory: async () =>
+            config.consul ? (await import('@spaceport/consul-core')).createConsulClient(config.consul) : null,
+        },
         { provide: SPACEPORT_LOGGER, useValue: logger },
         ShutdownLogger,
         InstanceRegistration,

@@ -4,14 +4,14 @@ import { HealthService } from './health/health.service';
 import { formatConfigError, resolveStartupConfig, startLine } from './startup';
 
 describe('resolveStartupConfig', () => {
-  it('listens on all interfaces by default and on HOST when set', () => {
-    expect(resolveStartupConfig('gateway', [], {}).host).toBe('0.0.0.0');
-    expect(resolveStartupConfig('gateway', [], { HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
-    expect(() => resolveStartupConfig('gateway', [], { HOST: 'a b' })).toThrow(ConfigError);
+  it('listens on all interfaces by default and on HOST when set', async () => {
+    expect((await resolveStartupConfig('gateway', [], {})).host).toBe('0.0.0.0');
+    expect((await resolveStartupConfig('gateway', [], { HOST: '127.0.0.1' })).host).toBe('127.0.0.1');
+    await expect(resolveStartupConfig('gateway', [], { HOST: 'a b' })).rejects.toThrow(ConfigError);
   });
 
-  it('passes flags and env through to NodeOptions (flag beats env)', () => {
-    const config = resolveStartupConfig('event-worker', ['--id', 'w-flag'], { NODE_ID: 'w-env', PORT: '9000' });
+  it('passes flags and env through to NodeOptions (flag beats env)', async () => {
+    const config = await resolveStartupConfig('event-worker', ['--id', 'w-flag'], { NODE_ID: 'w-env', PORT: '9000' });
     expect(config.options).toMatchObject({
       role: 'event-worker',
       nodeId: 'w-flag',
@@ -20,10 +20,10 @@ describe('resolveStartupConfig', () => {
     });
   });
 
-  it('throws ConfigError naming the variable at fault', () => {
+  it('rejects with a ConfigError naming the variable at fault', async () => {
     let caught: unknown;
     try {
-      resolveStartupConfig('gateway', [], { ENABLE_CONSUL: 'maybe' });
+      await resolveStartupConfig('gateway', [], { ENABLE_CONSUL: 'maybe' });
     } catch (error) {
       caught = error;
     }
@@ -36,8 +36,8 @@ describe('resolveStartupConfig', () => {
 });
 
 describe('startLine', () => {
-  it('says whether the id was generated, the mode and the bound port', () => {
-    const line = startLine(resolveStartupConfig('config-service', [], {}), 4124);
+  it('says whether the id was generated, the mode and the bound port', async () => {
+    const line = startLine(await resolveStartupConfig('config-service', [], {}), 4124);
     expect(line).toMatchObject({
       nodeIdGenerated: true,
       mode: 'standalone',
@@ -48,22 +48,19 @@ describe('startLine', () => {
     expect(line).not.toHaveProperty('serviceName');
   });
 
-  it('adds the registration settings in distributed mode', () => {
-    const line = startLine(resolveStartupConfig('gateway', ['--enable-consul', '--no-register'], {}), 1);
+  it('adds the registration settings in distributed mode', async () => {
+    const line = startLine(await resolveStartupConfig('gateway', ['--enable-consul', '--no-register'], {}), 1);
     expect(line).toMatchObject({ mode: 'distributed', serviceName: 'space-cloud', register: false });
   });
 });
 
 describe('startLine with a Consul connection', () => {
-  it('describes the connection without its secrets', () => {
-    const config = resolveStartupConfig('gateway', ['--enable-consul'], {});
-    config.consul = {
-      host: 'consul',
-      port: 8501,
-      secure: true,
-      token: 's3cret-token',
-      basicAuth: { username: 'u', password: 'pw-123' },
-    };
+  it('describes the connection without its secrets', async () => {
+    const config = await resolveStartupConfig('gateway', ['--enable-consul'], {
+      CONSUL_HTTP_ADDR: 'https://consul:8501',
+      CONSUL_HTTP_TOKEN: 's3cret-token',
+      CONSUL_HTTP_AUTH: 'u:pw-123',
+    });
     const text = JSON.stringify(startLine(config, 4122));
     expect(text).toContain('https://consul:8501');
     expect(text).not.toMatch(/s3cret-token|pw-123/);
@@ -71,8 +68,8 @@ describe('startLine with a Consul connection', () => {
 });
 
 describe('HealthService', () => {
-  it('reports role, nodeId and mode', () => {
-    const { options } = resolveStartupConfig('event-worker', ['--id', 'w-1'], { ENABLE_CONSUL: 'true' });
+  it('reports role, nodeId and mode', async () => {
+    const { options } = await resolveStartupConfig('event-worker', ['--id', 'w-1'], { ENABLE_CONSUL: 'true' });
     expect(new HealthService(options).status()).toEqual({
       status: 'ok',
       role: 'event-worker',

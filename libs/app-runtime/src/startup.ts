@@ -1,4 +1,4 @@
-import { type ConsulConnection, describeConnection, loadConsulConnection } from '@spaceport/consul-core';
+import { type ConsulConnection } from '@spaceport/consul-core';
 import { ConfigError, type NodeOptions, type NodeRole, parseNodeOptions } from '@spaceport/runtime-core';
 import { resolveAdvertiseAddress } from './consul/advertise-address';
 import { type RunMode, runMode } from './tokens';
@@ -10,6 +10,8 @@ export interface StartupConfig {
   host: string;
   /** the validated Consul connection, in distributed mode */
   consul?: ConsulConnection;
+  /** how the start line shows it, e.g. `https://consul:8501 (token)`: never the secret itself */
+  consulDescription?: string;
   /** the address registered in Consul (`ADVERTISE_ADDR`, see resolveAdvertiseAddress) */
   advertiseAddress: string;
   /** `LOG_LEVEL` (pino level), default `info` */
@@ -18,14 +20,24 @@ export interface StartupConfig {
 
 export const DEFAULT_HOST = '0.0.0.0';
 
-/** Parses flags + env into the start-up config; throws `ConfigError` naming the bad flag/variable. */
-export function resolveStartupConfig(role: NodeRole, argv: readonly string[], env: NodeJS.ProcessEnv): StartupConfig {
+/**
+ * Parses flags + env into the start-up config; rejects with `ConfigError` naming the bad flag/variable.
+ * Async because the `CONSUL_*` variables are parsed by consul-core, which loads in distributed mode only.
+ */
+export async function resolveStartupConfig(
+  role: NodeRole,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<StartupConfig> {
   const options = parseNodeOptions(role, argv, env);
   const host = env['HOST']?.trim() || DEFAULT_HOST;
   if (/\s/.test(host)) throw new ConfigError('HOST', `expected a host name or IP address, got "${host}"`);
-  const consul = options.enableConsul ? loadConsulConnection(env) : undefined;
+  const advertiseAddress = resolveAdvertiseAddress(env, host);
   const logLevel = env['LOG_LEVEL']?.trim() || undefined;
-  return { options, host, consul, advertiseAddress: resolveAdvertiseAddress(env, host), logLevel };
+  if (!options.enableConsul) return { options, host, advertiseAddress, logLevel };
+  const { describeConnection, loadConsulConnection } = await import('@spaceport/consul-core');
+  const consul = loadConsulConnection(env);
+  return { options, host, consul, consulDescription: describeConnection(consul), advertiseAddress, logLevel };
 }
 
 /** The one line printed to stderr before exiting with code 2 on bad configuration. */
@@ -59,7 +71,7 @@ export function startLine(config: StartupConfig, port: number): StartLine {
   if (options.enableConsul) {
     line.serviceName = options.serviceName;
     line.register = options.register;
-    if (config.consul) line.consul = describeConnection(config.consul);
+    if (config.consulDescription) line.consul = config.consulDescription;
   }
   return line;
 }

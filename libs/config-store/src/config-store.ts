@@ -52,6 +52,8 @@ export interface ConfigStore {
   watch(onChange: (snapshot: ConfigSnapshot) => void, onError?: (error: ConfigSourceError) => void): Unsubscribe;
   /** Stops watching and releases resources. */
   close(): Promise<void>;
+  /** Since when the source cannot be reached (Consul down), in ms since the epoch; a file store never sets it. */
+  readonly unavailableSinceMs?: number | undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { type ConsulClient, ServiceRegistration } from '@spaceport/consul-core';
+import { type ConsulClient, type ServiceRegistration } from '@spaceport/consul-core';
 import { type NodeOptions, retryUntilAborted } from '@spaceport/runtime-core';
 import { type Logger } from 'pino';
 import { SPACEPORT_CONSUL_CLIENT, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '../tokens';
@@ -22,13 +22,17 @@ export class InstanceRegistration implements BeforeApplicationShutdown {
     @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Called by the bootstrap after `listen`, with the port actually bound. */
-  start(address: string, port: number): void {
+  /**
+   * Called by the bootstrap after `listen`, with the port actually bound. consul-core is loaded here,
+   * in distributed mode only (a standalone instance never loads it).
+   */
+  async start(address: string, port: number): Promise<void> {
     if (!this.client || !this.options.enableConsul) return;
     if (!this.options.register) {
       this.logger.info('not registering in Consul (--no-register): the operator registers this instance');
       return;
     }
+    const { ServiceRegistration } = await import('@spaceport/consul-core');
     const registration = new ServiceRegistration({
       client: this.client,
       nodeId: this.options.nodeId,

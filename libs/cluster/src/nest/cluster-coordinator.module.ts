@@ -24,7 +24,7 @@ import { type Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import { assignmentReadiness } from '../assignment-readiness';
 import { type ClusterEvent } from '../cluster-events';
-import { ClusterCoordinator } from '../cluster-coordinator';
+import { type ClusterCoordinator } from '../cluster-coordinator';
 import { type PartitionRunner, PARTITION_RUNNER } from '../partition-runner';
 import { type ClusterSettings, resolveClusterSettings } from '../settings';
 
@@ -106,6 +106,9 @@ export class ClusterCoordinatorService implements OnModuleInit, OnApplicationBoo
     }
     const partitionCount = await this.partitionCount();
     if (this.stopped.signal.aborted || partitionCount === undefined) return;
+    // Loaded here, in distributed mode only: the coordinator's leader and follower bring consul-core.
+    const { ClusterCoordinator } = await import('../cluster-coordinator');
+    if (this.stopped.signal.aborted) return;
     this.coordinator = new ClusterCoordinator({
       client,
       nodeId: this.node.nodeId,

@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { type ClientRedis } from '@nestjs/microservices';
 import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { type ConfigSnapshot } from '@spaceport/config-model';
-import { type ConfigStore, ConfigSourceError, ConsulConfigStore, type WriteResult } from '@spaceport/config-store';
+import { type ConfigStore, ConfigSourceError, type WriteResult } from '@spaceport/config-store';
 import { type NodeOptions } from '@spaceport/runtime-core';
 import { type Logger } from 'pino';
 import {
@@ -132,7 +132,7 @@ export class ConfigAuthorityService implements OnApplicationBootstrap, OnApplica
   }
 
   private sourceAvailable(): boolean {
-    if (this.store instanceof ConsulConfigStore && this.store.unavailableSinceMs !== undefined) return false;
+    if (this.store.unavailableSinceMs !== undefined) return false;
     return this.sourceProblem === undefined && this.latest !== undefined;
   }
 

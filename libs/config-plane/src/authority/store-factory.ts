@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type ConsulClient } from '@spaceport/consul-core';
 import { type NodeOptions } from '@spaceport/runtime-core';
-import { type ConfigStore, ConsulConfigStore, FileConfigStore, formatOfPath } from '@spaceport/config-store';
+import { type ConfigStore, FileConfigStore, formatOfPath, loadConsulConfigStore } from '@spaceport/config-store';
 import { type Logger } from 'pino';
 import { type ConfigPlaneSettings } from '../settings';
 
@@ -22,17 +22,17 @@ export function ensureConfigFile(path: string): boolean {
   return true;
 }
 
-/** Standalone: FileConfigStore on `--config`/`CONFIG_PATH`. Distributed: ConsulConfigStore. */
-export function createAuthorityStore(
+/** Standalone: FileConfigStore on `--config`/`CONFIG_PATH`. Distributed: ConsulConfigStore (loaded on demand). */
+export async function createAuthorityStore(
   options: NodeOptions,
   consul: ConsulClient | null,
   settings: ConfigPlaneSettings,
   logger: Logger,
-): ConfigStore {
+): Promise<ConfigStore> {
   if (options.enableConsul) {
     if (!consul) throw new Error('distributed mode without a Consul client');
     // Logged at most every few seconds: the watch backs off up to 5 s between attempts.
-    const store = new ConsulConfigStore(consul, {
+    const store = await loadConsulConfigStore(consul, {
       clusterId: options.clusterId,
       onUnavailable: (error, retryInMs) =>
         logger.warn(

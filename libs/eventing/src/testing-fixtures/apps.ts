@@ -52,7 +52,7 @@ export async function startTestApp(
   features: Type<unknown> | readonly Type<unknown>[],
   view: ConfigView,
 ): Promise<RunningApp> {
-  const config = resolveStartupConfig(role, ['--id', nodeId, '--port', '0'], { PATH: process.env['PATH'] });
+  const config = await resolveStartupConfig(role, ['--id', nodeId, '--port', '0'], { PATH: process.env['PATH'] });
   const logger = createRootLogger(config.options, { level: process.env['TEST_LOG_LEVEL'] ?? 'error' });
   const redisUrl = resolveConfigPlaneSettings(process.env, []).redisUrl;
   const sections = AppSettingsModule.of([
