@@ -33,8 +33,8 @@ export interface PartitionLease {
   readonly epoch: number;
   /** aborted when the partition is being stopped (ends an ordered retry wait) */
   readonly signal: AbortSignal;
-  /** the ledger says another owner has a newer epoch */
-  readonly onFenced: () => void;
+  /** a claim found the partition's epoch in Redis other than `epoch` (`null`: no epoch at all) */
+  readonly onFenced: (currentEpoch: number | null) => void;
 }
 
 /** Postpones a job without spending an attempt (BullMQ DelayedError protocol). */
@@ -106,7 +106,7 @@ export class DeliveryProcessor {
         return 'already sent';
       }
       if (claimed.status === 'fenced') {
-        lease.onFenced();
+        lease.onFenced(claimed.currentEpoch);
         return postpone(job, token, 1_000);
       }
       if (claimed.status === 'in-flight-elsewhere') return postpone(job, token, claimed.holder.ttlMs + 100);

@@ -70,6 +70,7 @@ async function closeWhenReady(worker: Worker<DeliveryJobData, string>): Promise<
 export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdown {
   private readonly consumers = new Map<number, Consumer>();
   private readonly stopping = new Map<number, Promise<void>>();
+  private readonly healing = new Map<number, Promise<void>>();
   private connection: Redis | undefined;
 
   constructor(
@@ -102,11 +103,52 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
       return 'stale';
     }
     const abort = new AbortController();
-    const lease: PartitionLease = { partition, epoch, signal: abort.signal, onFenced: () => void this.stop(partition) };
+    const lease: PartitionLease = {
+      partition,
+      epoch,
+      signal: abort.signal,
+      onFenced: (current) => this.onFenced(partition, epoch, current),
+    };
     const workers = [false, true].map((ordered) => this.worker(partition, ordered, lease));
     this.consumers.set(partition, { epoch, workers, abort });
     this.logger.info({ partition, epoch }, 'consuming partition');
     return 'started';
+  }
+
+  /**
+   * A claim found the partition's epoch changed. A newer one: another owner took the partition, so
+   * stop. None, or an older one: Redis lost or rolled back its state (a restart without persistence,
+   * a failover to a lagging replica, a FLUSH), and nobody newer owns the partition. A standalone
+   * worker owns every partition, so it re-establishes its epoch (the bump never lowers one) and goes
+   * on; the postponed job runs again. In distributed mode it stops, and the cluster layer decides.
+   */
+  private onFenced(partition: number, epoch: number, current: number | null): void {
+    const lost = current === null || current < epoch;
+    if (!lost || this.node.enableConsul) {
+      void this.stop(partition);
+      return;
+    }
+    if (this.healing.has(partition) || this.consumers.get(partition)?.epoch !== epoch) return;
+    const healed = this.reestablish(partition, epoch, current).finally(() => this.healing.delete(partition));
+    this.healing.set(partition, healed);
+  }
+
+  private async reestablish(partition: number, epoch: number, found: number | null): Promise<void> {
+    try {
+      const bumped = await this.processor.ledgerFor(EPOCH_LEDGER_TIMEOUT_MS).bumpEpoch(partition, epoch);
+      if (bumped.status === 'stale') {
+        this.logger.error(
+          { partition, epoch, current: bumped.current },
+          'partition epoch is newer than ours; stopping',
+        );
+        await this.stop(partition);
+        return;
+      }
+      this.logger.warn({ partition, epoch, found }, 'partition epoch was lost from Redis; re-established');
+    } catch (error) {
+      // The next fenced claim tries again.
+      this.logger.warn({ partition, err: { message: (error as Error).message } }, 'cannot re-establish the epoch yet');
+    }
   }
 
   /** Graceful: no new jobs of the partition; resolves once the jobs in flight are done. */
