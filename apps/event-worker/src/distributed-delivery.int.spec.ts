@@ -1,7 +1,8 @@
 // End to end in distributed mode, with the real built processes: config-service, gateway and two
 // event-workers against a real Consul agent and redis-server. A trigger is created through the
 // config API; the Consul-elected leader assigns the partitions; events queued at the gateway reach a
-// real HTTP receiver once each, also after one worker is SIGKILLed (its partitions move).
+// real HTTP receiver once each, also after Redis lost the partition epochs, after the cluster's state
+// in Consul was lost, and after one worker is SIGKILLed (its partitions move).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,9 +128,63 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
     expect(after.partitions.reduce((sum, p) => sum + (p.backlog ?? 0), 0)).toBe(0);
   });
 
+  it('re-establishes partition epochs Redis lost, and delivers on within seconds (no zombie can)', async () => {
+    const admin = new Redis(redis.redis.url);
+    try {
+      const keys = await admin.keys('*ledger:epoch:*');
+      expect(keys.length).toBe(HIGH_WATER);
+      await admin.del(...keys);
+    } finally {
+      admin.disconnect();
+    }
+    const lostAt = Date.now();
+    const before = receiver.countByWebhookId.size;
+    await queue(gateway, 60, 'c');
+    await waitFor(() => receiver.countByWebhookId.size >= before + 60, {
+      what: '60 more distinct webhook-ids after the epoch loss',
+      timeoutMs: 15_000,
+    });
+    const resumedMs = Date.now() - lostAt;
+    console.info(`e2e: 60 events after the epoch loss delivered in ${resumedMs} ms`);
+    expect(resumedMs).toBeLessThan(10_000);
+    expect(receiver.duplicateSends()).toBe(0);
+  });
+
+  it('after the cluster state in Consul is lost, the next generation starts above the epochs in Redis', async () => {
+    const before = await cluster(gateway);
+    const generationBefore = before.generation ?? 0;
+    const kv = (key: string, recurse = false): Promise<Response> =>
+      fetch(`${consul.agent.httpAddr}/v1/kv/spaceport/e2e/${key}${recurse ? '?recurse=true' : ''}`, {
+        method: 'DELETE',
+      });
+    // what a Consul KV reset leaves of the cluster's own keys (the config under config/ is kept)
+    for (const response of await Promise.all([kv('assignment'), kv('acks/', true), kv('leader')])) {
+      expect(response.status).toBe(200);
+    }
+    const view = await waitFor(
+      async () => {
+        const current = await cluster(gateway);
+        const owners = new Set(current.partitions.map((p) => p.owner));
+        return (current.generation ?? 0) > generationBefore && owners.size === 2 && !owners.has(null)
+          ? current
+          : undefined;
+      },
+      { what: 'a new assignment above the old generation', timeoutMs: 20_000 },
+    );
+    expect(view.generation).toBeGreaterThan(generationBefore);
+    const count = receiver.countByWebhookId.size;
+    await queue(gateway, 60, 'd');
+    await waitFor(() => receiver.countByWebhookId.size >= count + 60, {
+      what: '60 more distinct webhook-ids after the cluster state was lost',
+      timeoutMs: 15_000,
+    });
+    expect(receiver.duplicateSends()).toBe(0);
+  });
+
   it('after SIGKILL of a worker its partitions move and new events still arrive once each', async () => {
     const victim = stack.apps.find((app) => app.name === 'worker-1');
     if (!victim) throw new Error('worker-1 not launched');
+    const delivered = receiver.countByWebhookId.size;
     await victim.proc.kill();
     const killedAt = Date.now();
     await queue(gateway, 60, 'b');
@@ -140,15 +195,15 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
       },
       { what: 'worker-2 owning every partition', timeoutMs: 20_000 },
     );
-    await waitFor(() => receiver.countByWebhookId.size >= 120, {
-      what: '120 distinct webhook-ids at the receiver',
+    await waitFor(() => receiver.countByWebhookId.size >= delivered + 60, {
+      what: '60 more distinct webhook-ids at the receiver',
       timeoutMs: 30_000,
     });
     const failoverMs = Date.now() - killedAt;
     const duplicates = receiver.duplicateSends();
-    console.info(`e2e: all 120 delivered ${failoverMs} ms after the SIGKILL; duplicate sends: ${duplicates}`);
+    console.info(`e2e: all delivered ${failoverMs} ms after the SIGKILL; duplicate sends: ${duplicates}`);
     // Nothing was in flight when the worker died, so the bound on duplicate sends is zero.
     expect(duplicates).toBe(0);
-    expect(receiver.countByWebhookId.size).toBe(120);
+    expect(receiver.countByWebhookId.size).toBe(delivered + 60);
   });
 });

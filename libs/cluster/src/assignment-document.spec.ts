@@ -12,7 +12,7 @@ const now = new Date('2026-01-01T00:00:00Z');
 const plan = (
   previous: AssignmentDocument | undefined,
   members: string[],
-  overrides: { lockIndex?: number; acks?: Record<string, number>; P?: number } = {},
+  overrides: { lockIndex?: number; acks?: Record<string, number>; P?: number; highestEpoch?: number } = {},
 ) =>
   planAssignment({
     previous,
@@ -22,9 +22,29 @@ const plan = (
     leaderLockIndex: overrides.lockIndex ?? 1,
     acks: new Map(Object.entries(overrides.acks ?? {})),
     now,
+    ...(overrides.highestEpoch === undefined ? {} : { highestEpoch: overrides.highestEpoch }),
   });
 
 describe('planAssignment', () => {
+  it('starts above the highest epoch in Redis when the assignment was lost (epochs never go backwards)', () => {
+    const { document, changed } = plan(undefined, ['a', 'b'], { highestEpoch: 7 });
+    expect(changed).toBe(true);
+    expect(document.generation).toBe(8);
+    expect(document.epochs).toEqual([8, 8, 8, 8, 8, 8]);
+  });
+
+  it('re-epochs every partition when Redis is ahead of the stored assignment (rolled back)', () => {
+    const first = plan(undefined, ['a', 'b']).document;
+    const same = plan(first, ['a', 'b'], { highestEpoch: first.generation });
+    expect(same.changed).toBe(false);
+    const ahead = plan(first, ['a', 'b'], { highestEpoch: 5 });
+    expect(ahead.changed).toBe(true);
+    expect(ahead.moves).toBe(0);
+    expect(ahead.document.generation).toBe(6);
+    expect(ahead.document.epochs).toEqual([6, 6, 6, 6, 6, 6]);
+    expect(ahead.document.owners).toEqual(first.owners);
+  });
+
   it('first assignment: generation 1, every epoch 1, no handoffs, balanced', () => {
     const { document, changed, moves } = plan(undefined, ['b', 'a', 'c']);
     expect(changed).toBe(true);

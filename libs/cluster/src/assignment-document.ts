@@ -37,6 +37,8 @@ export interface AssignmentInput {
   /** last acked generation per node (acks/<nodeId>) */
   acks: ReadonlyMap<string, number>;
   now: Date;
+  /** the highest partition epoch in Redis (PartitionRunner.highestEpoch); default 0 */
+  highestEpoch?: number;
 }
 
 export interface AssignmentPlan {
@@ -72,7 +74,12 @@ export function planAssignment(input: AssignmentInput): AssignmentPlan {
   const { previous, members, partitionCount, acks } = input;
   const before = ownersOf(previous);
   const after = assignPartitions(before, members, partitionCount);
-  const generation = (previous?.generation ?? 0) + 1;
+  // Epochs never go backwards. The next generation is above the highest epoch in Redis too: after the
+  // assignment was lost or rolled back (a Consul KV reset, an older snapshot restored) it must not start
+  // below the epochs the partitions carry, or every bump is stale; and then no kept epoch is valid either.
+  const highestEpoch = input.highestEpoch ?? 0;
+  const behindRedis = previous !== undefined && highestEpoch > previous.generation;
+  const generation = Math.max(previous?.generation ?? 0, highestEpoch) + 1;
   const memberSet = new Set(members);
   const isReleased = (handoff: Handoff): boolean =>
     !memberSet.has(handoff.from) || (acks.get(handoff.from) ?? -1) >= handoff.revokedAt;
@@ -83,7 +90,7 @@ export function planAssignment(input: AssignmentInput): AssignmentPlan {
     const moved = before[partition] !== after[partition];
     if (moved) moves += 1;
     const keptEpoch = previous?.epochs[partition];
-    epochs.push(!moved && keptEpoch !== undefined ? keptEpoch : generation);
+    epochs.push(!moved && !behindRedis && keptEpoch !== undefined ? keptEpoch : generation);
     const pending = nextHandoffs(
       previous?.handoffs[String(partition)] ?? [],
       before[partition],
@@ -95,6 +102,7 @@ export function planAssignment(input: AssignmentInput): AssignmentPlan {
   }
   const changed =
     previous === undefined ||
+    behindRedis ||
     moves > 0 ||
     previous.partitionCount !== partitionCount ||
     previous.leaderLockIndex !== input.leaderLockIndex;

@@ -6,7 +6,7 @@ import {
   watchKeyPrefix,
 } from '@spaceport/consul-core';
 import { abortableSleep, DEFAULT_SERVICE_NAME } from '@spaceport/runtime-core';
-import { type AssignmentDocument, assignmentDocumentSchema } from './assignment-document';
+import { type AssignmentDocument, assignmentDocumentSchema, ownedPartitions } from './assignment-document';
 import { type ClusterNodeOptions } from './assignment-leader';
 import { type AssignmentView } from './assignment-readiness';
 import { type ClusterEvent, errorText } from './cluster-events';
@@ -50,6 +50,16 @@ export class AssignmentFollower {
   /** partition → epoch of what this worker runs now */
   get runningPartitions(): ReadonlyMap<number, number> {
     return this.running;
+  }
+
+  /**
+   * Whether this worker runs `partition` at `epoch` as the current assignment gives it, with its
+   * ownership proven (healthy in Consul within the lease): what entitles it to re-establish an epoch
+   * Redis lost. A paused or cut-off worker fails the proof, so a zombie never re-establishes one.
+   */
+  owns(partition: number, epoch: number, now = Date.now()): boolean {
+    if (this.running.get(partition) !== epoch || !this.ownershipValid(now) || !this.document) return false;
+    return ownedPartitions(this.document, this.options.nodeId).get(partition) === epoch;
   }
 
   /** What it knows of its assignment now (readiness). */

@@ -26,6 +26,8 @@ export interface ClusterNodeOptions {
 export interface AssignmentLeaderOptions extends ClusterNodeOptions {
   /** the instance's TTL check: the leader session is tied to it and serfHealth */
   serviceCheckId?: string;
+  /** the highest partition epoch in Redis (PartitionRunner.highestEpoch): generations go above it */
+  highestEpoch?: (partitionCount: number) => Promise<number>;
 }
 
 /** One term of leadership: everything it started ends with its controller. */
@@ -162,12 +164,27 @@ export class AssignmentLeader {
     }
   }
 
+  /** 0 when the data plane cannot say (Redis down): the stored generation alone, reported as an error. */
+  private async highestEpoch(): Promise<number> {
+    try {
+      return (await this.options.highestEpoch?.(this.options.partitionCount)) ?? 0;
+    } catch (error) {
+      this.emit({ type: 'error', nodeId: this.options.nodeId, where: 'highest-epoch', message: errorText(error) });
+      return 0;
+    }
+  }
+
   private async writeOnce(term: Term): Promise<'done' | 'stale' | 'refused' | 'retry-later'> {
     const members = term.members;
     if (members === undefined) return 'done';
     try {
-      const [stored, acks] = await Promise.all([readAssignment(this.kv), readAcks(this.kv)]);
+      const [stored, acks, highestEpoch] = await Promise.all([
+        readAssignment(this.kv),
+        readAcks(this.kv),
+        this.highestEpoch(),
+      ]);
       const plan = planAssignment({
+        highestEpoch,
         previous: stored.document,
         members,
         partitionCount: this.options.partitionCount,

@@ -17,8 +17,11 @@ export class ClusterCoordinator {
   readonly follower: AssignmentFollower;
 
   constructor(options: ClusterCoordinatorOptions) {
-    this.leader = new AssignmentLeader(options);
+    const { runner } = options;
+    const highestEpoch = runner.highestEpoch?.bind(runner);
+    this.leader = new AssignmentLeader({ ...options, ...(highestEpoch ? { highestEpoch } : {}) });
     this.follower = new AssignmentFollower(options);
+    runner.setOwnershipCheck?.((partition, epoch) => this.follower.owns(partition, epoch));
   }
 
   start(): this {

@@ -4,8 +4,11 @@
  * worker owns in the current assignment.
  */
 export interface PartitionRunner {
-  /** start consuming `partition`; the runner bumps the partition epoch in Redis to `epoch` first */
-  start(partition: number, epoch: number): Promise<void>;
+  /**
+   * Start consuming `partition`; the runner bumps the partition epoch in Redis to `epoch` first.
+   * Rejects when it cannot, e.g. Redis holds a newer epoch: the partition is then not running.
+   */
+  start(partition: number, epoch: number): Promise<unknown>;
   /** stop taking new jobs of `partition`, finish in-flight, then resolve (cooperative handoff) */
   stop(partition: number): Promise<void>;
   /**
@@ -13,6 +16,16 @@ export interface PartitionRunner {
    * partitions a lowered count dropped may still hold jobs. Optional: the configured count otherwise.
    */
   partitionsToConsume?(partitionCount: number): Promise<number>;
+  /**
+   * The highest partition epoch the data plane holds (Redis), so that a new generation goes above it
+   * even when the assignment in Consul was lost. Optional: 0 otherwise.
+   */
+  highestEpoch?(partitionCount: number): Promise<number>;
+  /**
+   * Gives the runner the follower's answer to "is this worker still the assigned, healthy owner of
+   * `partition` at `epoch`?", so it can re-establish an epoch Redis lost instead of stopping. Optional.
+   */
+  setOwnershipCheck?(check: (partition: number, epoch: number) => boolean): void;
 }
 
 /** Nest DI token of the worker's PartitionRunner (provided by the data plane). */

@@ -106,6 +106,15 @@ export class DeliveryLedger {
     return parseBumpReply(reply, generation);
   }
 
+  /** The highest epoch of partitions `0 … partitionCount - 1` (0 when none has one): one MGET, one slot. */
+  async highestEpoch(partitionCount: number): Promise<number> {
+    assertCount('partition count', partitionCount);
+    if (partitionCount === 0) return 0;
+    const keys = Array.from({ length: partitionCount }, (_, partition) => this.keys.epoch(partition));
+    const values = await this.client.mget(keys);
+    return Math.max(0, ...values.map((value) => (value === null ? 0 : Number(value))));
+  }
+
   /** The epoch of `partition`, or null before any owner bumped it. */
   async currentEpoch(partition: number): Promise<number | null> {
     const value = await this.client.get(this.keys.epoch(partition));

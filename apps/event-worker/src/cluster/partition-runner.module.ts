@@ -1,11 +1,23 @@
 import { Module } from '@nestjs/common';
-import { PARTITION_RUNNER } from '@spaceport/cluster';
+import { PARTITION_RUNNER, type PartitionRunner } from '@spaceport/cluster';
 import { EventDeliveryModule, PartitionConsumers } from '@spaceport/eventing';
 
 /** The data plane's partition consumers, offered to the cluster coordinator as its PartitionRunner. */
 @Module({
   imports: [EventDeliveryModule],
-  providers: [{ provide: PARTITION_RUNNER, useExisting: PartitionConsumers }],
+  providers: [
+    {
+      provide: PARTITION_RUNNER,
+      inject: [PartitionConsumers],
+      useFactory: (consumers: PartitionConsumers): PartitionRunner => ({
+        start: (partition, epoch) => consumers.startAssigned(partition, epoch),
+        stop: (partition) => consumers.stop(partition),
+        partitionsToConsume: (count) => consumers.partitionsToConsume(count),
+        highestEpoch: (count) => consumers.highestEpoch(count),
+        setOwnershipCheck: (check) => consumers.setOwnershipCheck(check),
+      }),
+    },
+  ],
   exports: [PARTITION_RUNNER],
 })
 export class PartitionRunnerModule {}

@@ -27,6 +27,14 @@ interface Consumer {
 
 export type StartResult = 'started' | 'already-owned' | 'stale';
 
+/** The cluster's `start` of a partition found a newer epoch in Redis: the partition is not running. */
+export class StaleEpochError extends Error {
+  constructor(partition: number, epoch: number) {
+    super(`partition ${partition}: Redis holds a newer epoch than ${epoch}; not consuming`);
+    this.name = 'StaleEpochError';
+  }
+}
+
 /** Longest wait, on stop, for a just-created BullMQ worker to finish connecting (see closeWhenReady). */
 const READY_BEFORE_CLOSE_MS = 5_000;
 
@@ -71,6 +79,8 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
   private readonly consumers = new Map<number, Consumer>();
   private readonly stopping = new Map<number, Promise<void>>();
   private readonly healing = new Map<number, Promise<void>>();
+  /** distributed mode: the cluster follower's "still the assigned, healthy owner at this epoch?" */
+  private ownershipCheck: ((partition: number, epoch: number) => boolean) | undefined;
   private connection: Redis | undefined;
 
   constructor(
@@ -84,6 +94,21 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
   /** The cluster leader assigns this many partitions: the configured ones and any still fed before. */
   partitionsToConsume(partitionCount: number): Promise<number> {
     return this.highWater.partitionsToConsume(partitionCount);
+  }
+
+  /** The highest partition epoch in Redis, over every partition that may be consumed. */
+  async highestEpoch(partitionCount: number): Promise<number> {
+    const count = await this.highWater.partitionsToConsume(partitionCount);
+    return this.processor.ledgerFor(EPOCH_LEDGER_TIMEOUT_MS).highestEpoch(count);
+  }
+
+  setOwnershipCheck(check: (partition: number, epoch: number) => boolean): void {
+    this.ownershipCheck = check;
+  }
+
+  /** `start` for the cluster: a stale epoch is an error (the follower retries), never a partition marked running. */
+  async startAssigned(partition: number, epoch: number): Promise<void> {
+    if ((await this.start(partition, epoch)) === 'stale') throw new StaleEpochError(partition, epoch);
   }
 
   owned(): OwnedPartition[] {
@@ -118,13 +143,15 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
   /**
    * A claim found the partition's epoch changed. A newer one: another owner took the partition, so
    * stop. None, or an older one: Redis lost or rolled back its state (a restart without persistence,
-   * a failover to a lagging replica, a FLUSH), and nobody newer owns the partition. A standalone
-   * worker owns every partition, so it re-establishes its epoch (the bump never lowers one) and goes
-   * on; the postponed job runs again. In distributed mode it stops, and the cluster layer decides.
+   * a failover to a lagging replica, a FLUSH), and nobody newer owns the partition. The owner then
+   * re-establishes its epoch (the bump never lowers one) and goes on; the postponed job runs again. A
+   * standalone worker owns every partition; in distributed mode only while the cluster follower says
+   * it is still the assigned owner with its ownership proven (a zombie stops).
    */
   private onFenced(partition: number, epoch: number, current: number | null): void {
     const lost = current === null || current < epoch;
-    if (!lost || this.node.enableConsul) {
+    const owner = !this.node.enableConsul || this.ownershipCheck?.(partition, epoch) === true;
+    if (!lost || !owner) {
       void this.stop(partition);
       return;
     }
