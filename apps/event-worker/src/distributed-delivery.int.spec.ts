@@ -181,6 +181,25 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
     expect(receiver.duplicateSends()).toBe(0);
   });
 
+  it('rewrites an assignment deleted by hand within seconds, without a membership change', async () => {
+    const generationBefore = (await cluster(gateway)).generation ?? 0;
+    const deleted = await fetch(`${consul.agent.httpAddr}/v1/kv/spaceport/e2e/assignment`, { method: 'DELETE' });
+    expect(deleted.status).toBe(200);
+    const deletedAt = Date.now();
+    await waitFor(async () => ((await cluster(gateway)).generation ?? 0) > generationBefore, {
+      what: 'the leader rewriting the assignment',
+      timeoutMs: 15_000,
+    });
+    console.info(`e2e: assignment rewritten ${Date.now() - deletedAt} ms after it was deleted`);
+    const count = receiver.countByWebhookId.size;
+    await queue(gateway, 30, 'e');
+    await waitFor(() => receiver.countByWebhookId.size >= count + 30, {
+      what: '30 more distinct webhook-ids after the assignment was rewritten',
+      timeoutMs: 15_000,
+    });
+    expect(receiver.duplicateSends()).toBe(0);
+  });
+
   it('after SIGKILL of a worker its partitions move and new events still arrive once each', async () => {
     const victim = stack.apps.find((app) => app.name === 'worker-1');
     if (!victim) throw new Error('worker-1 not launched');

@@ -62,6 +62,16 @@ export class AssignmentFollower {
     return ownedPartitions(this.document, this.options.nodeId).get(partition) === epoch;
   }
 
+  /**
+   * The runner stopped `partition` by itself (a fence): it no longer runs, so readiness stops counting
+   * it, and the next step starts it again if the assignment still gives it to this worker.
+   */
+  runnerStopped(partition: number): void {
+    if (!this.running.delete(partition)) return;
+    this.emit({ type: 'partition-stopped', nodeId: this.options.nodeId, partition, reason: 'fenced' });
+    this.kick();
+  }
+
   /** What it knows of its assignment now (readiness). */
   view(now = Date.now()): AssignmentView {
     return {

@@ -44,6 +44,8 @@ interface Term {
 
 const MAX_CAS_RETRIES = 5;
 const ERROR_RETRY_MS = 500;
+/** How often a leader re-reads the assignment, the acks and the highest epoch without a membership change. */
+const REASSESS_MS = 5_000;
 
 /**
  * The Consul-elected assigner. While it leads (`spaceport/<cluster>/leader`) it watches the healthy
@@ -123,6 +125,13 @@ export class AssignmentLeader {
     term.watch.on('error', (error) =>
       this.emit({ type: 'error', nodeId: this.options.nodeId, where: 'members-watch', message: errorText(error) }),
     );
+    // Also without a membership change: an assignment deleted or rolled back in Consul, or epochs in Redis
+    // ahead of it, are rewritten within this period (planAssignment changes nothing otherwise).
+    const reassess = setInterval(() => {
+      if (this.live(term)) void this.reconcile(term);
+    }, REASSESS_MS);
+    reassess.unref();
+    term.controller.signal.addEventListener('abort', () => clearInterval(reassess), { once: true });
   }
 
   /** Stops acting as leader: no timer, no watch, no write of this term after this returns. */

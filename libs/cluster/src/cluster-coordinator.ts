@@ -22,6 +22,7 @@ export class ClusterCoordinator {
     this.leader = new AssignmentLeader({ ...options, ...(highestEpoch ? { highestEpoch } : {}) });
     this.follower = new AssignmentFollower(options);
     runner.setOwnershipCheck?.((partition, epoch) => this.follower.owns(partition, epoch));
+    runner.setStopListener?.((partition) => this.follower.runnerStopped(partition));
   }
 
   start(): this {

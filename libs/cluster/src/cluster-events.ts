@@ -9,7 +9,7 @@ export type ClusterEvent =
   | { type: 'assigned'; nodeId: string; document: AssignmentDocument; moves: number }
   | { type: 'write-refused'; nodeId: string; reason: 'not-lock-holder' | 'stale-index' }
   | { type: 'partition-started'; nodeId: string; partition: number; epoch: number; reason: GateReason }
-  | { type: 'partition-stopped'; nodeId: string; partition: number }
+  | { type: 'partition-stopped'; nodeId: string; partition: number; reason?: 'fenced' }
   | { type: 'acked'; nodeId: string; generation: number }
   | { type: 'ownership'; nodeId: string; valid: boolean }
   | { type: 'error'; nodeId: string; where: string; message: string };

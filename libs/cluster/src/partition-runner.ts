@@ -26,6 +26,11 @@ export interface PartitionRunner {
    * `partition` at `epoch`?", so it can re-establish an epoch Redis lost instead of stopping. Optional.
    */
   setOwnershipCheck?(check: (partition: number, epoch: number) => boolean): void;
+  /**
+   * Gives the runner a listener for a partition it stopped by itself (fenced by a newer epoch), so the
+   * follower no longer counts it as running (readiness) and starts it again while it is assigned. Optional.
+   */
+  setStopListener?(listener: (partition: number) => void): void;
 }
 
 /** Nest DI token of the worker's PartitionRunner (provided by the data plane). */

@@ -15,6 +15,7 @@ import { EventDeliveryModule, PartitionConsumers } from '@spaceport/eventing';
         partitionsToConsume: (count) => consumers.partitionsToConsume(count),
         highestEpoch: (count) => consumers.highestEpoch(count),
         setOwnershipCheck: (check) => consumers.setOwnershipCheck(check),
+        setStopListener: (listener) => consumers.setStopListener(listener),
       }),
     },
   ],

@@ -81,6 +81,8 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
   private readonly healing = new Map<number, Promise<void>>();
   /** distributed mode: the cluster follower's "still the assigned, healthy owner at this epoch?" */
   private ownershipCheck: ((partition: number, epoch: number) => boolean) | undefined;
+  /** distributed mode: told when a partition stops by itself (fenced), so the follower stops counting it */
+  private stopListener: ((partition: number) => void) | undefined;
   private connection: Redis | undefined;
 
   constructor(
@@ -104,6 +106,10 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
 
   setOwnershipCheck(check: (partition: number, epoch: number) => boolean): void {
     this.ownershipCheck = check;
+  }
+
+  setStopListener(listener: (partition: number) => void): void {
+    this.stopListener = listener;
   }
 
   /** `start` for the cluster: a stale epoch is an error (the follower retries), never a partition marked running. */
@@ -152,7 +158,7 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
     const lost = current === null || current < epoch;
     const owner = !this.node.enableConsul || this.ownershipCheck?.(partition, epoch) === true;
     if (!lost || !owner) {
-      void this.stop(partition);
+      void this.stopByItself(partition);
       return;
     }
     if (this.healing.has(partition) || this.consumers.get(partition)?.epoch !== epoch) return;
@@ -168,7 +174,7 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
           { partition, epoch, current: bumped.current },
           'partition epoch is newer than ours; stopping',
         );
-        await this.stop(partition);
+        await this.stopByItself(partition);
         return;
       }
       this.logger.warn({ partition, epoch, found }, 'partition epoch was lost from Redis; re-established');
@@ -176,6 +182,13 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
       // The next fenced claim tries again.
       this.logger.warn({ partition, err: { message: (error as Error).message } }, 'cannot re-establish the epoch yet');
     }
+  }
+
+  /** A stop the driver did not ask for (a fence): the driver hears of it once it is done. */
+  private async stopByItself(partition: number): Promise<void> {
+    if (!this.consumers.has(partition)) return;
+    await this.stop(partition);
+    this.stopListener?.(partition);
   }
 
   /** Graceful: no new jobs of the partition; resolves once the jobs in flight are done. */
