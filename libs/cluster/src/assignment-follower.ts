@@ -55,7 +55,7 @@ export class AssignmentFollower {
   /**
    * Whether this worker runs `partition` at `epoch` as the current assignment gives it, with its
    * ownership proven (healthy in Consul within the lease): what entitles it to re-establish an epoch
-   * Redis lost. A paused or cut-off worker fails the proof, so a zombie never re-establishes one.
+   * Redis lost. A worker paused or cut off for longer than the ownership lease fails the proof.
    */
   owns(partition: number, epoch: number, now = Date.now()): boolean {
     if (this.running.get(partition) !== epoch || !this.ownershipValid(now) || !this.document) return false;

@@ -152,7 +152,7 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
    * a failover to a lagging replica, a FLUSH), and nobody newer owns the partition. The owner then
    * re-establishes its epoch (the bump never lowers one) and goes on; the postponed job runs again. A
    * standalone worker owns every partition; in distributed mode only while the cluster follower says
-   * it is still the assigned owner with its ownership proven (a zombie stops).
+   * it is still the assigned owner with its ownership proven (a zombie past its lease stops).
    */
   private onFenced(partition: number, epoch: number, current: number | null): void {
     const lost = current === null || current < epoch;
