@@ -1,8 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SPACEPORT_LOGGER } from '@spaceport/app-runtime';
 import { type Redis } from 'ioredis';
+import { type Logger } from 'pino';
 import { type DeliveryJobData } from './delivery-job';
+import { EventingMetrics } from './eventing-metrics';
 import { type EventingKeys } from './keys';
-import { EVENTING_KEYS, EVENTING_REDIS } from './tokens';
+import { defineScript, type RedisScript } from './redis';
+import { type EventingEnv } from './settings';
+import { EVENTING_ENV, EVENTING_KEYS, EVENTING_REDIS } from './tokens';
 
 export interface DeadLetter {
   /** stream entry id (`<ms>-<seq>`) */
@@ -13,32 +18,55 @@ export interface DeadLetter {
   readonly at: string;
 }
 
-const MAX_LENGTH = 100_000;
+/**
+ * KEYS: the DLQ stream. ARGV: the cap (0 = none), then the entry's field/value pairs. Adds the entry and
+ * trims the stream to about the cap (whole stream nodes, as `MAXLEN ~` does); returns how many entries
+ * the trim dropped, so that no drop goes uncounted.
+ */
+const ADD_DEAD_LETTER_LUA = `
+redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+local cap = tonumber(ARGV[1])
+if cap > 0 then return redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', cap) end
+return 0`;
 
-/** The dead-letter queue: a Redis stream per project (`XADD … MAXLEN ~ 100000`). */
+/**
+ * The dead-letter queue: a Redis stream per project, capped at `EVENTING_DLQ_MAX_ENTRIES` (about; 0 =
+ * no cap). Entries the cap drops are counted (`spaceport_dead_letters_dropped_total`) and logged.
+ */
 @Injectable()
 export class DeadLetters {
+  private readonly addScript: RedisScript;
+
   constructor(
     @Inject(EVENTING_REDIS) private readonly redis: Redis,
     @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
-  ) {}
+    @Inject(EVENTING_ENV) private readonly env: EventingEnv,
+    @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
+    private readonly metrics: EventingMetrics,
+  ) {
+    this.addScript = defineScript(redis, 'spaceportAddDeadLetterV1', 1, ADD_DEAD_LETTER_LUA);
+  }
 
   async add(job: DeliveryJobData, reason: string, statusCode: number | null): Promise<void> {
-    await this.redis.xadd(
-      this.keys.dlq(job.project),
-      'MAXLEN',
-      '~',
-      MAX_LENGTH,
-      '*',
+    const cap = this.env.dlqMaxEntries;
+    const fields = [
       'job',
       JSON.stringify(job),
       'reason',
       reason,
       'status',
       statusCode === null ? '' : String(statusCode),
-      'at',
-      new Date().toISOString(),
+    ];
+    const dropped = Number(
+      await this.addScript(this.keys.dlq(job.project), String(cap), ...fields, 'at', new Date().toISOString()),
     );
+    if (dropped > 0) {
+      this.metrics.deadLettersDropped(job.project, dropped);
+      this.logger.warn(
+        { project: job.project, dropped, cap },
+        'DLQ reached EVENTING_DLQ_MAX_ENTRIES: its oldest entries were dropped',
+      );
+    }
   }
 
   /** Entries since `sinceMs` (inclusive), oldest first, at most `limit`. */

@@ -38,6 +38,7 @@ export class EventingMetrics {
   private readonly queued: Counter<'project'>;
   private readonly deliveries: Counter<'project' | 'trigger' | 'outcome'>;
   private readonly notSent: Counter<'project' | 'trigger' | 'reason'>;
+  private readonly droppedDeadLetters: Counter<'project'>;
   private readonly attemptSeconds: Histogram<'project' | 'trigger'>;
   private readonly latencySeconds: Histogram<'project' | 'trigger'>;
   /** bounded like the labels: one entry per configured (project, trigger) that saw an attempt */
@@ -61,6 +62,12 @@ export class EventingMetrics {
       name: 'spaceport_deliveries_not_sent_total',
       help: 'Delivery jobs that ended without an HTTP attempt: cancelled (trigger deleted or disabled), already-sent (the ledger had the send recorded: a redelivered or re-run job)',
       labelNames: ['project', 'trigger', 'reason'],
+      registers,
+    });
+    this.droppedDeadLetters = new Counter({
+      name: 'spaceport_dead_letters_dropped_total',
+      help: 'Oldest DLQ entries dropped because the DLQ of the project reached EVENTING_DLQ_MAX_ENTRIES',
+      labelNames: ['project'],
       registers,
     });
     this.attemptSeconds = new Histogram({
@@ -103,6 +110,11 @@ export class EventingMetrics {
   /** A delivery job of `job`'s trigger ended without sending (rare: labels hashed per call). */
   deliveryNotSent(job: Pick<DeliveryJobData, 'project' | 'triggerId'>, reason: NotSentReason): void {
     this.notSent.inc({ project: job.project, trigger: job.triggerId, reason });
+  }
+
+  /** The cap of `project`'s DLQ made room by dropping its `count` oldest entries. */
+  deadLettersDropped(project: string, count: number): void {
+    this.droppedDeadLetters.inc({ project }, count);
   }
 
   /** The labelled children of one trigger, bound once (labels are hashed per call otherwise). */

@@ -28,6 +28,11 @@ export interface EventingEnv {
    * row (no success in between) is disabled by the data plane, reason `failures`. Default 0 = off.
    */
   readonly disableAfterFailures: number;
+  /**
+   * `EVENTING_DLQ_MAX_ENTRIES`: entries kept per project in the DLQ (about: the stream is trimmed by whole
+   * nodes); past it the oldest are dropped, counted and logged. Default 100000; 0 = no cap.
+   */
+  readonly dlqMaxEntries: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -66,5 +71,6 @@ export function parseEventingEnv(env: NodeJS.ProcessEnv, redisUrl: string): Even
     allowedCidrs,
     maxResponseBytes: integer(env, 'WEBHOOK_MAX_RESPONSE_BYTES', 2_048, 0, 1_048_576),
     disableAfterFailures: integer(env, 'EVENTING_DISABLE_AFTER_FAILURES', 0, 0, 1_000_000),
+    dlqMaxEntries: integer(env, 'EVENTING_DLQ_MAX_ENTRIES', 100_000, 0, 100_000_000),
   };
 }
