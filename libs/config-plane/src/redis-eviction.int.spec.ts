@@ -101,6 +101,7 @@ describe('an evicting Redis (maxmemory-policy other than noeviction)', () => {
     );
     expect(down.httpStatus).toBe(503);
     expect(down.body.details['redis']?.message).toMatch(/^Redis maxmemory-policy: volatile-lru may evict/);
+    expect(down.body.details['redis']).toMatchObject({ maxmemoryPolicy: 'volatile-lru', evictionAllowed: false });
     expect(app.proc.running).toBe(true);
 
     await setPolicy('noeviction');

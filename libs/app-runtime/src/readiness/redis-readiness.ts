@@ -47,7 +47,8 @@ export async function redisPingIndicator(session: ReadinessSession, client: Redi
     const pingMs = Math.round((performance.now() - startedAt) * 10) / 10;
     const maxmemoryPolicy = await readMaxmemoryPolicy(client);
     const risk = evictionRisk(maxmemoryPolicy);
-    const details = { pingMs, maxmemoryPolicy: maxmemoryPolicy ?? 'unknown', evictionAllowed: risk !== undefined };
+    const evictionAllowed = risk !== undefined && allowEviction;
+    const details = { pingMs, maxmemoryPolicy: maxmemoryPolicy ?? 'unknown', evictionAllowed };
     if (risk && !allowEviction) return session.down({ message: `${MAXMEMORY_POLICY_SOURCE}: ${risk}`, ...details });
     return session.up(details);
   } catch (error) {

@@ -177,7 +177,7 @@ export class DeliveryProcessor {
 }
 
 /** Resolves true after `ms`, or false at once when `signal` aborts. */
-export async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
   await abortableSleep(ms, signal);
   return !signal.aborted;
 }
