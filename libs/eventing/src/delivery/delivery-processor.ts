@@ -28,6 +28,9 @@ export const CLAIM_SLACK_MS = 2_000;
 /** Bound on the in-job waits of an ordered delivery for a rate window (then it is postponed). */
 const MAX_ORDERED_RATE_WAITS = 10;
 
+/** A DLQ reason carries at most this much of an unexpected error's message. */
+const MAX_ERROR_REASON_LENGTH = 500;
+
 export interface PartitionLease {
   readonly partition: number;
   readonly epoch: number;
@@ -150,6 +153,15 @@ export class DeliveryProcessor {
       if (!job.data.ordered || !(await sleepUnlessAborted(delayMs, lease.signal))) return postpone(job, token, delayMs);
     }
     return postpone(job, token, 1_000);
+  }
+
+  /**
+   * A job whose BullMQ attempts ran out on errors the processor did not decide (a bug, Redis failing
+   * mid-job, every attempt): it ends in the DLQ with the error, like any final failure, so it can be
+   * redriven, instead of only in BullMQ's failed set.
+   */
+  async failExhausted(job: DeliveryJobData, error: Error): Promise<void> {
+    await this.fail(job, `error: ${error.message}`.slice(0, MAX_ERROR_REASON_LENGTH), null);
   }
 
   private async fail(job: DeliveryJobData, reason: string, statusCode: number | null): Promise<void> {

@@ -237,8 +237,25 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
     worker.on('failed', (job, error) => {
       if (error.name !== 'RetryLaterError')
         this.logger.warn({ partition, job: job?.id, err: { message: error.message } }, 'delivery job error');
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.deadLetterExhausted(partition, job, error);
     });
     return worker;
+  }
+
+  /** Its attempts ran out (BullMQ would only keep it in its failed set): to the DLQ, with the error. */
+  private async deadLetterExhausted(partition: number, job: Job<DeliveryJobData>, error: Error): Promise<void> {
+    try {
+      await this.processor.failExhausted(job.data, error);
+      this.logger.warn(
+        { partition, job: job.id, err: { message: error.message } },
+        'delivery job exhausted: to the DLQ',
+      );
+    } catch (failure) {
+      this.logger.error(
+        { partition, job: job.id, err: { message: (failure as Error).message } },
+        'could not dead-letter an exhausted job; it stays in the failed set',
+      );
+    }
   }
 
   /** First shutdown step: finish in-flight deliveries while Redis and the HTTP pool are still open. */
