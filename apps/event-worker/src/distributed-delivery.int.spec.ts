@@ -38,6 +38,18 @@ async function cluster(gateway: LaunchedApp): Promise<ClusterView> {
   return (await (await fetch(`${gateway.url}/v1/cluster`)).json()) as ClusterView;
 }
 
+/** Whether `view` spreads every partition over both workers. */
+function overBothWorkers(view: ClusterView): boolean {
+  const owners = new Set(view.partitions.map((p) => p.owner));
+  return view.partitions.length > 0 && owners.size === 2 && !owners.has(null);
+}
+
+/** Deletes `spaceport/e2e/<key>` (and what is under it with `recurse`) in Consul. */
+async function deleteClusterKey(key: string, recurse = false): Promise<void> {
+  const url = `${consul.agent.httpAddr}/v1/kv/spaceport/e2e/${key}${recurse ? '?recurse=true' : ''}`;
+  expect((await fetch(url, { method: 'DELETE' })).status).toBe(200);
+}
+
 async function queue(gateway: LaunchedApp, count: number, tag: string): Promise<void> {
   for (let i = 0; i < count; i++) {
     const res = await call(gateway.url, 'POST', '/v1/api/shop/eventing/queue', PROJECT_TOKEN, {
@@ -96,6 +108,17 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
     );
   }, 120_000);
 
+  /** Queues `count` events and waits until `count` more distinct webhook-ids arrived, each sent once. */
+  async function deliverOnce(count: number, tag: string, what: string): Promise<void> {
+    const before = receiver.countByWebhookId.size;
+    await queue(gateway, count, tag);
+    await waitFor(() => receiver.countByWebhookId.size >= before + count, {
+      what: `${count} more distinct webhook-ids ${what}`,
+      timeoutMs: 15_000,
+    });
+    expect(receiver.duplicateSends()).toBe(0);
+  }
+
   afterAll(async () => {
     await stack?.stopAll();
     await receiver?.close();
@@ -106,8 +129,7 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
     const view = await waitFor(
       async () => {
         const current = await cluster(gateway);
-        const owners = new Set(current.partitions.map((p) => p.owner));
-        return current.partitions.length > 0 && owners.size === 2 && !owners.has(null) ? current : undefined;
+        return overBothWorkers(current) ? current : undefined;
       },
       { what: 'a balanced assignment over worker-1 and worker-2', timeoutMs: 20_000 },
     );
@@ -138,66 +160,37 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
       admin.disconnect();
     }
     const lostAt = Date.now();
-    const before = receiver.countByWebhookId.size;
-    await queue(gateway, 60, 'c');
-    await waitFor(() => receiver.countByWebhookId.size >= before + 60, {
-      what: '60 more distinct webhook-ids after the epoch loss',
-      timeoutMs: 15_000,
-    });
+    await deliverOnce(60, 'c', 'after the epoch loss');
     const resumedMs = Date.now() - lostAt;
     console.info(`e2e: 60 events after the epoch loss delivered in ${resumedMs} ms`);
     expect(resumedMs).toBeLessThan(10_000);
-    expect(receiver.duplicateSends()).toBe(0);
   });
 
   it('after the cluster state in Consul is lost, the next generation starts above the epochs in Redis', async () => {
-    const before = await cluster(gateway);
-    const generationBefore = before.generation ?? 0;
-    const kv = (key: string, recurse = false): Promise<Response> =>
-      fetch(`${consul.agent.httpAddr}/v1/kv/spaceport/e2e/${key}${recurse ? '?recurse=true' : ''}`, {
-        method: 'DELETE',
-      });
+    const generationBefore = (await cluster(gateway)).generation ?? 0;
     // what a Consul KV reset leaves of the cluster's own keys (the config under config/ is kept)
-    for (const response of await Promise.all([kv('assignment'), kv('acks/', true), kv('leader')])) {
-      expect(response.status).toBe(200);
-    }
+    await Promise.all([deleteClusterKey('assignment'), deleteClusterKey('acks/', true), deleteClusterKey('leader')]);
     const view = await waitFor(
       async () => {
         const current = await cluster(gateway);
-        const owners = new Set(current.partitions.map((p) => p.owner));
-        return (current.generation ?? 0) > generationBefore && owners.size === 2 && !owners.has(null)
-          ? current
-          : undefined;
+        return (current.generation ?? 0) > generationBefore && overBothWorkers(current) ? current : undefined;
       },
       { what: 'a new assignment above the old generation', timeoutMs: 20_000 },
     );
     expect(view.generation).toBeGreaterThan(generationBefore);
-    const count = receiver.countByWebhookId.size;
-    await queue(gateway, 60, 'd');
-    await waitFor(() => receiver.countByWebhookId.size >= count + 60, {
-      what: '60 more distinct webhook-ids after the cluster state was lost',
-      timeoutMs: 15_000,
-    });
-    expect(receiver.duplicateSends()).toBe(0);
+    await deliverOnce(60, 'd', 'after the cluster state was lost');
   });
 
   it('rewrites an assignment deleted by hand within seconds, without a membership change', async () => {
     const generationBefore = (await cluster(gateway)).generation ?? 0;
-    const deleted = await fetch(`${consul.agent.httpAddr}/v1/kv/spaceport/e2e/assignment`, { method: 'DELETE' });
-    expect(deleted.status).toBe(200);
+    await deleteClusterKey('assignment');
     const deletedAt = Date.now();
     await waitFor(async () => ((await cluster(gateway)).generation ?? 0) > generationBefore, {
       what: 'the leader rewriting the assignment',
       timeoutMs: 15_000,
     });
     console.info(`e2e: assignment rewritten ${Date.now() - deletedAt} ms after it was deleted`);
-    const count = receiver.countByWebhookId.size;
-    await queue(gateway, 30, 'e');
-    await waitFor(() => receiver.countByWebhookId.size >= count + 30, {
-      what: '30 more distinct webhook-ids after the assignment was rewritten',
-      timeoutMs: 15_000,
-    });
-    expect(receiver.duplicateSends()).toBe(0);
+    await deliverOnce(30, 'e', 'after the assignment was rewritten');
   });
 
   it('after SIGKILL of a worker its partitions move and new events still arrive once each', async () => {

@@ -29,6 +29,20 @@ export function evictionRisk(policy: string | undefined): string | undefined {
   );
 }
 
+/**
+ * Connects a lazy client, waiting at most `ms` (so the first requests or a start-up check find it
+ * ready): true once connected, false on a refused connection or when the wait ran out. The client
+ * keeps reconnecting by itself either way.
+ */
+export function connectWithin(client: Redis, ms: number): Promise<boolean> {
+  const connected = client.connect().then(
+    () => true,
+    () => false,
+  );
+  const timedOut = new Promise<false>((resolve) => setTimeout(() => resolve(false), ms).unref());
+  return Promise.race([connected, timedOut]);
+}
+
 /** `INFO memory` → the policy; undefined when Redis does not answer it (the caller's PING says why). */
 export async function readMaxmemoryPolicy(client: Redis): Promise<string | undefined> {
   return maxmemoryPolicyOf(await client.info('memory'));

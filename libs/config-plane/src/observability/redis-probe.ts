@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
+  connectWithin,
   evictionRisk,
   MAXMEMORY_POLICY_SOURCE,
   readMaxmemoryPolicy,
@@ -53,14 +54,8 @@ export class RedisProbe implements OnModuleInit, OnApplicationShutdown {
   /** Throws ConfigError (start-up refused, exit 2) when Redis answers at start with an evicting policy. */
   async onModuleInit(): Promise<void> {
     this.readiness.register('redis', (session) => redisPingIndicator(session, this.client, this.allowEviction));
-    const connected = this.client.connect().then(
-      () => true,
-      () => false,
-    );
-    const timedOut = new Promise<false>((resolve) =>
-      setTimeout(() => resolve(false), START_UP_POLICY_CHECK_MS).unref(),
-    );
-    if (this.allowEviction || !(await Promise.race([connected, timedOut]))) return;
+    const connected = connectWithin(this.client, START_UP_POLICY_CHECK_MS);
+    if (this.allowEviction || !(await connected)) return;
     const risk = evictionRisk(await readMaxmemoryPolicy(this.client).catch(() => undefined));
     if (risk) {
       this.client.disconnect();

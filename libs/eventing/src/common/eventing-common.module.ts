@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
+import { connectWithin, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { type NodeOptions } from '@spaceport/runtime-core';
 import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
@@ -34,10 +34,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn('eventing: no config plane (CONFIG_VIEW) is wired; the event data plane stays idle');
       return;
     }
-    const connected = Promise.all(
-      [this.redis, this.queueRedis].map((client) => client.connect().catch(() => undefined)),
-    );
-    await Promise.race([connected, new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
+    await Promise.all([this.redis, this.queueRedis].map((client) => connectWithin(client, 3_000)));
   }
 
   onApplicationShutdown(): void {

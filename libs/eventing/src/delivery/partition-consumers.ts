@@ -98,10 +98,12 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
     return this.highWater.partitionsToConsume(partitionCount);
   }
 
-  /** The highest partition epoch in Redis, over every partition that may be consumed. */
-  async highestEpoch(partitionCount: number): Promise<number> {
-    const count = await this.highWater.partitionsToConsume(partitionCount);
-    return this.processor.ledgerFor(EPOCH_LEDGER_TIMEOUT_MS).highestEpoch(count);
+  /**
+   * The highest partition epoch in Redis over `partitionCount` partitions: the cluster's count, which
+   * `partitionsToConsume` already widened to the partition high water.
+   */
+  highestEpoch(partitionCount: number): Promise<number> {
+    return this.processor.ledgerFor(EPOCH_LEDGER_TIMEOUT_MS).highestEpoch(partitionCount);
   }
 
   setOwnershipCheck(check: (partition: number, epoch: number) => boolean): void {
