@@ -31,8 +31,11 @@ export interface ConsulAgent {
   readonly httpsAddr: string | undefined;
   readonly managementToken: string | undefined;
   readonly process: ManagedProcess;
-  /** Stops the agent and starts it again on the same ports (and data dir when persistent). */
-  restart(): Promise<void>;
+  /**
+   * Stops the agent and starts it again on the same ports (and data dir when persistent). `wipe`: a
+   * persistent agent loses its data dir first (KV, catalog, sessions), as a `-dev` agent always does.
+   */
+  restart(options?: { wipe?: boolean }): Promise<void>;
   stop(): Promise<void>;
   start(): Promise<void>;
   logTail(lines?: number): string;
@@ -146,8 +149,9 @@ export async function startConsulAgent(options: ConsulAgentOptions = {}): Promis
     managementToken,
     process: proc,
     start,
-    restart: async () => {
+    restart: async ({ wipe = false } = {}) => {
       await proc.stop();
+      if (wipe && options.persistent) rmSync(join(dir, 'data'), { recursive: true, force: true });
       await start();
     },
     stop: async () => {
