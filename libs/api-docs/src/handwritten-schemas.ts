@@ -96,6 +96,19 @@ const queueAccepted = obj(
 );
 
 /** `components.schemas` of the gateway document that no zod schema gives. */
+const count = { type: 'integer', minimum: 0 } as const;
+const storeReset = obj(
+  {
+    reason: str('why the store content was not applied'),
+    detectedAt: { type: 'string', format: 'date-time' },
+    lastGood: obj({ version: { type: 'integer' }, projects: count }, ['version', 'projects']),
+    store: obj({ version: { type: 'integer' }, projects: count }, ['version', 'projects']),
+    missingKeys: arrayOf(str(), { description: 'project and trigger keys of the last good config the store lacks' }),
+  },
+  ['reason', 'detectedAt', 'lastGood', 'store', 'missingKeys'],
+  { description: 'set while the last good config is held against a reset config store' },
+);
+
 export const HANDWRITTEN_SCHEMAS: Record<string, Schema> = {
   FieldIssue: fieldIssue,
   RedactedSecrets: obj(
@@ -147,6 +160,25 @@ export const HANDWRITTEN_SCHEMAS: Record<string, Schema> = {
       ),
     },
     ['id', 'name', 'version', 'triggers'],
+  ),
+  ConfigStore: obj(
+    {
+      state: { type: 'string', enum: ['waiting', 'in-sync', 'stale'] },
+      version: { type: 'integer' },
+      sourceAvailable: { type: 'boolean' },
+      storeReset: { ...storeReset, nullable: true },
+    },
+    ['state', 'sourceAvailable', 'storeReset'],
+  ),
+  StoreResetResult: obj(
+    {
+      action: { type: 'string', enum: ['restore', 'accept'] },
+      written: { type: 'integer', minimum: 0, description: 'entries written back (restore)' },
+      conflicts: { type: 'integer', minimum: 0, description: 'entries changed meanwhile: run the restore again' },
+      resolved: { type: 'boolean', description: 'the store holds the last good config again (or it was accepted)' },
+      version: { type: 'integer', description: 'version of the config in force' },
+    },
+    ['action', 'written', 'conflicts', 'resolved'],
   ),
   QueueAccepted: queueAccepted,
   QueueBatchAccepted: obj({ events: arrayOf(ref('QueueAccepted')) }, ['events']),

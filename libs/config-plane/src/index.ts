@@ -11,3 +11,4 @@ export { parseWriteCommand } from './authority/write-command';
 export * from './admin-api/http-mapping';
 export { ConfigAdminModule } from './admin-api/config-admin.module';
 export { type ProjectSummary, type TriggerSummary, projectSummaries } from './admin-api/config-projects.controller';
+export { type StoreResetStatus } from './authority/store-reset';

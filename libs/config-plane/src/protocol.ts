@@ -1,5 +1,6 @@
 import { type ConfigRef, type ConfigSnapshot, type FieldIssue } from '@spaceport/config-model';
 import { type ConfigWrite } from '@spaceport/config-store';
+import { type StoreResetStatus } from './authority/store-reset';
 
 /**
  * Config-plane messages over the Nest Redis transport. Channels are scoped by cluster so several
@@ -14,6 +15,8 @@ export interface ConfigPlaneChannels {
   snapshot: string;
   /** request/response: a CAS write (the authority is the single writer) */
   write: string;
+  /** request/response: the operator's answer to a store reset (restore or accept) */
+  storeReset: string;
 }
 
 export function configPlaneChannels(clusterId: string): ConfigPlaneChannels {
@@ -23,6 +26,7 @@ export function configPlaneChannels(clusterId: string): ConfigPlaneChannels {
     heartbeat: `${base}heartbeat`,
     snapshot: `${base}snapshot`,
     write: `${base}write`,
+    storeReset: `${base}store-reset`,
   };
 }
 
@@ -43,6 +47,8 @@ export interface ConfigHeartbeat extends StreamPosition {
   sentAt: number;
   /** false while the authority cannot read its store (Consul down, file invalid): config is frozen */
   sourceAvailable: boolean;
+  /** set while the authority holds the last good config against a reset store */
+  storeReset?: StoreResetStatus;
 }
 
 /** Reply to a snapshot request: the position the snapshot corresponds to. */
@@ -58,3 +64,25 @@ export type WriteReply =
   | { ok: false; reason: 'not-found' }
   | { ok: false; reason: 'invalid'; issues: FieldIssue[] }
   | { ok: false; reason: 'unavailable'; message: string };
+
+/** What the operator does about a held store reset (docs/operations.md#config-store-reset). */
+export type StoreResetAction = 'restore' | 'accept';
+
+export interface StoreResetCommand {
+  action: StoreResetAction;
+}
+
+export type StoreResetReply =
+  /**
+   * restore: `written` entries put back, `conflicts` changed meanwhile (run it again), `resolved` once
+   * the store holds the last good config again; accept: the store's config applied. `version`: in force.
+   */
+  | {
+      ok: true;
+      action: StoreResetAction;
+      written: number;
+      conflicts: number;
+      resolved: boolean;
+      version: number | undefined;
+    }
+  | { ok: false; reason: 'not-reset' | 'invalid' | 'unavailable'; message: string };

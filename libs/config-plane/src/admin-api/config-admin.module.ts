@@ -4,14 +4,15 @@ import { type Logger } from 'pino';
 import { ConfigAdminController } from './config-admin.controller';
 import { ConfigAdminService } from './config-admin.service';
 import { ConfigProjectsController } from './config-projects.controller';
+import { ConfigStoreController } from './config-store.controller';
 
 /**
- * Gateway: the config admin REST API (`/v1/config/projects/...`). Needs `ConfigMirrorModule`
+ * Gateway: the config admin REST API (`/v1/config/projects/...`, `/v1/config/store`). Needs `ConfigMirrorModule`
  * (global) for reads and for writes through the config-service, and the app's ADMIN_TOKENS settings section. `ADMIN_TOKEN` unset → the API
  * answers 401 to everything and a warning is logged at start (the rest of the gateway still runs).
  */
 @Module({
-  controllers: [ConfigProjectsController, ConfigAdminController],
+  controllers: [ConfigProjectsController, ConfigStoreController, ConfigAdminController],
   providers: [AdminAuthGuard, ConfigAdminService],
 })
 export class ConfigAdminModule implements OnModuleInit {

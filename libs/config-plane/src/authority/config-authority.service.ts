@@ -12,11 +12,16 @@ import {
   type ConfigPublication,
   configPlaneChannels,
   type SnapshotReply,
+  type StoreResetReply,
   type WriteReply,
 } from '../protocol';
 import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings } from '../settings';
 import { createRedisClient, ResilientRedisServer } from '../transport/redis-transport';
 import { CONFIG_AUTHORITY_STORE } from './store-factory';
+import { LastGoodCopy } from './last-good-copy';
+import { type StoreResetStatus } from './store-reset';
+import { StoreResetGuard } from './store-reset-guard';
+import { runStoreResetCommand } from './store-reset-command';
 import { parseWriteCommand } from './write-command';
 
 export interface AuthorityStatus {
@@ -26,6 +31,8 @@ export interface AuthorityStatus {
   /** false while the store cannot be read (the last good config is served) */
   sourceAvailable: boolean;
   sourceProblem: string | undefined;
+  /** set while the last good config is held against a reset store */
+  storeReset: StoreResetStatus | undefined;
 }
 
 const LOAD_RETRY_MS = 1_000;
@@ -49,6 +56,9 @@ export class ConfigAuthorityService implements OnApplicationBootstrap, OnApplica
   private loadTimer: NodeJS.Timeout | undefined;
   private unwatch: (() => void) | undefined;
   private stopped = false;
+  private readonly guard: StoreResetGuard;
+  /** only where the store can be reset behind our back (Consul KV) */
+  private readonly lastGoodCopy: LastGoodCopy | undefined;
 
   constructor(
     @Inject(CONFIG_AUTHORITY_STORE) private readonly store: ConfigStore,
@@ -60,11 +70,16 @@ export class ConfigAuthorityService implements OnApplicationBootstrap, OnApplica
     this.channels = configPlaneChannels(options.clusterId);
     this.server = new ResilientRedisServer(settings.redis, `spaceport:${options.nodeId}:config-authority`);
     this.client = createRedisClient(settings.redis, `spaceport:${options.nodeId}:config-publisher`);
+    this.guard = new StoreResetGuard(options.enableConsul);
+    this.lastGoodCopy = options.enableConsul
+      ? new LastGoodCopy(settings.redis, options.clusterId, `spaceport:${options.nodeId}:config-last-good`)
+      : undefined;
   }
 
   onApplicationBootstrap(): void {
     this.server.addHandler(this.channels.snapshot, async () => this.snapshotReply());
     this.server.addHandler(this.channels.write, async (data: unknown) => this.handleWrite(data));
+    this.server.addHandler(this.channels.storeReset, async (data: unknown) => this.handleStoreReset(data));
     this.server.listen(() => undefined);
     void this.client.connect().catch(() => undefined);
     this.heartbeat = setInterval(() => this.sendHeartbeat(), this.settings.heartbeatMs);
@@ -76,7 +91,12 @@ export class ConfigAuthorityService implements OnApplicationBootstrap, OnApplica
     clearInterval(this.heartbeat);
     clearTimeout(this.loadTimer);
     this.unwatch?.();
-    await Promise.allSettled([this.server.close(), this.client.close(), this.store.close()]);
+    await Promise.allSettled([
+      this.server.close(),
+      this.client.close(),
+      this.store.close(),
+      this.lastGoodCopy?.close(),
+    ]);
   }
 
   status(): AuthorityStatus {
@@ -86,15 +106,18 @@ export class ConfigAuthorityService implements OnApplicationBootstrap, OnApplica
       version: this.latest?.snapshot.version,
       sourceAvailable: this.sourceAvailable(),
       sourceProblem: this.sourceProblem,
+      storeReset: this.guard.status(),
     };
   }
 
   private async loadAndWatch(): Promise<void> {
     try {
       const snapshot = await this.store.load();
-      this.publish(snapshot);
+      const copy = await this.lastGoodCopy?.read();
+      if (copy) this.guard.seed(copy);
+      this.onStoreSnapshot(snapshot);
       this.unwatch = this.store.watch(
-        (next) => this.publish(next),
+        (next) => this.onStoreSnapshot(next),
         (error) => this.reportSourceError(error),
       );
     } catch (error) {
@@ -105,13 +128,32 @@ export class ConfigAuthorityService implements OnApplicationBootstrap, OnApplica
     }
   }
 
-  private publish(snapshot: ConfigSnapshot): void {
+  /** Applies a snapshot read from the store, unless it is a reset of the store (then the last good one stays). */
+  private onStoreSnapshot(next: ConfigSnapshot): void {
     this.sourceProblem = undefined;
+    const held = this.guard.status() !== undefined;
+    const apply = this.guard.onStoreSnapshot(next);
+    if (apply) {
+      if (held) this.logger.warn({ version: apply.version }, 'config store holds the last good config again');
+      this.publish(apply);
+      return;
+    }
+    const inForce = this.guard.inForce;
+    if (!held)
+      this.logger.error(
+        { storeReset: this.guard.status() },
+        'config store reset detected: the last good config stays in force until it is restored or accepted (POST /v1/config/store/restore or /accept)',
+      );
+    if (inForce && this.latest?.snapshot !== inForce) this.publish(inForce);
+  }
+
+  private publish(snapshot: ConfigSnapshot): void {
     this.seq += 1;
     const publication: ConfigPublication = { origin: this.origin, seq: this.seq, snapshot, publishedAt: Date.now() };
     this.latest = publication;
     this.logger.info({ origin: this.origin, seq: this.seq, version: snapshot.version }, 'config published');
     this.emit(this.channels.changed, publication);
+    void this.lastGoodCopy?.write(snapshot);
   }
 
   private sendHeartbeat(): void {
@@ -123,6 +165,8 @@ export class ConfigAuthorityService implements OnApplicationBootstrap, OnApplica
       sentAt: Date.now(),
       sourceAvailable: this.sourceAvailable(),
     };
+    const storeReset = this.guard.status();
+    if (storeReset) heartbeat.storeReset = storeReset;
     this.emit(this.channels.heartbeat, heartbeat);
   }
 
@@ -154,16 +198,35 @@ export class ConfigAuthorityService implements OnApplicationBootstrap, OnApplica
     const parsed = parseWriteCommand(data);
     if (!parsed.ok) return { ok: false, reason: 'invalid', issues: parsed.issues };
     const command = parsed.command;
+    const storeReset = this.guard.status();
+    if (storeReset)
+      return {
+        ok: false,
+        reason: 'unavailable',
+        message: `config store reset: restore or accept it first (${storeReset.reason})`,
+      };
     try {
-      const result: WriteResult =
-        command.op === 'put'
-          ? await this.store.put(command.write, command.expectedVersion)
-          : await this.store.delete(command.ref, command.expectedVersion);
+      if (command.op === 'put') return await this.store.put(command.write, command.expectedVersion);
+      this.guard.deleting(command.ref);
+      const result: WriteResult = await this.store.delete(command.ref, command.expectedVersion);
+      if (!result.ok) this.guard.deleteFailed(command.ref);
       return result;
     } catch (error) {
+      if (command.op === 'delete') this.guard.deleteFailed(command.ref);
       if (error instanceof ConfigSourceError) return { ok: false, reason: 'invalid', issues: error.issues };
       this.logger.warn({ err: error }, 'config write failed');
       return { ok: false, reason: 'unavailable', message: error instanceof Error ? error.name : 'store error' };
     }
+  }
+
+  private async handleStoreReset(data: unknown): Promise<StoreResetReply> {
+    const reply = await runStoreResetCommand(data, this.guard, this.store);
+    if (!reply.ok) return reply;
+    this.logger.warn(
+      { action: reply.action, written: reply.written, conflicts: reply.conflicts },
+      'config store reset answered',
+    );
+    if (reply.action === 'accept' && this.guard.inForce) this.publish(this.guard.inForce);
+    return { ...reply, version: this.guard.inForce?.version };
   }
 }

@@ -11,6 +11,9 @@ import {
   type ConfigPublication,
   configPlaneChannels,
   type SnapshotReply,
+  type StoreResetAction,
+  type StoreResetCommand,
+  type StoreResetReply,
   type WriteCommand,
   type WriteReply,
 } from '../protocol';
@@ -24,6 +27,7 @@ import {
   resyncNeededByHeartbeat,
   type TrackerState,
 } from './stream-tracker';
+import { type StoreResetStatus } from '../authority/store-reset';
 import { type MirrorStatus, mirrorStatus } from './mirror-status';
 
 const REQUEST_TIMEOUT_MS = 3_000;
@@ -44,6 +48,7 @@ export class ConfigMirrorService implements ConfigView, OnApplicationBootstrap, 
   private lastHeardAt: number | undefined;
   private appliedAt: number | undefined;
   private sourceAvailable = true;
+  private storeReset: StoreResetStatus | undefined;
   private resyncing = false;
   private silentLogged = false;
   private timer: NodeJS.Timeout | undefined;
@@ -96,6 +101,7 @@ export class ConfigMirrorService implements ConfigView, OnApplicationBootstrap, 
       lastHeardAt: this.lastHeardAt,
       appliedAt: this.appliedAt,
       sourceAvailable: this.sourceAvailable,
+      storeReset: this.storeReset,
       silent: isAuthoritySilent(this.lastHeardAt, Date.now(), this.staleAfterMs()),
     });
   }
@@ -129,6 +135,20 @@ export class ConfigMirrorService implements ConfigView, OnApplicationBootstrap, 
     }
   }
 
+  /** Sends the operator's answer to a store reset to the authority. Unreachable → `unavailable`. */
+  async resolveStoreReset(action: StoreResetAction): Promise<StoreResetReply> {
+    try {
+      return await firstValueFrom(
+        this.client
+          .send<StoreResetReply, StoreResetCommand>(this.channels.storeReset, { action })
+          .pipe(timeout(WRITE_TIMEOUT_MS)),
+      );
+    } catch (error) {
+      this.logger.warn({ err: error }, 'config store reset request failed');
+      return { ok: false, reason: 'unavailable', message: 'config-service unreachable' };
+    }
+  }
+
   private staleAfterMs(): number {
     return this.settings.heartbeatMs * 3;
   }
@@ -149,6 +169,7 @@ export class ConfigMirrorService implements ConfigView, OnApplicationBootstrap, 
   private onHeartbeat(heartbeat: ConfigHeartbeat): void {
     this.lastHeardAt = Date.now();
     this.sourceAvailable = heartbeat.sourceAvailable;
+    this.storeReset = heartbeat.storeReset;
     const reason = resyncNeededByHeartbeat(this.tracker, heartbeat);
     if (reason) void this.resync(reason);
   }

@@ -1,4 +1,5 @@
 import { type ConfigSnapshot } from '@spaceport/config-model';
+import { type StoreResetStatus } from '../authority/store-reset';
 import { type TrackerState } from './stream-tracker';
 
 /** What an app says about the config it serves with (`GET /readyz`). Ids and versions only, no values. */
@@ -12,6 +13,8 @@ export interface MirrorStatus {
   appliedAt: string | undefined;
   /** false when the authority reports its store (Consul, file) unreadable */
   sourceAvailable: boolean;
+  /** set while the authority holds the last good config against a reset store */
+  storeReset?: StoreResetStatus;
   /** project id → { version, triggers: trigger id → version } */
   projects: Record<string, { version: number; triggers: Record<string, number> }>;
 }
@@ -22,6 +25,7 @@ export interface MirrorFacts {
   lastHeardAt: number | undefined;
   appliedAt: number | undefined;
   sourceAvailable: boolean;
+  storeReset: StoreResetStatus | undefined;
   silent: boolean;
 }
 
@@ -50,6 +54,7 @@ export function mirrorStatus(facts: MirrorFacts): MirrorStatus {
     lastHeardAt: iso(facts.lastHeardAt),
     appliedAt: iso(facts.appliedAt),
     sourceAvailable: facts.sourceAvailable,
+    ...(facts.storeReset && !facts.silent ? { storeReset: facts.storeReset } : {}),
     projects,
   };
 }

@@ -29,7 +29,14 @@ describe('config readiness', () => {
   });
 
   it('authority: up with a readable store, down before the first read or while the store is unreadable', () => {
-    const status = { origin: 'cs.1', seq: 2, version: 5, sourceAvailable: true, sourceProblem: undefined };
+    const status = {
+      origin: 'cs.1',
+      seq: 2,
+      version: 5,
+      sourceAvailable: true,
+      sourceProblem: undefined,
+      storeReset: undefined,
+    };
     expect(authorityConfigIndicator(session(), status)).toMatchObject({ config: { status: 'up', version: 5 } });
     expect(authorityConfigIndicator(session(), { ...status, version: undefined })).toMatchObject({
       config: { status: 'down' },
@@ -38,6 +45,26 @@ describe('config readiness', () => {
       authorityConfigIndicator(session(), { ...status, sourceAvailable: false, sourceProblem: 'consul: 500' }),
     ).toMatchObject({
       config: { status: 'down', sourceProblem: 'consul: 500', message: expect.stringContaining('not readable') },
+    });
+  });
+
+  it('a held store reset: the config-service is down, a mirror stays up and says so', () => {
+    const storeReset = {
+      reason: 'the config store holds no project, the last good config had 2',
+      detectedAt: '2026-12-06T06:00:00.000Z',
+      lastGood: { version: 40, projects: 2 },
+      store: { version: 3, projects: 0 },
+      missingKeys: ['config/projects/a', 'config/projects/b'],
+    };
+    const authority = { origin: 'cs.1', seq: 2, version: 40, sourceAvailable: true, sourceProblem: undefined };
+    expect(authorityConfigIndicator(session(), { ...authority, storeReset })).toMatchObject({
+      config: {
+        status: 'down',
+        message: expect.stringContaining('config store reset: the config store holds no project'),
+      },
+    });
+    expect(mirrorConfigIndicator(session(), { ...mirror('in-sync', 40), storeReset })).toMatchObject({
+      config: { status: 'up', message: expect.stringContaining('config store reset'), storeReset },
     });
   });
 });

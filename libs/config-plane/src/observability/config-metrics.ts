@@ -6,10 +6,12 @@ export interface ConfigFacts {
   version: number | undefined;
   /** true while the config served may be outdated */
   stale: boolean;
+  /** true while the last good config is held against a reset config store */
+  storeReset: boolean;
 }
 
 /**
- * `spaceport_config_version` and `spaceport_config_stale`, read from `facts()` on each scrape
+ * `spaceport_config_version`, `spaceport_config_stale` and `spaceport_config_store_reset`, read from `facts()` on each scrape
  * (nothing on the config path itself). No series before the first config.
  */
 export function registerConfigMetrics(registry: Registry, facts: () => ConfigFacts): void {
@@ -31,6 +33,16 @@ export function registerConfigMetrics(registry: Registry, facts: () => ConfigFac
       const { version, stale } = facts();
       if (version === undefined) this.reset();
       else this.set(stale ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'spaceport_config_store_reset',
+    help: '1 while the config store (Consul KV) looks reset and the last good config is held until an operator restores or accepts it',
+    registers: [registry],
+    collect() {
+      const { version, storeReset } = facts();
+      if (version === undefined) this.reset();
+      else this.set(storeReset ? 1 : 0);
     },
   });
 }

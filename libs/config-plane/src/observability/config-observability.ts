@@ -19,7 +19,7 @@ export class MirrorObservability implements OnModuleInit {
     this.readiness.register('config', (session) => mirrorConfigIndicator(session, this.mirror.status()));
     registerConfigMetrics(this.metrics, () => {
       const status = this.mirror.status();
-      return { version: status.version, stale: status.state === 'stale' };
+      return { version: status.version, stale: status.state === 'stale', storeReset: status.storeReset !== undefined };
     });
   }
 }
@@ -37,7 +37,7 @@ export class AuthorityObservability implements OnModuleInit {
     this.readiness.register('config', (session) => authorityConfigIndicator(session, this.authority.status()));
     registerConfigMetrics(this.metrics, () => {
       const status = this.authority.status();
-      return { version: status.version, stale: !status.sourceAvailable };
+      return { version: status.version, stale: !status.sourceAvailable, storeReset: status.storeReset !== undefined };
     });
   }
 }

@@ -1,0 +1,76 @@
+import { type ConfigSnapshot } from '@spaceport/config-model';
+import { Redis } from 'ioredis';
+import { type RedisConnectionOptions } from '../transport/redis-url';
+
+/** How long start-up waits for Redis to read the copy before going on without it. */
+const READ_TIMEOUT_MS = 3_000;
+
+/** Redis key of the copy: `spaceport:<cluster>:config:last-good`. */
+export function lastGoodKey(clusterId: string): string {
+  return `spaceport:${clusterId}:config:last-good`;
+}
+
+/**
+ * The last config the config-service applied, kept in Redis beside the data it governs, so that a
+ * config-service restarted after its Consul KV was reset still knows what the config was (and can
+ * write it back). It holds what the publications carry, secrets included, as Consul KV does.
+ */
+export class LastGoodCopy {
+  private readonly redis: Redis;
+  private readonly key: string;
+
+  constructor(connection: RedisConnectionOptions, clusterId: string, connectionName: string) {
+    this.key = lastGoodKey(clusterId);
+    this.redis = new Redis({
+      ...connection,
+      connectionName,
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => 250,
+    });
+    this.redis.on('error', () => undefined); // the transport clients log connection problems
+  }
+
+  /** The copy, or undefined (none, unreadable, or Redis not answering within READ_TIMEOUT_MS). */
+  async read(): Promise<ConfigSnapshot | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), READ_TIMEOUT_MS);
+    });
+    try {
+      const raw = await Promise.race([this.redis.get(this.key), timedOut]);
+      return raw ? parseCopy(raw) : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Best effort: a write lost while Redis is away is replaced by the next one. */
+  async write(snapshot: ConfigSnapshot): Promise<void> {
+    await this.redis.set(this.key, JSON.stringify(snapshot)).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
+
+/** Pure: the stored JSON → a snapshot, when it has a snapshot's shape. */
+export function parseCopy(raw: string): ConfigSnapshot | undefined {
+  try {
+    const value = JSON.parse(raw) as Partial<ConfigSnapshot> | null;
+    if (
+      value === null ||
+      typeof value.version !== 'number' ||
+      typeof value.projects !== 'object' ||
+      value.projects === null ||
+      typeof value.eventing?.version !== 'number'
+    )
+      return undefined;
+    return value as ConfigSnapshot;
+  } catch {
+    return undefined;
+  }
+}
