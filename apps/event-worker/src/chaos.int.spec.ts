@@ -2,8 +2,10 @@
 // persistent Consul agent (config and assignment survive its restart) and redis-server. While a
 // steady stream of events is queued at the gateway, in sequence: SIGKILL a non-leader worker (then
 // relaunch it), SIGKILL the leader, SIGSTOP the (new) leader past its check TTL then SIGCONT it, add a worker,
-// restart the Consul agent. At the end every accepted event was delivered, duplicate sends stay
-// within the deliveries in flight at the process failures, and the assignment is balanced again.
+// restart the Consul agent, delete every partition epoch in Redis, and restart the Consul agent with
+// its data wiped (as a `-dev` agent's restart: KV, catalog and sessions gone; the operator restores the
+// config). At the end every accepted event was delivered, duplicate sends stay within the deliveries
+// in flight at the process failures, and the assignment is balanced again.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +35,7 @@ import { runEventStream } from './testing-fixtures/event-stream';
 const ADMIN = 'admin-token-0123456789abcdef';
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
 const CLUSTER = 'chaos';
-const STREAM = { total: 3_000, perSecond: 60, maxInFlight: 16 };
+const STREAM = { total: 4_200, perSecond: 60, maxInFlight: 16 };
 /** SIGSTOP longer than the 3 s check TTL: the worker turns critical and loses its partitions. */
 const PAUSE_MS = 8_000;
 /** The receiver answers 2xx after this, so some deliveries are in flight at each process failure. */
@@ -172,7 +174,29 @@ describe('chaos: worker kills, a paused leader, a join and a Consul restart unde
       inFlight: 0,
     });
     await consul.agent.restart();
-    await balanced('after the Consul restart', 30_000);
+    view = await balanced('after the Consul restart', 30_000);
+
+    failures.push({
+      label: 'every epoch key deleted',
+      at: Date.now(),
+      affected: view.partitions.map((p) => p.partition),
+      inFlight: 0,
+    });
+    expect(await ledger.deleteEpochs()).toBeGreaterThan(0);
+    await sleep(3_000);
+
+    failures.push({
+      label: 'Consul restarted, KV wiped',
+      at: Date.now(),
+      affected: view.partitions.map((p) => p.partition),
+      inFlight: 0,
+    });
+    await consul.agent.restart({ wipe: true });
+    await waitFor(
+      async () => (await call(gateway.url, 'POST', '/v1/config/store/restore', ADMIN)).body['result'] !== undefined,
+      { what: 'the operator restores the config after the KV wipe', timeoutMs: 15_000, intervalMs: 250 },
+    );
+    await balanced('after the Consul KV wipe', 30_000);
   }
 
   it('delivers every accepted event, bounds duplicate sends, and rebalances over the live workers', async () => {
@@ -213,5 +237,5 @@ describe('chaos: worker kills, a paused leader, a join and a Consul restart unde
     expect(duplicates).toBeLessThanOrEqual(inFlightBound);
     expect(isBalancedOver(final, live)).toBe(true);
     passed = true;
-  }, 110_000);
+  }, 150_000);
 });

@@ -55,6 +55,12 @@ export class LedgerInspector {
     return count;
   }
 
+  /** Deletes every partition epoch of the cluster, as a Redis restart without persistence loses them; returns how many. */
+  async deleteEpochs(): Promise<number> {
+    const keys = await this.redis.keys(`sp:{${this.clusterId}}:ledger:epoch:*`);
+    return keys.length === 0 ? 0 : this.redis.del(...keys);
+  }
+
   async close(): Promise<void> {
     await this.redis.quit();
   }
