@@ -12,8 +12,11 @@ export interface RedisServer {
   /** redis://127.0.0.1:<port> */
   readonly url: string;
   readonly process: ManagedProcess;
-  /** Stops and starts again on the same port and data dir (AOF keeps the data). */
-  restart(): Promise<void>;
+  /**
+   * Stops and starts again on the same port and data dir (AOF keeps the data). `wipe`: the AOF is
+   * removed first, as a Redis run without persistence (or a failover to an empty replica) loses everything.
+   */
+  restart(options?: { wipe?: boolean }): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
   logTail(lines?: number): string;
@@ -81,8 +84,9 @@ export async function startRedisServer(): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}`,
     process: proc,
     start,
-    restart: async () => {
+    restart: async ({ wipe = false } = {}) => {
       await proc.stop();
+      if (wipe) rmSync(join(dir, 'appendonlydir'), { recursive: true, force: true });
       await start();
     },
     stop: async () => {

@@ -18,6 +18,7 @@ export function lastGoodKey(clusterId: string): string {
 export class LastGoodCopy {
   private readonly redis: Redis;
   private readonly key: string;
+  private latest: ConfigSnapshot | undefined;
 
   constructor(connection: RedisConnectionOptions, clusterId: string, connectionName: string) {
     this.key = lastGoodKey(clusterId);
@@ -29,6 +30,10 @@ export class LastGoodCopy {
       retryStrategy: () => 250,
     });
     this.redis.on('error', () => undefined); // the transport clients log connection problems
+    // a Redis that came back empty (no persistence, a failover to an empty replica) gets the copy again
+    this.redis.on('ready', () => {
+      if (this.latest) void this.write(this.latest);
+    });
   }
 
   /** The copy, or undefined (none, unreadable, or Redis not answering within READ_TIMEOUT_MS). */
@@ -47,8 +52,9 @@ export class LastGoodCopy {
     }
   }
 
-  /** Best effort: a write lost while Redis is away is replaced by the next one. */
+  /** Best effort: a write lost while Redis is away is made again when it is back. */
   async write(snapshot: ConfigSnapshot): Promise<void> {
+    this.latest = snapshot;
     await this.redis.set(this.key, JSON.stringify(snapshot)).catch(() => undefined);
   }
 
