@@ -177,7 +177,7 @@ describe('queue → deliver', () => {
     receiver.setReplyRule(() => ({ status: 200 })); // the receiver is fixed
     const enabled = await post('shop/eventing/triggers/gone-then-fixed/enable', {});
     expect(enabled.status).toBe(200);
-    expect(enabled.json).toMatchObject({ trigger: 'gone-then-fixed', wasDisabled: true, disabled: null });
+    expect(enabled.json).toMatchObject({ trigger: 'gone-then-fixed', wasDisabled: true, disabled: null, released: 0 });
     const delivered = await waitFor(
       async () => {
         const next = await post('shop/eventing/queue', { type: 'gone-then-fixed', payload: { n: 2 } });

@@ -8,10 +8,10 @@ export type DeliveryOutcome = 'delivered' | 'retried' | 'failed';
 
 /**
  * Why a delivery job ended without an HTTP attempt, as `spaceport_deliveries_not_sent_total{reason}` counts
- * it: its project or trigger deleted, or the trigger disabled in config (each to the DLQ), cancelled (the
- * trigger is disabled by the data plane), or already sent (the ledger had the send recorded).
+ * it: its project or trigger deleted, or the trigger disabled in config (each to the DLQ), held (parked in
+ * the DLQ while the data plane disables the trigger), or already sent (the ledger had the send recorded).
  */
-export type NotSentReason = 'project-deleted' | 'trigger-deleted' | 'trigger-disabled' | 'cancelled' | 'already-sent';
+export type NotSentReason = 'project-deleted' | 'trigger-deleted' | 'trigger-disabled' | 'held' | 'already-sent';
 
 /** The attempt verdicts of `verdictOf` (delivery/retry.ts) → outcome label. */
 const OUTCOME_OF = { success: 'delivered', retry: 'retried', fail: 'failed' } as const satisfies Record<
@@ -64,7 +64,7 @@ export class EventingMetrics {
     });
     this.notSent = new Counter({
       name: 'spaceport_deliveries_not_sent_total',
-      help: 'Delivery jobs that ended without an HTTP attempt: project-deleted, trigger-deleted, trigger-disabled (in config; each to the DLQ), cancelled (the trigger is disabled by the data plane), already-sent (the ledger had the send recorded: a redelivered or re-run job)',
+      help: 'Delivery jobs that ended without an HTTP attempt: project-deleted, trigger-deleted, trigger-disabled (in config; each to the DLQ), held (parked in the DLQ while the data plane disables the trigger), already-sent (the ledger had the send recorded: a redelivered or re-run job)',
       labelNames: ['project', 'trigger', 'reason'],
       registers,
     });

@@ -89,11 +89,8 @@ export class DeliveryProcessor {
     if (!snapshot) return postpone(job, token, 1_000);
     const target = lookupTarget(snapshot, data);
     if (target.kind === 'cancelled') return this.deadLetterUnsendable(data, target.reason);
-    if (await this.disabled.isDisabled(data.project, data.triggerId)) {
-      await this.log.setStatus(data.project, data.eventId, data.triggerId, 'cancelled');
-      this.metrics.deliveryNotSent(data, 'cancelled');
-      return 'trigger disabled by the data plane';
-    }
+    // the cached set spares a Redis call per delivery; the hold itself checks the set again, atomically
+    if ((await this.disabled.isDisabled(data.project, data.triggerId)) && (await this.hold(data))) return 'held';
     for (let attempt = job.attemptsMade + 1; ; attempt += 1) {
       await this.admit(job, token, target, lease);
       const ledger = this.ledgerFor(target.trigger.timeout);
@@ -166,6 +163,16 @@ export class DeliveryProcessor {
     await this.log.setStatus(job.project, job.eventId, job.triggerId, 'cancelled');
     this.metrics.deliveryNotSent(job, NOT_SENT_REASON_OF[reason]);
     return reason;
+  }
+
+  /**
+   * Parks the delivery in the DLQ as held while the data plane disables its trigger (docs/eventing.md
+   * "Held deliveries"); its status stays pending. False: the trigger was enabled meanwhile, deliver it.
+   */
+  private async hold(job: DeliveryJobData): Promise<boolean> {
+    if (!(await this.deadLetters.holdIfTriggerDisabled(job))) return false;
+    this.metrics.deliveryNotSent(job, 'held');
+    return true;
   }
 
   /**
