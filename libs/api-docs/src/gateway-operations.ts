@@ -394,8 +394,23 @@ export const GATEWAY_OPERATIONS: Record<string, OperationSpec> = {
     pathParams: { ...PROJECT, trigger: 'trigger id' },
     responses: {
       200: {
-        description: 'deliveries resume at once',
-        schema: { allOf: [ref('TriggerState'), { type: 'object', properties: { wasDisabled: { type: 'boolean' } } }] },
+        description: 'deliveries resume at once; the ones the trigger held are re-queued (`released`)',
+        schema: {
+          allOf: [
+            ref('TriggerState'),
+            {
+              type: 'object',
+              properties: {
+                wasDisabled: { type: 'boolean' },
+                released: {
+                  type: 'integer',
+                  minimum: 0,
+                  description: 'held deliveries re-queued (released even when the trigger was not disabled)',
+                },
+              },
+            },
+          ],
+        },
       },
       404: apiError('unknown project or trigger'),
       ...OBSERVE_WRITE_ERRORS,

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DeadLetters } from './common/dead-letters';
 import { EventDeliveryModule, EventIngestModule, EventObserveModule } from './index';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
 import { SECRETS, shopSpec, TOKEN } from './testing-fixtures/fixtures';
@@ -152,12 +153,21 @@ describe('queue → deliver', () => {
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
   });
 
-  it('disables a trigger on 410: the delivery fails to the DLQ and later events skip it', async () => {
+  it('disables a trigger on 410: the delivery fails to the DLQ and later deliveries are held', async () => {
     receiver.setReplyRule((path) => ({ status: path === '/gone' ? 410 : 200 }));
     const { json } = await post('shop/eventing/queue', { type: 'gone', payload: {} });
     await settled(json['eventId'] as string, 'failed');
     const again = await post('shop/eventing/queue', { type: 'gone', payload: {} });
-    expect(again.json['deliveries']).toEqual([]);
+    const [held] = again.json['deliveries'] as { id: string }[];
+    const deadLetters = gateway.app.get(DeadLetters);
+    const parked = await waitFor(
+      async () => (await deadLetters.list('shop')).find((l) => l.job.deliveryId === held?.id),
+      {
+        what: 'the later delivery held in the DLQ',
+      },
+    );
+    expect(parked.reason).toBe('held: trigger disabled by the data plane (gone)');
+    expect((await eventDetail(again.json['eventId'] as string)).status).toBe('staged');
     expect(receiver.on('/gone')).toHaveLength(1);
   });
 
@@ -177,7 +187,7 @@ describe('queue → deliver', () => {
     receiver.setReplyRule(() => ({ status: 200 })); // the receiver is fixed
     const enabled = await post('shop/eventing/triggers/gone-then-fixed/enable', {});
     expect(enabled.status).toBe(200);
-    expect(enabled.json).toMatchObject({ trigger: 'gone-then-fixed', wasDisabled: true, disabled: null });
+    expect(enabled.json).toMatchObject({ trigger: 'gone-then-fixed', wasDisabled: true, disabled: null, released: 0 });
     const delivered = await waitFor(
       async () => {
         const next = await post('shop/eventing/queue', { type: 'gone-then-fixed', payload: { n: 2 } });

@@ -3,6 +3,7 @@
 import { sleep, useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventDeliveryModule, EventIngestModule, EventObserveModule } from './index';
+import { DeadLetters } from './common/dead-letters';
 import { DisabledTriggers } from './common/disabled-triggers';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
 import { shopSpec, TOKEN } from './testing-fixtures/fixtures';
@@ -105,7 +106,7 @@ describe('per-trigger rate limit', () => {
 });
 
 describe('auto-disable after EVENTING_DISABLE_AFTER_FAILURES final failures in a row', () => {
-  it('disables the trigger after 3 dead-lettered deliveries; a 4th event is not sent', async () => {
+  it('disables the trigger after 3 dead-lettered deliveries; a 4th event is held, not sent', async () => {
     for (let n = 0; n < 3; n += 1) expect(await deliverOne('fragile', 'failed')).toHaveLength(1);
     const disabled = worker.app.get(DisabledTriggers);
     const reasons = await waitFor(async () => (await disabled.ofProject('shop'))['fragile'], {
@@ -114,7 +115,15 @@ describe('auto-disable after EVENTING_DISABLE_AFTER_FAILURES final failures in a
     expect(reasons).toMatchObject({ reason: 'failures', statusCode: 500 });
     answer.fragile = 200;
     const fourth = await post('queue', { type: 'fragile', payload: {} });
-    expect(fourth['deliveries']).toEqual([]);
+    const [held] = fourth['deliveries'] as { id: string }[];
+    const deadLetters = worker.app.get(DeadLetters);
+    const parked = await waitFor(
+      async () => (await deadLetters.list('shop')).find((l) => l.job.deliveryId === held?.id),
+      {
+        what: 'the 4th delivery held',
+      },
+    );
+    expect(parked.reason).toBe('held: trigger disabled by the data plane (failures)');
     await sleep(300);
     expect(receiver.on('/fragile')).toHaveLength(3);
   });

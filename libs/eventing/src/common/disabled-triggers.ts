@@ -17,8 +17,10 @@ export const DISABLED_CACHE_TTL_MS = 1_000;
 
 /**
  * Triggers the data plane disabled (a 410 from the receiver, or a run of final failures). The
- * workers cannot write config, so the fact lives in Redis (a set + reasons), consulted at fan-out
- * and before each delivery; the config plane may persist it as `enabled: false` and clear it with `enable`.
+ * workers cannot write config, so the fact lives in Redis (a set + reasons), consulted before each
+ * delivery: a delivery of a disabled trigger is held (parked in the DLQ by
+ * `DeadLetters.holdIfTriggerDisabled`, which checks the set again in its own script) until `enable`;
+ * the observe API's enable (`HeldDeliveries.enable`) calls `enable`, then releases what was held.
  *
  * The set is cached per process for at most DISABLED_CACHE_TTL_MS, and only while a pub/sub
  * subscription is live: `disable`/`enable` publish on the same MULTI, and every subscriber drops its

@@ -4,7 +4,6 @@ import { type JobsOptions } from 'bullmq';
 import { fanOut } from './fan-out';
 import { type QueuedEvent } from './queued-event';
 import { type DeliveryJobData } from './delivery-job';
-import { DisabledTriggers } from './disabled-triggers';
 import { EventLog } from './event-log';
 import { PartitionHighWater } from './partition-high-water';
 import { PartitionQueues } from './partition-queues';
@@ -29,7 +28,6 @@ export class EventPublisher {
   constructor(
     private readonly queues: PartitionQueues,
     private readonly log: EventLog,
-    private readonly disabled: DisabledTriggers,
     private readonly highWater: PartitionHighWater,
   ) {}
 
@@ -44,9 +42,8 @@ export class EventPublisher {
     // its partitions after a later lowering (once per count and process, not a Redis call per publish)
     const raising = this.highWater.raise(snapshot.eventing.value.partitionCount);
     if (raising) await raising;
-    const disabled = await this.disabled.all();
     const time = new Date(acceptedAt).toISOString();
-    const { partition, jobs } = fanOut(snapshot, project, eventId, event, time, disabled);
+    const { partition, jobs } = fanOut(snapshot, project, eventId, event, time);
     const accepted = {
       eventId,
       type: event.type,

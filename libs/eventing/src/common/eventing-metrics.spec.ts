@@ -31,12 +31,15 @@ describe('EventingMetrics', () => {
   it('counts delivery jobs that ended without a send, by reason', async () => {
     const registry = createMetricsRegistry({ role: 'event-worker', nodeId: 'w-1' }, false);
     const metrics = new EventingMetrics(registry);
-    metrics.deliveryNotSent(job, 'cancelled');
+    metrics.deliveryNotSent(job, 'trigger-deleted');
+    metrics.deliveryNotSent(job, 'held');
+    metrics.deliveryNotSent(job, 'held');
     metrics.deliveryNotSent(job, 'already-sent');
     metrics.deliveryNotSent(job, 'already-sent');
     const parsed = parsePrometheusText(await registry.metrics());
     const labels = { project: 'shop', trigger: 'paid' };
-    expect(sampleSum(parsed, 'spaceport_deliveries_not_sent_total', { ...labels, reason: 'cancelled' })).toBe(1);
+    expect(sampleSum(parsed, 'spaceport_deliveries_not_sent_total', { ...labels, reason: 'trigger-deleted' })).toBe(1);
+    expect(sampleSum(parsed, 'spaceport_deliveries_not_sent_total', { ...labels, reason: 'held' })).toBe(2);
     expect(sampleSum(parsed, 'spaceport_deliveries_not_sent_total', { ...labels, reason: 'already-sent' })).toBe(2);
     expect(sampleSum(parsed, 'spaceport_deliveries_total', labels)).toBe(0);
   });

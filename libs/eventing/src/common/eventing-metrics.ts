@@ -6,8 +6,12 @@ import { type DeliveryJobData } from './delivery-job';
 /** How one HTTP attempt ended, as `spaceport_deliveries_total{outcome}` counts it. */
 export type DeliveryOutcome = 'delivered' | 'retried' | 'failed';
 
-/** Why a delivery job ended without an HTTP attempt, as `spaceport_deliveries_not_sent_total{reason}` counts it. */
-export type NotSentReason = 'cancelled' | 'already-sent';
+/**
+ * Why a delivery job ended without an HTTP attempt, as `spaceport_deliveries_not_sent_total{reason}` counts
+ * it: its project or trigger deleted, or the trigger disabled in config (each to the DLQ), held (parked in
+ * the DLQ while the data plane disables the trigger), or already sent (the ledger had the send recorded).
+ */
+export type NotSentReason = 'project-deleted' | 'trigger-deleted' | 'trigger-disabled' | 'held' | 'already-sent';
 
 /** The attempt verdicts of `verdictOf` (delivery/retry.ts) → outcome label. */
 const OUTCOME_OF = { success: 'delivered', retry: 'retried', fail: 'failed' } as const satisfies Record<
@@ -60,7 +64,7 @@ export class EventingMetrics {
     });
     this.notSent = new Counter({
       name: 'spaceport_deliveries_not_sent_total',
-      help: 'Delivery jobs that ended without an HTTP attempt: cancelled (trigger deleted or disabled), already-sent (the ledger had the send recorded: a redelivered or re-run job)',
+      help: 'Delivery jobs that ended without an HTTP attempt: project-deleted, trigger-deleted, trigger-disabled (in config; each to the DLQ), held (parked in the DLQ while the data plane disables the trigger), already-sent (the ledger had the send recorded: a redelivered or re-run job)',
       labelNames: ['project', 'trigger', 'reason'],
       registers,
     });

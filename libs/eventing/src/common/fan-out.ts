@@ -1,7 +1,6 @@
 import { type ConfigSnapshot, triggersForEvent } from '@spaceport/config-model';
 import { deliveryIdOf, partitionOf } from '@spaceport/eventing-core';
 import { type DeliveryJobData } from './delivery-job';
-import { triggerRef } from './keys';
 import { type QueuedEvent } from './queued-event';
 
 export interface FanOut {
@@ -11,9 +10,10 @@ export interface FanOut {
 
 /**
  * The delivery jobs of one event: one per enabled trigger of the project matching type, options and
- * filter, and not disabled by the data plane (`disabled` holds `<project>/<trigger>` refs), at
- * `eventTime` (RFC 3339). All jobs of an event go to one partition: `partitionOf(project,
- * partitionKey ?? eventId, P)`.
+ * filter, at `eventTime` (RFC 3339). A trigger the data plane disabled (410, failure run) gets its job
+ * too: the worker holds it until the trigger is enabled (docs/eventing.md "Held deliveries"), so no event
+ * is dropped for it. All jobs of an event go to one partition: `partitionOf(project, partitionKey ??
+ * eventId, P)`.
  */
 export function fanOut(
   snapshot: ConfigSnapshot,
@@ -21,14 +21,13 @@ export function fanOut(
   eventId: string,
   event: QueuedEvent,
   eventTime: string,
-  disabled: ReadonlySet<string>,
 ): FanOut {
   const partition = partitionOf(project, event.partitionKey ?? eventId, snapshot.eventing.value.partitionCount);
   const triggers = triggersForEvent(snapshot, project, {
     type: event.type,
     payload: event.payload,
     options: event.options ?? null,
-  }).filter((trigger) => !disabled.has(triggerRef(project, trigger.id)));
+  });
   const jobs = triggers.map((trigger): DeliveryJobData => {
     // the key inside the literal: `{ ...job, partitionKey }` is a slow path in Node 20's V8 (commit f62550b)
     return {

@@ -13,7 +13,7 @@ import { DisabledTriggers } from '../common/disabled-triggers';
 import { EventLog } from '../common/event-log';
 import { EVENTING_REDIS } from '../common/tokens';
 import { DeadLetterEvents } from './dead-letter-events';
-import { type EffectiveTarget, lookupTarget } from './delivery-target';
+import { type EffectiveTarget, lookupTarget, NOT_SENT_REASON_OF, type UnsendableReason } from './delivery-target';
 import { AttemptRunner } from './attempt-runner';
 import { FailureRuns } from './failure-runs';
 import { RateLimiter } from './rate-limiter';
@@ -88,11 +88,9 @@ export class DeliveryProcessor {
     const snapshot = this.config.current();
     if (!snapshot) return postpone(job, token, 1_000);
     const target = lookupTarget(snapshot, data);
-    if (target.kind === 'cancelled' || (await this.disabled.isDisabled(data.project, data.triggerId))) {
-      await this.log.setStatus(data.project, data.eventId, data.triggerId, 'cancelled');
-      this.metrics.deliveryNotSent(data, 'cancelled');
-      return target.kind === 'cancelled' ? target.reason : 'trigger disabled by the data plane';
-    }
+    if (target.kind === 'cancelled') return this.deadLetterUnsendable(data, target.reason);
+    // the cached set spares a Redis call per delivery; the hold itself checks the set again, atomically
+    if ((await this.disabled.isDisabled(data.project, data.triggerId)) && (await this.hold(data))) return 'held';
     for (let attempt = job.attemptsMade + 1; ; attempt += 1) {
       await this.admit(job, token, target, lease);
       const ledger = this.ledgerFor(target.trigger.timeout);
@@ -153,6 +151,28 @@ export class DeliveryProcessor {
       if (!job.data.ordered || !(await sleepUnlessAborted(delayMs, lease.signal))) return postpone(job, token, delayMs);
     }
     return postpone(job, token, 1_000);
+  }
+
+  /**
+   * The current config has no target for the delivery (project or trigger deleted, trigger disabled in
+   * config): it ends `cancelled`, and in the DLQ with the reason so that it can be redriven once the
+   * config has it again. Not a receiver failure: no dlq event, no failure run.
+   */
+  private async deadLetterUnsendable(job: DeliveryJobData, reason: UnsendableReason): Promise<string> {
+    await this.deadLetters.add(job, reason, null);
+    await this.log.setStatus(job.project, job.eventId, job.triggerId, 'cancelled');
+    this.metrics.deliveryNotSent(job, NOT_SENT_REASON_OF[reason]);
+    return reason;
+  }
+
+  /**
+   * Parks the delivery in the DLQ as held while the data plane disables its trigger (docs/eventing.md
+   * "Held deliveries"); its status stays pending. False: the trigger was enabled meanwhile, deliver it.
+   */
+  private async hold(job: DeliveryJobData): Promise<boolean> {
+    if (!(await this.deadLetters.holdIfTriggerDisabled(job))) return false;
+    this.metrics.deliveryNotSent(job, 'held');
+    return true;
   }
 
   /**

@@ -8,6 +8,7 @@ import {
 } from '@spaceport/config-model';
 import { cloudEventBodyOfCanonicalData, webhookHeaders } from '@spaceport/eventing-core';
 import { type DeliveryJobData, jobPayloadJson } from '../common/delivery-job';
+import { type NotSentReason } from '../common/eventing-metrics';
 import { type WebhookRequest } from './webhook-sender';
 
 export interface EffectiveTarget {
@@ -16,9 +17,19 @@ export interface EffectiveTarget {
   readonly trigger: EffectiveTrigger;
 }
 
-export type TargetLookup = EffectiveTarget | { readonly kind: 'cancelled'; readonly reason: string };
+/** Why the current config gives a queued delivery no target: its DLQ reason (docs/eventing.md "Statuses"). */
+export type UnsendableReason = 'project deleted' | 'trigger deleted' | 'trigger disabled';
 
-/** The project and effective trigger of a job from the current snapshot, or why it is cancelled. */
+/** The `spaceport_deliveries_not_sent_total` reason of each. */
+export const NOT_SENT_REASON_OF = {
+  'project deleted': 'project-deleted',
+  'trigger deleted': 'trigger-deleted',
+  'trigger disabled': 'trigger-disabled',
+} as const satisfies Record<UnsendableReason, NotSentReason>;
+
+export type TargetLookup = EffectiveTarget | { readonly kind: 'cancelled'; readonly reason: UnsendableReason };
+
+/** The project and effective trigger of a job from the current snapshot, or why it cannot be sent. */
 export function lookupTarget(snapshot: ConfigSnapshot, job: DeliveryJobData): TargetLookup {
   const project = getProject(snapshot, job.project);
   if (!project) return { kind: 'cancelled', reason: 'project deleted' };

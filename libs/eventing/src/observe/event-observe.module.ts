@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EventingCommonModule } from '../common/eventing-common.module';
+import { DeadLetterRedrive } from './dead-letter-redrive';
 import { EventsController } from './events.controller';
+import { HeldDeliveries } from './held-deliveries';
 import { ObserveAccess } from './observe-access';
 import { ObserveService } from './observe.service';
 import { TriggerStateController } from './trigger-state.controller';
@@ -12,6 +14,6 @@ import { TriggerStateController } from './trigger-state.controller';
 @Module({
   imports: [EventingCommonModule],
   controllers: [EventsController, TriggerStateController],
-  providers: [ObserveService, ObserveAccess],
+  providers: [ObserveService, ObserveAccess, DeadLetterRedrive, HeldDeliveries],
 })
 export class EventObserveModule {}

@@ -1,12 +1,12 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { canonicalJson, deliveryIdOf } from '@spaceport/eventing-core';
-import { DeadLetters } from '../common/dead-letters';
 import { DELIVERY_STATUSES, type DeliveryJobData, type DeliveryStatus } from '../common/delivery-job';
 import { EventLog, type EventPage } from '../common/event-log';
 import { type EventView, type Invocation } from '../common/event-record';
 import { EventPublisher } from '../common/event-publisher';
 import { isRedisUnavailable } from '../common/redis';
 import { badRequest, httpError, UnavailableError } from '../common/http-errors';
+import { DeadLetterRedrive } from './dead-letter-redrive';
 
 export interface ListQuery {
   readonly status?: string;
@@ -26,7 +26,7 @@ function timeParam(name: string, value: string | undefined): number | undefined 
 }
 
 /** Maps "Redis is away" to 503 for the read/replay endpoints. */
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
+export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -42,7 +42,7 @@ export class ObserveService {
   constructor(
     private readonly log: EventLog,
     private readonly publisher: EventPublisher,
-    private readonly deadLetters: DeadLetters,
+    private readonly deadLetterRedrive: DeadLetterRedrive,
   ) {}
 
   list(project: string, query: ListQuery): Promise<EventPage> {
@@ -102,28 +102,13 @@ export class ObserveService {
     return { deliveries: jobs.map((job) => ({ id: job.deliveryId, trigger: job.triggerId })) };
   }
 
-  /** Re-queues dead letters (all, or since `since`) with their original delivery id, then drops them from the DLQ. */
+  /**
+   * Re-queues dead letters (all, or since `since`) with their original delivery id, then drops them from
+   * the DLQ (`DeadLetterRedrive`). Held deliveries are among them: one whose trigger is still disabled by
+   * the data plane is parked again by the worker that takes it.
+   */
   async redrive(project: string, since?: string): Promise<{ redriven: number }> {
     const sinceMs = timeParam('since', since) ?? 0;
-    return guarded(async () => {
-      let redriven = 0;
-      for (let round = 0; round < 100; round += 1) {
-        const letters = await this.deadLetters.list(project, sinceMs, 500);
-        if (letters.length === 0) break;
-        for (const letter of letters)
-          await this.log.setStatus(project, letter.job.eventId, letter.job.triggerId, 'staged', true);
-        await this.publisher.enqueue(
-          letters.map((letter) => letter.job),
-          0,
-          `-redrive-${Date.now()}`,
-        );
-        await this.deadLetters.remove(
-          project,
-          letters.map((letter) => letter.id),
-        );
-        redriven += letters.length;
-      }
-      return { redriven };
-    });
+    return guarded(async () => ({ redriven: await this.deadLetterRedrive.redrive(project, { sinceMs }) }));
   }
 }

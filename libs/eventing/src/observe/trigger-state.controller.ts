@@ -2,7 +2,9 @@ import { Controller, Get, Headers, HttpCode, HttpStatus, Param, Post } from '@ne
 import { getProject, getTrigger } from '@spaceport/config-model';
 import { httpError } from '../common/http-errors';
 import { type DisabledReason, DisabledTriggers } from '../common/disabled-triggers';
+import { HeldDeliveries } from './held-deliveries';
 import { ObserveAccess } from './observe-access';
+import { guarded } from './observe.service';
 
 export interface TriggerStateView {
   trigger: string;
@@ -22,6 +24,7 @@ export class TriggerStateController {
   constructor(
     private readonly access: ObserveAccess,
     private readonly disabledTriggers: DisabledTriggers,
+    private readonly held: HeldDeliveries,
   ) {}
 
   /** `GET …/triggers` → every trigger in the config with its data-plane state. */
@@ -39,14 +42,18 @@ export class TriggerStateController {
     return { triggers: views };
   }
 
-  /** `POST …/triggers/:trigger/enable` → clears a data-plane disable; deliveries and fan-out resume at once. */
+  /**
+   * `POST …/triggers/:trigger/enable` → clears a data-plane disable, then re-queues the deliveries the
+   * trigger held meanwhile (`released`); new deliveries go out at once. Releases even when the trigger
+   * was not disabled, so a retried enable finishes a release that was cut short.
+   */
   @Post(':trigger/enable')
   @HttpCode(200)
   async enable(
     @Param('project') project: string,
     @Param('trigger') trigger: string,
     @Headers('authorization') auth: string | undefined,
-  ): Promise<TriggerStateView & { wasDisabled: boolean }> {
+  ): Promise<TriggerStateView & { wasDisabled: boolean; released: number }> {
     const { snapshot } = this.access.authorize(project, auth, 'write');
     const configured = getTrigger(snapshot, project, trigger);
     if (!configured)
@@ -55,8 +62,11 @@ export class TriggerStateController {
         'Not Found',
         `trigger ${JSON.stringify(trigger)} does not exist in project ${JSON.stringify(project)}`,
       );
-    const before = (await this.disabledTriggers.ofProject(project))[trigger];
-    await this.disabledTriggers.enable(project, trigger);
-    return { trigger, configEnabled: configured.value.enabled, disabled: null, wasDisabled: before !== undefined };
+    return guarded(async () => {
+      const before = (await this.disabledTriggers.ofProject(project))[trigger];
+      const released = await this.held.enable(project, trigger);
+      const configEnabled = configured.value.enabled;
+      return { trigger, configEnabled, disabled: null, wasDisabled: before !== undefined, released };
+    });
   }
 }
