@@ -2,10 +2,12 @@
 // agent that is restarted (its KV, catalog and sessions gone) while Redis keeps the queued events.
 // The last good config must stay in force (queued and new events delivered, none cancelled), the
 // reset must show in readiness, metrics and GET /v1/config/store, survive a config-service restart,
-// and end with the operator's restore (or accept).
+// and end with the operator's restore, or accept (then the queued deliveries of the vanished project
+// end in the DLQ, none silently).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventingKeys } from '@spaceport/eventing';
 import {
   AppStack,
   call,
@@ -19,6 +21,7 @@ import {
   waitFor,
   WebhookReceiver,
 } from '@spaceport/testing';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ADMIN = 'admin-token-0123456789abcdef';
@@ -155,5 +158,52 @@ describe('config store reset: the Consul -dev agent restarted with Redis kept', 
     console.info(
       `config store reset: detected after ${detectedMs} ms; ${expected.size} deliveries, all delivered ${resumedMs} ms after the Consul restart, 0 duplicates`,
     );
+  });
+
+  it("accept applies the emptied store: the vanished project's queued deliveries end in the DLQ", async () => {
+    const queued = new Set<string>();
+    for (let i = 0; i < 5; i += 1) {
+      const res = await call(gateway.url, 'POST', '/v1/api/shop/eventing/queue', PROJECT_TOKEN, {
+        type: 'order.paid',
+        payload: { beforeAccept: i },
+        delay: 3_000,
+      });
+      expect(res.status).toBe(202);
+      for (const delivery of (res.body as { deliveries: { id: string }[] }).deliveries) queued.add(delivery.id);
+    }
+    await consul.agent.restart();
+    await waitFor(async () => (await storeView()).storeReset !== null, {
+      what: 'the second reset reported',
+      timeoutMs: 15_000,
+    });
+    const accepted = await call(gateway.url, 'POST', '/v1/config/store/accept', ADMIN);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body['result']).toMatchObject({ action: 'accept', resolved: true });
+    const projects = async () => (await call(gateway.url, 'GET', '/v1/config/projects', ADMIN)).body['result'];
+    await waitFor(async () => Array.isArray(await projects()) && ((await projects()) as unknown[]).length === 0, {
+      what: 'the empty config in force on the gateway',
+      timeoutMs: 5_000,
+    });
+    expect((await storeView()).storeReset).toBeNull();
+    const admin = new Redis(redis.redis.url);
+    try {
+      const dlq = eventingKeys(CLUSTER).dlq('shop');
+      const reasons = await waitFor(
+        async () => {
+          const entries = await admin.xrange(dlq, '-', '+');
+          const letters = entries.map(([, fields]) => ({
+            id: (JSON.parse(fields[fields.indexOf('job') + 1] ?? '{}') as { deliveryId?: string }).deliveryId,
+            reason: fields[fields.indexOf('reason') + 1],
+          }));
+          const ours = letters.filter((letter) => letter.id !== undefined && queued.has(letter.id));
+          return ours.length === queued.size ? ours.map((letter) => letter.reason) : undefined;
+        },
+        { what: 'every queued delivery of the vanished project in the DLQ', timeoutMs: 15_000, intervalMs: 200 },
+      );
+      expect(new Set(reasons)).toEqual(new Set(['project deleted']));
+    } finally {
+      admin.disconnect();
+    }
+    expect([...queued].filter((id) => receiver.countByWebhookId.has(id))).toEqual([]);
   });
 });

@@ -227,6 +227,7 @@ export class ConfigAuthorityService implements OnApplicationBootstrap, OnApplica
       'config store reset answered',
     );
     if (reply.action === 'accept' && this.guard.inForce) this.publish(this.guard.inForce);
+    this.sendHeartbeat(); // the mirrors learn at once that the hold ended
     return { ...reply, version: this.guard.inForce?.version };
   }
 }

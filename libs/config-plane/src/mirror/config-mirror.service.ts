@@ -138,11 +138,14 @@ export class ConfigMirrorService implements ConfigView, OnApplicationBootstrap, 
   /** Sends the operator's answer to a store reset to the authority. Unreachable → `unavailable`. */
   async resolveStoreReset(action: StoreResetAction): Promise<StoreResetReply> {
     try {
-      return await firstValueFrom(
+      const reply = await firstValueFrom(
         this.client
           .send<StoreResetReply, StoreResetCommand>(this.channels.storeReset, { action })
           .pipe(timeout(WRITE_TIMEOUT_MS)),
       );
+      // read-your-writes: this app knows at once; the others with the authority's next heartbeat
+      if (reply.ok && reply.resolved) this.storeReset = undefined;
+      return reply;
     } catch (error) {
       this.logger.warn({ err: error }, 'config store reset request failed');
       return { ok: false, reason: 'unavailable', message: 'config-service unreachable' };
