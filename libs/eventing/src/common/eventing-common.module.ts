@@ -5,6 +5,7 @@ import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
 import { EventingMetrics } from './eventing-metrics';
 import { QueueDepthReader } from './queue-depth';
+import { ConsumerRecords } from './consumer-records';
 import { ConfigAccess } from './config-access';
 import { DeadLetters } from './dead-letters';
 import { DisabledTriggers } from './disabled-triggers';
@@ -74,6 +75,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     EventPublisher,
     PartitionHighWater,
     QueueDepthReader,
+    ConsumerRecords,
     DeadLetters,
     EventingMetrics,
     ProjectAuth,
@@ -81,6 +83,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   exports: [
     EventingMetrics,
     QueueDepthReader,
+    ConsumerRecords,
     DeadLetters,
     EVENTING_REDIS,
     EVENTING_KEYS,
