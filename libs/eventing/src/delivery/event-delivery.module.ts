@@ -12,7 +12,7 @@ import { StandalonePartitions } from './standalone-partitions';
 
 /**
  * The event-worker's data plane: partition consumers, delivery, standalone ownership of all partitions,
- * the consumer records' heartbeat.
+ * the consumer records' heartbeat; it also offers the data plane's `PartitionReader` (readiness).
  */
 @Module({
   imports: [EventingCommonModule],
@@ -27,6 +27,6 @@ import { StandalonePartitions } from './standalone-partitions';
     ConsumerHeartbeat,
     DeliveryObservability,
   ],
-  exports: [PartitionConsumers],
+  exports: [PartitionConsumers, EventingCommonModule],
 })
 export class EventDeliveryModule {}
