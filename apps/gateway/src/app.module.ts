@@ -4,7 +4,7 @@ import { ClusterStatusModule } from '@spaceport/cluster';
 import { EventIngestModule, EventObserveModule } from '@spaceport/eventing';
 import { ConfigAdminModule, ConfigMirrorModule } from '@spaceport/config-plane';
 import { ConsoleModule } from '@spaceport/console';
-import { PartitionBacklogModule } from './cluster/partition-backlog.module';
+import { PartitionReadingsModule } from './cluster/partition-readings.module';
 import { type GatewaySettings, gatewaySettingsSections } from './settings';
 
 /**
@@ -23,7 +23,7 @@ export class AppModule {
         ConfigAdminModule,
         EventIngestModule,
         EventObserveModule,
-        ClusterStatusModule.register({ imports: [PartitionBacklogModule] }),
+        ClusterStatusModule.register({ imports: [PartitionReadingsModule] }),
         ConsoleModule,
       ],
     };

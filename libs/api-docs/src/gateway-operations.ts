@@ -419,10 +419,11 @@ export const GATEWAY_OPERATIONS: Record<string, OperationSpec> = {
   'GET /v1/cluster': {
     tag: 'cluster',
     auth: 'none',
-    summary: 'Members, leader and partition owners',
-    description: 'Distributed mode reads Consul; standalone mode answers `mode: standalone` with no members.',
+    summary: 'Members, leader, partition owners, backlogs and stuck partitions',
+    description:
+      'Distributed mode reads Consul; standalone mode answers `mode: standalone` with no members. Per partition the data plane adds its backlog, oldest due waiting job, live consumer and whether it is stuck (absent when Redis could not be read in time).',
     responses: {
-      200: { description: 'the cluster as Consul shows it', schema: 'ClusterStatus' },
+      200: { description: 'the cluster as Consul and Redis show it', schema: 'ClusterStatus' },
       503: apiError('Consul unreachable'),
     },
   },

@@ -233,7 +233,31 @@ export const HANDWRITTEN_SCHEMAS: Record<string, Schema> = {
             owner: { type: 'string', nullable: true },
             epoch: { type: 'integer' },
             pendingHandoffFrom: arrayOf({ type: 'string' }),
-            backlog: { type: 'integer', description: 'jobs waiting in the partition' },
+            backlog: {
+              type: 'integer',
+              description: 'jobs not yet being delivered: waiting, delayed, prioritized, paused (main + ordered queue)',
+            },
+            oldestWaitingMs: {
+              type: 'integer',
+              nullable: true,
+              description: 'age of the oldest due waiting job (a delayed one since its due time); null: none due',
+            },
+            consumer: obj(
+              {
+                worker: str('node id of the worker whose live record says it consumes the partition'),
+                epoch: { type: 'integer' },
+                updatedAt: { type: 'string', format: 'date-time', description: 'last renewal (the worker clock)' },
+                idleMs: { type: 'integer', description: 'at that renewal, how long its consumer had taken no job' },
+              },
+              ['worker', 'epoch', 'updatedAt', 'idleMs'],
+              { nullable: true, description: 'null: no live consumer record' },
+            ),
+            consuming: {
+              type: 'boolean',
+              description: 'the owner (standalone: the worker) consumes it at the owner epoch',
+            },
+            stuck: { type: 'boolean', description: 'due jobs wait and nobody consumes it, or its consumer stalled' },
+            stuckReason: { type: 'string', enum: ['not-consumed', 'stalled'], nullable: true },
           },
           ['partition', 'owner', 'epoch', 'pendingHandoffFrom'],
         ),

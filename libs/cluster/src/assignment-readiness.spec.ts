@@ -1,6 +1,7 @@
+import { type PartitionReading } from '@spaceport/eventing-core';
 import { describe, expect, it } from 'vitest';
 import { type AssignmentDocument } from './assignment-document';
-import { assignmentReadiness, type AssignmentView } from './assignment-readiness';
+import { assignmentReadiness, type AssignmentView, stuckAssignedPartitions } from './assignment-readiness';
 
 function doc(owners: (string | null)[], generation = 4): AssignmentDocument {
   return {
@@ -55,5 +56,26 @@ describe('assignmentReadiness', () => {
       ready: false,
       message: expect.stringContaining('generation 4'),
     });
+  });
+});
+
+describe('stuckAssignedPartitions', () => {
+  const reading = (oldestWaitingMs: number | null, worker: string | null, epoch = 4): PartitionReading => ({
+    depth: { waiting: 1, active: 0, delayed: 0, prioritized: 0, paused: 0, failed: 0 },
+    backlog: 1,
+    oldestWaitingMs,
+    consumer: worker === null ? null : { worker, epoch, updatedAt: 't', idleMs: 0 },
+  });
+
+  it("lists only this worker's assigned partitions that the stuck rule flags", () => {
+    const partitions = new Map([
+      [0, reading(10, 'w-1')], // consumed: fine
+      [1, reading(10, null)], // someone else's, stuck: not ours to report
+      [2, reading(10, null)], // ours, nobody consumes it
+      [3, reading(10, 'w-1', 3)], // ours, but consumed at an older epoch
+      [4, reading(null, null)], // ours, nothing due
+    ]);
+    const document = doc(['w-1', 'w-2', 'w-1', 'w-1', 'w-1']);
+    expect(stuckAssignedPartitions('w-1', document, { stallAfterMs: 30_000, partitions })).toEqual([2, 3]);
   });
 });

@@ -1,3 +1,4 @@
+import { type DataPlaneReading, judgePartitions } from '@spaceport/eventing-core';
 import { type AssignmentDocument, ownedPartitions } from './assignment-document';
 
 /** What a worker's follower knows of its assignment (AssignmentFollower.view()). */
@@ -46,4 +47,24 @@ export function assignmentReadiness(nodeId: string, view: AssignmentView | undef
     message: `not assigned a partition yet (assignment generation ${view.document.generation})`,
     details,
   };
+}
+
+/**
+ * Pure: the partitions the assignment gives `nodeId` that the stuck rule flags in `reading` (due jobs
+ * wait and this worker does not consume them at the assigned epoch, or its consumer stalled).
+ */
+export function stuckAssignedPartitions(
+  nodeId: string,
+  document: AssignmentDocument,
+  reading: DataPlaneReading,
+): number[] {
+  const assigned = ownedPartitions(document, nodeId);
+  const verdicts = judgePartitions(reading, (partition) => {
+    const epoch = assigned.get(partition);
+    return epoch === undefined ? null : { worker: nodeId, epoch };
+  });
+  return [...verdicts]
+    .filter(([partition, verdict]) => assigned.has(partition) && verdict.stuck !== null)
+    .map(([partition]) => partition)
+    .sort((a, b) => a - b);
 }

@@ -1,24 +1,28 @@
 import { type ConsulClient, KvStore } from '@spaceport/consul-core';
 import { DEFAULT_SERVICE_NAME } from '@spaceport/runtime-core';
 import * as z from 'zod';
+import { type AssignmentDocument } from './assignment-document';
 import { readAssignment } from './cluster-kv';
-import { type ClusterLeader, type ClusterStatus, shapeClusterStatus, shapeMembers } from './cluster-status';
+import { type ClusterLeader, type ClusterMember, shapeMembers } from './cluster-status';
 import { CLUSTER_KEYS } from './settings';
-
-/** Per-partition backlog, supplied by the data plane (optional). */
-export type BacklogProvider = () => Promise<ReadonlyMap<number, number>>;
 
 export interface ClusterStatusReaderOptions {
   client: ConsulClient;
   clusterId: string;
   serviceName?: string;
-  backlog?: BacklogProvider;
+}
+
+/** What Consul holds of the cluster: members (any health), the leader and the assignment. */
+export interface ConsulClusterState {
+  members: ClusterMember[];
+  leader: ClusterLeader | null;
+  assignment: AssignmentDocument | undefined;
 }
 
 const lockValueSchema = z.object({ nodeId: z.string() }).loose();
 const sessionInfoSchema = z.array(z.object({ Node: z.string() })).nullish();
 
-/** Reads members (any health), the leader and the assignment from Consul and shapes them. */
+/** Reads members (any health), the leader and the assignment from Consul. */
 export class ClusterStatusReader {
   private readonly kv: KvStore;
 
@@ -26,20 +30,18 @@ export class ClusterStatusReader {
     this.kv = new KvStore(options.client, { clusterId: options.clusterId });
   }
 
-  async read(): Promise<ClusterStatus> {
-    const [members, leader, stored, backlog] = await Promise.all([
+  async read(): Promise<ConsulClusterState> {
+    const [members, leader, assignment] = await Promise.all([
       this.options.client.health.service({ service: this.options.serviceName ?? DEFAULT_SERVICE_NAME }),
       this.readLeader(),
-      readAssignment(this.kv),
-      this.options.backlog?.(),
+      this.readAssignment(),
     ]);
-    return shapeClusterStatus({
-      clusterId: this.options.clusterId,
-      members: shapeMembers(members, this.options.clusterId),
-      leader,
-      assignment: stored.document,
-      ...(backlog ? { backlog } : {}),
-    });
+    return { members: shapeMembers(members, this.options.clusterId), leader, assignment };
+  }
+
+  /** The assignment document alone (undefined when absent or unreadable). */
+  async readAssignment(): Promise<AssignmentDocument | undefined> {
+    return (await readAssignment(this.kv)).document;
   }
 
   private async readLeader(): Promise<ClusterLeader | null> {

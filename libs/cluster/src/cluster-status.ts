@@ -1,3 +1,12 @@
+import {
+  type DataPlaneReading,
+  type ExpectedConsumer,
+  judgePartition,
+  type PartitionConsumer,
+  type PartitionReading,
+  STANDALONE_EPOCH,
+  type StuckReason,
+} from '@spaceport/eventing-core';
 import * as z from 'zod';
 import { type AssignmentDocument } from './assignment-document';
 
@@ -28,8 +37,18 @@ export interface PartitionStatus {
   epoch: number;
   /** previous owners that have not acked the handoff yet */
   pendingHandoffFrom: string[];
-  /** jobs waiting in the partition, when the data plane reports it */
+  /** the fields below come from the data plane (absent when it could not be read in time) */
+  /** jobs not yet being delivered: waiting, delayed, prioritized, paused */
   backlog?: number;
+  /** age of the oldest due waiting job (delayed ones since their due time); null: none */
+  oldestWaitingMs?: number | null;
+  /** the worker whose live record says it consumes the partition, at which epoch; null: nobody */
+  consumer?: PartitionConsumer | null;
+  /** the consumer is the owner (standalone: any worker) at the owner's epoch */
+  consuming?: boolean;
+  /** due jobs wait and the partition is not consumed, or its consumer stalled (judgePartition) */
+  stuck?: boolean;
+  stuckReason?: StuckReason | null;
 }
 
 export interface ClusterStatus {
@@ -89,23 +108,74 @@ export interface StatusInput {
   members: ClusterMember[];
   leader: ClusterLeader | null;
   assignment: AssignmentDocument | undefined;
-  /** per-partition backlog from the data plane, when it has one */
-  backlog?: ReadonlyMap<number, number>;
+  /** the data plane's reading of the partitions, when it has one */
+  readings?: DataPlaneReading;
+}
+
+/** Pure: the data plane's fields of one partition, judged against who should consume it. */
+function progressOf(
+  reading: PartitionReading | undefined,
+  expected: ExpectedConsumer | null,
+  stallAfterMs: number,
+): Partial<PartitionStatus> {
+  if (!reading) return {};
+  const { backlog, oldestWaitingMs, consumer } = reading;
+  const verdict = judgePartition({ expected, consumer, oldestWaitingMs, stallAfterMs });
+  return {
+    backlog,
+    oldestWaitingMs,
+    consumer,
+    consuming: verdict.consuming,
+    stuck: verdict.stuck !== null,
+    stuckReason: verdict.stuck,
+  };
+}
+
+/**
+ * Pure: every partition of the assignment, and those the data plane reads beyond it (a raised count
+ * the workers have not taken yet: nobody owns them), each with its data-plane fields when read.
+ */
+export function assignedPartitions(
+  doc: AssignmentDocument | undefined,
+  readings?: DataPlaneReading,
+): PartitionStatus[] {
+  const read = readings?.partitions;
+  const count = Math.max(doc?.owners.length ?? 0, ...[...(read?.keys() ?? [])].map((partition) => partition + 1));
+  return Array.from({ length: count }, (_, partition) => {
+    const owner = doc?.owners[partition] ?? null;
+    const epoch = doc?.epochs[partition] ?? 0;
+    return {
+      partition,
+      owner,
+      epoch,
+      pendingHandoffFrom: (doc?.handoffs[String(partition)] ?? []).map((handoff) => handoff.from),
+      ...progressOf(
+        read?.get(partition),
+        owner === null ? null : { worker: owner, epoch },
+        readings?.stallAfterMs ?? 0,
+      ),
+    };
+  });
+}
+
+/** Pure: standalone mode: every partition the data plane reads, the one worker's (any id) at epoch 1. */
+export function standalonePartitions(readings: DataPlaneReading | undefined): PartitionStatus[] {
+  if (!readings) return [];
+  return [...readings.partitions]
+    .sort(([a], [b]) => a - b)
+    .map(([partition, reading]) => ({
+      partition,
+      owner: reading.consumer?.worker ?? null,
+      epoch: STANDALONE_EPOCH,
+      pendingHandoffFrom: [],
+      ...progressOf(reading, { epoch: STANDALONE_EPOCH }, readings.stallAfterMs),
+    }));
 }
 
 /** Pure: the `GET /v1/cluster` body. */
 export function shapeClusterStatus(input: StatusInput): ClusterStatus {
   const doc = input.assignment;
-  const partitions: PartitionStatus[] = (doc?.owners ?? []).map((owner, partition) => {
-    const backlog = input.backlog?.get(partition);
-    return {
-      partition,
-      owner,
-      epoch: doc?.epochs[partition] ?? 0,
-      pendingHandoffFrom: (doc?.handoffs[String(partition)] ?? []).map((handoff) => handoff.from),
-      ...(backlog !== undefined ? { backlog } : {}),
-    };
-  });
+  const partitions = assignedPartitions(doc, input.readings);
   return {
     mode: 'distributed',
     clusterId: input.clusterId,
@@ -120,7 +190,7 @@ export function shapeClusterStatus(input: StatusInput): ClusterStatus {
 }
 
 /** Pure: the body in standalone mode (no Consul: one worker owns every partition). */
-export function standaloneStatus(clusterId: string): ClusterStatus {
+export function standaloneStatus(clusterId: string, readings?: DataPlaneReading): ClusterStatus {
   return {
     mode: 'standalone',
     clusterId,
@@ -130,6 +200,6 @@ export function standaloneStatus(clusterId: string): ClusterStatus {
     leaderLockIndex: null,
     partitionCount: null,
     updatedAt: null,
-    partitions: [],
+    partitions: standalonePartitions(readings),
   };
 }

@@ -7,6 +7,7 @@ import { type ClusterEvent } from './cluster-events';
 import { ClusterCoordinator } from './cluster-coordinator';
 import { readAssignment } from './cluster-kv';
 import { ClusterStatusReader } from './cluster-status-reader';
+import { shapeClusterStatus } from './cluster-status';
 import { CLUSTER_KEYS, resolveClusterSettings } from './settings';
 import { exclusivityViolations, RecordingRunner, RunnerLog } from './testing-fixtures/recording-runner';
 
@@ -150,7 +151,10 @@ describe('cluster coordination (real Consul, in-process workers)', { timeout: 60
   });
 
   it('GET /v1/cluster shape: members, leader, generation, owners (read from Consul)', async () => {
-    const status = await new ClusterStatusReader({ client: admin, clusterId: CLUSTER }).read();
+    const status = shapeClusterStatus({
+      clusterId: CLUSTER,
+      ...(await new ClusterStatusReader({ client: admin, clusterId: CLUSTER }).read()),
+    });
     const { document } = await readAssignment(kv);
     expect(status.members.map((m) => m.id).sort()).toEqual([...workers.keys()].sort());
     expect(status.members.every((m) => m.role === 'event-worker' && m.health === 'passing')).toBe(true);

@@ -11,4 +11,8 @@ export * from './nest/cluster-coordinator.module';
 export * from './nest/cluster-status.module';
 export * from './partition-runner';
 export * from './settings';
-export { CLUSTER_BACKLOG_PROVIDER } from './nest/cluster-status.controller';
+export {
+  CLUSTER_PARTITION_READINGS,
+  type PartitionReadingsProvider,
+  type PartitionSurvey,
+} from './nest/cluster-partitions';

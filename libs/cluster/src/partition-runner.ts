@@ -1,3 +1,5 @@
+import { type DataPlaneReading } from '@spaceport/eventing-core';
+
 /**
  * What the coordinator drives on a worker: the data plane's partition consumer. The coordinator
  * calls it serially (never two calls for one partition at once) and only for partitions this
@@ -31,6 +33,11 @@ export interface PartitionRunner {
    * follower no longer counts it as running (readiness) and starts it again while it is assigned. Optional.
    */
   setStopListener?(listener: (partition: number) => void): void;
+  /**
+   * The data plane's reading of `partitions` (backlog, oldest due waiting job, live consumer record), so
+   * the worker's readiness can report which of its partitions are stuck. Optional: no such detail otherwise.
+   */
+  readPartitions?(partitions: readonly number[]): Promise<DataPlaneReading>;
 }
 
 /** Nest DI token of the worker's PartitionRunner (provided by the data plane). */

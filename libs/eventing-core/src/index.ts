@@ -5,3 +5,4 @@ export * from './partitioner';
 export * from './retry-schedule';
 export * from './signing';
 export * from './verification';
+export * from './partition-progress';

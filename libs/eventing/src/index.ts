@@ -1,9 +1,8 @@
 export { EventIngestModule } from './ingest/event-ingest.module';
-export { PartitionBacklog } from './ingest/partition-backlog';
+export { PartitionReader } from './common/partition-reader';
 export { EventObserveModule } from './observe/event-observe.module';
 export { EventDeliveryModule } from './delivery/event-delivery.module';
 export { PartitionConsumers, type OwnedPartition, type StartResult } from './delivery/partition-consumers';
-export { STANDALONE_EPOCH } from './delivery/standalone-partitions';
 export { DisabledTriggers, type DisabledReason } from './common/disabled-triggers';
 export { eventingKeys, partitionQueueName, type EventingKeys } from './common/keys';
 export { parseEventingEnv, type EventingEnv } from './common/settings';

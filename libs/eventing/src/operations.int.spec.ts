@@ -125,7 +125,9 @@ describe('operations, standalone: /readyz and /metrics of the three apps', () =>
     const gateway = await readyz(stack, app('gateway'));
     expect(gateway.httpStatus).toBe(200);
     expect(gateway.body).toMatchObject({ status: 'ok', error: {} });
-    expect(checkNames(gateway.body)).toEqual(['config', 'redis']);
+    expect(checkNames(gateway.body)).toEqual(['backlog', 'config', 'redis']);
+    // the cluster-wide backlog: every partition consumed, nothing stuck (a detail: never down)
+    expect(gateway.body.details['backlog']).toMatchObject({ status: 'up', partitions: P, consumed: P, stuck: [] });
     expect(gateway.body.details['config']).toMatchObject({
       status: 'up',
       state: 'in-sync',
@@ -196,6 +198,13 @@ describe('operations, standalone: /readyz and /metrics of the three apps', () =>
         sampleSum(worker, 'spaceport_queue_depth', { state: 'delayed' }),
     ).toBe(0);
     expect(sampleSum(worker, 'process_cpu_user_seconds_total', { node_id: 'worker-1' })).toBeGreaterThan(0);
+    // the gateway's cluster-wide view of every partition: depths, consumed, nothing waiting or stuck
+    const partitions = await scrapeMetrics(app('gateway').url);
+    expect(samplesOf(partitions, 'spaceport_partition_jobs').length).toBe(P * 6);
+    expect(sampleSum(partitions, 'spaceport_partition_jobs', { state: 'waiting' })).toBe(0);
+    expect(sampleSum(partitions, 'spaceport_partition_consuming')).toBe(P);
+    expect(sampleSum(partitions, 'spaceport_partition_stuck')).toBe(0);
+    expect(sampleSum(partitions, 'spaceport_partition_oldest_waiting_seconds')).toBe(0);
 
     const version = (await readyz(stack, app('gateway'))).body.details['config']?.['version'];
     expect(version).toEqual(expect.any(Number));
@@ -230,6 +239,12 @@ describe('operations, standalone: /readyz and /metrics of the three apps', () =>
     const worker = await scrapeMetrics(app('worker-1').url);
     expect(samplesOf(worker, 'spaceport_queue_depth')).toEqual([]);
     expect(sampleSum(worker, 'spaceport_queue_depth_errors_total')).toBeGreaterThanOrEqual(1);
+    const gatewayMetrics = await scrapeMetrics(app('gateway').url);
+    expect(samplesOf(gatewayMetrics, 'spaceport_partition_stuck')).toEqual([]);
+    expect(sampleSum(gatewayMetrics, 'spaceport_partition_status_errors_total')).toBeGreaterThanOrEqual(1);
+    // the gateway's backlog check says it cannot tell, and does not go down for it (redis does)
+    const gatewayDown = await readyz(stack, app('gateway'));
+    expect(gatewayDown.body.details['backlog']).toMatchObject({ status: 'up', readable: false });
 
     await redis.redis.start();
     for (const target of apps) {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PARTITION_RUNNER, type PartitionRunner } from '@spaceport/cluster';
-import { EventDeliveryModule, PartitionConsumers } from '@spaceport/eventing';
+import { EventDeliveryModule, PartitionConsumers, PartitionReader } from '@spaceport/eventing';
 
 /** The data plane's partition consumers, offered to the cluster coordinator as its PartitionRunner. */
 @Module({
@@ -8,14 +8,15 @@ import { EventDeliveryModule, PartitionConsumers } from '@spaceport/eventing';
   providers: [
     {
       provide: PARTITION_RUNNER,
-      inject: [PartitionConsumers],
-      useFactory: (consumers: PartitionConsumers): PartitionRunner => ({
+      inject: [PartitionConsumers, PartitionReader],
+      useFactory: (consumers: PartitionConsumers, reader: PartitionReader): PartitionRunner => ({
         start: (partition, epoch) => consumers.startAssigned(partition, epoch),
         stop: (partition) => consumers.stop(partition),
         partitionsToConsume: (count) => consumers.partitionsToConsume(count),
         highestEpoch: (count) => consumers.highestEpoch(count),
         setOwnershipCheck: (check) => consumers.setOwnershipCheck(check),
         setStopListener: (listener) => consumers.setStopListener(listener),
+        readPartitions: (partitions) => reader.read(partitions),
       }),
     },
   ],

@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import {
   InstanceRegistration,
+  readWithin,
   ReadinessRegistry,
   SPACEPORT_CONSUL_CLIENT,
   SPACEPORT_LOGGER,
@@ -22,7 +23,8 @@ import { abortableSleep, type NodeOptions, retryUntilAborted, START_UP_BACKOFF }
 import { CONFIG_VIEW, type ConfigView } from '@spaceport/config-model';
 import { type Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
-import { assignmentReadiness } from '../assignment-readiness';
+import { assignmentReadiness, stuckAssignedPartitions } from '../assignment-readiness';
+import { type AssignmentDocument, ownedPartitions } from '../assignment-document';
 import { type ClusterEvent } from '../cluster-events';
 import { type ClusterCoordinator } from '../cluster-coordinator';
 import { type PartitionRunner, PARTITION_RUNNER } from '../partition-runner';
@@ -41,6 +43,9 @@ export interface ClusterCoordinatorModuleOptions {
 }
 
 const COORDINATOR_OPTIONS = Symbol.for('spaceport:cluster-coordinator-options');
+
+/** A readiness probe waits at most this long for its partitions' reading (else it reports no `stuck`). */
+const READINESS_READ_TIMEOUT_MS = 1_000;
 
 /** Starts the coordinator once the instance registration is under way; stops it before deregistration. */
 @Injectable()
@@ -77,11 +82,22 @@ export class ClusterCoordinatorService implements OnModuleInit, OnApplicationBoo
       },
     });
     if (!distributed) return;
-    this.readiness.register('partitions', (session) => {
-      const readiness = assignmentReadiness(this.node.nodeId, this.coordinator?.follower.view());
-      const details = { ...readiness.details, leader: leads() };
+    this.readiness.register('partitions', async (session) => {
+      const view = this.coordinator?.follower.view();
+      const readiness = assignmentReadiness(this.node.nodeId, view);
+      const stuck = await this.stuckAssigned(view?.document);
+      const details = { ...readiness.details, leader: leads(), ...(stuck ? { stuck } : {}) };
       return readiness.ready ? session.up(details) : session.down({ message: readiness.message, ...details });
     });
+  }
+
+  /** Its assigned partitions the stuck rule flags (a readiness detail); undefined when not read in time. */
+  private async stuckAssigned(document: AssignmentDocument | undefined): Promise<number[] | undefined> {
+    const read = this.runner.readPartitions?.bind(this.runner);
+    if (!document || !read) return undefined;
+    const partitions = [...ownedPartitions(document, this.node.nodeId).keys()];
+    const reading = await readWithin(READINESS_READ_TIMEOUT_MS, () => read(partitions));
+    return reading && stuckAssignedPartitions(this.node.nodeId, document, reading);
   }
 
   onApplicationBootstrap(): void {

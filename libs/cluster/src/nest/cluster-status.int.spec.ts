@@ -1,10 +1,16 @@
 import 'reflect-metadata';
 import { Global, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { SPACEPORT_CONSUL_CLIENT, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
+import {
+  ReadinessRegistry,
+  SPACEPORT_CONSUL_CLIENT,
+  SPACEPORT_METRICS,
+  SPACEPORT_NODE_OPTIONS,
+} from '@spaceport/app-runtime';
 import { type ConsulClient, createConsulClient, ServiceRegistration } from '@spaceport/consul-core';
 import { type NodeOptions, parseNodeOptions } from '@spaceport/runtime-core';
 import { useConsulAgent, waitFor } from '@spaceport/testing';
+import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ClusterStatus } from '../cluster-status';
 import { ClusterStatusModule } from './cluster-status.module';
@@ -23,8 +29,10 @@ describe('GET /v1/cluster (Nest module, real Consul)', () => {
       providers: [
         { provide: SPACEPORT_NODE_OPTIONS, useValue: options },
         { provide: SPACEPORT_CONSUL_CLIENT, useValue: consulClient },
+        { provide: SPACEPORT_METRICS, useValue: new Registry() },
+        { provide: ReadinessRegistry, useValue: { register: () => undefined } },
       ],
-      exports: [SPACEPORT_NODE_OPTIONS, SPACEPORT_CONSUL_CLIENT],
+      exports: [SPACEPORT_NODE_OPTIONS, SPACEPORT_CONSUL_CLIENT, SPACEPORT_METRICS, ReadinessRegistry],
     })
     class TestRuntime {}
     @Module({ imports: [TestRuntime, ClusterStatusModule] })

@@ -1,11 +1,17 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { ClusterPartitions } from './cluster-partitions';
 import { ClusterStatusController } from './cluster-status.controller';
+import { PartitionObservability } from './partition-observability';
 
 /**
- * The gateway's cluster status API; NodeOptions and the Consul client come from the global runtime.
- * `register({ imports })` with a module exporting CLUSTER_BACKLOG_PROVIDER adds per-partition backlog.
+ * The gateway's cluster status API; NodeOptions, the Consul client, the metrics and readiness registries
+ * come from the global runtime. `register({ imports })` with a module exporting CLUSTER_PARTITION_READINGS
+ * adds the data plane's fields per partition, the partition metrics and the `backlog` readiness check.
  */
-@Module({ controllers: [ClusterStatusController] })
+@Module({
+  controllers: [ClusterStatusController],
+  providers: [ClusterPartitions, PartitionObservability],
+})
 export class ClusterStatusModule {
   static register(options: { imports?: ModuleMetadata['imports'] } = {}): DynamicModule {
     return { module: ClusterStatusModule, imports: options.imports ?? [] };

@@ -184,6 +184,18 @@
     renderPartitions(cluster, colors);
   }
 
+  /** Hover text of a partition cell: owner, epoch, and what the data plane reports of it. */
+  function partitionTitle(p) {
+    const parts = [`partition ${p.partition}`, `owner ${p.owner || 'none'}`, `epoch ${p.epoch}`];
+    if (p.backlog !== undefined) parts.push(`backlog ${p.backlog}`);
+    if (p.oldestWaitingMs != null) parts.push(`oldest waiting ${(p.oldestWaitingMs / 1000).toFixed(1)} s`);
+    if (p.consumer !== undefined)
+      parts.push(p.consumer ? `consumer ${p.consumer.worker} (epoch ${p.consumer.epoch})` : 'no consumer');
+    if (p.stuck) parts.push(`STUCK: ${p.stuckReason}`);
+    if (p.pendingHandoffFrom.length) parts.push(`handoff from ${p.pendingHandoffFrom.join(', ')}`);
+    return parts.join(' · ');
+  }
+
   function renderPartitions(cluster, colors) {
     const now = Date.now();
     const owners = cluster.partitions.map((p) => p.owner);
@@ -203,6 +215,7 @@
           p.owner ? '' : 'unowned',
           recent ? 'moved' : '',
           p.pendingHandoffFrom.length ? 'handoff' : '',
+          p.stuck ? 'stuck' : '',
         ]
           .filter(Boolean)
           .join(' ');
@@ -212,7 +225,8 @@
             class: classes,
             'data-partition': p.partition,
             'data-owner': p.owner || '',
-            title: `partition ${p.partition} · owner ${p.owner || 'none'} · epoch ${p.epoch}${p.backlog !== undefined ? ` · backlog ${p.backlog}` : ''}${p.pendingHandoffFrom.length ? ` · handoff from ${p.pendingHandoffFrom.join(', ')}` : ''}`,
+            'data-stuck': p.stuck ? p.stuckReason || 'stuck' : undefined,
+            title: partitionTitle(p),
           },
           h('span', { class: 'pnum', text: p.partition }),
           p.backlog ? h('span', { class: 'backlog', text: p.backlog }) : null,
@@ -239,6 +253,12 @@
       }),
       h('span', { class: 'legend-item' }, h('span', { class: 'swatch moved-sample' }), 'moved recently'),
       h('span', { class: 'legend-item' }, h('span', { class: 'swatch handoff-sample' }), 'handoff pending'),
+      h(
+        'span',
+        { class: 'legend-item' },
+        h('span', { class: 'swatch stuck-sample' }),
+        'stuck (jobs wait, not consumed)',
+      ),
     );
   }
 

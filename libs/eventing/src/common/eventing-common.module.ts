@@ -4,7 +4,9 @@ import { type NodeOptions } from '@spaceport/runtime-core';
 import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
 import { EventingMetrics } from './eventing-metrics';
-import { QueueDepthReader } from './queue-depth';
+import { QueueStateReader } from './queue-state';
+import { ConsumerRecords } from './consumer-records';
+import { PartitionReader } from './partition-reader';
 import { ConfigAccess } from './config-access';
 import { DeadLetters } from './dead-letters';
 import { DisabledTriggers } from './disabled-triggers';
@@ -73,14 +75,18 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     PartitionQueues,
     EventPublisher,
     PartitionHighWater,
-    QueueDepthReader,
+    QueueStateReader,
+    ConsumerRecords,
+    PartitionReader,
     DeadLetters,
     EventingMetrics,
     ProjectAuth,
   ],
   exports: [
     EventingMetrics,
-    QueueDepthReader,
+    QueueStateReader,
+    ConsumerRecords,
+    PartitionReader,
     DeadLetters,
     EVENTING_REDIS,
     EVENTING_KEYS,

@@ -25,6 +25,11 @@ export interface EventingKeys {
   failureRun(project: string, triggerId: string): string;
   /** string: the largest partition count any publisher has used (partition-high-water.ts) */
   readonly partitionHighWater: string;
+  /**
+   * string JSON {worker, epoch, updatedAt, idleMs}, PX a few seconds: the worker consuming the partition now,
+   * renewed by its heartbeat (consumer-records.ts)
+   */
+  partitionConsumer(partition: number): string;
 }
 
 const CLUSTER_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -44,6 +49,7 @@ export function eventingKeys(clusterId: string): EventingKeys {
     rateWindow: (project, triggerId, window) => `${prefix}rate:${project}/${triggerId}:${window}`,
     failureRun: (project, triggerId) => `${prefix}failure-run:${project}/${triggerId}`,
     partitionHighWater: `${prefix}partition-high-water`,
+    partitionConsumer: (partition) => `${prefix}consumer:${partition}`,
   };
 }
 

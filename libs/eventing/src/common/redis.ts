@@ -95,9 +95,10 @@ export type RedisScript = (...keysThenArgs: (string | number)[]) => Promise<numb
 /**
  * Defines `lua` as the ioredis command `name` (EVALSHA, the script loaded on first use) and returns
  * its caller bound to `client`, so call sites need no cast to reach the dynamically added method.
+ * `numberOfKeys` undefined: a variable number of keys, the caller passes their count first.
  */
-export function defineScript(client: Redis, name: string, numberOfKeys: number, lua: string): RedisScript {
-  client.defineCommand(name, { numberOfKeys, lua });
+export function defineScript(client: Redis, name: string, numberOfKeys: number | undefined, lua: string): RedisScript {
+  client.defineCommand(name, numberOfKeys === undefined ? { lua } : { numberOfKeys, lua });
   const command = (client as unknown as Record<string, RedisScript | undefined>)[name];
   if (!command) throw new Error(`ioredis did not define the command ${name}`);
   return command.bind(client);

@@ -16,6 +16,9 @@ describe('parseEventingEnv', () => {
     expect(() => parseEventingEnv({ EVENTING_CONCURRENCY: 'lots' }, url)).toThrow(/EVENTING_CONCURRENCY/);
     expect(parseEventingEnv({}, url).disableAfterFailures).toBe(0);
     expect(parseEventingEnv({ EVENTING_DISABLE_AFTER_FAILURES: '3' }, url).disableAfterFailures).toBe(3);
+    expect(parseEventingEnv({}, url).stallAfterMs).toBe(30_000);
+    expect(parseEventingEnv({ EVENTING_STALL_AFTER_MS: '2000' }, url).stallAfterMs).toBe(2_000);
+    expect(() => parseEventingEnv({ EVENTING_STALL_AFTER_MS: '10' }, url)).toThrow(/EVENTING_STALL_AFTER_MS/);
     expect(() => parseEventingEnv({ EVENTING_DISABLE_AFTER_FAILURES: '-1' }, url)).toThrow(
       /EVENTING_DISABLE_AFTER_FAILURES/,
     );

@@ -1,3 +1,4 @@
+import { DEFAULT_STALL_AFTER_MS } from '@spaceport/eventing-core';
 import { ConfigError } from '@spaceport/runtime-core';
 
 /**
@@ -33,6 +34,11 @@ export interface EventingEnv {
    * nodes); past it the oldest are dropped, counted and logged. Default 100000; 0 = no cap.
    */
   readonly dlqMaxEntries: number;
+  /**
+   * `EVENTING_STALL_AFTER_MS`: a partition whose consumer runs is `stalled` (stuck) once its oldest due job
+   * has waited this long and its consumer has taken no job for this long. Default 30000.
+   */
+  readonly stallAfterMs: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -72,5 +78,6 @@ export function parseEventingEnv(env: NodeJS.ProcessEnv, redisUrl: string): Even
     maxResponseBytes: integer(env, 'WEBHOOK_MAX_RESPONSE_BYTES', 2_048, 0, 1_048_576),
     disableAfterFailures: integer(env, 'EVENTING_DISABLE_AFTER_FAILURES', 0, 0, 1_000_000),
     dlqMaxEntries: integer(env, 'EVENTING_DLQ_MAX_ENTRIES', 100_000, 0, 100_000_000),
+    stallAfterMs: integer(env, 'EVENTING_STALL_AFTER_MS', DEFAULT_STALL_AFTER_MS, 1_000, 86_400_000),
   };
 }

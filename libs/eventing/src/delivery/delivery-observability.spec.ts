@@ -11,6 +11,15 @@ describe('standalonePartitionsIndicator', () => {
     });
   });
 
+  it('lists the stuck partitions as a detail, up or down as before', () => {
+    expect(standalonePartitionsIndicator(session(), 4, 4, [2])).toEqual({
+      partitions: { status: 'up', mode: 'standalone', owned: 4, partitionCount: 4, stuck: [2] },
+    });
+    expect(standalonePartitionsIndicator(session(), 4, 3, [3])).toMatchObject({
+      partitions: { status: 'down', message: 'consuming 3 of 4 partitions', stuck: [3] },
+    });
+  });
+
   it('is down without a config and while partitions are still starting', () => {
     expect(standalonePartitionsIndicator(session(), undefined, 0)).toMatchObject({
       partitions: { status: 'down', message: expect.stringContaining('config') },

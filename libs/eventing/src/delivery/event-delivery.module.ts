@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DeliveryObservability } from './delivery-observability';
 import { EventingCommonModule } from '../common/eventing-common.module';
 import { AttemptRunner } from './attempt-runner';
+import { ConsumerHeartbeat } from './consumer-heartbeat';
 import { DeadLetterEvents } from './dead-letter-events';
 import { DeliveryProcessor } from './delivery-processor';
 import { FailureRuns } from './failure-runs';
@@ -9,7 +10,10 @@ import { PartitionConsumers } from './partition-consumers';
 import { RateLimiter } from './rate-limiter';
 import { StandalonePartitions } from './standalone-partitions';
 
-/** The event-worker's data plane: partition consumers, delivery, standalone ownership of all partitions. */
+/**
+ * The event-worker's data plane: partition consumers, delivery, standalone ownership of all partitions,
+ * the consumer records' heartbeat; it also offers the data plane's `PartitionReader` (readiness).
+ */
 @Module({
   imports: [EventingCommonModule],
   providers: [
@@ -20,8 +24,9 @@ import { StandalonePartitions } from './standalone-partitions';
     PartitionConsumers,
     RateLimiter,
     StandalonePartitions,
+    ConsumerHeartbeat,
     DeliveryObservability,
   ],
-  exports: [PartitionConsumers],
+  exports: [PartitionConsumers, EventingCommonModule],
 })
 export class EventDeliveryModule {}

@@ -1,9 +1,10 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
-import { type NodeOptions } from '@spaceport/runtime-core';
+import { Emitter, type NodeOptions } from '@spaceport/runtime-core';
 import { type Job, Worker } from 'bullmq';
 import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
+import { type ConsumedPartition } from '../common/consumer-records';
 import { type DeliveryJobData } from '../common/delivery-job';
 import { BACKOFF_TYPE } from '../common/event-publisher';
 import { partitionQueueName } from '../common/keys';
@@ -23,7 +24,11 @@ interface Consumer {
   readonly epoch: number;
   readonly workers: Worker<DeliveryJobData, string>[];
   readonly abort: AbortController;
+  /** when (performance.now()) it last took a job, or started if it took none yet */
+  readonly progress: ConsumerProgress;
 }
+
+type ConsumerProgress = { takenAt: number };
 
 export type StartResult = 'started' | 'already-owned' | 'stale';
 
@@ -84,6 +89,8 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
   /** distributed mode: told when a partition stops by itself (fenced), so the follower stops counting it */
   private stopListener: ((partition: number) => void) | undefined;
   private connection: Redis | undefined;
+  /** told synchronously when a partition's consumer starts or stops (the consumer records' heartbeat listens) */
+  readonly consumption = new Emitter<{ started: [partition: number, epoch: number]; stopped: [number, number] }>();
 
   constructor(
     @Inject(EVENTING_ENV) private readonly env: EventingEnv,
@@ -125,6 +132,15 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
       .sort((a, b) => a.partition - b.partition);
   }
 
+  /** What it consumes now, with how long each consumer has taken no job (the consumer records). */
+  consuming(now = performance.now()): ConsumedPartition[] {
+    return [...this.consumers].map(([partition, { epoch, progress }]) => ({
+      partition,
+      epoch,
+      idleMs: now - progress.takenAt,
+    }));
+  }
+
   async start(partition: number, epoch: number): Promise<StartResult> {
     await this.stopping.get(partition);
     const current = this.consumers.get(partition);
@@ -142,9 +158,11 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
       signal: abort.signal,
       onFenced: (current) => this.onFenced(partition, epoch, current),
     };
-    const workers = [false, true].map((ordered) => this.worker(partition, ordered, lease));
-    this.consumers.set(partition, { epoch, workers, abort });
+    const progress: ConsumerProgress = { takenAt: performance.now() };
+    const workers = [false, true].map((ordered) => this.worker(partition, ordered, lease, progress));
+    this.consumers.set(partition, { epoch, workers, abort, progress });
     this.logger.info({ partition, epoch }, 'consuming partition');
+    this.consumption.emit('started', partition, epoch);
     return 'started';
   }
 
@@ -200,6 +218,7 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
     const consumer = this.consumers.get(partition);
     if (!consumer) return Promise.resolve();
     this.consumers.delete(partition);
+    this.consumption.emit('stopped', partition, consumer.epoch);
     consumer.abort.abort();
     const done = Promise.allSettled(consumer.workers.map((worker) => closeWhenReady(worker))).then(() => {
       this.stopping.delete(partition);
@@ -214,11 +233,19 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
     await Promise.all([...this.stopping.values()]);
   }
 
-  private worker(partition: number, ordered: boolean, lease: PartitionLease): Worker<DeliveryJobData, string> {
+  private worker(
+    partition: number,
+    ordered: boolean,
+    lease: PartitionLease,
+    progress: ConsumerProgress,
+  ): Worker<DeliveryJobData, string> {
     this.connection ??= createWorkerRedis(this.env.redisUrl, this.logger, `spaceport-worker-${this.node.nodeId}`);
     const worker = new Worker<DeliveryJobData, string>(
       partitionQueueName(this.node.clusterId, partition, ordered),
-      (job: Job<DeliveryJobData>, token?: string) => this.processor.process(job, token, lease),
+      (job: Job<DeliveryJobData>, token?: string) => {
+        progress.takenAt = performance.now();
+        return this.processor.process(job, token, lease);
+      },
       {
         connection: this.connection,
         prefix: this.env.bullPrefix,

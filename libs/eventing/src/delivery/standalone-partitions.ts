@@ -1,12 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
+import { STANDALONE_EPOCH } from '@spaceport/eventing-core';
 import { type NodeOptions, retryUntilAborted, START_UP_BACKOFF } from '@spaceport/runtime-core';
 import { type Logger } from 'pino';
 import { ConfigAccess } from '../common/config-access';
 import { PartitionConsumers } from './partition-consumers';
-
-/** Standalone mode owns every partition at this epoch (re-bumping the same generation is a no-op). */
-export const STANDALONE_EPOCH = 1;
 
 /**
  * In standalone mode (no Consul) this worker owns all P partitions at epoch 1, P from the eventing

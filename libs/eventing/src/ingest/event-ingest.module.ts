@@ -5,16 +5,15 @@ import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 import { JsonBodyLimit } from './json-body-limit';
 import { LeanQueueRoute } from './lean-queue-route';
-import { PartitionBacklog } from './partition-backlog';
 
 /**
- * The gateway's queue API (events in) and the per-partition backlog of `GET /v1/cluster`. Needs the
- * app's EVENTING_ENV settings section (AppSettingsModule).
+ * The gateway's queue API (events in); it also offers the data plane's `PartitionReader` (the per-partition
+ * backlog and consumers of `GET /v1/cluster`). Needs the app's EVENTING_ENV settings section (AppSettingsModule).
  */
 @Module({
   imports: [EventingCommonModule],
   controllers: [IngestController],
-  providers: [JsonBodyLimit, IdempotencyStore, IngestService, PartitionBacklog, LeanQueueRoute],
-  exports: [PartitionBacklog],
+  providers: [JsonBodyLimit, IdempotencyStore, IngestService, LeanQueueRoute],
+  exports: [EventingCommonModule],
 })
 export class EventIngestModule {}
