@@ -10,12 +10,13 @@ import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';
 
 // What Spaceport keeps in Redis per event, and for how long, through the gateway and worker in this
 // process against a real redis-server: the sent record's retention follows the Idempotency-Key the event
-// came under (docs/architecture.md, "Once-only delivery").
+// came under (docs/architecture.md, "Once-only delivery"), and the event log's count bounds what it keeps.
 const redisServer = useRedisServer();
 const receiver = new WebhookReceiver();
 const HOUR = 3_600_000;
 const IDEMPOTENCY_TTL_MS = 2 * HOUR;
 const SENT_RETENTION_MS = HOUR;
+const MAX_COUNT = 20;
 const keys = eventingKeys('default');
 const ledger = ledgerKeys(ledgerKeyPrefix('default'));
 let redis: Redis;
@@ -72,6 +73,7 @@ beforeAll(async () => {
   const view = new StaticConfigView(
     snapshotOf({
       ...spec,
+      eventing: { ...spec.eventing, retention: { maxCount: MAX_COUNT } },
       projects: {
         shop: { ...shop, project: { ...shop.project, settings: { idempotencyTtlMs: IDEMPOTENCY_TTL_MS } } },
       },
@@ -120,5 +122,49 @@ describe('sent-record retention', () => {
     await redis.del(ledger.sent(id));
     await queue({ n: 3 }, 'retention-2');
     await waitFor(() => received(id) === 2, { what: 'second send without the record' });
+  });
+});
+
+/** Every key by kind (the part of its name after the cluster prefix that says what it is) and TTL. */
+async function census(): Promise<Map<string, { keys: number; withoutTtl: number }>> {
+  const kinds = new Map<string, { keys: number; withoutTtl: number }>();
+  for (const key of await redis.keys('*')) {
+    const kind = key
+      .replace(/^sp:\{default\}:(ev|ledger):([a-z-]+)(:.*)?$/, '$1:$2')
+      .replace(/^bull:sp-default-p\d+(-ordered)?:(.*)$/, (_, _o, rest: string) =>
+        rest.startsWith('msg_') ? 'bull:job' : `bull:${rest}`,
+      );
+    const entry = kinds.get(kind) ?? { keys: 0, withoutTtl: 0 };
+    entry.keys += 1;
+    if ((await redis.pttl(key)) === -1) entry.withoutTtl += 1;
+    kinds.set(kind, entry);
+  }
+  return kinds;
+}
+
+describe('memory per event', () => {
+  it('keeps maxCount events with their invocations, one sent record each with a TTL, and no job', async () => {
+    const before = await census();
+    const events = 3 * MAX_COUNT;
+    const queued: Queued[] = [];
+    for (let n = 0; n < events; n += 1) queued.push(await queue({ n, note: 'x'.repeat(200) }));
+    await waitFor(() => queued.every((q) => received(q.deliveries[0]!.id) === 1), { what: 'every delivery' });
+    await waitFor(async () => (await census()).get('bull:job') === undefined, { what: 'jobs removed' });
+    const after = await census();
+    const grown = (kind: string): number => (after.get(kind)?.keys ?? 0) - (before.get(kind)?.keys ?? 0);
+    expect(after.get('ev:event')?.keys).toBe(MAX_COUNT);
+    expect(after.get('ev:inv')?.keys).toBe(MAX_COUNT);
+    expect(await redis.zcard(keys.events('shop'))).toBe(MAX_COUNT);
+    expect(grown('ledger:sent')).toBe(events);
+    expect(after.get('ledger:claim')).toBeUndefined();
+    // every key without a TTL is one of a fixed set per queue, partition or cluster, never per event
+    const withoutTtl = [...after].filter(([, entry]) => entry.withoutTtl > 0).map(([kind]) => kind);
+    expect(withoutTtl.sort()).toEqual([
+      'bull:events',
+      'bull:id',
+      'bull:meta',
+      'ev:partition-high-water',
+      'ledger:epoch',
+    ]);
   });
 });
