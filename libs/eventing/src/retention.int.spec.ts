@@ -3,6 +3,7 @@ import { useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventingKeys, partitionQueueName } from './common/keys';
+import { QUEUE_EVENTS_MAX_LEN } from './common/partition-queues';
 import { EventDeliveryModule, EventIngestModule, EventObserveModule } from './index';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
 import { shopSpec, TOKEN } from './testing-fixtures/fixtures';
@@ -166,5 +167,12 @@ describe('memory per event', () => {
       'ev:partition-high-water',
       'ledger:epoch',
     ]);
+    // BullMQ trims the events stream of each queue that had jobs to about QUEUE_EVENTS_MAX_LEN (its meta says so)
+    const streams = await redis.keys('bull:sp-default-p*:events');
+    expect(streams.length).toBeGreaterThan(0);
+    for (const stream of streams)
+      expect(await redis.hget(stream.replace(/events$/, 'meta'), 'opts.maxLenEvents'), stream).toBe(
+        String(QUEUE_EVENTS_MAX_LEN),
+      );
   });
 });
