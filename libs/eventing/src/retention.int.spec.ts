@@ -124,6 +124,30 @@ describe('sent-record retention', () => {
     await queue({ n: 3 }, 'retention-2');
     await waitFor(() => received(id) === 2, { what: 'second send without the record' });
   });
+
+  it('completes a sent delivery run again while its trigger is disabled as already sent, not held in the DLQ', async () => {
+    const first = await queue({ n: 4 }, 'retention-3');
+    const id = await delivered(first);
+    const ref = 'shop/paid';
+    const changed = `${keys.disabledTriggers}:changed`;
+    await redis.multi().sadd(keys.disabledTriggers, ref).hset(keys.disabledReasons, ref, '{"reason":"gone"}').exec();
+    await redis.publish(changed, ref);
+    try {
+      const key = keys.idempotency('shop', 'retention-3');
+      const record = JSON.parse((await redis.get(key))!) as Record<string, unknown>;
+      await redis.set(key, JSON.stringify({ ...record, state: 'pending', response: undefined }), 'KEEPTTL');
+      const replay = await queue({ n: 4 }, 'retention-3');
+      const job = `bull:${partitionQueueName('default', replay.partition)}:${id}`;
+      await waitFor(async () => (await eventStatus(first.eventId)) === 'processed' && (await redis.exists(job)) === 0, {
+        what: 'replayed job done',
+      });
+      expect(await redis.xlen(keys.dlq('shop'))).toBe(0);
+      expect(received(id)).toBe(1);
+    } finally {
+      await redis.multi().srem(keys.disabledTriggers, ref).hdel(keys.disabledReasons, ref).exec();
+      await redis.publish(changed, ref);
+    }
+  });
 });
 
 /** Every key by kind (the part of its name after the cluster prefix that says what it is) and TTL. */
