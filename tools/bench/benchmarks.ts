@@ -68,6 +68,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
     timeoutMs: minutes(10),
   },
   {
+    name: 'redis-memory',
+    file: 'redis-memory.ts',
+    quickEnv: { BENCH_EVENTS: '3000', BENCH_MAX_COUNT: '1000' },
+    timeoutMs: minutes(10),
+  },
+  {
     name: 'ingest-cpu',
     file: 'diagnostics/ingest-cpu.ts',
     diagnostic: true,

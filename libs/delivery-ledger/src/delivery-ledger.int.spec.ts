@@ -51,6 +51,24 @@ describe('DeliveryLedger against a real redis-server', () => {
     });
   });
 
+  it('keeps each sent record for the retention its recordSent names, else the default', async () => {
+    await workerA.bumpEpoch(0, 1);
+    const day = 86_400_000;
+    const first = claimOf(await workerA.claim('r1', 0, 1, 'A', TTL_MS));
+    await workerA.recordSent('r1', first.token, 1, { workerId: 'A', statusCode: 200, retentionMs: day });
+    const second = claimOf(await workerA.claim('r2', 0, 1, 'A', TTL_MS));
+    await workerA.recordSent('r2', second.token, 1, { workerId: 'A', statusCode: 200 });
+    expect(await clients.raw.pttl(workerA.keys.sent('r1'))).toBeGreaterThan(day - 60_000);
+    expect(await clients.raw.pttl(workerA.keys.sent('r2'))).toBeLessThanOrEqual(workerA.sentRetentionMs);
+    expect(await clients.raw.pttl(workerA.keys.sent('r2'))).toBeGreaterThan(workerA.sentRetentionMs - 60_000);
+    // refused before anything is written: the claim is still held
+    const third = claimOf(await workerA.claim('r3', 0, 1, 'A', TTL_MS));
+    await expect(
+      workerA.recordSent('r3', third.token, 1, { workerId: 'A', statusCode: 200, retentionMs: 1_000 }),
+    ).rejects.toThrow(RangeError);
+    expect(await workerA.isSent('r3')).toBe(false);
+  });
+
   it('blocks a second claim while one is in flight, and frees it on release', async () => {
     await workerA.bumpEpoch(0, 1);
     const claim = claimOf(await workerA.claim('d2', 0, 1, 'A', TTL_MS));

@@ -7,12 +7,12 @@ import { COMMANDS, RECORD_SENT_ARITY, RELEASE_CLAIM_ARITY, withFollowUp } from '
 import {
   type ClaimTiming,
   DEFAULT_SAFETY_MARGIN_MS,
-  DEFAULT_SENT_RETENTION_DAYS,
+  DEFAULT_SENT_RETENTION_MS,
   maySendAt,
-  retentionMs,
   sendDeadline,
   validateClaimTiming,
   validateClaimTtl,
+  validateSentRetention,
 } from './timing';
 import type { BumpResult, ClaimResult, RecordResult, ReleaseResult, SentMeta, SentRecord } from './types';
 
@@ -25,8 +25,11 @@ export interface DeliveryLedgerOptions {
   readonly httpTimeoutMs: number;
   /** Default 1000 ms. */
   readonly safetyMarginMs?: number;
-  /** How long sent records are kept; must outlive every job's retries. Default 7 days. */
-  readonly sentRetentionDays?: number;
+  /**
+   * How long a sent record is kept when recordSent is given no `retentionMs` (ms, at least one minute);
+   * it must outlive every way the delivery can be claimed again. Default 1 hour.
+   */
+  readonly sentRetentionMs?: number;
   /** Monotonic clock for the send deadline (default `performance.now`). */
   readonly monotonicNow?: () => number;
   /** Wall clock for the record timestamps (default `Date.now`). */
@@ -89,7 +92,7 @@ export class DeliveryLedger {
       httpTimeoutMs: options.httpTimeoutMs,
       safetyMarginMs: options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS,
     });
-    this.sentRetentionMs = retentionMs(options.sentRetentionDays ?? DEFAULT_SENT_RETENTION_DAYS);
+    this.sentRetentionMs = validateSentRetention(options.sentRetentionMs ?? DEFAULT_SENT_RETENTION_MS);
     this.monotonicNow = options.monotonicNow ?? (() => performance.now());
     this.wallNow = options.wallNow ?? Date.now;
     this.newToken = options.newToken ?? randomUUID;
@@ -159,7 +162,8 @@ export class DeliveryLedger {
   }
 
   /**
-   * After a 2xx: records the delivery as sent (kept for the retention) unless it already is, and
+   * After a 2xx: records the delivery as sent (kept for `meta.retentionMs`, else the ledger's
+   * `sentRetentionMs`) unless it already is, and
    * releases the caller's claim. Records even when the claim expired or was taken: the effect happened.
    * `followUp` runs in the same script, after the ledger's part, whatever it answered.
    */
@@ -171,11 +175,12 @@ export class DeliveryLedger {
     followUp?: FollowUpCall,
   ): Promise<RecordResult> {
     assertCount('epoch', epoch);
+    const retentionMs = validateSentRetention(meta.retentionMs ?? this.sentRetentionMs);
     const keys = [this.keys.sent(deliveryId), this.keys.claim(deliveryId)];
     const args = [
       claimToken,
       String(epoch),
-      this.sentRetentionMs,
+      retentionMs,
       this.wallNow(),
       meta.workerId,
       meta.statusCode,

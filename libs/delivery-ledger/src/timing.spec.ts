@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   maySendAt,
   minimumClaimTtlMs,
-  retentionMs,
   sendDeadline,
   validateClaimTiming,
   validateClaimTtl,
+  validateSentRetention,
 } from './timing';
 
 const timing = { httpTimeoutMs: 30_000, safetyMarginMs: 1_000 };
@@ -41,10 +41,10 @@ describe('claim timing', () => {
     expect(maySendAt(sendBy, 1_000)).toBe(true);
   });
 
-  it('converts the retention from days', () => {
-    expect(retentionMs(7)).toBe(7 * 86_400_000);
-    expect(retentionMs(0.5)).toBe(43_200_000);
-    for (const bad of [0, -1, 1 / 2_000, Number.NaN, Number.POSITIVE_INFINITY])
-      expect(() => retentionMs(bad)).toThrow(RangeError);
+  it('accepts a sent retention of at least one minute, in whole ms', () => {
+    expect(validateSentRetention(60_000)).toBe(60_000);
+    expect(validateSentRetention(7 * 86_400_000)).toBe(7 * 86_400_000);
+    for (const bad of [0, -1, 59_999, 60_000.5, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => validateSentRetention(bad)).toThrow(RangeError);
   });
 });

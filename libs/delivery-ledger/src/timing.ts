@@ -13,8 +13,14 @@ export interface ClaimTiming {
 }
 
 export const DEFAULT_SAFETY_MARGIN_MS = 1_000;
-export const DEFAULT_SENT_RETENTION_DAYS = 7;
-const DAY_MS = 24 * 60 * 60 * 1_000;
+/**
+ * Default retention of a sent record when the caller gives none: one hour. A sent record must outlive
+ * every way its delivery can be claimed again; the caller knows those ways (the event worker's are in
+ * docs/architecture.md, "Once-only delivery") and passes the retention per record.
+ */
+export const DEFAULT_SENT_RETENTION_MS = 3_600_000;
+/** The shortest sent-record retention the ledger accepts. */
+export const MIN_SENT_RETENTION_MS = 60_000;
 
 function assertPositiveInteger(what: string, value: number): void {
   if (!Number.isSafeInteger(value) || value <= 0)
@@ -60,11 +66,10 @@ export function maySendAt(sendBy: number, now: number): boolean {
   return now <= sendBy;
 }
 
-/** Retention of sent records in ms: whole or fractional days, at least one minute. */
-export function retentionMs(days: number): number {
-  const ms = Math.round(days * DAY_MS);
-  if (!Number.isFinite(days) || ms < 60_000 || !Number.isSafeInteger(ms)) {
-    throw new RangeError(`sent retention must be at least one minute, got ${days} days`);
+/** Throws a RangeError unless `ms`, a sent record's retention, is an integer of at least one minute. */
+export function validateSentRetention(ms: number): number {
+  if (!Number.isSafeInteger(ms) || ms < MIN_SENT_RETENTION_MS) {
+    throw new RangeError(`sent retention must be an integer of at least ${MIN_SENT_RETENTION_MS} ms, got ${ms}`);
   }
   return ms;
 }

@@ -37,13 +37,15 @@ export type ClaimResult =
   /** Another live claim exists (another worker, or an earlier run of this one): do not send now. */
   | { readonly status: 'in-flight-elsewhere'; readonly holder: ClaimHolder };
 
-/** What is known about the send, stored with the sent record. */
+/** What recordSent is told about the send: stored with the sent record, except `retentionMs`. */
 export interface SentMeta {
   readonly workerId: string;
   /** HTTP status of the successful attempt. */
   readonly statusCode: number;
   /** 1-based attempt number. */
   readonly attempt?: number;
+  /** How long the record is kept (its TTL, ms, at least one minute); default the ledger's `sentRetentionMs`. */
+  readonly retentionMs?: number;
 }
 
 /**

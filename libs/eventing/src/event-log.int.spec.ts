@@ -4,7 +4,7 @@ import { eventIdAt } from '@spaceport/eventing-core';
 import { useRedisServer } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AcceptedEvent, EventLog } from './common/event-log';
+import { type AcceptedEvent, EventLog, MAX_PRUNED_PER_WRITE } from './common/event-log';
 import { type DeliveryStatus } from './common/delivery-job';
 import { type Invocation } from './common/event-record';
 import { eventingKeys } from './common/keys';
@@ -76,8 +76,53 @@ describe('event log retention', () => {
     const page = await log.list('count', {}, 10);
     expect(page.events.map((event) => event.id)).toEqual([ids[4], ids[3], ids[2]]);
     expect(await redis.zcard(keys.events('count'))).toBe(3);
-    // a count-trimmed event leaves its hash to expire by age
-    expect(await redis.pttl(keys.event('count', ids[0]!))).toBeGreaterThan(3_500_000);
+  });
+
+  it('deletes the events the count prunes, with their invocations, so the count bounds memory', async () => {
+    const retention = { maxAgeMs: 3_600_000, maxCount: 3 };
+    const now = Date.now();
+    const ids = [0, 1, 2, 3, 4].map((i) => idAt(now - 5_000 + i));
+    for (const id of ids.slice(0, 3)) {
+      await log.recordAccepted('pruned', accepted(id), retention);
+      await recordAttempt('pruned', id, invocation(id, 1), 'processing', retention);
+    }
+    for (const id of ids.slice(3)) await log.recordAccepted('pruned', accepted(id), retention);
+    for (const id of ids.slice(0, 2)) {
+      expect(await redis.exists(keys.event('pruned', id), keys.invocations('pruned', id))).toBe(0);
+      expect(await log.get('pruned', id)).toBeUndefined();
+    }
+    expect(await redis.exists(keys.event('pruned', ids[2]!), keys.invocations('pruned', ids[2]!))).toBe(2);
+    // an attempt of a pruned event (its delivery was still queued) logs nothing: no list outlives its event
+    await recordAttempt('pruned', ids[0]!, invocation(ids[0]!, 2), 'processed', retention);
+    expect(await redis.exists(keys.event('pruned', ids[0]!), keys.invocations('pruned', ids[0]!))).toBe(0);
+    const logged = await redis.keys(`${keys.prefix}*:pruned:*`);
+    expect(logged.sort()).toEqual(
+      [...ids.slice(2).map((id) => keys.event('pruned', id)), keys.invocations('pruned', ids[2]!)].sort(),
+    );
+  });
+
+  it('after a lowered maxCount prunes at most MAX_PRUNED_PER_WRITE per write until the count holds', async () => {
+    const wide = { maxAgeMs: 3_600_000, maxCount: 1_000 };
+    const now = Date.now();
+    const ids = Array.from({ length: 250 }, (_, i) => idAt(now - 10_000 + i));
+    for (const id of ids) await log.recordAccepted('lowered', accepted(id), wide);
+    const narrow = { maxAgeMs: 3_600_000, maxCount: 10 };
+    await log.recordAccepted('lowered', accepted(idAt(now)), narrow);
+    expect(await redis.zcard(keys.events('lowered'))).toBe(251 - MAX_PRUNED_PER_WRITE);
+    expect(await redis.exists(keys.event('lowered', ids[MAX_PRUNED_PER_WRITE - 1]!))).toBe(0);
+    expect(await redis.exists(keys.event('lowered', ids[MAX_PRUNED_PER_WRITE]!))).toBe(1);
+    await log.recordAccepted('lowered', accepted(idAt(now + 1)), narrow);
+    await log.recordAccepted('lowered', accepted(idAt(now + 2)), narrow);
+    expect(await redis.zcard(keys.events('lowered'))).toBe(10);
+    expect((await redis.keys(keys.event('lowered', '*'))).length).toBe(10);
+  });
+
+  it('expires the index with its newest event, so an idle or deleted project leaves nothing', async () => {
+    const retention = { maxAgeMs: 60_000, maxCount: 1_000 };
+    await log.recordAccepted('idle', accepted(idAt(Date.now())), retention);
+    const ttl = await redis.pttl(keys.events('idle'));
+    expect(ttl).toBeGreaterThan(55_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
   });
 
   it('drops events older than maxAgeMs from the index on the next write, and expires their hashes', async () => {

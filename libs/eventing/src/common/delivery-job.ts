@@ -20,6 +20,12 @@ export interface DeliveryJobData {
   readonly time: string;
   readonly partitionKey?: string;
   readonly ordered: boolean;
+  /**
+   * The TTL of the `Idempotency-Key` the event was queued under, 0 without one: how long after the
+   * publication a replay of that request may publish this delivery again. It sets the retention of the
+   * delivery's sent record (delivery/sent-retention.ts). Absent on jobs queued by earlier versions.
+   */
+  readonly idempotencyTtlMs?: number;
 }
 
 /** The canonical JSON text of a job's payload, from `payloadJson` or, for an older job, its `payload`. */

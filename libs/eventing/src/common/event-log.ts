@@ -30,30 +30,50 @@ return 1`;
 /**
  * KEYS: event hash, invocation list. ARGV: status field, status, maxAgeMs, invocation JSON.
  * Appends the attempt (kept: the last 1000, for maxAgeMs) and sets the delivery status unless it is
- * final already (SET_STATUS_LUA without force). Runs as the follow-up of the ledger's recordSent or
- * releaseClaim, in the same script (attemptLog). Four calls in
- * the common case: the trim only once the list is over 1000, the existence check only when the
- * delivery's status field is missing (a logged event has one per trigger from the start).
+ * final already (SET_STATUS_LUA without force); nothing for an event no longer logged (pruned or
+ * expired), so no invocation list outlives its event. Runs as the follow-up of the ledger's recordSent
+ * or releaseClaim, in the same script (attemptLog). Four calls in the common case: the trim only once the
+ * list is over 1000, the existence check only when the delivery's status field is missing (a logged
+ * event has one per trigger from the start).
  */
 const RECORD_ATTEMPT_LUA = `
-if redis.call('rpush', KEYS[2], ARGV[4]) > 1000 then redis.call('ltrim', KEYS[2], -1000, -1) end
-redis.call('pexpire', KEYS[2], ARGV[3])
 local current = redis.call('hget', KEYS[1], ARGV[1])
 if not current and redis.call('exists', KEYS[1]) == 0 then return 0 end
+if redis.call('rpush', KEYS[2], ARGV[4]) > 1000 then redis.call('ltrim', KEYS[2], -1000, -1) end
+redis.call('pexpire', KEYS[2], ARGV[3])
 if current == 'processed' or current == 'failed' or current == 'cancelled' then return 0 end
 redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
 
+/** Index entries (with their events) one write prunes at most: a lowered maxCount takes several writes. */
+export const MAX_PRUNED_PER_WRITE = 100;
+
 /**
  * KEYS: event hash, index zset. ARGV: maxAgeMs, eventId, oldest id kept (exclusive bound), maxCount,
- * then field/value pairs (one HSET). One script instead of a MULTI: one command, no client-side transaction.
+ * event key prefix, invocation key prefix (each + event id), then field/value pairs (one HSET). Adds the
+ * event to the index, which expires with its newest event; prunes the oldest entries past maxCount or
+ * older than maxAgeMs (ULID order = index order), at most MAX_PRUNED_PER_WRITE, deleting their event
+ * hashes and invocation lists, so the count bounds memory and not only the index; then writes the event
+ * (after the prune: a replay re-adding an old id keeps its hash). One script: one command, no MULTI. The
+ * event keys it deletes are named from the prefixes, not passed as KEYS: they share the hash tag.
  */
 const RECORD_ACCEPTED_LUA = `
-redis.call('hset', KEYS[1], unpack(ARGV, 5))
-redis.call('pexpire', KEYS[1], ARGV[1])
 redis.call('zadd', KEYS[2], 0, ARGV[2])
-redis.call('zremrangebylex', KEYS[2], '-', '(' .. ARGV[3])
-redis.call('zremrangebyrank', KEYS[2], 0, -(tonumber(ARGV[4]) + 1))
+redis.call('pexpire', KEYS[2], ARGV[1])
+local excess = redis.call('zcard', KEYS[2]) - tonumber(ARGV[4])
+local expired = redis.call('zlexcount', KEYS[2], '-', '(' .. ARGV[3])
+local prune = math.min(${MAX_PRUNED_PER_WRITE}, math.max(excess, expired))
+if prune > 0 then
+  local doomed = {}
+  for i, id in ipairs(redis.call('zrange', KEYS[2], 0, prune - 1)) do
+    doomed[2 * i - 1] = ARGV[5] .. id
+    doomed[2 * i] = ARGV[6] .. id
+  end
+  redis.call('del', unpack(doomed))
+  redis.call('zremrangebyrank', KEYS[2], 0, prune - 1)
+end
+redis.call('hset', KEYS[1], unpack(ARGV, 7))
+redis.call('pexpire', KEYS[1], ARGV[1])
 return 1`;
 
 const ZERO_ENTROPY = new Uint8Array(10);
@@ -101,13 +121,15 @@ export class EventLog {
     this.attemptScript = defineLedgerFollowUp(redis, 'spRecordAttempt', RECORD_ATTEMPT_LUA);
   }
 
-  /** Writes the accepted event with every delivery staged, then trims the index by age and count. */
+  /** Prunes the project's log by age and count (events and their invocations), then writes the event with every delivery staged. */
   async recordAccepted(project: string, event: AcceptedEvent, retention: Retention): Promise<void> {
     const args: (string | number)[] = [
       retention.maxAgeMs,
       event.eventId,
       this.oldestKept(retention.maxAgeMs),
       retention.maxCount,
+      this.keys.event(project, ''),
+      this.keys.invocations(project, ''),
       'type',
       event.type,
       'payload',

@@ -31,19 +31,21 @@ export class EventPublisher {
     private readonly highWater: PartitionHighWater,
   ) {}
 
+  /** `idempotencyTtlMs`: the TTL of the Idempotency-Key the event was queued under, 0 without one. */
   async publish(
     snapshot: ConfigSnapshot,
     project: string,
     event: QueuedEvent,
     eventId: string,
     acceptedAt: number,
+    idempotencyTtlMs = 0,
   ): Promise<PublishedEvent> {
     // before the first job with a larger partition count, record it as the high water, so consumers keep
     // its partitions after a later lowering (once per count and process, not a Redis call per publish)
     const raising = this.highWater.raise(snapshot.eventing.value.partitionCount);
     if (raising) await raising;
     const time = new Date(acceptedAt).toISOString();
-    const { partition, jobs } = fanOut(snapshot, project, eventId, event, time);
+    const { partition, jobs } = fanOut(snapshot, project, eventId, event, time, idempotencyTtlMs);
     const accepted = {
       eventId,
       type: event.type,

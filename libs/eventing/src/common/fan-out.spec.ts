@@ -33,6 +33,14 @@ describe('fanOut', () => {
     ]);
   });
 
+  it('tells each job the TTL of the Idempotency-Key the event came under, 0 without one', () => {
+    const time = new Date(NOW).toISOString();
+    const keyed = fanOut(snapshot, 'shop', 'E4', event({ amount: 20 }), time, 86_400_000);
+    expect(keyed.jobs.map((job) => job.idempotencyTtlMs)).toEqual([86_400_000, 86_400_000]);
+    const plain = fanOut(snapshot, 'shop', 'E5', event({ amount: 20 }), time);
+    expect(plain.jobs.map((job) => job.idempotencyTtlMs)).toEqual([0, 0]);
+  });
+
   it('uses the event id without a key; skips filtered triggers, not data-plane-disabled ones', () => {
     const out = fanOut(snapshot, 'shop', 'E2', event({ amount: 1 }), new Date(NOW).toISOString());
     expect(out.partition).toBe(partitionOf('shop', 'E2', 4));

@@ -13,7 +13,8 @@ export interface FanOut {
  * filter, at `eventTime` (RFC 3339). A trigger the data plane disabled (410, failure run) gets its job
  * too: the worker holds it until the trigger is enabled (docs/eventing.md "Held deliveries"), so no event
  * is dropped for it. All jobs of an event go to one partition: `partitionOf(project, partitionKey ??
- * eventId, P)`.
+ * eventId, P)`. `idempotencyTtlMs`: the TTL of the Idempotency-Key the event came under, 0
+ * without one (DeliveryJobData).
  */
 export function fanOut(
   snapshot: ConfigSnapshot,
@@ -21,6 +22,7 @@ export function fanOut(
   eventId: string,
   event: QueuedEvent,
   eventTime: string,
+  idempotencyTtlMs = 0,
 ): FanOut {
   const partition = partitionOf(project, event.partitionKey ?? eventId, snapshot.eventing.value.partitionCount);
   const triggers = triggersForEvent(snapshot, project, {
@@ -40,6 +42,7 @@ export function fanOut(
       payloadJson: event.payloadJson,
       time: eventTime,
       ordered: trigger.ordered,
+      idempotencyTtlMs,
       ...(event.partitionKey === undefined ? {} : { partitionKey: event.partitionKey }),
     };
   });

@@ -9,6 +9,15 @@ import { type EventingEnv } from './settings';
 import { EVENTING_ENV, EVENTING_QUEUE_REDIS } from './tokens';
 
 /**
+ * Entries of BullMQ's events stream (`bull:<queue>:events`) kept per partition queue; BullMQ's default is
+ * 10 000. Nothing in Spaceport reads the stream (no QueueEvents): it is a record of job transitions, about
+ * 4 entries of ~80 bytes per delivery, trimmed to about this length (by whole stream nodes of 100). So it
+ * is a fixed cost per queue: 1 000 × 2P queues × 80 bytes ≈ 5 MB at P = 32 (50 MB with BullMQ's default,
+ * 1.6 GB at P = 1024). The Queue handle writes it into the queue's meta, which BullMQ's scripts read.
+ */
+export const QUEUE_EVENTS_MAX_LEN = 1_000;
+
+/**
  * BullMQ `Queue` handles (producers and job counts, never workers) of the partition queues, on the
  * queue client (EVENTING_QUEUE_REDIS: BullMQ's scripts, the job counts of a scrape included, do not
  * queue with the ledger's commands), one per queue name for the life of the app; closed with the module.
@@ -31,7 +40,11 @@ export class PartitionQueues implements OnModuleDestroy {
   named(name: string): Queue<DeliveryJobData> {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue<DeliveryJobData>(name, { connection: this.redis, prefix: this.env.bullPrefix });
+      queue = new Queue<DeliveryJobData>(name, {
+        connection: this.redis,
+        prefix: this.env.bullPrefix,
+        streams: { events: { maxLen: QUEUE_EVENTS_MAX_LEN } },
+      });
       queue.on('error', () => undefined); // connection errors are logged once by the shared client
       this.queues.set(name, queue);
     }

@@ -23,4 +23,18 @@ describe('parseEventingEnv', () => {
       /EVENTING_DISABLE_AFTER_FAILURES/,
     );
   });
+
+  it('keeps sent records an hour beyond the idempotency TTL by default, at least two job locks', () => {
+    const url = 'redis://127.0.0.1:6379';
+    expect(parseEventingEnv({}, url).sentRetentionMs).toBe(3_600_000);
+    expect(parseEventingEnv({ EVENTING_SENT_RETENTION_MS: '86400000' }, url).sentRetentionMs).toBe(86_400_000);
+    expect(
+      parseEventingEnv({ EVENTING_SENT_RETENTION_MS: '60000', EVENTING_LOCK_MS: '30000' }, url).sentRetentionMs,
+    ).toBe(60_000);
+    for (const bad of ['59999', '1h', '-1', '2592000001'])
+      expect(() => parseEventingEnv({ EVENTING_SENT_RETENTION_MS: bad }, url)).toThrow(/^EVENTING_SENT_RETENTION_MS: /);
+    expect(() => parseEventingEnv({ EVENTING_SENT_RETENTION_MS: '60000', EVENTING_LOCK_MS: '60000' }, url)).toThrow(
+      'EVENTING_SENT_RETENTION_MS: must be at least twice EVENTING_LOCK_MS (120000)',
+    );
+  });
 });

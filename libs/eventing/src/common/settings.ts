@@ -1,3 +1,4 @@
+import { DEFAULT_SENT_RETENTION_MS, MIN_SENT_RETENTION_MS } from '@spaceport/delivery-ledger';
 import { DEFAULT_STALL_AFTER_MS } from '@spaceport/eventing-core';
 import { ConfigError } from '@spaceport/runtime-core';
 
@@ -39,7 +40,15 @@ export interface EventingEnv {
    * has waited this long and its consumer has taken no job for this long. Default 30000.
    */
   readonly stallAfterMs: number;
+  /**
+   * `EVENTING_SENT_RETENTION_MS`: how long a sent record is kept beyond the Idempotency-Key TTL its event
+   * came with (none: this long in all): the longest a job run again after its send was recorded may wait
+   * for a worker (delivery/sent-retention.ts). Default 1 hour; at least twice `EVENTING_LOCK_MS`.
+   */
+  readonly sentRetentionMs: number;
 }
+
+const MAX_SENT_RETENTION_MS = 30 * 86_400_000;
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
@@ -58,6 +67,14 @@ function boolean(env: NodeJS.ProcessEnv, name: string): boolean {
   throw new ConfigError(name, `expected true or false, got ${JSON.stringify(raw)}`);
 }
 
+/** EVENTING_SENT_RETENTION_MS: a job whose worker died runs again after up to two locks, so at least that. */
+function sentRetention(env: NodeJS.ProcessEnv, lockMs: number): number {
+  const name = 'EVENTING_SENT_RETENTION_MS';
+  const value = integer(env, name, DEFAULT_SENT_RETENTION_MS, MIN_SENT_RETENTION_MS, MAX_SENT_RETENTION_MS);
+  if (value < 2 * lockMs) throw new ConfigError(name, `must be at least twice EVENTING_LOCK_MS (${2 * lockMs})`);
+  return value;
+}
+
 /** Parses the eventing variables; `redisUrl` is the validated `REDIS_URL`. Throws ConfigError naming the variable. */
 export function parseEventingEnv(env: NodeJS.ProcessEnv, redisUrl: string): EventingEnv {
   const bullPrefix = env['EVENTING_BULL_PREFIX']?.trim() || 'bull';
@@ -67,11 +84,12 @@ export function parseEventingEnv(env: NodeJS.ProcessEnv, redisUrl: string): Even
     .split(',')
     .map((c) => c.trim())
     .filter((c) => c !== '');
+  const lockMs = integer(env, 'EVENTING_LOCK_MS', 30_000, 1_000, 600_000);
   return {
     redisUrl,
     bullPrefix,
     concurrency: integer(env, 'EVENTING_CONCURRENCY', 16, 1, 1000),
-    lockMs: integer(env, 'EVENTING_LOCK_MS', 30_000, 1_000, 600_000),
+    lockMs,
     commandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 60_000),
     allowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE'),
     allowedCidrs,
@@ -79,5 +97,6 @@ export function parseEventingEnv(env: NodeJS.ProcessEnv, redisUrl: string): Even
     disableAfterFailures: integer(env, 'EVENTING_DISABLE_AFTER_FAILURES', 0, 0, 1_000_000),
     dlqMaxEntries: integer(env, 'EVENTING_DLQ_MAX_ENTRIES', 100_000, 0, 100_000_000),
     stallAfterMs: integer(env, 'EVENTING_STALL_AFTER_MS', DEFAULT_STALL_AFTER_MS, 1_000, 86_400_000),
+    sentRetentionMs: sentRetention(env, lockMs),
   };
 }

@@ -12,6 +12,7 @@ import { EVENTING_ENV } from '../common/tokens';
 import { type EffectiveTarget, webhookRequestOf } from './delivery-target';
 import { FailureRuns } from './failure-runs';
 import { type AttemptVerdict, verdictOf } from './retry';
+import { sentRecordRetentionMs } from './sent-retention';
 import { ssrfPolicy } from './ssrf';
 import { type AttemptOutcome, WebhookSender } from './webhook-sender';
 
@@ -25,6 +26,7 @@ export type RunVerdict = AttemptVerdict & { readonly statusCode: number | null }
 @Injectable()
 export class AttemptRunner implements OnApplicationShutdown {
   readonly sender: WebhookSender;
+  private readonly sentRetentionMs: number;
 
   constructor(
     @Inject(EVENTING_ENV) env: EventingEnv,
@@ -34,6 +36,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     private readonly metrics: EventingMetrics,
   ) {
     this.sender = new WebhookSender(ssrfPolicy(env), env.maxResponseBytes);
+    this.sentRetentionMs = env.sentRetentionMs;
   }
 
   async run(
@@ -61,6 +64,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     this.metrics.attemptEnded(job, verdict.kind, outcome.latencyMs);
     const statusCode = outcome.statusCode ?? null;
     await processing;
+    const sentRetentionMs = sentRecordRetentionMs(this.sentRetentionMs, job, target.project.settings.idempotencyTtlMs);
     await this.finish(
       ledger,
       claim,
@@ -68,14 +72,16 @@ export class AttemptRunner implements OnApplicationShutdown {
       verdict.kind === 'success',
       invocationOf(job, attempt, startedAt, outcome),
       retention,
+      sentRetentionMs,
     );
     return Object.assign({ statusCode }, verdict);
   }
 
   /**
-   * recordSent (2xx) or releaseClaim with the attempt's log write in the same script (EventLog.attemptLog),
-   * and after a 2xx the end of the trigger's failure run when auto-disable is on: issued in one tick on
-   * the write-coalescing command client, so they leave in one write and cost one round trip.
+   * recordSent (2xx; the record kept `sentRetentionMs`) or releaseClaim with the attempt's log write in the
+   * same script (EventLog.attemptLog), and after a 2xx the end of the trigger's failure run when auto-disable
+   * is on: issued in one tick on the write-coalescing command client, so they leave in one write and cost
+   * one round trip.
    */
   private async finish(
     ledger: DeliveryLedger,
@@ -84,6 +90,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     success: boolean,
     invocation: Invocation,
     retention: EventingSettings['retention'],
+    sentRetentionMs: number,
   ): Promise<void> {
     const attemptLog = this.log.attemptLog(
       job.project,
@@ -96,7 +103,12 @@ export class AttemptRunner implements OnApplicationShutdown {
       await ledger.releaseClaim(claim.deliveryId, claim.token, attemptLog);
       return;
     }
-    const meta = { workerId: this.node.nodeId, statusCode: invocation.statusCode ?? 0, attempt: invocation.attempt };
+    const meta = {
+      workerId: this.node.nodeId,
+      statusCode: invocation.statusCode ?? 0,
+      attempt: invocation.attempt,
+      retentionMs: sentRetentionMs,
+    };
     await Promise.all([
       ledger.recordSent(claim.deliveryId, claim.token, claim.epoch, meta, attemptLog),
       // best effort: a lost reset only makes a later auto-disable come early, it must not fail a sent delivery

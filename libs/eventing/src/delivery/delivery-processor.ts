@@ -88,9 +88,12 @@ export class DeliveryProcessor {
     const snapshot = this.config.current();
     if (!snapshot) return postpone(job, token, 1_000);
     const target = lookupTarget(snapshot, data);
-    if (target.kind === 'cancelled') return this.deadLetterUnsendable(data, target.reason);
     // the cached set spares a Redis call per delivery; the hold itself checks the set again, atomically
-    if ((await this.disabled.isDisabled(data.project, data.triggerId)) && (await this.hold(data))) return 'held';
+    if (target.kind === 'cancelled' || (await this.disabled.isDisabled(data.project, data.triggerId))) {
+      if (await this.completedAsSent(data)) return 'already sent';
+      if (target.kind === 'cancelled') return this.deadLetterUnsendable(data, target.reason);
+      if (await this.hold(data)) return 'held';
+    }
     for (let attempt = job.attemptsMade + 1; ; attempt += 1) {
       await this.admit(job, token, target, lease);
       const ledger = this.ledgerFor(target.trigger.timeout);
@@ -163,6 +166,19 @@ export class DeliveryProcessor {
     await this.log.setStatus(job.project, job.eventId, job.triggerId, 'cancelled');
     this.metrics.deliveryNotSent(job, NOT_SENT_REASON_OF[reason]);
     return reason;
+  }
+
+  /**
+   * True, with the delivery marked processed, when its send was recorded already: a job run again after
+   * the record (its worker died before completing it) must not go to the DLQ, whose redrive or release may
+   * come back after the sent record's retention and send it twice. Only on the way to the DLQ (a
+   * delivery sent normally finds its record in the claim).
+   */
+  private async completedAsSent(job: DeliveryJobData): Promise<boolean> {
+    if (!(await this.ledgerFor(EPOCH_LEDGER_TIMEOUT_MS).isSent(job.deliveryId))) return false;
+    await this.log.setStatus(job.project, job.eventId, job.triggerId, 'processed');
+    this.metrics.deliveryNotSent(job, 'already-sent');
+    return true;
   }
 
   /**

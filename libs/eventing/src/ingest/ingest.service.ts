@@ -113,8 +113,12 @@ export class IngestService {
     }
     const ids = record.eventIds;
     const acceptedAt = record.acceptedAt;
+    // under a key, a replay may publish these deliveries again while the key lives: their sent records must too
+    const keyTtlMs = key === undefined ? 0 : project.settings.idempotencyTtlMs;
     const published = await Promise.all(
-      events.map((event, index) => this.publisher.publish(snapshot, project.id, event, ids[index]!, acceptedAt)),
+      events.map((event, index) =>
+        this.publisher.publish(snapshot, project.id, event, ids[index]!, acceptedAt, keyTtlMs),
+      ),
     );
     this.metrics.eventsQueued(project.id, published.length);
     const response = request.batch ? { events: published.map(toResponse) } : toResponse(published[0]!);

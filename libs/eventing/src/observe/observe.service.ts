@@ -94,6 +94,7 @@ export class ObserveService {
       time: event.time,
       ...(event.partitionKey === null ? {} : { partitionKey: event.partitionKey }),
       ordered: false,
+      idempotencyTtlMs: 0, // a new delivery id, which no idempotent replay publishes again
     }));
     await guarded(async () => {
       await Promise.all(targets.map((d) => this.log.setStatus(project, eventId, d.trigger, 'staged', true)));
