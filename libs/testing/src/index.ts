@@ -5,6 +5,7 @@ export * from './error-of';
 export * from './managed-process';
 export * from './ports';
 export * from './prometheus-text';
+export * from './redis-node';
 export * from './redis-server';
 export * from './suite';
 export * from './tls-certs';
