@@ -6,6 +6,7 @@ export * from './managed-process';
 export * from './ports';
 export * from './prometheus-text';
 export * from './redis-node';
+export * from './redis-sentinel';
 export * from './redis-server';
 export * from './suite';
 export * from './tls-certs';

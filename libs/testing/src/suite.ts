@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type ConsulAgent, type ConsulAgentOptions, startConsulAgent } from './consul-agent';
+import { type RedisNode } from './redis-node';
+import { type RedisSentinelOptions, type RedisSentinelTopology, startRedisSentinel } from './redis-sentinel';
 import { type RedisServer, startRedisServer } from './redis-server';
 
 interface HasLogs {
@@ -52,6 +54,30 @@ export function useRedisServer(): { readonly redis: RedisServer } {
     get redis(): RedisServer {
       if (!holder.redis) throw new Error('the Redis server is only available inside tests and hooks');
       return holder.redis;
+    },
+  };
+}
+
+const logsOf = (nodes: readonly RedisNode[]): HasLogs[] =>
+  nodes.map((node) => ({ name: node.process.name, logTail: node.logTail }));
+
+/**
+ * A Sentinel topology for the enclosing suite (a master, a replica, three sentinels); same lifecycle as
+ * useRedisServer, every process's log printed after a failed test.
+ */
+export function useRedisSentinel(options: RedisSentinelOptions = {}): { readonly sentinel: RedisSentinelTopology } {
+  const holder: { sentinel?: RedisSentinelTopology } = {};
+  beforeAll(async () => {
+    holder.sentinel = await startRedisSentinel(options);
+  });
+  afterAll(async () => {
+    await holder.sentinel?.stop();
+  });
+  showLogsOnFailure(() => logsOf(holder.sentinel?.processes ?? []));
+  return {
+    get sentinel(): RedisSentinelTopology {
+      if (!holder.sentinel) throw new Error('the Sentinel topology is only available inside tests and hooks');
+      return holder.sentinel;
     },
   };
 }
