@@ -5,6 +5,8 @@ export * from './error-of';
 export * from './managed-process';
 export * from './ports';
 export * from './prometheus-text';
+export * from './redis-cluster';
+export * from './redis-cluster-nodes';
 export * from './redis-node';
 export * from './redis-sentinel';
 export * from './redis-server';

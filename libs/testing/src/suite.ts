@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type ConsulAgent, type ConsulAgentOptions, startConsulAgent } from './consul-agent';
+import { type RedisClusterOptions, type RedisClusterTopology, startRedisCluster } from './redis-cluster';
 import { type RedisNode } from './redis-node';
 import { type RedisSentinelOptions, type RedisSentinelTopology, startRedisSentinel } from './redis-sentinel';
 import { type RedisServer, startRedisServer } from './redis-server';
@@ -78,6 +79,24 @@ export function useRedisSentinel(options: RedisSentinelOptions = {}): { readonly
     get sentinel(): RedisSentinelTopology {
       if (!holder.sentinel) throw new Error('the Sentinel topology is only available inside tests and hooks');
       return holder.sentinel;
+    },
+  };
+}
+
+/** A Redis Cluster for the enclosing suite (default 3 masters, 3 replicas); same lifecycle as useRedisServer. */
+export function useRedisCluster(options: RedisClusterOptions = {}): { readonly cluster: RedisClusterTopology } {
+  const holder: { cluster?: RedisClusterTopology } = {};
+  beforeAll(async () => {
+    holder.cluster = await startRedisCluster(options);
+  });
+  afterAll(async () => {
+    await holder.cluster?.stop();
+  });
+  showLogsOnFailure(() => logsOf(holder.cluster?.nodes ?? []));
+  return {
+    get cluster(): RedisClusterTopology {
+      if (!holder.cluster) throw new Error('the Redis Cluster is only available inside tests and hooks');
+      return holder.cluster;
     },
   };
 }
