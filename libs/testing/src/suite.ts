@@ -1,5 +1,8 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type ConsulAgent, type ConsulAgentOptions, startConsulAgent } from './consul-agent';
+import { type RedisClusterOptions, type RedisClusterTopology, startRedisCluster } from './redis-cluster';
+import { type RedisNode } from './redis-node';
+import { type RedisSentinelOptions, type RedisSentinelTopology, startRedisSentinel } from './redis-sentinel';
 import { type RedisServer, startRedisServer } from './redis-server';
 
 interface HasLogs {
@@ -52,6 +55,48 @@ export function useRedisServer(): { readonly redis: RedisServer } {
     get redis(): RedisServer {
       if (!holder.redis) throw new Error('the Redis server is only available inside tests and hooks');
       return holder.redis;
+    },
+  };
+}
+
+const logsOf = (nodes: readonly RedisNode[]): HasLogs[] =>
+  nodes.map((node) => ({ name: node.process.name, logTail: node.logTail }));
+
+/**
+ * A Sentinel topology for the enclosing suite (a master, a replica, three sentinels); same lifecycle as
+ * useRedisServer, every process's log printed after a failed test.
+ */
+export function useRedisSentinel(options: RedisSentinelOptions = {}): { readonly sentinel: RedisSentinelTopology } {
+  const holder: { sentinel?: RedisSentinelTopology } = {};
+  beforeAll(async () => {
+    holder.sentinel = await startRedisSentinel(options);
+  });
+  afterAll(async () => {
+    await holder.sentinel?.stop();
+  });
+  showLogsOnFailure(() => logsOf(holder.sentinel?.processes ?? []));
+  return {
+    get sentinel(): RedisSentinelTopology {
+      if (!holder.sentinel) throw new Error('the Sentinel topology is only available inside tests and hooks');
+      return holder.sentinel;
+    },
+  };
+}
+
+/** A Redis Cluster for the enclosing suite (default 3 masters, 3 replicas); same lifecycle as useRedisServer. */
+export function useRedisCluster(options: RedisClusterOptions = {}): { readonly cluster: RedisClusterTopology } {
+  const holder: { cluster?: RedisClusterTopology } = {};
+  beforeAll(async () => {
+    holder.cluster = await startRedisCluster(options);
+  });
+  afterAll(async () => {
+    await holder.cluster?.stop();
+  });
+  showLogsOnFailure(() => logsOf(holder.cluster?.nodes ?? []));
+  return {
+    get cluster(): RedisClusterTopology {
+      if (!holder.cluster) throw new Error('the Redis Cluster is only available inside tests and hooks');
+      return holder.cluster;
     },
   };
 }

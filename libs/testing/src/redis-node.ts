@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { ManagedProcess } from './managed-process';
+import { pingRedis, redisServerBin } from './redis-server';
+import { waitFor } from './wait';
+
+/** One redis-server process of a topology (a data node or a sentinel), with its own config file and dir. */
+export interface RedisNode {
+  readonly host: string;
+  readonly port: number;
+  /** 127.0.0.1:<port> */
+  readonly address: string;
+  readonly process: ManagedProcess;
+  /** Starts the process again (same port, config file and data dir) and waits until it answers PING. */
+  start(): Promise<void>;
+  /** Stops the process and removes its dir. */
+  stop(): Promise<void>;
+  logTail(lines?: number): string;
+}
+
+/** What a topology measured between killing a master and a new one serving its data. */
+export interface RedisFailover {
+  /** host:port of the promoted replica. */
+  readonly newMaster: string;
+  /** From the SIGKILL of the old master until the topology named the new one. */
+  readonly elapsedMs: number;
+}
+
+/** The settings every data node runs with: AOF on (as production runs it, and as redis-server.ts does). */
+export const REDIS_DATA_NODE_CONFIG: readonly string[] = [
+  'save ""',
+  'appendonly yes',
+  'appendfsync everysec',
+  // A replica's full sync starts at once instead of 5 s later (the default waits for more replicas).
+  'repl-diskless-sync-delay 0',
+];
+
+export interface RedisNodeOptions {
+  /** The process name is `<role>:<port>`, e.g. `sentinel:40123`. */
+  role: string;
+  port: number;
+  /** redis.conf lines besides port, bind and dir. */
+  config: readonly string[];
+  /** Runs `redis-server <conf> --sentinel`. */
+  sentinel?: boolean;
+}
+
+/** Starts redis-server with a config file in a temp dir of its own (Sentinel and Cluster rewrite it). */
+export async function startRedisNode(options: RedisNodeOptions): Promise<RedisNode> {
+  const { role, port } = options;
+  const dir = mkdtempSync(join(tmpdir(), `spaceport-${role}-`));
+  const configFile = join(dir, 'redis.conf');
+  writeFileSync(configFile, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, ...options.config, ''].join('\n'));
+  const proc = new ManagedProcess({
+    name: `${role}:${port}`,
+    command: redisServerBin(),
+    args: [configFile, ...(options.sentinel ? ['--sentinel'] : [])],
+    logFile: join(dir, 'redis.log'),
+  });
+  const start = async (): Promise<void> => {
+    proc.start();
+    await waitFor(
+      async () => {
+        if (!proc.running) throw new Error(`${proc.name} exited with ${proc.exitCode}:\n${proc.logTail(20)}`);
+        return pingRedis(port);
+      },
+      { what: `${proc.name} to answer PING`, timeoutMs: 15_000 },
+    );
+  };
+  await start();
+  return {
+    host: '127.0.0.1',
+    port,
+    address: `127.0.0.1:${port}`,
+    process: proc,
+    start,
+    stop: async () => {
+      await proc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    logTail: (lines) => proc.logTail(lines),
+  };
+}
+
+/** Starts several nodes; when one fails to start, the others are stopped before the error is thrown. */
+export async function startRedisNodes(options: readonly RedisNodeOptions[]): Promise<RedisNode[]> {
+  const results = await Promise.allSettled(options.map(startRedisNode));
+  const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure) {
+    await Promise.all(started.map((node) => node.stop()));
+    throw failure.reason;
+  }
+  return started;
+}
+
+/** One command on a fresh connection that is closed again; fails fast (no retries, no offline queue). */
+export async function redisCommand(port: number, command: string, ...args: (string | number)[]): Promise<unknown> {
+  const client = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    connectTimeout: 1_000,
+    commandTimeout: 2_000,
+    enableReadyCheck: false,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await client.call(command, ...args.map(String));
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** INFO [section] of the node on `port`, as a map of its `key:value` lines. */
+export async function redisInfo(port: number, section?: string): Promise<Map<string, string>> {
+  const text = String(await redisCommand(port, 'INFO', ...(section ? [section] : [])));
+  const info = new Map<string, string>();
+  for (const line of text.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && !line.startsWith('#')) info.set(line.slice(0, colon), line.slice(colon + 1));
+  }
+  return info;
+}
+
+/** host:port of the master the node on `port` replicates from, when it is a replica whose link is up. */
+export async function syncedMasterOf(port: number): Promise<string | undefined> {
+  const info = await redisInfo(port, 'replication');
+  if (info.get('role') !== 'slave' || info.get('master_link_status') !== 'up') return undefined;
+  return `${info.get('master_host')}:${info.get('master_port')}`;
+}
+
+/** `127.0.0.1:6379` → { host, port }, the form ioredis takes for sentinels and cluster start nodes. */
+export function endpointOf(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(':');
+  return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
+}
