@@ -15,7 +15,6 @@ import {
   type LaunchedApp,
   projectBody,
   sleep,
-  spaceCloudTrigger,
   useConsulAgent,
   useRedisServer,
   waitFor,
@@ -115,20 +114,7 @@ describe('chaos: worker kills, a paused leader, a join and a Consul restart unde
     ]);
     // /healthz answers before the mirrors hold a config; the config API is 503 until then.
     await stack.waitForMirrors('config loaded everywhere', (s) => s.config.state === 'in-sync', 20_000);
-    expect((await call(gateway.url, 'POST', '/v1/config/projects/shop', ADMIN, projectBody('Shop'))).status).toBe(200);
-    const trigger = await call(
-      gateway.url,
-      'POST',
-      '/v1/config/projects/shop/eventing/triggers/paid',
-      ADMIN,
-      spaceCloudTrigger('paid', `${receiver.url}/hook`),
-    );
-    expect(trigger.status).toBe(200);
-    await stack.waitForMirrors(
-      'trigger mirrored everywhere',
-      (s) => s.config.projects['shop']?.triggers['paid'] !== undefined,
-      15_000,
-    );
+    await stack.createTrigger(gateway, `${receiver.url}/hook`);
     await balanced('start');
   }, 60_000);
 

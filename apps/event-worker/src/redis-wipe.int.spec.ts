@@ -12,7 +12,6 @@ import {
   type LaunchedApp,
   projectBody,
   sleep,
-  spaceCloudTrigger,
   useConsulAgent,
   useRedisServer,
   waitFor,
@@ -56,11 +55,7 @@ describe('Redis restarted without its data, under a steady stream', { timeout: 1
       stack.launch('event-worker', 'worker-2'),
     ]);
     await stack.waitForMirrors('config loaded', (s) => s.config.state === 'in-sync', 20_000);
-    expect((await call(gateway.url, 'POST', '/v1/config/projects/shop', ADMIN, projectBody('Shop'))).status).toBe(200);
-    const trigger = spaceCloudTrigger('paid', `${receiver.url}/hook`);
-    const created = await call(gateway.url, 'POST', '/v1/config/projects/shop/eventing/triggers/paid', ADMIN, trigger);
-    expect(created.status).toBe(200);
-    await stack.waitForMirrors('trigger mirrored', (s) => s.config.projects['shop']?.triggers['paid'] !== undefined);
+    await stack.createTrigger(gateway, `${receiver.url}/hook`);
   }, 60_000);
 
   afterAll(async () => {

@@ -15,7 +15,6 @@ import {
   projectBody,
   sampleSum,
   scrapeMetrics,
-  spaceCloudTrigger,
   useConsulAgent,
   useRedisServer,
   waitFor,
@@ -82,12 +81,7 @@ describe('config store reset: the Consul -dev agent restarted with Redis kept', 
     await stack.launch('config-service', 'config-service');
     [gateway] = await Promise.all([stack.launch('gateway', 'gateway'), stack.launch('event-worker', 'worker-1')]);
     await stack.waitForMirrors('config loaded', (s) => s.config.state === 'in-sync', 20_000);
-    expect((await call(gateway.url, 'POST', '/v1/config/projects/shop', ADMIN, projectBody('Shop'))).status).toBe(200);
-    const trigger = spaceCloudTrigger('paid', `${receiver.url}/hook`);
-    expect(
-      (await call(gateway.url, 'POST', '/v1/config/projects/shop/eventing/triggers/paid', ADMIN, trigger)).status,
-    ).toBe(200);
-    await stack.waitForMirrors('trigger mirrored', (s) => s.config.projects['shop']?.triggers['paid'] !== undefined);
+    await stack.createTrigger(gateway, `${receiver.url}/hook`);
   }, 60_000);
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 // Launches the built apps (dist/apps/<app>/src/main.js) as real processes for end-to-end tests and
 // benchmarks, each with its log in `workDir`. Build first: `npm run build`.
 import { join, resolve } from 'node:path';
+import { call, projectBody, spaceCloudTrigger } from './config-api-client';
 import { ManagedProcess } from './managed-process';
 import { freePort } from './ports';
 import { waitFor } from './wait';
@@ -143,6 +144,31 @@ export class AppStack {
         return all.every((s) => s !== undefined && done(s));
       },
       { what, timeoutMs, intervalMs: 20 },
+    );
+  }
+
+  /**
+   * Creates project `project` (its name = `project` capitalised; `projectBody`'s secrets) and its trigger
+   * `trigger` for `order.paid` (Space Cloud's body, plus `extra`) through `gateway`'s config API, and waits
+   * until every mirror holds the trigger.
+   */
+  async createTrigger(
+    gateway: LaunchedApp,
+    url: string,
+    { project = 'shop', trigger = 'paid', extra = {} }: { project?: string; trigger?: string; extra?: object } = {},
+  ): Promise<void> {
+    const admin = this.settings.adminToken;
+    const name = project.charAt(0).toUpperCase() + project.slice(1);
+    const created = await call(gateway.url, 'POST', `/v1/config/projects/${project}`, admin, projectBody(name));
+    if (created.status !== 200) throw new Error(`creating project ${project}: ${created.status}`);
+    const body = { ...spaceCloudTrigger(trigger, url), ...extra };
+    const path = `/v1/config/projects/${project}/eventing/triggers/${trigger}`;
+    const put = await call(gateway.url, 'POST', path, admin, body);
+    if (put.status !== 200) throw new Error(`creating trigger ${trigger}: ${put.status} ${JSON.stringify(put.body)}`);
+    await this.waitForMirrors(
+      `trigger ${trigger} mirrored`,
+      (s) => s.config.projects[project]?.triggers[trigger] !== undefined,
+      15_000,
     );
   }
 

@@ -8,7 +8,6 @@ import {
   type ReadyzBody,
   samplesOf,
   scrapeMetrics,
-  spaceCloudTrigger,
 } from '@spaceport/testing';
 import { expect } from 'vitest';
 
@@ -61,16 +60,7 @@ export async function backlogCheck(stack: AppStack, gateway: LaunchedApp): Promi
 
 /** Creates project `shop` with trigger `paid` → `url` (fast retries) and waits until every mirror has it. */
 export async function createShop(stack: AppStack, gateway: LaunchedApp, url: string): Promise<void> {
-  expect((await call(gateway.url, 'POST', '/v1/config/projects/shop', ADMIN, projectBody('Shop'))).status).toBe(200);
-  const trigger = { ...spaceCloudTrigger('paid', url), retrySchedule: { baseDelayMs: 50, maxDelayMs: 200 } };
-  expect(
-    (await call(gateway.url, 'POST', '/v1/config/projects/shop/eventing/triggers/paid', ADMIN, trigger)).status,
-  ).toBe(200);
-  await stack.waitForMirrors(
-    'trigger mirrored',
-    (s) => s.config.projects['shop']?.triggers['paid'] !== undefined,
-    15_000,
-  );
+  await stack.createTrigger(gateway, url, { extra: { retrySchedule: { baseDelayMs: 50, maxDelayMs: 200 } } });
 }
 
 /** Queues one event per key (its partition key); resolves to the partitions they went to. */
