@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image build for the three Spaceport apps; pick one with a target:
 #   docker build --target gateway .        (also: config-service, event-worker, demo-receiver)
 # docker-compose.yml builds each service from its target. Stages share the build, so it runs once.
@@ -19,6 +18,8 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
+# the apps run as `node`: /app is theirs, so a standalone config-service can write its config file there
+RUN chown node:node /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
