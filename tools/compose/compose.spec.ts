@@ -15,6 +15,8 @@ const read = (file: string): string => readFileSync(join(root, file), 'utf8');
 
 interface Service {
   image?: string;
+  pull_policy?: string;
+  deploy?: { replicas?: string | number };
   build?: string | { context?: string; target?: string; dockerfile?: string };
   command?: string | string[];
   container_name?: string;
@@ -42,6 +44,8 @@ const DEMO = 'demo-receiver';
 
 /** What compose substitutes for `${VAR:-default}` when VAR is unset (other values as written). */
 const unsetDefault = (value: string | undefined): string => /^\$\{\w+:-(.*)\}$/.exec(value ?? '')?.[1] ?? value ?? '';
+/** Every `${VAR:-default}` inside `value` as compose substitutes it when VAR is unset. */
+const withDefaults = (value: string): string => value.replace(/\$\{\w+:-([^}]*)\}/g, '$1');
 
 function networksOf(service: Service): Record<string, { ipv4_address?: string } | null> {
   const raw = service.networks ?? ['default'];
@@ -68,7 +72,7 @@ const appOptions = (role: NodeRole) =>
 function hostBindings(service: Service): { published: number; target: number }[] {
   return (service.ports ?? []).map((port) => {
     if (typeof port === 'object') return { published: Number(port.published ?? NaN), target: port.target };
-    const parts = String(port).split('/')[0]?.split(':') ?? [];
+    const parts = withDefaults(String(port)).split('/')[0]?.split(':') ?? [];
     const target = Number(parts.pop());
     return { published: parts.length > 0 ? Number(parts.pop()) : NaN, target };
   });
@@ -134,8 +138,17 @@ describe('docker-compose.yml', () => {
   };
   it.each(APPS)('%s has a healthcheck on the port the app listens on (readiness or liveness)', (role) => {
     const test = healthTest(services[role] ?? {});
-    expect(test).toMatch(/^CMD node -e /);
-    expect(test).toContain(`http://127.0.0.1:${appOptions(role).port}${HEALTH_PATHS[role]}`);
+    // bash's /dev/tcp: no Node start per probe (see healthcheck.int.spec.ts)
+    expect(test).toMatch(/^CMD bash -c /);
+    expect(test).toContain(`/dev/tcp/127.0.0.1/${appOptions(role).port} `);
+    expect(test).toContain(`GET ${HEALTH_PATHS[role]} HTTP/1.0`);
+  });
+
+  it('builds its own images and never pulls them under their local names', () => {
+    for (const name of [...APPS, DEMO]) {
+      expect(services[name]?.build, name).toBeDefined();
+      expect(services[name]?.pull_policy, name).toBe('build');
+    }
   });
 
   it('has a healthcheck on every service and depends only on healthy services', () => {
@@ -153,8 +166,10 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('lets event-worker scale: no container_name, no host ports, no fixed id', () => {
+  it('lets event-worker scale: no container_name, no host ports, no fixed id, replicas from EVENT_WORKERS', () => {
     const worker = services['event-worker'] ?? {};
+    // a plain `docker compose up` keeps the scale set in .env instead of going back to one
+    expect(String(worker.deploy?.replicas)).toBe('${EVENT_WORKERS:-1}');
     expect(worker.container_name).toBeUndefined();
     expect(worker.ports ?? []).toEqual([]);
     expect(env(worker)).not.toHaveProperty('NODE_ID');
@@ -166,10 +181,14 @@ describe('docker-compose.yml', () => {
     expect(env(services['gateway'] ?? {})['ADMIN_TOKEN']).toMatch(/^\$\{ADMIN_TOKEN:\?.+\}$/);
   });
 
-  it('publishes the gateway on its default port', () => {
+  it('publishes the gateway on its default port, on loopback unless GATEWAY_BIND says otherwise', () => {
     const port = parseNodeOptions('gateway', [], {}).port;
     expect(appOptions('gateway').port).toBe(port);
     expect(hostBindings(services['gateway'] ?? {})).toContainEqual({ published: port, target: port });
+    expect((services['gateway']?.ports ?? []).map(String)).toEqual([
+      `\${GATEWAY_BIND:-127.0.0.1}:\${GATEWAY_PORT:-${port}}:${port}`,
+    ]);
+    expect((services['consul']?.ports ?? []).map(String)).toEqual(['127.0.0.1:${CONSUL_UI_PORT:-8500}:8500']);
   });
 });
 
@@ -187,9 +206,12 @@ describe('docker-compose.yml: demo receiver', () => {
 
   it('has a /healthz healthcheck on its port and publishes it on loopback only', () => {
     expect(settings.port).toBe(DEMO_RECEIVER_PORT);
-    expect(healthTest(receiver)).toContain(`http://127.0.0.1:${settings.port}/healthz`);
+    expect(healthTest(receiver)).toContain(`/dev/tcp/127.0.0.1/${settings.port} `);
+    expect(healthTest(receiver)).toContain('GET /healthz HTTP/1.0');
     expect(hostBindings(receiver)).toEqual([{ published: DEMO_RECEIVER_PORT, target: settings.port }]);
-    expect((receiver.ports ?? []).map(String)).toEqual([`127.0.0.1:${DEMO_RECEIVER_PORT}:${DEMO_RECEIVER_PORT}`]);
+    expect((receiver.ports ?? []).map(String)).toEqual([
+      `127.0.0.1:\${DEMO_RECEIVER_PORT:-${DEMO_RECEIVER_PORT}}:${DEMO_RECEIVER_PORT}`,
+    ]);
   });
 
   it('is reachable by the workers, whose SSRF guard allows exactly its fixed address', () => {
@@ -240,6 +262,9 @@ describe('Dockerfile', () => {
     const chain = stageChain(dockerfile.stages, target ?? '');
     expect(chain.length, `stage ${target}`).toBeGreaterThan(0);
     expect(effective(chain, 'USER')).toBe('node');
+    // the workdir belongs to `node` (a standalone config-service writes its config file there)
+    const runs = chain.flatMap((stage) => stage.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args));
+    expect(runs).toContain(`chown node:node ${effective(chain, 'WORKDIR')}`);
 
     const source = `apps/${role}/src/main.ts`;
     expect(existsSync(join(root, source)), source).toBe(true);
