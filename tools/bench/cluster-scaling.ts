@@ -100,7 +100,7 @@ async function round(
     );
     await waitFor(
       async () => {
-        const v = await readCluster(gateway.url);
+        const v = await readCluster(gateway.url, ADMIN);
         return v !== undefined && isBalancedOver(v, names);
       },
       { what: `balanced over ${workers}`, timeoutMs: 30_000, intervalMs: 100 },

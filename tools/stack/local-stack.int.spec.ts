@@ -147,7 +147,7 @@ describe('npm run demo / npm run worker against a running stack', () => {
     try {
       await waitFor(
         async () => {
-          const view = await readCluster(gateway.url);
+          const view = await readCluster(gateway.url, ADMIN);
           return view !== undefined && isBalancedOver(view, ['event-worker-1', 'event-worker-x1']);
         },
         { what: `balanced over both workers; worker log:\n${added.logTail()}`, timeoutMs: 30_000, intervalMs: 100 },
@@ -158,7 +158,7 @@ describe('npm run demo / npm run worker against a running stack', () => {
       expect(added.exitCode).toBe(0);
       await waitFor(
         async () => {
-          const view = await readCluster(gateway.url);
+          const view = await readCluster(gateway.url, ADMIN);
           return view !== undefined && isBalancedOver(view, ['event-worker-1']);
         },
         { what: 'every partition back on event-worker-1', timeoutMs: 30_000, intervalMs: 100 },

@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { LOCAL_ADMIN_TOKEN } from '../demo/demo-defaults.mjs';
 import { logPrefix, relayLines } from './log-prefix.mjs';
 import { extraWorkerId, processAlive, readStackState, stackStateFile } from './stack-state.mjs';
 
@@ -55,7 +56,8 @@ const child = spawn(process.execPath, [entry, '--id', nodeId, '--port', port], {
 relayLines(child.stdout, process.stdout, prefix);
 relayLines(child.stderr, process.stderr, prefix);
 console.log(`Adding ${nodeId} (http://127.0.0.1:${port}) to the stack of pid ${state.pid}.`);
-console.log(`  watch the rebalance: curl -s ${state.gatewayUrl}/v1/cluster`);
+const adminToken = state.adminToken === 'local-default' ? LOCAL_ADMIN_TOKEN : '$ADMIN_TOKEN';
+console.log(`  watch the rebalance: curl -s -H "authorization: Bearer ${adminToken}" ${state.gatewayUrl}/v1/cluster`);
 console.log('Ctrl-C stops this worker only.\n');
 
 let stopping = false;

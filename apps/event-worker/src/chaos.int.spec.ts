@@ -62,7 +62,7 @@ describe('chaos: worker kills, a paused leader, a join and a Consul restart unde
     let last: ClusterView | undefined;
     return waitFor(
       async () => {
-        last = (await readCluster(gateway.url)) ?? last;
+        last = (await readCluster(gateway.url, ADMIN)) ?? last;
         return last && last.leader && isBalancedOver(last, live) ? last : undefined;
       },
       { what: `${what}: assignment balanced over ${live.join(', ')}`, timeoutMs, intervalMs: 100 },

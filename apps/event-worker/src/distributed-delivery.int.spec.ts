@@ -35,7 +35,8 @@ interface ClusterView {
 }
 
 async function cluster(gateway: LaunchedApp): Promise<ClusterView> {
-  return (await (await fetch(`${gateway.url}/v1/cluster`)).json()) as ClusterView;
+  const res = await fetch(`${gateway.url}/v1/cluster`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  return (await res.json()) as ClusterView;
 }
 
 /** Whether `view` spreads every partition over both workers. */

@@ -418,12 +418,13 @@ export const GATEWAY_OPERATIONS: Record<string, OperationSpec> = {
   },
   'GET /v1/cluster': {
     tag: 'cluster',
-    auth: 'none',
+    auth: 'admin',
     summary: 'Members, leader, partition owners, backlogs and stuck partitions',
     description:
-      'Distributed mode reads Consul; standalone mode answers `mode: standalone` with no members. Per partition the data plane adds its backlog, oldest due waiting job, live consumer and whether it is stuck (absent when Redis could not be read in time).',
+      'Admin token (full or read-only). Distributed mode reads Consul; standalone mode answers `mode: standalone` with no members. Per partition the data plane adds its backlog, oldest due waiting job, live consumer and whether it is stuck (absent when Redis could not be read in time). Read at most 4 times a second however many ask: an answer may be 250 ms old.',
     responses: {
       200: { description: 'the cluster as Consul and Redis show it', schema: 'ClusterStatus' },
+      401: ADMIN_READ_ERRORS[401]!,
       503: apiError('Consul unreachable'),
     },
   },

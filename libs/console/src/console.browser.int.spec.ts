@@ -41,7 +41,8 @@ interface ClusterView {
 }
 
 async function owners(gateway: LaunchedApp): Promise<Set<string | null>> {
-  const view = (await (await fetch(`${gateway.url}/v1/cluster`)).json()) as ClusterView;
+  const res = await fetch(`${gateway.url}/v1/cluster`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  const view = (await res.json()) as ClusterView;
   return new Set(view.partitions.length > 0 ? view.partitions.map((p) => p.owner) : [null]);
 }
 

@@ -8,8 +8,11 @@ export interface ClusterView {
   partitions: { partition: number; owner: string | null; pendingHandoffFrom?: string[] }[];
 }
 
-export async function readCluster(gatewayUrl: string): Promise<ClusterView | undefined> {
-  const res = await fetch(`${gatewayUrl}/v1/cluster`, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+export async function readCluster(gatewayUrl: string, adminToken: string): Promise<ClusterView | undefined> {
+  const res = await fetch(`${gatewayUrl}/v1/cluster`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+    signal: AbortSignal.timeout(5_000),
+  }).catch(() => undefined);
   if (res?.status !== 200) return undefined;
   return (await res.json()) as ClusterView;
 }

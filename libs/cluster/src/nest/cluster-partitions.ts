@@ -22,6 +22,9 @@ export const CLUSTER_PARTITION_READINGS = Symbol.for('spaceport:cluster-partitio
 /** The data plane's reading is waited for at most this long; past it the partitions come without it. */
 export const PARTITION_READING_TIMEOUT_MS = 1_500;
 
+/** `GET /v1/cluster` reads Consul and Redis at most once per this (4 times a second), however many ask. */
+export const STATUS_CACHE_MS = 250;
+
 /** Every partition judged against its expected consumer, with the reading it was judged on. */
 export interface PartitionSurvey {
   readonly statuses: PartitionStatus[];
@@ -38,6 +41,7 @@ export interface PartitionSurvey {
 export class ClusterPartitions {
   private reader: Promise<ClusterStatusReader> | undefined;
   private surveying: Promise<PartitionSurvey | undefined> | undefined;
+  private statusRead: { readonly at: number; readonly body: Promise<ClusterStatus> } | undefined;
 
   constructor(
     @Inject(SPACEPORT_NODE_OPTIONS) private readonly node: NodeOptions,
@@ -50,8 +54,23 @@ export class ClusterPartitions {
     return this.readings !== undefined;
   }
 
-  /** The `GET /v1/cluster` body; rejects when Consul cannot be read (distributed mode). */
-  async status(): Promise<ClusterStatus> {
+  /**
+   * The `GET /v1/cluster` body; rejects when Consul cannot be read (distributed mode). Concurrent and
+   * repeated calls within STATUS_CACHE_MS share one read (a failed read is not kept).
+   */
+  status(): Promise<ClusterStatus> {
+    const now = Date.now();
+    if (this.statusRead && now - this.statusRead.at < STATUS_CACHE_MS) return this.statusRead.body;
+    const body = this.statusNow();
+    const read = { at: now, body };
+    this.statusRead = read;
+    body.catch(() => {
+      if (this.statusRead === read) this.statusRead = undefined;
+    });
+    return body;
+  }
+
+  private async statusNow(): Promise<ClusterStatus> {
     const reader = this.consulReader();
     if (!reader) return standaloneStatus(this.node.clusterId, await this.readData());
     const [consul, readings] = await Promise.all([(await reader).read(), this.readData()]);

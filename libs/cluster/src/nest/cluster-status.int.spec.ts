@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Global, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
+  ADMIN_TOKENS,
   ReadinessRegistry,
   SPACEPORT_CONSUL_CLIENT,
   SPACEPORT_METRICS,
@@ -14,6 +15,10 @@ import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ClusterStatus } from '../cluster-status';
 import { ClusterStatusModule } from './cluster-status.module';
+
+const ADMIN = 'admin-token-0123456789abcdef';
+const READ = 'read-token-0123456789abcdef';
+const withToken = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
 // GET /v1/cluster served by the real Nest module over real HTTP, reading a real Consul agent.
 describe('GET /v1/cluster (Nest module, real Consul)', () => {
@@ -31,8 +36,9 @@ describe('GET /v1/cluster (Nest module, real Consul)', () => {
         { provide: SPACEPORT_CONSUL_CLIENT, useValue: consulClient },
         { provide: SPACEPORT_METRICS, useValue: new Registry() },
         { provide: ReadinessRegistry, useValue: { register: () => undefined } },
+        { provide: ADMIN_TOKENS, useValue: { full: ADMIN, read: READ } },
       ],
-      exports: [SPACEPORT_NODE_OPTIONS, SPACEPORT_CONSUL_CLIENT, SPACEPORT_METRICS, ReadinessRegistry],
+      exports: [SPACEPORT_NODE_OPTIONS, SPACEPORT_CONSUL_CLIENT, SPACEPORT_METRICS, ReadinessRegistry, ADMIN_TOKENS],
     })
     class TestRuntime {}
     @Module({ imports: [TestRuntime, ClusterStatusModule] })
@@ -71,7 +77,7 @@ describe('GET /v1/cluster (Nest module, real Consul)', () => {
     const url = await serve(options, client);
     const body = await waitFor(
       async () => {
-        const response = await fetch(url);
+        const response = await fetch(url, withToken(ADMIN));
         const status = (await response.json()) as ClusterStatus;
         return response.status === 200 && status.members.length === 2
           ? { status, text: JSON.stringify(status) }
@@ -95,8 +101,15 @@ describe('GET /v1/cluster (Nest module, real Consul)', () => {
 
   it('standalone mode answers without Consul', async () => {
     const url = await serve(parseNodeOptions('gateway', [], {}), null);
-    const response = await fetch(url);
+    const response = await fetch(url, withToken(ADMIN));
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ mode: 'standalone', members: [] });
+  });
+
+  it('answers only to an admin token, full or read-only', async () => {
+    const url = await serve(parseNodeOptions('gateway', [], {}), null);
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, withToken('not-a-token-0123456789'))).status).toBe(401);
+    expect((await fetch(url, withToken(READ))).status).toBe(200);
   });
 });

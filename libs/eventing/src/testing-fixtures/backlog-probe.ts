@@ -27,7 +27,10 @@ export interface PartitionView {
 }
 
 export async function partitionsAt(gateway: LaunchedApp): Promise<PartitionView[]> {
-  const res = await fetch(`${gateway.url}/v1/cluster`, { signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(`${gateway.url}/v1/cluster`, {
+    headers: { authorization: `Bearer ${ADMIN}` },
+    signal: AbortSignal.timeout(5_000),
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { partitions: PartitionView[] }).partitions;
 }
