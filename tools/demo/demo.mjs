@@ -79,11 +79,15 @@ async function waitForWorkers(version) {
   for (const worker of workers) {
     const url = `http://${worker.address}:${worker.port}/readyz`;
     while (Date.now() < deadline) {
-      const readyz = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
+      const readyz = await fetch(url, {
+        headers: { authorization: `Bearer ${adminToken}` },
+        signal: AbortSignal.timeout(1_000),
+      }).then(
         (r) => r.json(),
         () => undefined,
       );
-      if (readyz === undefined) break; // not reachable from here (e.g. inside compose): skip it
+      // not reachable from here, or no details for this token (a worker without ADMIN_TOKEN): skip it
+      if (readyz?.details === undefined) break;
       if ((readyz.details?.config?.projects?.[DEMO_PROJECT_ID]?.triggers?.[DEMO_TRIGGER_ID] ?? 0) >= version) break;
       await sleep(50);
     }

@@ -1,4 +1,5 @@
 import {
+  ADMIN_TOKENS,
   type StartupConfig,
   resolveStartupConfig,
   type SettingsSection,
@@ -22,5 +23,8 @@ export async function loadConfigServiceSettings(
 
 /** The sections the config-service's lib modules inject. */
 export function configServiceSettingsSections(settings: ConfigServiceSettings): SettingsSection[] {
-  return [settingsSection(CONFIG_PLANE_SETTINGS, settings.configPlane)];
+  return [
+    settingsSection(CONFIG_PLANE_SETTINGS, settings.configPlane),
+    settingsSection(ADMIN_TOKENS, settings.adminTokens),
+  ];
 }

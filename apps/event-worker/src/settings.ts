@@ -1,4 +1,5 @@
 import {
+  ADMIN_TOKENS,
   type StartupConfig,
   resolveStartupConfig,
   type SettingsSection,
@@ -36,5 +37,6 @@ export function eventWorkerSettingsSections(settings: EventWorkerSettings): Sett
   return [
     settingsSection(CONFIG_PLANE_SETTINGS, settings.configPlane),
     settingsSection(EVENTING_ENV, settings.eventing),
+    settingsSection(ADMIN_TOKENS, settings.adminTokens),
   ];
 }

@@ -1,7 +1,5 @@
 import {
   ADMIN_TOKENS,
-  type AdminTokens,
-  resolveAdminTokens,
   resolveStartupConfig,
   type SettingsSection,
   settingsSection,
@@ -14,7 +12,6 @@ import { EVENTING_ENV, type EventingEnv, parseEventingEnv } from '@spaceport/eve
 export interface GatewaySettings extends StartupConfig {
   configPlane: ConfigPlaneSettings;
   eventing: EventingEnv;
-  adminTokens: AdminTokens;
 }
 
 /** Rejects with a ConfigError naming the bad flag or variable. */
@@ -25,7 +22,6 @@ export async function loadGatewaySettings(argv: readonly string[], env: NodeJS.P
     ...startup,
     configPlane,
     eventing: parseEventingEnv(env, configPlane.redisUrl),
-    adminTokens: resolveAdminTokens(env),
   };
 }
 

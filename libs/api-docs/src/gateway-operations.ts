@@ -438,9 +438,11 @@ export const GATEWAY_OPERATIONS: Record<string, OperationSpec> = {
     tag: 'operations',
     auth: 'none',
     summary: 'Readiness (config held, Redis, Consul)',
+    description:
+      'Without a token: `{status}` only. With an admin token (full or read-only): every check with its details (`info`, `error`, `details`).',
     responses: {
       200: { description: 'every check is up', schema: 'Readiness' },
-      503: { description: 'a check is down (`error` names it), or shutting down', schema: 'Readiness' },
+      503: { description: 'a check is down (`error` names it, with a token), or shutting down', schema: 'Readiness' },
     },
   },
   'GET /metrics': {

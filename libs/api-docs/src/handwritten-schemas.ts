@@ -271,9 +271,9 @@ export const HANDWRITTEN_SCHEMAS: Record<string, Schema> = {
   Readiness: obj(
     {
       status: { type: 'string', enum: ['ok', 'error', 'shutting_down'] },
-      info: jsonObject,
-      error: jsonObject,
-      details: jsonObject,
+      info: { ...jsonObject, description: 'with an admin token only' },
+      error: { ...jsonObject, description: 'with an admin token only' },
+      details: { ...jsonObject, description: 'with an admin token only' },
     },
     ['status'],
     { additionalProperties: true },

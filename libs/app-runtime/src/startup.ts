@@ -1,5 +1,6 @@
 import { type ConsulConnection } from '@spaceport/consul-core';
 import { ConfigError, type NodeOptions, type NodeRole, parseNodeOptions } from '@spaceport/runtime-core';
+import { type AdminTokens, resolveAdminTokens } from './admin-auth/admin-auth';
 import { resolveAdvertiseAddress } from './consul/advertise-address';
 import { type RunMode, runMode } from './tokens';
 
@@ -16,6 +17,8 @@ export interface StartupConfig {
   advertiseAddress: string;
   /** `LOG_LEVEL` (pino level), default `info` */
   logLevel: string | undefined;
+  /** `ADMIN_TOKEN` / `ADMIN_READ_TOKEN`: the gateway's admin APIs, and every app's readiness details */
+  adminTokens: AdminTokens;
 }
 
 export const DEFAULT_HOST = '0.0.0.0';
@@ -34,10 +37,12 @@ export async function resolveStartupConfig(
   if (/\s/.test(host)) throw new ConfigError('HOST', `expected a host name or IP address, got "${host}"`);
   const advertiseAddress = resolveAdvertiseAddress(env, host);
   const logLevel = env['LOG_LEVEL']?.trim() || undefined;
-  if (!options.enableConsul) return { options, host, advertiseAddress, logLevel };
+  const adminTokens = resolveAdminTokens(env);
+  if (!options.enableConsul) return { options, host, advertiseAddress, logLevel, adminTokens };
   const { describeConnection, loadConsulConnection } = await import('@spaceport/consul-core');
   const consul = loadConsulConnection(env);
-  return { options, host, consul, consulDescription: describeConnection(consul), advertiseAddress, logLevel };
+  const consulDescription = describeConnection(consul);
+  return { options, host, consul, consulDescription, advertiseAddress, logLevel, adminTokens };
 }
 
 /** The one line printed to stderr before exiting with code 2 on bad configuration. */

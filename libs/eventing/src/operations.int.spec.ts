@@ -140,6 +140,19 @@ describe('operations, standalone: /readyz and /metrics of the three apps', () =>
     expect(authority.body.details['config']).toMatchObject({ status: 'up', sourceAvailable: true });
   });
 
+  it('/readyz shows its details only to an admin token: anyone else gets the status alone', async () => {
+    for (const name of ['config-service', 'gateway', 'worker-1']) {
+      const url = `${app(name).url}/readyz`;
+      const anonymous = await fetch(url);
+      expect(anonymous.status, name).toBe(200);
+      expect(await anonymous.json(), name).toEqual({ status: 'ok' });
+      const wrong = await fetch(url, { headers: { authorization: 'Bearer not-the-token-0123456789' } });
+      expect(await wrong.json(), name).toEqual({ status: 'ok' });
+      const read = await fetch(url, { headers: { authorization: 'Bearer read-token-0123456789abcdef' } });
+      expect(Object.keys(((await read.json()) as ReadyzBody).details), name).toContain('redis');
+    }
+  });
+
   it('/metrics: queued, delivered, retried, latency, partitions, leader and config version move with real deliveries', async () => {
     const before = await scrapeMetrics(app('gateway').url);
     expect(sampleSum(before, 'spaceport_events_queued_total', { project: 'shop' })).toBe(0);
@@ -245,6 +258,10 @@ describe('operations, standalone: /readyz and /metrics of the three apps', () =>
     // the gateway's backlog check says it cannot tell, and does not go down for it (redis does)
     const gatewayDown = await readyz(stack, app('gateway'));
     expect(gatewayDown.body.details['backlog']).toMatchObject({ status: 'up', readable: false });
+    // a probe without a token learns only that it is down
+    const anonymous = await fetch(`${app('gateway').url}/readyz`);
+    expect(anonymous.status).toBe(503);
+    expect(await anonymous.json()).toEqual({ status: 'error' });
 
     await redis.redis.start();
     for (const target of apps) {

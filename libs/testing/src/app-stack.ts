@@ -119,9 +119,10 @@ export class AppStack {
     return launched;
   }
 
-  /** `GET /readyz`: HTTP status and terminus body; undefined when unreachable or not 200/503. */
+  /** `GET /readyz` with the admin token: HTTP status and terminus body; undefined when unreachable or not 200/503. */
   async readyzBody(app: LaunchedApp): Promise<{ httpStatus: number; body: ReadyzBody } | undefined> {
-    const res = await fetch(`${app.url}/readyz`).catch(() => undefined);
+    const headers = { authorization: `Bearer ${this.settings.adminToken}` }; // the details need an admin token
+    const res = await fetch(`${app.url}/readyz`, { headers }).catch(() => undefined);
     if (!res || (res.status !== 200 && res.status !== 503)) return undefined;
     return { httpStatus: res.status, body: (await res.json()) as ReadyzBody };
   }

@@ -1,6 +1,8 @@
-import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { type Logger } from 'pino';
+import { authorizeAdmin, type AdminTokens } from '../admin-auth/admin-auth';
+import { ADMIN_TOKENS } from '../admin-auth/admin-auth.guard';
 import { SPACEPORT_LOGGER } from '../tokens';
 import { ReadinessRegistry } from './readiness-registry';
 
@@ -18,24 +20,29 @@ export class ReadinessController {
     private readonly health: HealthCheckService,
     private readonly registry: ReadinessRegistry,
     @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(ADMIN_TOKENS) private readonly tokens?: AdminTokens,
   ) {}
 
   /**
    * `GET /readyz` → 200 `{status:"ok", info, error:{}, details}` when every registered check is up,
    * else 503 with the same body, `status:"error"` and the failing checks under `error`
-   * (`shutting_down` once a graceful stop began).
+   * (`shutting_down` once a graceful stop began). The checks' details (versions, ids, addresses,
+   * partitions) go only to an admin token of this app (full or read-only); anyone else gets `{status}`.
    */
   @Get('readyz')
   @Header('Cache-Control', 'no-store')
   @HealthCheck()
-  async readyz(): Promise<HealthCheckResult> {
+  async readyz(@Headers('authorization') authorization?: string): Promise<HealthCheckResult | { status: string }> {
+    const detailed = this.tokens !== undefined && authorizeAdmin(this.tokens, authorization, 'read').ok;
     try {
       const result = await this.health.check(this.registry.indicatorFunctions());
       this.noteChange(result);
-      return result;
+      return detailed ? result : { status: result.status };
     } catch (error) {
-      if (error instanceof ServiceUnavailableException) this.noteChange(error.getResponse() as HealthCheckResult);
-      throw error;
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      this.noteChange(result);
+      throw detailed ? error : new ServiceUnavailableException({ status: result.status });
     }
   }
 
