@@ -7,11 +7,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LOCAL_ADMIN_TOKEN } from '../demo/demo-defaults.mjs';
+import { freePorts } from './free-ports.mjs';
 import { logPrefix, relayLines } from './log-prefix.mjs';
 import { extraWorkerId, processAlive, readStackState, stackStateFile } from './stack-state.mjs';
 
@@ -23,17 +23,6 @@ function fail(message) {
   process.exit(1);
 }
 
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 const { state, error } = readStackState(stackStateFile());
 if (error) fail(error);
 if (state.mode !== 'distributed') {
@@ -43,7 +32,7 @@ if (state.mode !== 'distributed') {
 }
 const entry = join(root, 'dist', 'apps', 'event-worker', 'src', 'main.js');
 if (!existsSync(entry)) fail(`${entry} not found: run \`npm run build\` first`);
-const port = flags.port ?? String(await freePort());
+const port = flags.port ?? String((await freePorts(1))[0]);
 if (!/^\d{1,5}$/.test(port)) fail(`--port: expected a port number, got "${port}"`);
 const nodeId = flags.id ?? extraWorkerId(randomBytes(2).toString('hex'));
 
