@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ROOT, waitFor } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBalancedOver, readCluster } from '../../apps/event-worker/src/testing-fixtures/cluster-probe';
+import { LOCAL_ADMIN_TOKEN } from '../demo/demo-defaults.mjs';
 import { processAlive, readStackState } from './stack-state.mjs';
 
 const STOP_BOUND_MS = 15_000;
@@ -120,7 +121,7 @@ describe('npm start: a dead event-worker comes back, SIGTERM to npm stops everyt
     );
     await waitFor(
       async () => {
-        const view = await readCluster(gatewayUrl);
+        const view = await readCluster(gatewayUrl, LOCAL_ADMIN_TOKEN);
         return view !== undefined && isBalancedOver(view, ['event-worker-1', 'event-worker-2']);
       },
       { what: 'partitions balanced over both workers again', timeoutMs: 30_000, intervalMs: 200 },

@@ -186,7 +186,7 @@ function announce(ports, appEnv) {
   console.log(
     `\nSpaceport is up (${flags.standalone ? 'standalone' : 'distributed'} mode, ${workerCount} event-worker(s)).`,
   );
-  console.log(`  gateway   ${gatewayUrl}  (GET /healthz, /v1/cluster)`);
+  console.log(`  gateway   ${gatewayUrl}  (GET /healthz; /v1/cluster with the admin token)`);
   console.log(`  admin API Authorization: Bearer ${process.env.ADMIN_TOKEN ? '$ADMIN_TOKEN' : LOCAL_ADMIN_TOKEN}`);
   if (consulUrl) console.log(`  consul UI ${consulUrl}/ui`);
   console.log(`  redis     ${appEnv.REDIS_URL}`);
