@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BlockList } from 'node:net';
 import { join, posix, resolve } from 'node:path';
+import { parseRedisUrl } from '@spaceport/config-plane';
 import { type NodeRole, parseBoolean, parseNodeOptions } from '@spaceport/runtime-core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -109,7 +110,10 @@ describe('docker-compose.yml', () => {
     const redis = services['redis'] ?? {};
     expect(redis.image).toBe('redis:7-alpine');
     expect(commandArgs(redis).join(' ')).toMatch(/--appendonly yes/);
-    expect(healthTest(redis)).toMatch(/redis-cli ping/);
+    // a password is required, from the environment, and the probe uses it
+    expect(env(redis)['REDIS_PASSWORD']).toMatch(/^\$\{REDIS_PASSWORD:\?.+\}$/);
+    expect(commandArgs(redis).join(' ')).toContain('--requirepass "$$REDIS_PASSWORD"');
+    expect(healthTest(redis)).toMatch(/REDISCLI_AUTH="\$\$REDIS_PASSWORD" redis-cli ping/);
     for (const [name, dir] of [
       ['consul', '/consul/data'],
       ['redis', '/data'],
@@ -125,7 +129,10 @@ describe('docker-compose.yml', () => {
     expect(parseBoolean('ENABLE_CONSUL', vars['ENABLE_CONSUL'] ?? '')).toBe(true);
     expect(appOptions(role)).toMatchObject({ role, enableConsul: true });
     expect(vars['CONSUL_HTTP_ADDR']).toBe('consul:8500');
-    expect(vars['REDIS_URL']).toBe('redis://redis:6379');
+    expect(vars['REDIS_URL']).toBe('redis://:${REDIS_PASSWORD}@redis:6379');
+    // what the app parses once compose substituted a password
+    const url = vars['REDIS_URL']?.replace('${REDIS_PASSWORD}', 'f00dcafe') ?? '';
+    expect(parseRedisUrl(url)).toEqual({ host: 'redis', port: 6379, password: 'f00dcafe' });
   });
 
   // config-service and gateway report readiness (store/config, Redis, Consul reachable), so what
