@@ -8,9 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const consulModuleDir = resolve(here, '../consul');
-// Consul's sibling modules (proto-public, envoyextensions, troubleshoot) have tags that the public
-// checksum database does not serve; their hashes are pinned in tools/consul/go.sum instead.
-const goEnv = { GONOSUMDB: 'github.com/hashicorp/consul', GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' };
+// Every module (Consul and its sibling modules included) is in the public checksum database and in go.sum.
+const goEnv = { GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' };
 
 export function pinnedConsulVersion() {
   const goMod = readFileSync(join(consulModuleDir, 'go.mod'), 'utf8');
