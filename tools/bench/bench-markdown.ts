@@ -1,5 +1,6 @@
 // Benchmarks write their results as a markdown block; `npm run bench` (run-all.ts) puts each block
 // into docs/benchmarks.md between `<!-- bench:<name> -->` and `<!-- /bench:<name> -->`, keeping the prose.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
@@ -45,6 +46,13 @@ export function benchEnvironment(now = new Date()): string {
     .map((l) => l.toFixed(2))
     .join(' ');
   return `${now.toISOString().slice(0, 10)}, ${cpus().length} cores, load average ${load} at the end, Node ${process.version}`;
+}
+
+/** What the benchmark's Consul reports, e.g. `Consul v1.16.1` (the first line of `$CONSUL_BIN version`). */
+export function consulVersion(env: NodeJS.ProcessEnv = process.env): string {
+  const bin = env['CONSUL_BIN'];
+  if (!bin) throw new Error('CONSUL_BIN is not set (provisionIntoEnv() sets it)');
+  return execFileSync(bin, ['version'], { encoding: 'utf8' }).split('\n')[0] ?? '';
 }
 
 /** Writes the results block to the file named by `BENCH_MARKDOWN` (set by `npm run bench`); no-op otherwise. */

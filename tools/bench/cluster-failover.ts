@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countMoves, minimumMoves, ownersOf, readAssignment } from '@spaceport/cluster';
 import { createConsulClient, KvStore } from '@spaceport/consul-core';
-import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
+import { benchEnvironment, consulVersion, writeBenchMarkdown } from './bench-markdown';
 import { ROOT, viteNodeArgs } from './benchmarks';
 import {
   type ChildView,
@@ -50,7 +50,7 @@ function failoverMarkdown(workerKills: number[], leaderKills: number[], rebalanc
     return moves === min;
   }).length;
   return [
-    `Result (${benchEnvironment()}; Consul v1.22.0 \`-dev\`; ${workerKills.length} round(s)):`,
+    `Result (${benchEnvironment()}; ${consulVersion()} \`-dev\`; ${workerKills.length} round(s)):`,
     '',
     '| event | p50 | max | runs (ms) |',
     '|---|---|---|---|',

@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
+import { benchEnvironment, consulVersion, writeBenchMarkdown } from './bench-markdown';
 import { AppStack, provisionIntoEnv, sleep, startConsulAgent, startRedisServer } from './testing-harness';
 
 const CHANGES = Math.max(1, Number(process.env['BENCH_CHANGES'] ?? 200));
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     );
     writeBenchMarkdown(
       [
-        `Result (${benchEnvironment()}; Consul v1.22.0 \`-dev\`; ${CHANGES} changes ${SPACING_MS} ms apart, ${missing} missing):`,
+        `Result (${benchEnvironment()}; ${consulVersion()} \`-dev\`; ${CHANGES} changes ${SPACING_MS} ms apart, ${missing} missing):`,
         '',
         '| path | p50 | p99 | max |',
         '|---|---|---|---|',

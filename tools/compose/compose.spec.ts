@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseReceiverSettings } from '../../apps/demo-receiver/src/receiver-settings';
 import { DEFAULT_DEMO_WEBHOOK_SECRET, DEMO_RECEIVER_PORT } from '../demo/demo-defaults.mjs';
+import { pinnedConsulVersion } from '../provision/consul.mjs';
 import { effective, execForm, parseDockerfile, stageChain } from './dockerfile';
 
 const root = resolve(__dirname, '../..');
@@ -101,9 +102,9 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs one persistent Consul server and Redis with AOF, on named volumes', () => {
+  it('runs one persistent Consul server, of the version the tests run, and Redis with AOF, on named volumes', () => {
     const consul = services['consul'] ?? {};
-    expect(consul.image).toMatch(/^hashicorp\/consul:1\.22(\.\d+)?$/);
+    expect(consul.image).toBe(`hashicorp/consul:${pinnedConsulVersion().replace(/^v/, '')}`);
     expect(commandArgs(consul)).toEqual(
       expect.arrayContaining(['agent', '-server', '-bootstrap-expect=1', '-ui', '-client=0.0.0.0']),
     );

@@ -8,9 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const consulModuleDir = resolve(here, '../consul');
-// Consul's sibling modules (proto-public, envoyextensions, troubleshoot) have tags that the public
-// checksum database does not serve; their hashes are pinned in tools/consul/go.sum instead.
-const goEnv = { GONOSUMDB: 'github.com/hashicorp/consul', GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' };
+// Every module (Consul and its sibling modules included) is in the public checksum database and in go.sum.
+const goEnv = { GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' };
 
 export function pinnedConsulVersion() {
   const goMod = readFileSync(join(consulModuleDir, 'go.mod'), 'utf8');
@@ -39,6 +38,15 @@ function checkRuns(bin, name) {
   return run.stdout.split('\n')[0];
 }
 
+/** Throws unless `consul version` of bin prints exactly `Consul <version>` on its first line. */
+function checkVersion(bin, version) {
+  const first = checkRuns(bin, 'consul');
+  if (first !== `Consul ${version}`) {
+    throw new Error(`${bin} reports "${first}", expected "Consul ${version}" (tools/consul/go.mod)`);
+  }
+  return first;
+}
+
 /** @param {(line: string) => void} log */
 export function ensureConsul(log) {
   if (process.env.CONSUL_BIN) {
@@ -57,6 +65,7 @@ export function ensureConsul(log) {
   const dir = join(cacheRoot(), 'consul', `${version}-${go.goos}-${go.goarch}`);
   const bin = join(dir, 'consul');
   if (existsSync(bin)) {
+    checkVersion(bin, version);
     log(`consul ${version}: cached at ${bin}`);
     return bin;
   }
@@ -73,12 +82,11 @@ export function ensureConsul(log) {
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
+    checkVersion(partial, version);
     renameSync(partial, bin);
   } finally {
     rmSync(partial, { force: true });
   }
-  log(
-    `consul ${version}: built ${bin} (${checkRuns(bin, 'consul')}) in ${Math.round((Date.now() - started) / 1000)} s`,
-  );
+  log(`consul ${version}: built ${bin} (Consul ${version}) in ${Math.round((Date.now() - started) / 1000)} s`);
   return bin;
 }
