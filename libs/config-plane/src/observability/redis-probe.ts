@@ -9,7 +9,8 @@ import {
   SPACEPORT_NODE_OPTIONS,
 } from '@spaceport/app-runtime';
 import { ConfigError, type NodeOptions } from '@spaceport/runtime-core';
-import { Redis } from 'ioredis';
+import { createRedis } from '@spaceport/redis-core';
+import { type Redis } from 'ioredis';
 import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings } from '../settings';
 
 /** PING must answer within this to count Redis as reachable. */
@@ -36,18 +37,12 @@ export class RedisProbe implements OnModuleInit, OnApplicationShutdown {
     @Inject(SPACEPORT_NODE_OPTIONS) options: NodeOptions,
     private readonly readiness: ReadinessRegistry,
   ) {
-    this.client = new Redis({
-      ...settings.redis,
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      commandTimeout: REDIS_PROBE_TIMEOUT_MS,
-      connectTimeout: REDIS_PROBE_TIMEOUT_MS,
-      maxRetriesPerRequest: 0,
-      retryStrategy: (times) => Math.min(times * 100, 1_000),
-      connectionName: `spaceport:${options.nodeId}:readiness`,
-    });
-    // Connection errors are the config plane's to log (throttled); the probe reports them in /readyz.
-    this.client.on('error', () => undefined);
+    // No logger: connection errors are the config plane's to log (throttled); the probe reports them in /readyz.
+    this.client = createRedis(
+      settings.redis,
+      { kind: 'probe', timeoutMs: REDIS_PROBE_TIMEOUT_MS },
+      { connectionName: `spaceport:${options.nodeId}:readiness` },
+    );
     this.allowEviction = settings.allowEviction;
   }
 
