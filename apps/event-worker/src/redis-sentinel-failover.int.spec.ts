@@ -134,6 +134,8 @@ describe('Redis through Sentinel, a failover under a steady stream', { timeout: 
       const redis = (await stack.readyzBody(app))?.body.details['redis'];
       expect(redis, app.name).toMatchObject({ status: 'up', node: master, maxmemoryPolicy: 'noeviction' });
     }
+    const { sentinelAddresses, masterName } = topology.sentinel;
+    expect(readFileSync(gateway.logFile, 'utf8')).toContain(`master ${masterName} via sentinels ${sentinelAddresses}`);
     const names = await appClientNames(master);
     for (const id of NODE_IDS)
       expect(
