@@ -79,7 +79,8 @@ export function parseRedisConnection(env: NodeJS.ProcessEnv): RedisConnection {
     if (misplaced)
       throw new ConfigError(
         misplaced,
-        'applies with REDIS_SENTINELS or REDIS_CLUSTER_NODES; with REDIS_URL give it in the URL (rediss://user:password@host:port/db)',
+        'applies with REDIS_SENTINELS or REDIS_CLUSTER_NODES; with REDIS_URL give it in the URL ' +
+          '(rediss://user:password@host:port/db)',
       );
     return parseRedisUrl(valueOf(env, 'REDIS_URL'));
   }
@@ -194,8 +195,8 @@ export function refuseUnsupportedTopology(connection: RedisConnection): RedisCon
 
 /** Pure: where a connection goes, for logs and readiness (never a password). */
 export function describeRedisConnection(connection: RedisConnection): string {
+  const list = (endpoints: RedisEndpoint[]): string => endpoints.map((e) => `${e.host}:${e.port}`).join(',');
   if (connection.kind === 'single') return `${connection.host}:${connection.port}`;
-  if (connection.kind === 'sentinel')
-    return `master ${connection.name} via sentinels ${connection.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
-  return `cluster ${connection.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
+  if (connection.kind === 'sentinel') return `master ${connection.name} via sentinels ${list(connection.sentinels)}`;
+  return `cluster ${list(connection.nodes)}`;
 }

@@ -6,7 +6,7 @@ import { type RedisConnection } from './redis-connection';
  * connection's. Every Redis client of every app is one of these, made by `createRedis`.
  */
 export type RedisRole =
-  /** API and delivery commands: fail fast while Redis is away (503 at once, never a hang or a 202 for nothing stored) */
+  /** API and delivery commands: fail fast while Redis is away (503 at once, no hang, no 202 for nothing stored) */
   | { kind: 'command'; commandTimeoutMs: number }
   /** BullMQ workers (blocking commands: BullMQ requires `maxRetriesPerRequest: null`) */
   | { kind: 'worker' }

@@ -41,7 +41,7 @@ export class RedisProbe implements OnModuleInit, OnApplicationShutdown {
     private readonly readiness: ReadinessRegistry,
     @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
   ) {
-    // No logger: connection errors are the config plane's to log (throttled); the probe reports them in /readyz.
+    // No error log of its own: the transport clients log connection errors (throttled); /readyz reports them.
     this.client = createRedis(
       settings.redis,
       { kind: 'probe', timeoutMs: REDIS_PROBE_TIMEOUT_MS },
