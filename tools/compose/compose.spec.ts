@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BlockList } from 'node:net';
 import { join, posix, resolve } from 'node:path';
-import { parseRedisUrl } from '@spaceport/config-plane';
+import { parseRedisConnection } from '@spaceport/redis-core';
 import { type NodeRole, parseBoolean, parseNodeOptions } from '@spaceport/runtime-core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -133,7 +133,12 @@ describe('docker-compose.yml', () => {
     expect(vars['REDIS_URL']).toBe('redis://:${REDIS_PASSWORD}@redis:6379');
     // what the app parses once compose substituted a password
     const url = vars['REDIS_URL']?.replace('${REDIS_PASSWORD}', 'f00dcafe') ?? '';
-    expect(parseRedisUrl(url)).toEqual({ host: 'redis', port: 6379, password: 'f00dcafe' });
+    expect(parseRedisConnection({ REDIS_URL: url })).toMatchObject({
+      kind: 'single',
+      host: 'redis',
+      port: 6379,
+      password: 'f00dcafe',
+    });
   });
 
   // config-service and gateway report readiness (store/config, Redis, Consul reachable), so what

@@ -15,10 +15,15 @@ describe('loadEventWorkerSettings', () => {
     );
   });
 
-  it('shares one validated REDIS_URL between the config transport and the eventing clients', async () => {
+  it('shares one validated Redis connection between the config transport and the eventing clients', async () => {
     const settings = await loadEventWorkerSettings([], { REDIS_URL: 'rediss://user:pw@r.example:6390' });
-    expect(settings.eventing.redisUrl).toBe('rediss://user:pw@r.example:6390');
-    expect(settings.configPlane.redis).toMatchObject({ host: 'r.example', port: 6390, username: 'user', tls: {} });
+    expect(settings.configPlane.redis).toMatchObject({ host: 'r.example', port: 6390, username: 'user', tls: true });
+    expect(settings.eventing.redis).toBe(settings.configPlane.redis);
+    const sentinel = await loadEventWorkerSettings([], { REDIS_SENTINELS: 's1:26379,s2', REDIS_SENTINEL_NAME: 'sp' });
+    expect(sentinel.eventing.redis).toMatchObject({ kind: 'sentinel', name: 'sp' });
+    await expect(loadEventWorkerSettings([], { REDIS_CLUSTER_NODES: 'n1:7000' })).rejects.toThrow(
+      /^REDIS_CLUSTER_NODES: Redis Cluster is not supported yet \(issue 20\)/,
+    );
     await expect(loadEventWorkerSettings([], { EVENTING_LOCK_MS: '5' })).rejects.toThrow(/^EVENTING_LOCK_MS: /);
   });
 });

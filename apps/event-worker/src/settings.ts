@@ -27,7 +27,7 @@ export async function loadEventWorkerSettings(
   return {
     ...startup,
     configPlane,
-    eventing: parseEventingEnv(env, configPlane.redisUrl),
+    eventing: parseEventingEnv(env, configPlane.redis),
     cluster: startup.options.enableConsul ? clusterSettingsFromEnv(env) : {},
   };
 }

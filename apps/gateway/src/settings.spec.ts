@@ -13,9 +13,9 @@ describe('loadGatewaySettings', () => {
       LOG_LEVEL: 'debug',
     });
     expect(settings.options).toMatchObject({ role: 'gateway', nodeId: 'gw-1' });
-    expect(settings.configPlane.redis).toMatchObject({ host: 'cache', port: 6380, db: 2 });
-    // one REDIS_URL for the config transport and the eventing clients
-    expect(settings.eventing.redisUrl).toBe('redis://cache:6380/2');
+    expect(settings.configPlane.redis).toMatchObject({ kind: 'single', host: 'cache', port: 6380, db: 2 });
+    // one parsed connection for the config transport and the eventing clients
+    expect(settings.eventing.redis).toBe(settings.configPlane.redis);
     expect(settings.eventing.concurrency).toBe(4);
     expect(settings.adminTokens).toEqual({ full: TOKEN, read: undefined });
     expect(settings.logLevel).toBe('debug');

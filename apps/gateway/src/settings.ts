@@ -21,7 +21,7 @@ export async function loadGatewaySettings(argv: readonly string[], env: NodeJS.P
   return {
     ...startup,
     configPlane,
-    eventing: parseEventingEnv(env, configPlane.redisUrl),
+    eventing: parseEventingEnv(env, configPlane.redis),
   };
 }
 

@@ -1,6 +1,5 @@
 export * from './protocol';
 export * from './settings';
-export * from './transport/redis-url';
 export * from './mirror/stream-tracker';
 export * from './mirror/mirror-status';
 export { ConfigMirrorService } from './mirror/config-mirror.service';

@@ -1,25 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { configPathFlag, resolveConfigPlaneSettings } from './settings';
-import { parseRedisUrl } from './transport/redis-url';
-
-describe('REDIS_URL', () => {
-  it('defaults to redis://127.0.0.1:6379 and reads user, password, db and TLS', () => {
-    expect(parseRedisUrl(undefined)).toEqual({ host: '127.0.0.1', port: 6379 });
-    expect(parseRedisUrl('rediss://u:p%40ss@redis.example:6380/2')).toEqual({
-      host: 'redis.example',
-      port: 6380,
-      username: 'u',
-      password: 'p@ss',
-      db: 2,
-      tls: {},
-    });
-  });
-  it('names REDIS_URL and never repeats the URL', () => {
-    expect(() => parseRedisUrl('http://u:secret@x')).toThrow(/^REDIS_URL: /);
-    expect(() => parseRedisUrl('redis://u:secret@x/abc')).not.toThrow(/secret/);
-  });
-});
-
 describe('config-plane settings', () => {
   it('takes --config over CONFIG_PATH, default ./spaceport.yaml', () => {
     expect(configPathFlag(['--config', 'a.yaml'])).toBe('a.yaml');
@@ -32,6 +12,18 @@ describe('config-plane settings', () => {
     expect(resolveConfigPlaneSettings({ CONFIG_HEARTBEAT_INTERVAL: '250ms' }, []).heartbeatMs).toBe(250);
     expect(() => resolveConfigPlaneSettings({ CONFIG_HEARTBEAT_INTERVAL: '1ms' }, [])).toThrow(
       /CONFIG_HEARTBEAT_INTERVAL/,
+    );
+  });
+
+  it('parses the Redis connection once, refusing Redis Cluster until its key layout exists', () => {
+    expect(resolveConfigPlaneSettings({}, []).redis).toEqual({
+      kind: 'single',
+      host: '127.0.0.1',
+      port: 6379,
+      tls: false,
+    });
+    expect(() => resolveConfigPlaneSettings({ REDIS_CLUSTER_NODES: '10.0.0.1:7000' }, [])).toThrow(
+      'REDIS_CLUSTER_NODES: Redis Cluster is not supported yet (issue 20)',
     );
   });
 

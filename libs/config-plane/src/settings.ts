@@ -1,15 +1,17 @@
 import { settingsToken } from '@spaceport/app-runtime';
 import { ConfigError, parseBoolean, parseDurationMs } from '@spaceport/runtime-core';
-import { DEFAULT_REDIS_URL, parseRedisUrl, type RedisConnectionOptions } from './transport/redis-url';
+import { parseRedisConnection, type RedisConnection, refuseUnsupportedTopology } from '@spaceport/redis-core';
 
 export const DEFAULT_CONFIG_PATH = './spaceport.yaml';
 export const DEFAULT_HEARTBEAT_MS = 1_000;
 
 /** Config-plane settings every app reads (env, plus `--config` for the config-service). */
 export interface ConfigPlaneSettings {
-  redis: RedisConnectionOptions;
-  /** `REDIS_URL`, validated by parseRedisUrl (the eventing clients connect with the URL itself) */
-  redisUrl: string;
+  /**
+   * How every Redis client of the app connects: `REDIS_URL`, or `REDIS_SENTINELS` + `REDIS_SENTINEL_NAME`
+   * (parseRedisConnection); the gateway and the event-worker hand it to the data plane too.
+   */
+  redis: RedisConnection;
   /** `REDIS_ALLOW_EVICTION=true`: run on a Redis whose maxmemory-policy may evict keys (not recommended) */
   allowEviction: boolean;
   /** `CONFIG_HEARTBEAT_INTERVAL`: authority heartbeat period; mirrors call it silent after 3 missed */
@@ -44,8 +46,8 @@ export function resolveConfigPlaneSettings(env: NodeJS.ProcessEnv, rest: readonl
   if (heartbeatMs < 50 || heartbeatMs > 60_000)
     throw new ConfigError('CONFIG_HEARTBEAT_INTERVAL', 'must be between 50ms and 60s');
   const configPath = configPathFlag(rest) ?? (env['CONFIG_PATH']?.trim() || DEFAULT_CONFIG_PATH);
-  const redisUrl = env['REDIS_URL']?.trim() || DEFAULT_REDIS_URL;
+  const redis = refuseUnsupportedTopology(parseRedisConnection(env));
   const allowEvictionRaw = env['REDIS_ALLOW_EVICTION']?.trim();
   const allowEviction = allowEvictionRaw ? parseBoolean('REDIS_ALLOW_EVICTION', allowEvictionRaw) : false;
-  return { redis: parseRedisUrl(redisUrl), redisUrl, allowEviction, heartbeatMs, configPath };
+  return { redis, allowEviction, heartbeatMs, configPath };
 }

@@ -2,7 +2,8 @@ import { useRedisServer, waitFor } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coalesceWrites, createFailFastRedis, defineScript } from './common/redis';
+import { coalesceWrites, createRedis, parseRedisUrl } from '@spaceport/redis-core';
+import { defineScript } from './common/redis';
 
 // coalesceWrites against a real redis-server: the commands of one event-loop iteration leave in one
 // socket write (counted at the socket's _write/_writev, what a write syscall is issued from), their
@@ -85,9 +86,13 @@ describe('coalesceWrites', () => {
   });
 });
 
-describe('createFailFastRedis', () => {
+describe("createRedis's command client", () => {
   it('coalesces: scripts and commands of one iteration in one write, a script defined late included', async () => {
-    const client = createFailFastRedis(redisServer.redis.url, 2_000, pino({ level: 'silent' }), 'coalescing-test');
+    const client = createRedis(
+      parseRedisUrl(redisServer.redis.url),
+      { kind: 'command', commandTimeoutMs: 2_000 },
+      { connectionName: 'coalescing-test', logger: pino({ level: 'silent' }) },
+    );
     clients.push(client);
     await client.connect();
     expect(await client.set('early', '1')).toBe('OK');

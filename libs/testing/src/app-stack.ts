@@ -13,7 +13,10 @@ export const entryOf = (app: AppName): string => join(ROOT, 'dist', 'apps', app,
 
 export interface StackSettings {
   workDir: string;
-  redisUrl: string;
+  /** one Redis: the apps get `REDIS_URL` (unless `redisSentinel` is set) */
+  redisUrl?: string;
+  /** a Sentinel topology instead: the apps get `REDIS_SENTINELS` and `REDIS_SENTINEL_NAME`, no `REDIS_URL` */
+  redisSentinel?: { sentinelAddresses: string; masterName: string };
   /** set → distributed mode against this agent */
   consulAddr?: string;
   clusterId: string;
@@ -68,7 +71,10 @@ export interface ReadyzBody {
 export class AppStack {
   readonly apps: LaunchedApp[] = [];
 
-  constructor(readonly settings: StackSettings) {}
+  constructor(readonly settings: StackSettings) {
+    if (settings.redisUrl !== undefined && settings.redisSentinel !== undefined)
+      throw new Error('StackSettings: redisUrl or redisSentinel, not both');
+  }
 
   private env(port: number, nodeId: string): NodeJS.ProcessEnv {
     const s = this.settings;
@@ -78,7 +84,9 @@ export class AppStack {
       PORT: String(port),
       NODE_ID: nodeId,
       CLUSTER_ID: s.clusterId,
-      REDIS_URL: s.redisUrl,
+      ...(s.redisSentinel
+        ? { REDIS_SENTINELS: s.redisSentinel.sentinelAddresses, REDIS_SENTINEL_NAME: s.redisSentinel.masterName }
+        : { REDIS_URL: s.redisUrl }),
       ADMIN_TOKEN: s.adminToken,
       ADMIN_READ_TOKEN: s.readToken,
       CONFIG_HEARTBEAT_INTERVAL: s.heartbeat,

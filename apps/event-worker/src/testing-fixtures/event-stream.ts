@@ -10,10 +10,22 @@ export interface AcceptedEvent {
   acceptedAt: number;
 }
 
+/** One answer other than 202. */
+export interface Refusal {
+  /** HTTP status, 0 = request error */
+  status: number;
+  /** when it arrived (ms since epoch) */
+  at: number;
+  /** its `Retry-After` header, null when absent */
+  retryAfter: string | null;
+}
+
 export interface StreamResult {
   accepted: AcceptedEvent[];
   /** non-202 answers by status (0 = request error) */
   rejected: Map<number, number>;
+  /** every non-202 answer, in arrival order */
+  refusals: Refusal[];
 }
 
 export interface StreamOptions {
@@ -42,6 +54,7 @@ async function queueOne(options: StreamOptions, index: number, result: StreamRes
     const text = await res.text();
     if (res.status !== 202) {
       result.rejected.set(res.status, (result.rejected.get(res.status) ?? 0) + 1);
+      result.refusals.push({ status: res.status, at: Date.now(), retryAfter: res.headers.get('retry-after') });
       return;
     }
     const reply = JSON.parse(text) as QueueReply;
@@ -53,12 +66,13 @@ async function queueOne(options: StreamOptions, index: number, result: StreamRes
     });
   } catch {
     result.rejected.set(0, (result.rejected.get(0) ?? 0) + 1);
+    result.refusals.push({ status: 0, at: Date.now(), retryAfter: null });
   }
 }
 
 /** Queues `total` events at `perSecond`; resolves when every request has been answered. */
 export async function runEventStream(options: StreamOptions): Promise<StreamResult> {
-  const result: StreamResult = { accepted: [], rejected: new Map() };
+  const result: StreamResult = { accepted: [], rejected: new Map(), refusals: [] };
   const inFlight = new Set<Promise<void>>();
   const start = Date.now();
   for (let i = 0; i < options.total; i++) {

@@ -50,7 +50,8 @@ export async function readMaxmemoryPolicy(client: Redis): Promise<string | undef
 
 /**
  * The `redis` indicator: PING on `client` (a fail-fast client: no offline queue, a command timeout),
- * up with the round trip in ms and the maxmemory-policy (`evictionAllowed`: an evicting one accepted
+ * up with the round trip in ms, the node that answered (`host:port`; in Sentinel mode the current master)
+ * and its maxmemory-policy (`evictionAllowed`: an evicting one accepted
  * by REDIS_ALLOW_EVICTION), down with the error (ioredis messages name
  * host:port, never the password) or with the eviction risk unless `allowEviction`.
  */
@@ -62,7 +63,8 @@ export async function redisPingIndicator(session: ReadinessSession, client: Redi
     const maxmemoryPolicy = await readMaxmemoryPolicy(client);
     const risk = evictionRisk(maxmemoryPolicy);
     const evictionAllowed = risk !== undefined && allowEviction;
-    const details = { pingMs, maxmemoryPolicy: maxmemoryPolicy ?? 'unknown', evictionAllowed };
+    const node = `${client.stream.remoteAddress ?? '?'}:${client.stream.remotePort ?? '?'}`;
+    const details = { pingMs, node, maxmemoryPolicy: maxmemoryPolicy ?? 'unknown', evictionAllowed };
     if (risk && !allowEviction) return session.down({ message: `${MAXMEMORY_POLICY_SOURCE}: ${risk}`, ...details });
     return session.up(details);
   } catch (error) {

@@ -1,6 +1,6 @@
 import { type ConfigSnapshot } from '@spaceport/config-model';
-import { Redis } from 'ioredis';
-import { type RedisConnectionOptions } from '../transport/redis-url';
+import { createRedis, type RedisConnection } from '@spaceport/redis-core';
+import { type Redis } from 'ioredis';
 
 /** How long start-up waits for Redis to read the copy before going on without it. */
 const READ_TIMEOUT_MS = 3_000;
@@ -20,16 +20,10 @@ export class LastGoodCopy {
   private readonly key: string;
   private latest: ConfigSnapshot | undefined;
 
-  constructor(connection: RedisConnectionOptions, clusterId: string, connectionName: string) {
+  constructor(connection: RedisConnection, clusterId: string, connectionName: string) {
     this.key = lastGoodKey(clusterId);
-    this.redis = new Redis({
-      ...connection,
-      connectionName,
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-      retryStrategy: () => 250,
-    });
-    this.redis.on('error', () => undefined); // the transport clients log connection problems
+    // no logger: the transport clients log connection problems
+    this.redis = createRedis(connection, { kind: 'background' }, { connectionName });
     // a Redis that came back empty (no persistence, a failover to an empty replica) gets the copy again
     this.redis.on('ready', () => {
       if (this.latest) void this.write(this.latest);

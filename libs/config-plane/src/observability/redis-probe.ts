@@ -6,10 +6,13 @@ import {
   readMaxmemoryPolicy,
   redisPingIndicator,
   ReadinessRegistry,
+  SPACEPORT_LOGGER,
   SPACEPORT_NODE_OPTIONS,
 } from '@spaceport/app-runtime';
 import { ConfigError, type NodeOptions } from '@spaceport/runtime-core';
-import { Redis } from 'ioredis';
+import { createRedis, describeRedisConnection } from '@spaceport/redis-core';
+import { type Redis } from 'ioredis';
+import { type Logger } from 'pino';
 import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings } from '../settings';
 
 /** PING must answer within this to count Redis as reachable. */
@@ -30,29 +33,27 @@ export const START_UP_POLICY_CHECK_MS = 2_000;
 export class RedisProbe implements OnModuleInit, OnApplicationShutdown {
   private readonly client: Redis;
   private readonly allowEviction: boolean;
+  private readonly connection: string;
 
   constructor(
     @Inject(CONFIG_PLANE_SETTINGS) settings: ConfigPlaneSettings,
     @Inject(SPACEPORT_NODE_OPTIONS) options: NodeOptions,
     private readonly readiness: ReadinessRegistry,
+    @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
   ) {
-    this.client = new Redis({
-      ...settings.redis,
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      commandTimeout: REDIS_PROBE_TIMEOUT_MS,
-      connectTimeout: REDIS_PROBE_TIMEOUT_MS,
-      maxRetriesPerRequest: 0,
-      retryStrategy: (times) => Math.min(times * 100, 1_000),
-      connectionName: `spaceport:${options.nodeId}:readiness`,
-    });
-    // Connection errors are the config plane's to log (throttled); the probe reports them in /readyz.
-    this.client.on('error', () => undefined);
+    // No error log of its own: the transport clients log connection errors (throttled); /readyz reports them.
+    this.client = createRedis(
+      settings.redis,
+      { kind: 'probe', timeoutMs: REDIS_PROBE_TIMEOUT_MS },
+      { connectionName: `spaceport:${options.nodeId}:readiness` },
+    );
     this.allowEviction = settings.allowEviction;
+    this.connection = describeRedisConnection(settings.redis);
   }
 
   /** Throws ConfigError (start-up refused, exit 2) when Redis answers at start with an evicting policy. */
   async onModuleInit(): Promise<void> {
+    this.logger.info({ redis: this.connection }, 'redis connection');
     this.readiness.register('redis', (session) => redisPingIndicator(session, this.client, this.allowEviction));
     const connected = connectWithin(this.client, START_UP_POLICY_CHECK_MS);
     if (this.allowEviction || !(await connected)) return;

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { killRedisClientsNamed, useRedisServer, waitFor } from '@spaceport/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisClient, ResilientRedisServer } from './redis-transport';
-import { parseRedisUrl } from './redis-url';
+import { parseRedisUrl } from '@spaceport/redis-core';
 
 const CHANNEL = 'spaceport:test:transport';
 const NAME = 'spaceport:transport-test:sub';

@@ -1,6 +1,6 @@
 import { ClientRedis, ServerRedis } from '@nestjs/microservices';
 import { type Redis } from 'ioredis';
-import { type RedisConnectionOptions } from './redis-url';
+import { type RedisConnection, redisConnectionOptions } from '@spaceport/redis-core';
 
 /** Reconnect forever, quickly: the config plane must heal by itself after a Redis restart. */
 const RETRY = { retryAttempts: Number.MAX_SAFE_INTEGER, retryDelay: 250 } as const;
@@ -31,8 +31,8 @@ export class ResilientRedisServer extends ServerRedis {
     this.logger.error(`Redis unreachable (retrying every ${RETRY.retryDelay} ms): ${String(error)}`),
   );
 
-  constructor(connection: RedisConnectionOptions, connectionName: string) {
-    super({ ...connection, ...RETRY, connectionName });
+  constructor(connection: RedisConnection, connectionName: string) {
+    super({ ...redisConnectionOptions(connection), ...RETRY, connectionName });
   }
 
   override registerErrorListener(client: Redis): void {
@@ -78,6 +78,6 @@ export class ResilientRedisClient extends ClientRedis {
   }
 }
 
-export function createRedisClient(connection: RedisConnectionOptions, connectionName: string): ClientRedis {
-  return new ResilientRedisClient({ ...connection, ...RETRY, connectionName });
+export function createRedisClient(connection: RedisConnection, connectionName: string): ClientRedis {
+  return new ResilientRedisClient({ ...redisConnectionOptions(connection), ...RETRY, connectionName });
 }

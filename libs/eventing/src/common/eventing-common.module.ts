@@ -1,5 +1,6 @@
 import { Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { connectWithin, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
+import { createRedis } from '@spaceport/redis-core';
 import { type NodeOptions } from '@spaceport/runtime-core';
 import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
@@ -16,7 +17,6 @@ import { PartitionHighWater } from './partition-high-water';
 import { eventingKeys } from './keys';
 import { PartitionQueues } from './partition-queues';
 import { ProjectAuth } from './project-auth';
-import { createFailFastRedis } from './redis';
 import { type EventingEnv } from './settings';
 import { EVENTING_ENV, EVENTING_KEYS, EVENTING_QUEUE_REDIS, EVENTING_REDIS } from './tokens';
 
@@ -55,13 +55,21 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
       provide: EVENTING_REDIS,
       inject: [EVENTING_ENV, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS],
       useFactory: (env: EventingEnv, logger: Logger, node: NodeOptions): Redis =>
-        createFailFastRedis(env.redisUrl, env.commandTimeoutMs, logger, `spaceport-${node.role}-${node.nodeId}`),
+        createRedis(
+          env.redis,
+          { kind: 'command', commandTimeoutMs: env.commandTimeoutMs },
+          { connectionName: `spaceport-${node.role}-${node.nodeId}`, logger },
+        ),
     },
     {
       provide: EVENTING_QUEUE_REDIS,
       inject: [EVENTING_ENV, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS],
       useFactory: (env: EventingEnv, logger: Logger, node: NodeOptions): Redis =>
-        createFailFastRedis(env.redisUrl, env.commandTimeoutMs, logger, `spaceport-${node.role}-${node.nodeId}-queues`),
+        createRedis(
+          env.redis,
+          { kind: 'command', commandTimeoutMs: env.commandTimeoutMs },
+          { connectionName: `spaceport-${node.role}-${node.nodeId}-queues`, logger },
+        ),
     },
     {
       provide: EVENTING_KEYS,

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { parseRedisUrl } from '@spaceport/redis-core';
 import { parseEventingEnv } from './settings';
 
 describe('parseEventingEnv', () => {
   it('parses the eventing environment, naming a bad variable', () => {
-    const url = 'redis://127.0.0.1:6379';
+    const url = parseRedisUrl('redis://127.0.0.1:6379');
     expect(parseEventingEnv({}, url)).toMatchObject({
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: url,
       bullPrefix: 'bull',
       concurrency: 16,
       allowPrivate: false,
@@ -25,7 +26,7 @@ describe('parseEventingEnv', () => {
   });
 
   it('keeps sent records an hour beyond the idempotency TTL by default, at least two job locks', () => {
-    const url = 'redis://127.0.0.1:6379';
+    const url = parseRedisUrl('redis://127.0.0.1:6379');
     expect(parseEventingEnv({}, url).sentRetentionMs).toBe(3_600_000);
     expect(parseEventingEnv({ EVENTING_SENT_RETENTION_MS: '86400000' }, url).sentRetentionMs).toBe(86_400_000);
     expect(

@@ -1,5 +1,6 @@
 import { DEFAULT_SENT_RETENTION_MS, MIN_SENT_RETENTION_MS } from '@spaceport/delivery-ledger';
 import { DEFAULT_STALL_AFTER_MS } from '@spaceport/eventing-core';
+import { type RedisConnection } from '@spaceport/redis-core';
 import { ConfigError } from '@spaceport/runtime-core';
 
 /**
@@ -9,8 +10,8 @@ import { ConfigError } from '@spaceport/runtime-core';
  */
 
 export interface EventingEnv {
-  /** `REDIS_URL` as the config plane validated it (one parse per app), default redis://127.0.0.1:6379 */
-  readonly redisUrl: string;
+  /** the Redis connection (`REDIS_URL`, or `REDIS_SENTINELS`…) as the config plane parsed it (one parse per app) */
+  readonly redis: RedisConnection;
   /** `EVENTING_BULL_PREFIX`: BullMQ key prefix, default `bull` */
   readonly bullPrefix: string;
   /** `EVENTING_CONCURRENCY`: deliveries in flight per owned partition, default 16 */
@@ -75,8 +76,8 @@ function sentRetention(env: NodeJS.ProcessEnv, lockMs: number): number {
   return value;
 }
 
-/** Parses the eventing variables; `redisUrl` is the validated `REDIS_URL`. Throws ConfigError naming the variable. */
-export function parseEventingEnv(env: NodeJS.ProcessEnv, redisUrl: string): EventingEnv {
+/** Parses the eventing variables; `redis` is the connection the config plane parsed. Throws ConfigError naming the variable. */
+export function parseEventingEnv(env: NodeJS.ProcessEnv, redis: RedisConnection): EventingEnv {
   const bullPrefix = env['EVENTING_BULL_PREFIX']?.trim() || 'bull';
   if (!/^[A-Za-z0-9{}_.-]{1,64}$/.test(bullPrefix))
     throw new ConfigError('EVENTING_BULL_PREFIX', 'expected 1-64 of [A-Za-z0-9{}_.-]');
@@ -86,7 +87,7 @@ export function parseEventingEnv(env: NodeJS.ProcessEnv, redisUrl: string): Even
     .filter((c) => c !== '');
   const lockMs = integer(env, 'EVENTING_LOCK_MS', 30_000, 1_000, 600_000);
   return {
-    redisUrl,
+    redis,
     bullPrefix,
     concurrency: integer(env, 'EVENTING_CONCURRENCY', 16, 1, 1000),
     lockMs,

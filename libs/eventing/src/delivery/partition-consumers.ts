@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
+import { createRedis } from '@spaceport/redis-core';
 import { Emitter, type NodeOptions } from '@spaceport/runtime-core';
 import { type Job, Worker } from 'bullmq';
 import { type Redis } from 'ioredis';
@@ -9,7 +10,6 @@ import { type DeliveryJobData } from '../common/delivery-job';
 import { BACKOFF_TYPE } from '../common/event-publisher';
 import { partitionQueueName } from '../common/keys';
 import { PartitionHighWater } from '../common/partition-high-water';
-import { createWorkerRedis } from '../common/redis';
 import { type EventingEnv } from '../common/settings';
 import { EVENTING_ENV } from '../common/tokens';
 import { DeliveryProcessor, EPOCH_LEDGER_TIMEOUT_MS, type PartitionLease } from './delivery-processor';
@@ -239,7 +239,11 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
     lease: PartitionLease,
     progress: ConsumerProgress,
   ): Worker<DeliveryJobData, string> {
-    this.connection ??= createWorkerRedis(this.env.redisUrl, this.logger, `spaceport-worker-${this.node.nodeId}`);
+    this.connection ??= createRedis(
+      this.env.redis,
+      { kind: 'worker' },
+      { connectionName: `spaceport-worker-${this.node.nodeId}`, logger: this.logger },
+    );
     const worker = new Worker<DeliveryJobData, string>(
       partitionQueueName(this.node.clusterId, partition, ordered),
       (job: Job<DeliveryJobData>, token?: string) => {

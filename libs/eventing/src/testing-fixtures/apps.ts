@@ -54,9 +54,9 @@ export async function startTestApp(
 ): Promise<RunningApp> {
   const config = await resolveStartupConfig(role, ['--id', nodeId, '--port', '0'], { PATH: process.env['PATH'] });
   const logger = createRootLogger(config.options, { level: process.env['TEST_LOG_LEVEL'] ?? 'error' });
-  const redisUrl = resolveConfigPlaneSettings(process.env, []).redisUrl;
+  const redis = resolveConfigPlaneSettings(process.env, []).redis;
   const sections = AppSettingsModule.of([
-    settingsSection(EVENTING_ENV, parseEventingEnv(process.env, redisUrl)),
+    settingsSection(EVENTING_ENV, parseEventingEnv(process.env, redis)),
     settingsSection(ADMIN_TOKENS, resolveAdminTokens(process.env)),
   ]);
   const root = TestRootModule.of([

@@ -1,0 +1,250 @@
+// Redis through Sentinel (REDIS_SENTINELS + REDIS_SENTINEL_NAME), with the real built processes in
+// distributed mode (config-service, gateway, two event-workers, Consul) on a master, a replica and three
+// sentinels. Events are queued and delivered through the master the sentinels name; then the master is
+// SIGKILLed under a steady event stream: every app must reconnect to the promoted replica by itself,
+// ingest must answer only 202 or 503 with Retry-After meanwhile, and every event answered 202 must be
+// delivered — or, when Redis's asynchronous replication lost it, be unknown to the event log (404).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AppStack,
+  call,
+  entryOf,
+  freePort,
+  type LaunchedApp,
+  ManagedProcess,
+  projectBody,
+  sleep,
+  useConsulAgent,
+  useRedisSentinel,
+  waitFor,
+  WebhookReceiver,
+} from '@spaceport/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AcceptedEvent, runEventStream, type StreamResult } from './testing-fixtures/event-stream';
+
+const ADMIN = 'admin-token-0123456789abcdef';
+const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
+const STREAM = { total: 900, perSecond: 60, maxInFlight: 16 };
+const NODE_IDS = ['config-service', 'gateway', 'worker-1', 'worker-2'];
+const consul = useConsulAgent();
+const topology = useRedisSentinel();
+
+/** Distinct client names of our apps connected to the Redis at `address`. */
+async function appClientNames(address: string): Promise<Set<string>> {
+  const [host, port] = address.split(':');
+  const node = new Redis({ host, port: Number(port), lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    const list = (await node.client('LIST')) as string;
+    const names = [...list.matchAll(/ name=(\S+)/g)].map((match) => match[1] ?? '');
+    return new Set(names.filter((name) => NODE_IDS.some((id) => name.includes(id))));
+  } finally {
+    node.disconnect();
+  }
+}
+
+describe('Redis through Sentinel, a failover under a steady stream', { timeout: 180_000 }, () => {
+  const workDir = mkdtempSync(join(tmpdir(), 'spaceport-sentinel-'));
+  let stack: AppStack;
+  let gateway: LaunchedApp;
+  let receiver: WebhookReceiver;
+  let master: Redis;
+
+  beforeAll(async () => {
+    const { sentinel } = topology;
+    master = new Redis({ sentinels: [...sentinel.sentinelEndpoints], name: sentinel.masterName });
+    master.on('error', () => undefined);
+    receiver = await new WebhookReceiver(() => ({ status: 204, delayMs: 10 })).start();
+    stack = new AppStack({
+      workDir,
+      redisSentinel: { sentinelAddresses: sentinel.sentinelAddresses, masterName: sentinel.masterName },
+      consulAddr: consul.agent.httpAddr,
+      register: true,
+      clusterId: 'sentinel',
+      adminToken: ADMIN,
+      readToken: 'read-token-0123456789abcdef',
+      heartbeat: '200ms',
+      extraEnv: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32', CONSUL_CHECK_TTL: '3s' },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.stopAll();
+    await receiver?.close();
+    master?.disconnect();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  const delivered = (event: AcceptedEvent): boolean =>
+    event.deliveryIds.every((id) => receiver.countByWebhookId.has(id));
+  const logStatus = async (event: AcceptedEvent): Promise<number> =>
+    (await call(gateway.url, 'GET', `/v1/api/shop/eventing/events/${event.eventId}`, PROJECT_TOKEN)).status;
+
+  it("checks the master's maxmemory-policy at start-up (the replica's is not the one that counts)", async () => {
+    await master.config('SET', 'maxmemory-policy', 'allkeys-lru');
+    try {
+      const port = await freePort();
+      const proc = new ManagedProcess({
+        name: 'config-service-refused',
+        command: process.execPath,
+        args: [entryOf('config-service')],
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          REDIS_SENTINELS: topology.sentinel.sentinelAddresses,
+          REDIS_SENTINEL_NAME: topology.sentinel.masterName,
+          CONFIG_PATH: join(workDir, 'refused.yaml'),
+        },
+        cwd: workDir,
+        logFile: join(workDir, 'refused.log'),
+      });
+      proc.start();
+      await Promise.race([proc.waitForExit(), sleep(15_000)]);
+      expect(proc.exitCode).toBe(2);
+      expect(proc.logTail()).toMatch(/invalid configuration: Redis maxmemory-policy: allkeys-lru may evict/);
+    } finally {
+      await master.config('SET', 'maxmemory-policy', 'noeviction');
+    }
+  });
+
+  it('starts every app through the sentinels and delivers through the master they name', async () => {
+    await stack.launch('config-service', 'config-service');
+    [gateway] = await Promise.all([
+      stack.launch('gateway', 'gateway'),
+      stack.launch('event-worker', 'worker-1'),
+      stack.launch('event-worker', 'worker-2'),
+    ]);
+    await stack.waitForMirrors('config loaded', (s) => s.config.state === 'in-sync', 20_000);
+    await stack.createTrigger(gateway, `${receiver.url}/hook`);
+    const result = await runEventStream({
+      gatewayUrl: gateway.url,
+      project: 'shop',
+      token: PROJECT_TOKEN,
+      total: 20,
+      perSecond: 100,
+      maxInFlight: 4,
+    });
+    expect(result.accepted).toHaveLength(20);
+    await waitFor(() => result.accepted.every(delivered), { what: 'the first 20 events delivered', timeoutMs: 20_000 });
+    const master = await topology.sentinel.masterAddress();
+    for (const app of stack.apps) {
+      const redis = (await stack.readyzBody(app))?.body.details['redis'];
+      expect(redis, app.name).toMatchObject({ status: 'up', node: master, maxmemoryPolicy: 'noeviction' });
+    }
+    const { sentinelAddresses, masterName } = topology.sentinel;
+    expect(readFileSync(gateway.logFile, 'utf8')).toContain(`master ${masterName} via sentinels ${sentinelAddresses}`);
+    const names = await appClientNames(master);
+    for (const id of NODE_IDS)
+      expect(
+        [...names].some((name) => name.includes(id)),
+        id,
+      ).toBe(true);
+  });
+
+  it('fails over: every app reconnects by itself, ingest answers 202 or 503, accepted events are delivered or 404', async () => {
+    const { sentinel } = topology;
+    const oldMaster = await sentinel.masterAddress();
+    const namesBefore = await appClientNames(oldMaster);
+    const stream = runEventStream({ gatewayUrl: gateway.url, project: 'shop', token: PROJECT_TOKEN, ...STREAM });
+    await sleep(5_000);
+    const killedAt = Date.now();
+    await sentinel.killMaster();
+    const failover = await sentinel.waitForFailover();
+    const failedOverAt = killedAt + failover.elapsedMs;
+    const result = await stream;
+
+    // every app's clients, by name, connected to the promoted master; every app ready again
+    await waitFor(
+      async () => {
+        const names = await appClientNames(failover.newMaster);
+        return [...namesBefore].every((name) => names.has(name));
+      },
+      { what: `every client of ${[...namesBefore].join(', ')} on ${failover.newMaster}`, timeoutMs: 30_000 },
+    );
+    for (const app of stack.apps)
+      await waitFor(async () => (await stack.readyzBody(app))?.httpStatus === 200, { what: `${app.name} ready` });
+    for (const app of stack.apps)
+      expect((await stack.readyzBody(app))?.body.details['redis'], app.name).toMatchObject({
+        status: 'up',
+        node: failover.newMaster,
+        maxmemoryPolicy: 'noeviction',
+      });
+
+    // ingest: 202, or 503 with Retry-After — never a 500, never a hang
+    expect(result.refusals.filter((r) => r.status !== 503)).toEqual([]);
+    expect(result.refusals.filter((r) => r.retryAfter === null)).toEqual([]);
+
+    // every 202 is delivered, or lost by the asynchronous replication and then unknown to the log (404)
+    const outcome = await settle(result.accepted);
+    expect(outcome.unexplained).toEqual([]);
+
+    const timing = failoverTimings(result, killedAt);
+    expect(timing.acceptedAgainAt - killedAt).toBeLessThan(15_000);
+    expect(timing.deliveredAgainAt - killedAt).toBeLessThan(20_000);
+    // a send whose sent record the failover lost is sent again (same webhook-id): only around the kill
+    const duplicated = [...receiver.countByWebhookId].filter(([, count]) => count > 1).map(([id]) => id);
+    const sentAt = (id: string): number => performance.timeOrigin + (receiver.firstArrivalByWebhookId.get(id) ?? 0);
+    expect(duplicated.filter((id) => sentAt(id) < killedAt - 2_000 || sentAt(id) > killedAt + 1_000)).toEqual([]);
+    // no app left a Redis client without an error listener (ioredis prints these)
+    for (const app of stack.apps)
+      expect(readFileSync(app.logFile, 'utf8'), app.name).not.toMatch(/Unhandled error event/);
+    const since = (at: number): string =>
+      `${Math.round(at - killedAt)} ms after the kill (${Math.round(at - failedOverAt)} ms after the failover)`;
+    console.info(
+      `sentinel failover: master SIGKILLed, sentinels agreed on ${failover.newMaster} after ${failover.elapsedMs} ms; ` +
+        `ingest 202 again ${since(timing.acceptedAgainAt)}; first delivery of an event accepted since ${since(timing.deliveredAgainAt)}; ` +
+        `longest pause between deliveries ${timing.longestPauseMs} ms; ` +
+        `${result.accepted.length} accepted, ${result.refusals.length} answered 503 with Retry-After; ` +
+        `${outcome.lost.length} accepted and lost by the replication (404 in the log); ` +
+        `${receiver.duplicateSends()} duplicate sends (first sent within 2 s before and 1 s after the kill)`,
+    );
+  });
+
+  /**
+   * When ingest answered 202 again (the first 202 after the first refusal that followed the kill), when the
+   * first delivery of an event accepted since then arrived, and the longest gap between two arrivals.
+   */
+  function failoverTimings(result: StreamResult, killedAt: number) {
+    const refusedFrom = Math.min(...result.refusals.map((r) => r.at).filter((at) => at >= killedAt), Infinity);
+    const since = refusedFrom === Infinity ? killedAt : refusedFrom;
+    const acceptedAgain = result.accepted.filter((event) => event.acceptedAt > since);
+    const arrivalOf = (id: string): number =>
+      performance.timeOrigin + (receiver.firstArrivalByWebhookId.get(id) ?? Infinity);
+    const arrivals = [...receiver.firstArrivalByWebhookId.values()]
+      .filter((at) => performance.timeOrigin + at > killedAt - 1_000)
+      .sort((a, b) => a - b);
+    return {
+      acceptedAgainAt: Math.min(...acceptedAgain.map((event) => event.acceptedAt)),
+      deliveredAgainAt: Math.min(...acceptedAgain.flatMap((event) => event.deliveryIds.map(arrivalOf))),
+      longestPauseMs: Math.round(Math.max(...arrivals.slice(1).map((at, i) => at - (arrivals[i] ?? at)))),
+    };
+  }
+
+  /**
+   * Waits until every accepted event is delivered or unknown to the event log (at most 45 s), and returns
+   * those lost (404) and those neither delivered nor unknown (with their log status), if any remain.
+   */
+  async function settle(accepted: AcceptedEvent[]): Promise<{ lost: AcceptedEvent[]; unexplained: string[] }> {
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      const undelivered = accepted.filter((event) => !delivered(event));
+      const statuses = undelivered.length <= 200 ? await Promise.all(undelivered.map(logStatus)) : [];
+      const lost = undelivered.filter((_, i) => statuses[i] === 404);
+      if (undelivered.length <= 200 && lost.length === undelivered.length) return { lost, unexplained: [] };
+      if (Date.now() > deadline) {
+        const unexplained = undelivered.filter((_, i) => statuses[i] !== 404);
+        const views = await Promise.all(
+          unexplained.slice(0, 5).map(async (event) => {
+            const view = await call(gateway.url, 'GET', `/v1/api/shop/eventing/events/${event.eventId}`, PROJECT_TOKEN);
+            return `${event.eventId}: ${view.status} ${JSON.stringify(view.body)}`;
+          }),
+        );
+        return { lost, unexplained: [`${unexplained.length} neither delivered nor 404`, ...views] };
+      }
+      await sleep(500);
+    }
+  }
+});

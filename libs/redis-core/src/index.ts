@@ -1,0 +1,3 @@
+export * from './redis-connection';
+export * from './redis-options';
+export * from './create-redis';
