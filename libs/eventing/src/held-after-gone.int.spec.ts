@@ -80,11 +80,15 @@ describe('a 410 with deliveries queued behind it, then enable', () => {
     receiverGone.now = true;
     const disabled = worker.app.get(DisabledTriggers);
     await waitFor(async () => (await disabled.ofProject('shop'))['hook'], { what: 'hook disabled by the 410' });
-    await sleep(1_000); // disabled, events still coming
-
+    // disabled, events still coming: wait for 30 held (a count, not a time: under load the stream slows)
     const deadLetters = worker.app.get(DeadLetters);
-    const heldBefore = (await deadLetters.list('shop')).filter((l) => l.reason.startsWith(HELD_REASON_PREFIX));
-    expect(heldBefore.length).toBeGreaterThanOrEqual(30);
+    const heldBefore = await waitFor(
+      async () => {
+        const held = (await deadLetters.list('shop')).filter((l) => l.reason.startsWith(HELD_REASON_PREFIX));
+        return held.length >= 30 ? held : undefined;
+      },
+      { what: '30 deliveries held while the trigger is disabled', timeoutMs: 20_000, intervalMs: 50 },
+    );
     expect(new Set(heldBefore.map((l) => l.reason))).toEqual(
       new Set(['held: trigger disabled by the data plane (gone)']),
     );
