@@ -361,16 +361,40 @@ export const GATEWAY_OPERATIONS: Record<string, OperationSpec> = {
       ...OBSERVE_WRITE_ERRORS,
     },
   },
+  'GET /v1/api/{project}/eventing/dlq': {
+    tag: 'events',
+    auth: 'project-or-admin',
+    summary: 'List dead letters, oldest first',
+    pathParams: PROJECT,
+    description:
+      'Each entry names its event, delivery, trigger, reason and last status code (the payload is on the event). A page reads at most 5 000 entries: with a `trigger` filter it may hold fewer than `limit` and still have a `next`.',
+    params: [
+      { name: 'since', in: 'query', description: 'added at or after (RFC 3339 or Unix ms)' },
+      { name: 'trigger', in: 'query', description: 'only deliveries to this trigger' },
+      {
+        name: 'limit',
+        in: 'query',
+        description: 'page size, 1–500 (default 50)',
+        schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+      },
+      { name: 'cursor', in: 'query', description: '`next` of the previous page' },
+    ],
+    responses: {
+      200: { description: 'a page of dead letters', schema: 'DeadLetterPage' },
+      400: apiError('bad since, trigger, limit or cursor'),
+      ...OBSERVE_ERRORS,
+    },
+  },
   'POST /v1/api/{project}/eventing/dlq/redrive': {
     tag: 'events',
     auth: 'project-or-admin',
     summary: 'Re-queue dead letters',
     pathParams: PROJECT,
-    description: 'With their original delivery ids; they leave the DLQ.',
+    description: 'With their original delivery ids; they leave the DLQ. All, or since a time, or of one trigger.',
     body: { schema: 'RedriveBody', required: false },
     responses: {
       202: { description: 'how many were re-queued', schema: 'Redriven' },
-      400: apiError('bad since'),
+      400: apiError('bad since or trigger'),
       ...OBSERVE_WRITE_ERRORS,
     },
   },

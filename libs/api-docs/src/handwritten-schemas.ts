@@ -130,8 +130,32 @@ export const HANDWRITTEN_SCHEMAS: Record<string, Schema> = {
         oneOf: [{ type: 'string' }, { type: 'integer' }],
         description: 'only dead letters since (RFC 3339 or Unix ms)',
       },
+      trigger: { ...slug, description: 'only deliveries to this trigger' },
     },
   },
+  DeadLetterPage: obj(
+    {
+      entries: arrayOf(
+        obj(
+          {
+            id: str('stream entry id'),
+            eventId: str(),
+            deliveryId: str('the webhook-id'),
+            trigger: slug,
+            type: str('event type'),
+            reason: str(
+              'e.g. retries-exhausted, gone, trigger deleted, held: trigger disabled by the data plane (gone)',
+            ),
+            statusCode: { type: 'integer', nullable: true },
+            at: { type: 'string', format: 'date-time' },
+          },
+          ['id', 'eventId', 'deliveryId', 'trigger', 'type', 'reason', 'statusCode', 'at'],
+        ),
+      ),
+      next: { type: 'string', nullable: true, description: 'cursor of the next page; null at the end' },
+    },
+    ['entries', 'next'],
+  ),
   ConfigApiError: obj(
     {
       error: str('what went wrong'),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventingCommonModule } from '../common/eventing-common.module';
+import { DeadLetterPages } from './dead-letter-page';
 import { DeadLetterRedrive } from './dead-letter-redrive';
 import { EventsController } from './events.controller';
 import { HeldDeliveries } from './held-deliveries';
@@ -14,6 +15,6 @@ import { TriggerStateController } from './trigger-state.controller';
 @Module({
   imports: [EventingCommonModule],
   controllers: [EventsController, TriggerStateController],
-  providers: [ObserveService, ObserveAccess, DeadLetterRedrive, HeldDeliveries],
+  providers: [ObserveService, ObserveAccess, DeadLetterRedrive, DeadLetterPages, HeldDeliveries],
 })
 export class EventObserveModule {}

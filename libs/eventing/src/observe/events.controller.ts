@@ -43,17 +43,28 @@ export class EventsController {
     return this.observe.redeliver(project, id, trigger);
   }
 
+  @Get('dlq')
+  deadLetters(
+    @Param('project') project: string,
+    @Headers('authorization') auth: string | undefined,
+    @Query() query: { since?: string; trigger?: string; limit?: string; cursor?: string },
+  ): Promise<unknown> {
+    this.access.authorize(project, auth, 'read');
+    return this.observe.deadLetters(project, query);
+  }
+
   @Post('dlq/redrive')
   @HttpCode(202)
   redrive(
     @Param('project') project: string,
     @Headers('authorization') auth: string | undefined,
-    @Body() body: { since?: unknown } | undefined,
+    @Body() body: { since?: unknown; trigger?: unknown } | undefined,
   ): Promise<unknown> {
     this.access.authorize(project, auth, 'write');
     return this.observe.redrive(
       project,
       typeof body?.since === 'string' || typeof body?.since === 'number' ? String(body.since) : undefined,
+      body?.trigger,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { isSlug } from '@spaceport/config-model';
 import { canonicalJson, deliveryIdOf } from '@spaceport/eventing-core';
 import { DELIVERY_STATUSES, type DeliveryJobData, type DeliveryStatus } from '../common/delivery-job';
 import { EventLog, type EventPage } from '../common/event-log';
@@ -6,6 +7,7 @@ import { type EventView, type Invocation } from '../common/event-record';
 import { EventPublisher } from '../common/event-publisher';
 import { isRedisUnavailable } from '../common/redis';
 import { badRequest, httpError, UnavailableError } from '../common/http-errors';
+import { type DeadLetterPage, DeadLetterPages, type DeadLetterQuery } from './dead-letter-page';
 import { DeadLetterRedrive } from './dead-letter-redrive';
 
 export interface ListQuery {
@@ -43,6 +45,7 @@ export class ObserveService {
     private readonly log: EventLog,
     private readonly publisher: EventPublisher,
     private readonly deadLetterRedrive: DeadLetterRedrive,
+    private readonly deadLetterPages: DeadLetterPages,
   ) {}
 
   list(project: string, query: ListQuery): Promise<EventPage> {
@@ -108,8 +111,19 @@ export class ObserveService {
    * the DLQ (`DeadLetterRedrive`). Held deliveries are among them: one whose trigger is still disabled by
    * the data plane is parked again by the worker that takes it.
    */
-  async redrive(project: string, since?: string): Promise<{ redriven: number }> {
+  async redrive(project: string, since?: string, trigger?: unknown): Promise<{ redriven: number }> {
     const sinceMs = timeParam('since', since) ?? 0;
-    return guarded(async () => ({ redriven: await this.deadLetterRedrive.redrive(project, { sinceMs }) }));
+    if (trigger !== undefined && (typeof trigger !== 'string' || !isSlug(trigger)))
+      throw badRequest([{ field: 'trigger', message: 'must be a trigger id' }]);
+    const filter = { sinceMs, ...(trigger === undefined ? {} : { trigger }) };
+    return guarded(async () => ({ redriven: await this.deadLetterRedrive.redrive(project, filter) }));
+  }
+
+  /** The project's DLQ, oldest first (`since`, `trigger`, `limit`, `cursor`). */
+  deadLetters(project: string, query: Omit<DeadLetterQuery, 'sinceMs'> & { since?: string }): Promise<DeadLetterPage> {
+    const sinceMs = timeParam('since', query.since);
+    return guarded(() =>
+      this.deadLetterPages.page(project, { ...query, ...(sinceMs === undefined ? {} : { sinceMs }) }),
+    );
   }
 }
