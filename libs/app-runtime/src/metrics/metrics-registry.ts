@@ -19,8 +19,8 @@ export function createMetricsRegistry(options: Pick<NodeOptions, 'role' | 'nodeI
 }
 
 /**
- * Runs a scrape-time read under `timeoutMs` (a scrape must stay cheap and bounded): its value when it
- * finished in time, `undefined` when it threw or timed out (the caller drops its series then).
+ * Runs a read under `timeoutMs` (a scrape, a status request, a start-up read: each must stay bounded):
+ * its value when it finished in time, `undefined` when it threw or timed out (a scrape drops its series).
  */
 export async function readWithin<T>(timeoutMs: number, read: () => Promise<T>): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;

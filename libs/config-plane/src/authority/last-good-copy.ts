@@ -1,3 +1,4 @@
+import { readWithin } from '@spaceport/app-runtime';
 import { type ConfigSnapshot } from '@spaceport/config-model';
 import { createRedis, type RedisConnection } from '@spaceport/redis-core';
 import { type Redis } from 'ioredis';
@@ -32,18 +33,8 @@ export class LastGoodCopy {
 
   /** The copy, or undefined (none, unreadable, or Redis not answering within READ_TIMEOUT_MS). */
   async read(): Promise<ConfigSnapshot | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), READ_TIMEOUT_MS);
-    });
-    try {
-      const raw = await Promise.race([this.redis.get(this.key), timedOut]);
-      return raw ? parseCopy(raw) : undefined;
-    } catch {
-      return undefined;
-    } finally {
-      clearTimeout(timer);
-    }
+    const raw = await readWithin(READ_TIMEOUT_MS, () => this.redis.get(this.key));
+    return raw ? parseCopy(raw) : undefined;
   }
 
   /** Best effort: a write lost while Redis is away is made again when it is back. */
