@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { isSlug } from '@spaceport/config-model';
 import { type DeadLetter, DeadLetters } from '../common/dead-letters';
 import { badRequest } from '../common/http-errors';
+import { pageLimit, triggerParam } from './query-params';
 
 /** One DLQ entry as the API shows it: ids, reason and status, not the payload (read the event for it). */
 export interface DeadLetterView {
@@ -50,16 +50,13 @@ export function deadLetterView(letter: DeadLetter): DeadLetterView {
 
 /** Pure: the query's limit, trigger and cursor, validated (400 naming the parameter). */
 export function parseDeadLetterQuery(query: DeadLetterQuery): { limit: number; trigger?: string; cursor?: string } {
-  const limit = query.limit === undefined ? 50 : Number(query.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-    throw badRequest([{ field: 'limit', message: 'must be an integer in [1, 500]' }]);
-  if (query.trigger !== undefined && !isSlug(query.trigger))
-    throw badRequest([{ field: 'trigger', message: 'must be a trigger id' }]);
+  const limit = pageLimit(query.limit);
+  const trigger = triggerParam(query.trigger);
   if (query.cursor !== undefined && !/^\d+-\d+$/.test(query.cursor))
     throw badRequest([{ field: 'cursor', message: 'must be a `next` value of a previous page' }]);
   return {
     limit,
-    ...(query.trigger === undefined ? {} : { trigger: query.trigger }),
+    ...(trigger === undefined ? {} : { trigger }),
     ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
   };
 }

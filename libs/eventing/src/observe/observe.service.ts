@@ -1,5 +1,4 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
-import { isSlug } from '@spaceport/config-model';
 import { canonicalJson, deliveryIdOf } from '@spaceport/eventing-core';
 import { DELIVERY_STATUSES, type DeliveryJobData, type DeliveryStatus } from '../common/delivery-job';
 import { EventLog, type EventPage } from '../common/event-log';
@@ -9,6 +8,7 @@ import { isRedisUnavailable } from '../common/redis';
 import { badRequest, httpError, UnavailableError } from '../common/http-errors';
 import { type DeadLetterPage, DeadLetterPages, type DeadLetterQuery } from './dead-letter-page';
 import { DeadLetterRedrive } from './dead-letter-redrive';
+import { pageLimit, timeParam, triggerParam } from './query-params';
 
 export interface ListQuery {
   readonly status?: string;
@@ -18,13 +18,6 @@ export interface ListQuery {
   readonly until?: string;
   readonly cursor?: string;
   readonly limit?: string;
-}
-
-function timeParam(name: string, value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (Number.isNaN(ms)) throw badRequest([{ field: name, message: 'must be an RFC 3339 time or Unix ms' }]);
-  return ms;
 }
 
 /** Maps "Redis is away" to 503 for the read/replay endpoints. */
@@ -53,9 +46,7 @@ export class ObserveService {
     if (status !== undefined && !DELIVERY_STATUSES.includes(status)) {
       throw badRequest([{ field: 'status', message: `must be one of ${DELIVERY_STATUSES.join(', ')}` }]);
     }
-    const limit = query.limit === undefined ? 50 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-      throw badRequest([{ field: 'limit', message: 'must be an integer in [1, 500]' }]);
+    const limit = pageLimit(query.limit);
     const filter = {
       ...(status ? { status } : {}),
       ...(query.type ? { type: query.type } : {}),
@@ -113,9 +104,8 @@ export class ObserveService {
    */
   async redrive(project: string, since?: string, trigger?: unknown): Promise<{ redriven: number }> {
     const sinceMs = timeParam('since', since) ?? 0;
-    if (trigger !== undefined && (typeof trigger !== 'string' || !isSlug(trigger)))
-      throw badRequest([{ field: 'trigger', message: 'must be a trigger id' }]);
-    const filter = { sinceMs, ...(trigger === undefined ? {} : { trigger }) };
+    const only = triggerParam(trigger);
+    const filter = { sinceMs, ...(only === undefined ? {} : { trigger: only }) };
     return guarded(async () => ({ redriven: await this.deadLetterRedrive.redrive(project, filter) }));
   }
 
