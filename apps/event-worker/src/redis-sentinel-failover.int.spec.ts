@@ -10,11 +10,9 @@ import { join } from 'node:path';
 import {
   AppStack,
   call,
-  entryOf,
-  freePort,
   type LaunchedApp,
-  ManagedProcess,
   projectBody,
+  runAppToExit,
   sleep,
   useConsulAgent,
   useRedisSentinel,
@@ -85,26 +83,12 @@ describe('Redis through Sentinel, a failover under a steady stream', { timeout: 
   it("checks the master's maxmemory-policy at start-up (the replica's is not the one that counts)", async () => {
     await master.config('SET', 'maxmemory-policy', 'allkeys-lru');
     try {
-      const port = await freePort();
-      const proc = new ManagedProcess({
-        name: 'config-service-refused',
-        command: process.execPath,
-        args: [entryOf('config-service')],
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          REDIS_SENTINELS: topology.sentinel.sentinelAddresses,
-          REDIS_SENTINEL_NAME: topology.sentinel.masterName,
-          CONFIG_PATH: join(workDir, 'refused.yaml'),
-        },
-        cwd: workDir,
-        logFile: join(workDir, 'refused.log'),
+      const exit = await runAppToExit('config-service', workDir, {
+        REDIS_SENTINELS: topology.sentinel.sentinelAddresses,
+        REDIS_SENTINEL_NAME: topology.sentinel.masterName,
       });
-      proc.start();
-      await Promise.race([proc.waitForExit(), sleep(15_000)]);
-      expect(proc.exitCode).toBe(2);
-      expect(proc.logTail()).toMatch(/invalid configuration: Redis maxmemory-policy: allkeys-lru may evict/);
+      expect(exit.code).toBe(2);
+      expect(exit.stderr).toMatch(/invalid configuration: Redis maxmemory-policy: allkeys-lru may evict/);
     } finally {
       await master.config('SET', 'maxmemory-policy', 'noeviction');
     }

@@ -2,11 +2,10 @@
 // apps refuse to start — exit code 2, one line on stderr naming the variable(s) — with two forms at once,
 // and with REDIS_CLUSTER_NODES until Redis Cluster has its key layout (issue 20). No Redis is needed: the
 // settings are refused before anything connects.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AppName, entryOf, freePort } from '@spaceport/testing';
+import { type AppName, runAppToExit } from '@spaceport/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const SECRET = 'never-in-a-message-0123';
@@ -14,34 +13,8 @@ const workDir = mkdtempSync(join(tmpdir(), 'spaceport-redis-refusal-'));
 
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the built app with `env` and waits (at most 15 s, then SIGKILL) for it to exit. */
-async function run(app: AppName, env: Record<string, string>): Promise<Exit> {
-  const child = spawn(process.execPath, [entryOf(app)], {
-    cwd: workDir,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(await freePort()),
-      CONFIG_PATH: join(workDir, `${app}.yaml`),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
-  clearTimeout(killer);
-  return { code, stdout, stderr };
-}
+const run = (app: AppName, env: Record<string, string>) => runAppToExit(app, workDir, env);
 
 const APPS: AppName[] = ['gateway', 'config-service', 'event-worker'];
 

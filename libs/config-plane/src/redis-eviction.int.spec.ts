@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppStack, entryOf, freePort, ManagedProcess, useRedisServer, waitFor } from '@spaceport/testing';
+import { AppStack, runAppToExit, useRedisServer, waitFor } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -47,27 +47,9 @@ function newStack(extraEnv: NodeJS.ProcessEnv = {}): AppStack {
 describe('an evicting Redis (maxmemory-policy other than noeviction)', () => {
   it('refuses start-up with exit 2 and one line that names the policy and the way out', async () => {
     await setPolicy('allkeys-lru');
-    const port = await freePort();
-    const logFile = join(workDir, `refused-${port}.log`);
-    const proc = new ManagedProcess({
-      name: 'config-service-refused',
-      command: process.execPath,
-      args: [entryOf('config-service')],
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        REDIS_URL: redisHolder.redis.url,
-        CONFIG_PATH: join(workDir, 'refused.yaml'),
-      },
-      cwd: workDir,
-      logFile,
-    });
-    proc.start();
-    await Promise.race([proc.waitForExit(), new Promise((r) => setTimeout(r, 15_000))]);
-    expect(proc.running).toBe(false);
-    expect(proc.exitCode).toBe(2);
-    expect(proc.logTail()).toMatch(
+    const exit = await runAppToExit('config-service', workDir, { REDIS_URL: redisHolder.redis.url });
+    expect(exit.code).toBe(2);
+    expect(exit.stderr).toMatch(
       /spaceport config-service: invalid configuration: Redis maxmemory-policy: allkeys-lru may evict .*REDIS_ALLOW_EVICTION=true/,
     );
   });

@@ -1,3 +1,4 @@
+export * from './app-exit';
 export * from './app-stack';
 export * from './config-api-client';
 export * from './consul-agent';
