@@ -20,6 +20,7 @@ import {
 } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ClusterView, readCluster } from './testing-fixtures/cluster-probe';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 /** partitions the workers must consume: more than the configured 32 (a lowered count, see beforeAll) */
@@ -28,15 +29,11 @@ const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
 const consul = useConsulAgent();
 const redis = useRedisServer();
 
-interface ClusterView {
-  leader: { nodeId: string } | null;
-  generation: number | null;
-  partitions: { partition: number; owner: string | null; backlog?: number }[];
-}
-
+/** `GET /v1/cluster` with the admin token. */
 async function cluster(gateway: LaunchedApp): Promise<ClusterView> {
-  const res = await fetch(`${gateway.url}/v1/cluster`, { headers: { authorization: `Bearer ${ADMIN}` } });
-  return (await res.json()) as ClusterView;
+  const view = await readCluster(gateway.url, ADMIN);
+  if (!view) throw new Error('GET /v1/cluster did not answer 200');
+  return view;
 }
 
 /** Whether `view` spreads every partition over both workers. */

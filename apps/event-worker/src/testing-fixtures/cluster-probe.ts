@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 export interface ClusterView {
   leader: { nodeId: string } | null;
   generation: number | null;
-  partitions: { partition: number; owner: string | null; pendingHandoffFrom?: string[] }[];
+  partitions: { partition: number; owner: string | null; pendingHandoffFrom?: string[]; backlog?: number }[];
 }
 
 export async function readCluster(gatewayUrl: string, adminToken: string): Promise<ClusterView | undefined> {
