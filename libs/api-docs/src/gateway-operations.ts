@@ -358,6 +358,7 @@ export const GATEWAY_OPERATIONS: Record<string, OperationSpec> = {
     responses: {
       202: { description: 'queued', schema: 'Redelivered' },
       404: apiError('unknown project or event, or no delivery to that trigger'),
+      409: apiError('no trigger of the event (or not `trigger`) can be sent to now: deleted or disabled'),
       ...OBSERVE_WRITE_ERRORS,
     },
   },

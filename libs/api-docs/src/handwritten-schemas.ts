@@ -222,8 +222,23 @@ export const HANDWRITTEN_SCHEMAS: Record<string, Schema> = {
     ['events', 'nextCursor'],
   ),
   Redelivered: obj(
-    { deliveries: arrayOf(obj({ id: str('the new delivery (webhook-id)'), trigger: str() }, ['id', 'trigger'])) },
-    ['deliveries'],
+    {
+      deliveries: arrayOf(obj({ id: str('the new delivery (webhook-id)'), trigger: str() }, ['id', 'trigger'])),
+      skipped: arrayOf(
+        obj(
+          {
+            trigger: str(),
+            reason: {
+              type: 'string',
+              enum: ['project deleted', 'trigger deleted', 'trigger disabled'],
+              description: 'why the current config cannot send to it; its past deliveries keep their status',
+            },
+          },
+          ['trigger', 'reason'],
+        ),
+      ),
+    },
+    ['deliveries', 'skipped'],
   ),
   Redriven: obj({ redriven: { type: 'integer', minimum: 0 } }, ['redriven']),
   TriggerState: obj({ trigger: str(), configEnabled: { type: 'boolean' }, disabled: disabledReason }, [

@@ -67,12 +67,21 @@ async function stream(project: string, token: string, stop: () => boolean, into:
 }
 
 async function api(project: string, token: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  return (await apiCall(project, token, path, body)).json;
+}
+
+async function apiCall(
+  project: string,
+  token: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${gateway.url}/v1/api/${project}/eventing/${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return (await res.json()) as Record<string, unknown>;
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
 const idsOf = (accepted: Accepted[], trigger: string): string[] =>
@@ -193,5 +202,43 @@ describe('deliveries queued when their trigger or project is deleted', () => {
     // the shop stream went on meanwhile, each of its deliveries once
     await deliveredOnce('/keep', idsOf(shopEvents, 'keep'));
     expect(receiver.duplicateSends()).toBe(0);
+  });
+
+  it('redelivering an event whose trigger is gone keeps its past deliveries (409, or skipped beside the others)', async () => {
+    setConfig({ doomed: 'on', mall: true });
+    receiver.clear();
+    const accepted = await apiCall('shop', TOKEN, 'queue', { type: 'tick', payload: { r: 1 } });
+    expect(accepted.status).toBe(202);
+    const eventId = accepted.json['eventId'] as string;
+    const settled = async () => {
+      const event = (await api('shop', TOKEN, `events/${eventId}`)) as { deliveries: unknown[] };
+      return event.deliveries;
+    };
+    const processed = [
+      { trigger: 'keep', status: 'processed' },
+      { trigger: 'doomed', status: 'processed' },
+    ];
+    await waitFor(async () => expect(await settled()).toEqual(expect.arrayContaining(processed)), {
+      what: 'both deliveries processed',
+    });
+
+    setConfig({ doomed: 'deleted', mall: true });
+    const refused = await apiCall('shop', TOKEN, `events/${eventId}/redeliver`, { trigger: 'doomed' });
+    expect(refused.status).toBe(409);
+    expect(refused.json['message']).toMatch(/trigger "doomed": trigger deleted.*past deliveries are kept/);
+
+    const partial = await apiCall('shop', TOKEN, `events/${eventId}/redeliver`, {});
+    expect(partial.status).toBe(202);
+    expect(partial.json['skipped']).toEqual([{ trigger: 'doomed', reason: 'trigger deleted' }]);
+    const redelivered = partial.json['deliveries'] as { id: string; trigger: string }[];
+    expect(redelivered.map((d) => d.trigger)).toEqual(['keep']);
+    await waitFor(() => receiver.on('/keep').some((r) => r.webhookId === redelivered[0]!.id), { what: 'redelivery' });
+    await waitFor(async () => expect(await settled()).toEqual(expect.arrayContaining(processed)), {
+      what: 'the redelivery processed',
+    });
+    await sleep(300); // a cancel of the deleted trigger's delivery would land now
+    expect(await settled()).toEqual(expect.arrayContaining(processed));
+    expect(await admin.xlen(keys.dlq('shop'))).toBe(0);
+    expect(receiver.on('/doomed').length).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { cloudEventBody, deliveryIdOf, type JsonValue, partitionOf } from '@spaceport/eventing-core';
 import { describe, expect, it } from 'vitest';
-import { lookupTarget, webhookRequestOf } from '../delivery/delivery-target';
+import { webhookRequestOf } from '../delivery/delivery-target';
+import { lookupTarget } from './target-lookup';
 import { parseQueueEvent } from '../ingest/queue-body';
 import { shopSpec } from '../testing-fixtures/fixtures';
 import { snapshotOf } from '../testing-fixtures/snapshot';

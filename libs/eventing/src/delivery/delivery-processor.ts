@@ -13,7 +13,7 @@ import { DisabledTriggers } from '../common/disabled-triggers';
 import { EventLog } from '../common/event-log';
 import { EVENTING_REDIS } from '../common/tokens';
 import { DeadLetterEvents } from './dead-letter-events';
-import { type EffectiveTarget, lookupTarget, NOT_SENT_REASON_OF, type UnsendableReason } from './delivery-target';
+import { type EffectiveTarget, lookupTarget, NOT_SENT_REASON_OF, type UnsendableReason } from '../common/target-lookup';
 import { AttemptRunner } from './attempt-runner';
 import { FailureRuns } from './failure-runs';
 import { RateLimiter } from './rate-limiter';

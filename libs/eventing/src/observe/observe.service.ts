@@ -4,11 +4,13 @@ import { DELIVERY_STATUSES, type DeliveryJobData, type DeliveryStatus } from '..
 import { EventLog, type EventPage } from '../common/event-log';
 import { type EventView, type Invocation } from '../common/event-record';
 import { EventPublisher } from '../common/event-publisher';
+import { ConfigAccess } from '../common/config-access';
 import { isRedisUnavailable } from '../common/redis';
 import { badRequest, httpError, UnavailableError } from '../common/http-errors';
 import { type DeadLetterPage, DeadLetterPages, type DeadLetterQuery } from './dead-letter-page';
 import { DeadLetterRedrive } from './dead-letter-redrive';
 import { pageLimit, timeParam, triggerParam } from './query-params';
+import { redeliverTargets, type SkippedRedelivery } from './redeliver-targets';
 
 export interface ListQuery {
   readonly status?: string;
@@ -39,6 +41,7 @@ export class ObserveService {
     private readonly publisher: EventPublisher,
     private readonly deadLetterRedrive: DeadLetterRedrive,
     private readonly deadLetterPages: DeadLetterPages,
+    private readonly config: ConfigAccess,
   ) {}
 
   list(project: string, query: ListQuery): Promise<EventPage> {
@@ -67,21 +70,34 @@ export class ObserveService {
   /**
    * Sends the event again to its triggers (all, or `trigger`): a new delivery with a new webhook-id
    * (`deliveryIdOf(eventId, "<trigger>/redeliver/<ms>")`), since the first one may be recorded as sent.
+   * Only to triggers the current config can send to: the others are skipped (`skipped`, with the reason),
+   * and their past deliveries keep their status; when none is left, 409 names each.
    */
   async redeliver(
     project: string,
     eventId: string,
     trigger?: string,
-  ): Promise<{ deliveries: { id: string; trigger: string }[] }> {
+  ): Promise<{ deliveries: { id: string; trigger: string }[]; skipped: SkippedRedelivery[] }> {
     const event = await this.get(project, eventId);
-    const targets = event.deliveries.filter((d) => trigger === undefined || d.trigger === trigger);
-    if (targets.length === 0) throw httpError(HttpStatus.NOT_FOUND, 'Not Found', 'no such delivery of this event');
+    const named = event.deliveries.filter((d) => trigger === undefined || d.trigger === trigger);
+    if (named.length === 0) throw httpError(HttpStatus.NOT_FOUND, 'Not Found', 'no such delivery of this event');
+    const snapshot = this.config.current();
+    if (!snapshot) throw new UnavailableError('config not loaded yet, retry later');
+    const { sendable, skipped } = redeliverTargets(
+      snapshot,
+      project,
+      named.map((d) => d.trigger),
+    );
+    if (sendable.length === 0) {
+      const why = skipped.map((s) => `trigger ${JSON.stringify(s.trigger)}: ${s.reason}`).join('; ');
+      throw httpError(HttpStatus.CONFLICT, 'Conflict', `nothing to redeliver to (${why}); past deliveries are kept`);
+    }
     const stamp = Date.now();
-    const jobs: DeliveryJobData[] = targets.map((d) => ({
+    const jobs: DeliveryJobData[] = sendable.map((triggerId) => ({
       project,
       eventId,
-      triggerId: d.trigger,
-      deliveryId: deliveryIdOf(eventId, `${d.trigger}/redeliver/${stamp}`),
+      triggerId,
+      deliveryId: deliveryIdOf(eventId, `${triggerId}/redeliver/${stamp}`),
       partition: event.partition,
       type: event.type,
       payloadJson: canonicalJson(event.payload),
@@ -91,10 +107,10 @@ export class ObserveService {
       idempotencyTtlMs: 0, // a new delivery id, which no idempotent replay publishes again
     }));
     await guarded(async () => {
-      await Promise.all(targets.map((d) => this.log.setStatus(project, eventId, d.trigger, 'staged', true)));
+      await Promise.all(sendable.map((t) => this.log.setStatus(project, eventId, t, 'staged', true)));
       await this.publisher.enqueue(jobs, 0);
     });
-    return { deliveries: jobs.map((job) => ({ id: job.deliveryId, trigger: job.triggerId })) };
+    return { deliveries: jobs.map((job) => ({ id: job.deliveryId, trigger: job.triggerId })), skipped };
   }
 
   /**

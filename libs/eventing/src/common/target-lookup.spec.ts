@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type DeliveryJobData } from '../common/delivery-job';
 import { shopSpec } from '../testing-fixtures/fixtures';
 import { snapshotOf } from '../testing-fixtures/snapshot';
-import { lookupTarget, NOT_SENT_REASON_OF } from './delivery-target';
+import { lookupTarget, NOT_SENT_REASON_OF } from './target-lookup';
 
 describe('lookupTarget', () => {
   const snapshot = snapshotOf(
@@ -11,7 +10,7 @@ describe('lookupTarget', () => {
       off: { type: 'order', url: 'https://b.example/h', enabled: false },
     }),
   );
-  const job = (project: string, triggerId: string) => ({ project, triggerId }) as DeliveryJobData;
+  const job = (project: string, triggerId: string) => ({ project, triggerId });
 
   it('names why the config has no target, each with its own metric reason', () => {
     const reasons = [job('gone', 'live'), job('shop', 'deleted'), job('shop', 'off')].map((j) => {
