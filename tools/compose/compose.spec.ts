@@ -10,25 +10,11 @@ import { parse } from 'yaml';
 import { parseReceiverSettings } from '../../apps/demo-receiver/src/receiver-settings';
 import { DEFAULT_DEMO_WEBHOOK_SECRET, DEMO_RECEIVER_PORT } from '../demo/demo-defaults.mjs';
 import { pinnedConsulVersion } from '../provision/consul.mjs';
+import { commandArgs, env, healthTest, type Service } from './compose-file';
 import { effective, execForm, parseDockerfile, stageChain } from './dockerfile';
 
 const root = resolve(__dirname, '../..');
 const read = (file: string): string => readFileSync(join(root, file), 'utf8');
-
-interface Service {
-  image?: string;
-  pull_policy?: string;
-  deploy?: { replicas?: string | number };
-  build?: string | { context?: string; target?: string; dockerfile?: string };
-  command?: string | string[];
-  container_name?: string;
-  environment?: Record<string, string | number | boolean | null> | string[];
-  ports?: (string | number | { target: number; published?: string | number; host_ip?: string })[];
-  healthcheck?: { test?: string | string[]; disable?: boolean };
-  depends_on?: string[] | Record<string, { condition?: string }>;
-  volumes?: (string | { source?: string })[];
-  networks?: string[] | Record<string, { ipv4_address?: string } | null>;
-}
 
 interface Network {
   ipam?: { config?: { subnet?: string }[] };
@@ -54,19 +40,6 @@ function networksOf(service: Service): Record<string, { ipv4_address?: string } 
   return Array.isArray(raw) ? Object.fromEntries(raw.map((name) => [name, null])) : raw;
 }
 
-function env(service: Service): Record<string, string> {
-  const raw = service.environment ?? {};
-  if (Array.isArray(raw)) {
-    return Object.fromEntries(raw.map((entry) => [entry.split('=')[0] ?? '', entry.split('=').slice(1).join('=')]));
-  }
-  return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, value === null ? '' : String(value)]));
-}
-
-function commandArgs(service: Service): string[] {
-  const command = service.command ?? [];
-  return Array.isArray(command) ? command : command.split(/\s+/);
-}
-
 /** What the app inside would resolve: the same parser the app runs, with the service's env. */
 const appOptions = (role: NodeRole) =>
   parseNodeOptions(role, commandArgs(services[role] ?? {}), env(services[role] ?? {}));
@@ -78,11 +51,6 @@ function hostBindings(service: Service): { published: number; target: number }[]
     const target = Number(parts.pop());
     return { published: parts.length > 0 ? Number(parts.pop()) : NaN, target };
   });
-}
-
-function healthTest(service: Service): string {
-  const test = service.healthcheck?.test;
-  return Array.isArray(test) ? test.join(' ') : (test ?? '');
 }
 
 /** `**` and `*` globs as tsconfig `include` uses them. */

@@ -91,6 +91,7 @@ describe('npm run demo / npm run worker against a running stack', () => {
       gatewayUrl: gateway.url,
       demoReceiverUrl: receiverUrl,
       consulUrl: consul.agent.httpAddr,
+      redisTopology: 'single',
       redisUrl: redis.redis.url,
       clusterId: CLUSTER,
       workers: 1,

@@ -9,7 +9,10 @@ export interface StackState {
   gatewayUrl: string;
   demoReceiverUrl?: string;
   consulUrl?: string;
-  redisUrl: string;
+  /** `npm start -- --redis …`: one node, master + replica + sentinels, or a cluster */
+  redisTopology: 'single' | 'sentinel' | 'cluster';
+  /** the single node's URL; the other topologies' addresses are in `workerEnv` */
+  redisUrl?: string;
   clusterId: string;
   workers: number;
   /** `ADMIN_TOKEN` when the user set one, else `local-default` (the token itself is never written) */

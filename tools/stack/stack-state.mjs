@@ -26,6 +26,9 @@ export function processAlive(pid) {
 const WORKER_ENV_KEYS = [
   'HOST',
   'REDIS_URL',
+  'REDIS_SENTINELS',
+  'REDIS_SENTINEL_NAME',
+  'REDIS_CLUSTER_NODES',
   'ENABLE_CONSUL',
   'CONSUL_HTTP_ADDR',
   'CLUSTER_ID',

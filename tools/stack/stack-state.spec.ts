@@ -24,6 +24,7 @@ const state: Omit<StackState, 'version'> = {
   gatewayUrl: 'http://127.0.0.1:4122',
   demoReceiverUrl: 'http://127.0.0.1:4120',
   consulUrl: 'http://127.0.0.1:8500',
+  redisTopology: 'single',
   redisUrl: 'redis://127.0.0.1:6379',
   clusterId: 'default',
   workers: 3,

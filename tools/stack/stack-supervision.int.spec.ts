@@ -3,100 +3,16 @@
 // restarted and delivers again; SIGTERM to the npm process stops every process of the stack within 15 s;
 // a dying gateway stops the stack with a line naming it. Only PIDs this suite started are signalled.
 // `--ignore-scripts` skips `prestart` (provision + build: `npm test` has done both) but runs `start`.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { ROOT, waitFor } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBalancedOver, readCluster } from '../../apps/event-worker/src/testing-fixtures/cluster-probe';
 import { LOCAL_ADMIN_TOKEN } from '../demo/demo-defaults.mjs';
-import { processAlive, readStackState } from './stack-state.mjs';
+import { processAlive } from './stack-state.mjs';
+import { descendants, killLeftovers, StackRun, STOP_BOUND_MS } from './testing-fixtures/stack-run';
 
-const STOP_BOUND_MS = 15_000;
-const started = new Set<number>();
-
-/** Every descendant of `pid` (children, their children, …) with its command line, from `ps`. */
-function descendants(pid: number): { pid: number; command: string }[] {
-  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), command: m[3] ?? '' }));
-  const found: { pid: number; command: string }[] = [];
-  const walk = (parent: number): void => {
-    for (const row of rows.filter((r) => r.ppid === parent)) {
-      found.push({ pid: row.pid, command: row.command });
-      walk(row.pid);
-    }
-  };
-  walk(pid);
-  for (const row of found) started.add(row.pid);
-  return found;
-}
-
-class StackRun {
-  readonly dir = mkdtempSync(join(tmpdir(), 'spaceport-stack-run-'));
-  readonly stateFile = join(this.dir, 'state.json');
-  readonly logFile = join(this.dir, 'stack.log');
-  readonly child: ChildProcess;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-
-  constructor(command: string, args: string[]) {
-    const fd = openSync(this.logFile, 'a');
-    // only what the stack needs: no npm_* of an outer `npm test`, no ADMIN_TOKEN or GATEWAY_PORT of the caller
-    const env: NodeJS.ProcessEnv = { SPACEPORT_STACK_STATE: this.stateFile };
-    for (const key of ['PATH', 'HOME', 'CONSUL_BIN', 'REDIS_SERVER_BIN']) env[key] = process.env[key];
-    // its own process group, as under nohup or a CI runner: nothing but our signals reaches it
-    this.child = spawn(command, [...args, '--free-ports', '--data-dir', join(this.dir, 'data')], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', fd, fd],
-      detached: true,
-    });
-    closeSync(fd);
-    if (this.child.pid !== undefined) started.add(this.child.pid);
-    this.exit = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
-  }
-
-  log(): string {
-    return readFileSync(this.logFile, 'utf8');
-  }
-
-  async up(): Promise<string> {
-    await waitFor(() => readStackState(this.stateFile).state !== undefined || this.child.exitCode !== null, {
-      what: 'the stack state file',
-      timeoutMs: 90_000,
-      intervalMs: 200,
-    });
-    const { state, error } = readStackState(this.stateFile);
-    if (!state) throw new Error(`${error}\n${this.log()}`);
-    return state.gatewayUrl;
-  }
-
-  /** PID of the descendant whose command line has `--id <id>`. */
-  pidOf(id: string): number | undefined {
-    return descendants(this.child.pid ?? -1).find((p) => p.command.includes(`--id ${id}`))?.pid;
-  }
-
-  /** Waits for the stack to exit; returns how it ended and how long it took from `since`. */
-  async exited(since: number): Promise<{ code: number | null; ms: number }> {
-    const timer = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`still running after ${STOP_BOUND_MS} ms:\n${this.log()}`)), STOP_BOUND_MS),
-    );
-    const { code } = await Promise.race([this.exit, timer]);
-    return { code, ms: Date.now() - since };
-  }
-
-  remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-afterAll(() => {
-  // a failed test must not leave its stack behind: SIGKILL whatever this suite started and is still there
-  for (const pid of started) if (processAlive(pid)) process.kill(pid, 'SIGKILL');
-});
+afterAll(killLeftovers);
 
 describe('npm start: a dead event-worker comes back, SIGTERM to npm stops everything', () => {
   let run: StackRun;

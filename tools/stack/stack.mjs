@@ -2,11 +2,14 @@
 // `npm start`: the whole Spaceport stack on this machine without Docker. Starts a real Consul
 // (single persistent server; data under tmp/stack) and Redis (AOF), then config-service, the gateway
 // and N event-workers as child processes with prefixed, coloured logs (supervisor.mjs). An event-worker
-// that dies is restarted with a backoff; any other child dying stops the stack (exit 1). Ctrl-C,
+// that dies is restarted with a backoff, and so is a Redis process of `--redis sentinel|cluster` (the
+// topology survives it); any other child dying stops the stack (exit 1). Ctrl-C,
 // SIGINT or SIGTERM (also to the npm process) stops everything within 15 s (exit 0).
 //   npm start -- --workers 3      number of event-workers (default 3)
 //   npm start -- --standalone     file config, no Consul, one worker owns every partition
 //   npm start -- --free-ports     every port not given by a flag picked free (a second stack, tests)
+//   npm start -- --redis sentinel Redis as a master, a replica and 3 sentinels; `cluster`: 3 masters and
+//                                 3 replicas; `single` (default): one node (redis-stack.mjs)
 // It also runs the demo webhook receiver (apps/demo-receiver) for `npm run demo`, and writes
 // tmp/stack/state.json so `npm run worker` can add a worker from another terminal.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,9 +19,12 @@ import { parseArgs } from 'node:util';
 import { provision } from '../provision/provision.mjs';
 import { DEFAULT_DEMO_WEBHOOK_SECRET, DEMO_RECEIVER_PORT, LOCAL_ADMIN_TOKEN } from '../demo/demo-defaults.mjs';
 import { freePorts } from './free-ports.mjs';
+import { freeRedisPorts, parseRedisTopology, redisPortsOf, startRedis } from './redis-stack.mjs';
 import { removeStackState, stackStateFile, workerEnvOf, writeStackState } from './stack-state.mjs';
 import { Supervisor } from './supervisor.mjs';
 
+/** How the apps reach Redis, for the banner; set once the topology is ready. */
+let redisLine = '';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: flags } = parseArgs({
   options: {
@@ -27,6 +33,7 @@ const { values: flags } = parseArgs({
     'gateway-port': { type: 'string', default: process.env.GATEWAY_PORT },
     'consul-port': { type: 'string' },
     'redis-port': { type: 'string' },
+    redis: { type: 'string', default: 'single' },
     'receiver-port': { type: 'string' },
     'free-ports': { type: 'boolean', default: false },
     'data-dir': { type: 'string', default: join(root, 'tmp', 'stack') },
@@ -35,6 +42,17 @@ const { values: flags } = parseArgs({
 const workerCount = Number(flags.workers);
 if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 16) {
   console.error(`--workers: expected 1-16, got "${flags.workers}"`);
+  process.exit(2);
+}
+
+const { topology: redisTopology, error: redisError } = parseRedisTopology(flags.redis);
+if (redisError) {
+  console.error(redisError);
+  process.exit(2);
+}
+const redisBasePort = flags['redis-port'] === undefined ? undefined : Number(flags['redis-port']);
+if (redisBasePort !== undefined && !(Number.isInteger(redisBasePort) && redisBasePort > 0 && redisBasePort < 65_536)) {
+  console.error(`--redis-port: expected a port number, got "${flags['redis-port']}"`);
   process.exit(2);
 }
 
@@ -51,7 +69,6 @@ async function resolvePorts() {
     consul: 8500,
     consulSerf: 8301,
     consulServer: 8300,
-    redis: 6379,
     receiver: DEMO_RECEIVER_PORT,
   };
   const workers = Array.from({ length: workerCount }, (_, i) => 4127 + i);
@@ -67,7 +84,10 @@ async function resolvePorts() {
     consul: given('consul-port', defaults.consul),
     consulSerf: defaults.consulSerf,
     consulServer: defaults.consulServer,
-    redis: given('redis-port', defaults.redis),
+    redis:
+      flags['free-ports'] && redisBasePort === undefined
+        ? await freeRedisPorts(redisTopology)
+        : redisPortsOf(redisTopology, redisBasePort),
     receiver: given('receiver-port', defaults.receiver),
     workers,
   };
@@ -88,30 +108,28 @@ async function waitHttp(url, what, timeoutMs = 30_000) {
   throw new Error(`${what} did not come up at ${url} within ${timeoutMs} ms`);
 }
 
-/** Redis, then (distributed) Consul until it has a leader; returns the apps' environment. */
+/**
+ * Redis (its topology: redis-stack.mjs), then (distributed) Consul until it has a leader, and the Redis
+ * topology until it is ready; returns the apps' environment.
+ */
 async function startInfrastructure(ports, dataDir) {
   const bins = provision();
-  mkdirSync(join(dataDir, 'redis'), { recursive: true });
-  const redisArgs = [
-    '--port',
-    ports.redis,
-    '--bind',
-    '127.0.0.1',
-    '--dir',
-    join(dataDir, 'redis'),
-    '--appendonly',
-    'yes',
-  ];
-  supervisor.run('redis', bins.REDIS_SERVER_BIN, redisArgs, {}, { infra: true });
+  const redis = startRedis(redisTopology, { supervisor, bin: bins.REDIS_SERVER_BIN, ports: ports.redis, dataDir });
+  const redisReady = redis.ready.then((description) => {
+    redisLine = description;
+    if (redisTopology !== 'single') console.log(`stack: redis ${description}`);
+  });
+  redisReady.catch(() => undefined); // awaited below; not an unhandled rejection while Consul starts
   // Local stack only: a fixed, documented admin token unless ADMIN_TOKEN is set, and webhooks to
   // this machine allowed (the SSRF guard refuses loopback otherwise) so a local receiver works.
   const appEnv = {
     HOST: '127.0.0.1',
-    REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
+    ...redis.env,
     ADMIN_TOKEN: process.env.ADMIN_TOKEN || LOCAL_ADMIN_TOKEN,
     WEBHOOK_ALLOWED_CIDRS: process.env.WEBHOOK_ALLOWED_CIDRS || '127.0.0.1/32',
   };
   if (flags.standalone) {
+    await redisReady;
     return { ...appEnv, ENABLE_CONSUL: 'false', CONFIG_PATH: join(dataDir, 'spaceport.yaml') };
   }
   mkdirSync(join(dataDir, 'consul'), { recursive: true });
@@ -144,6 +162,7 @@ async function startInfrastructure(ports, dataDir) {
     { infra: true },
   );
   await waitHttp(`http://127.0.0.1:${ports.consul}/v1/status/leader`, 'consul');
+  await redisReady;
   return { ...appEnv, ENABLE_CONSUL: 'true', CONSUL_HTTP_ADDR: `127.0.0.1:${ports.consul}` };
 }
 
@@ -177,25 +196,30 @@ function announce(ports, appEnv) {
     gatewayUrl,
     demoReceiverUrl: receiverUrl,
     ...(consulUrl ? { consulUrl } : {}),
-    redisUrl: appEnv.REDIS_URL,
+    redisTopology,
+    ...(appEnv.REDIS_URL ? { redisUrl: appEnv.REDIS_URL } : {}),
     clusterId: process.env.CLUSTER_ID || 'default',
     workers: workerCount,
     adminToken: process.env.ADMIN_TOKEN ? 'ADMIN_TOKEN' : 'local-default',
     workerEnv: workerEnvOf({ CLUSTER_ID: process.env.CLUSTER_ID, ...appEnv }),
   });
   console.log(
-    `\nSpaceport is up (${flags.standalone ? 'standalone' : 'distributed'} mode, ${workerCount} event-worker(s)).`,
+    `\nSpaceport is up (${flags.standalone ? 'standalone' : 'distributed'} mode, ${workerCount} event-worker(s), ` +
+      `${redisTopology} Redis).`,
   );
   console.log(`  gateway   ${gatewayUrl}  (GET /healthz; /v1/cluster with the admin token)`);
   console.log(`  admin API Authorization: Bearer ${process.env.ADMIN_TOKEN ? '$ADMIN_TOKEN' : LOCAL_ADMIN_TOKEN}`);
   if (consulUrl) console.log(`  consul UI ${consulUrl}/ui`);
-  console.log(`  redis     ${appEnv.REDIS_URL}`);
+  console.log(`  redis     ${redisLine}`);
   console.log(`  demo webhook receiver ${receiverUrl}  (GET /received)`);
   console.log(
     'Next, in another terminal: `npm run demo` (project + trigger + events)' +
       (flags.standalone ? '.' : ', `npm run worker` (one more worker).'),
   );
-  console.log('A dead event-worker is restarted; Ctrl-C (or SIGTERM) stops everything.\n');
+  console.log(
+    `A dead event-worker${redisTopology === 'single' ? '' : ' or Redis process'} is restarted; ` +
+      'Ctrl-C (or SIGTERM) stops everything.\n',
+  );
 }
 
 async function main() {

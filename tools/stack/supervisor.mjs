@@ -1,6 +1,8 @@
 // The child processes of `npm start` (tools/stack/stack.mjs): starts them with prefixed logs, restarts
-// an event-worker that dies (restart-policy.mjs), stops the whole stack when any other child dies, and
-// stops every child on SIGINT/SIGTERM — apps first, Consul and Redis last, all within 15 s.
+// an event-worker that dies (restart-policy.mjs) and each Redis process of a replicated topology (its own,
+// slower policy: redis-stack.mjs), stops the whole stack when any other child dies (quoting the last line
+// it wrote to stderr when it exited with a code: a refused start-up says why), and stops every child on
+// SIGINT/SIGTERM — apps first, Consul and Redis last, all within 15 s.
 //
 // Signals through npm: npm 11 runs a script as `sh -c '<script>'` and forwards SIGINT/SIGTERM to that
 // shell only, not to its process group. Debian's sh (dash) forks for `node …` rather than exec'ing, so
@@ -55,13 +57,15 @@ export class Supervisor {
   }
 
   /**
-   * Starts `command` as child `name`. `restart`: an unexpected exit restarts it (event-workers);
-   * otherwise it stops the stack. `infra`: stopped after the apps (Consul, Redis).
+   * Starts `command` as child `name`. `restart`: an unexpected exit restarts it after `policy`'s delay
+   * (event-workers; a replicated topology's Redis processes); otherwise it stops the stack. `infra`:
+   * stopped after the apps (Consul, Redis).
    */
-  run(name, command, args, env = {}, { restart = false, infra = false } = {}) {
+  run(name, command, args, env = {}, { restart = false, infra = false, policy = RESTART_POLICY } = {}) {
     if (this.stopping) throw new Error(`not starting ${name}: the stack is stopping`);
     const colour = COLOURS[this.records.length % COLOURS.length];
-    const record = { name, command, args, env, restart, infra, prefix: logPrefix(name, colour), crashesInRow: 0 };
+    const prefix = logPrefix(name, colour);
+    const record = { name, command, args, env, restart, infra, policy, prefix, crashesInRow: 0, lastError: '' };
     this.records.push(record);
     this.spawn(record);
     return record;
@@ -76,7 +80,7 @@ export class Supervisor {
     record.child = child;
     record.startedAt = Date.now();
     relayLines(child.stdout, process.stdout, record.prefix);
-    relayLines(child.stderr, process.stderr, record.prefix);
+    relayLines(child.stderr, process.stderr, record.prefix, (line) => (record.lastError = line));
     process.stdout.write(`${record.prefix}started (pid ${child.pid})\n`);
     let reported = false;
     const report = (code, signal) => {
@@ -97,16 +101,17 @@ export class Supervisor {
     if (this.stopping) return;
     const how = describeExit(code, signal);
     if (!record.restart) {
-      this.fail(`${record.name} exited unexpectedly (${how}); stopping the stack`);
+      const said = signal === null && record.lastError.trim() !== '' ? `: ${record.lastError.trim()}` : '';
+      this.fail(`${record.name} exited unexpectedly (${how}${said}); stopping the stack`);
       return;
     }
     const ranForMs = Date.now() - record.startedAt;
-    const next = nextRestart(record.crashesInRow, ranForMs);
+    const next = nextRestart(record.crashesInRow, ranForMs, record.policy);
     record.crashesInRow = next.crashesInRow;
     if (next.giveUp) {
       this.fail(
         `${record.name} died ${next.crashesInRow} times in a row, each run shorter than ` +
-          `${seconds(RESTART_POLICY.stableAfterMs)} (last: ${how}); not restarting it again, stopping the stack`,
+          `${seconds(record.policy.stableAfterMs)} (last: ${how}); not restarting it again, stopping the stack`,
       );
       return;
     }

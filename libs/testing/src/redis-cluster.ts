@@ -1,22 +1,7 @@
+import { clusterNodeConfig, formCluster } from './redis-topology.mjs';
 import { freeClusterPorts } from './ports';
-import {
-  clusterView,
-  type ClusterView,
-  isHealthyView,
-  knowsAll,
-  ownerOf,
-  type SlotRange,
-  slotRangesFor,
-} from './redis-cluster-nodes';
-import {
-  REDIS_DATA_NODE_CONFIG,
-  redisCommand,
-  redisInfo,
-  type RedisFailover,
-  type RedisNode,
-  startRedisNodes,
-  syncedMasterOf,
-} from './redis-node';
+import { clusterView, type ClusterView, ownerOf, type SlotRange } from './redis-cluster-nodes';
+import { redisInfo, type RedisFailover, type RedisNode, startRedisNodes, syncedMasterOf } from './redis-node';
 import { waitFor } from './wait';
 
 export interface RedisClusterOptions {
@@ -64,50 +49,19 @@ export interface RedisClusterTopology {
 export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisClusterTopology> {
   const masters = options.masters ?? 3;
   const count = masters * (1 + (options.replicasPerMaster ?? 1));
-  const config = [
-    ...REDIS_DATA_NODE_CONFIG,
-    'cluster-enabled yes',
-    'cluster-config-file nodes.conf',
-    `cluster-node-timeout ${options.nodeTimeoutMs ?? 1_000}`,
-  ];
+  const config = clusterNodeConfig({ nodeTimeoutMs: options.nodeTimeoutMs });
   const ports = await freeClusterPorts(count);
   const nodes = await startRedisNodes(ports.map((port) => ({ role: 'redis-cluster', port, config })));
   try {
-    await formCluster(nodes, masters);
+    await formCluster(
+      nodes.map((node) => node.port),
+      masters,
+    );
   } catch (error) {
     await Promise.all(nodes.map((node) => node.stop()));
     throw error;
   }
   return clusterTopology(nodes);
-}
-
-async function formCluster(nodes: readonly RedisNode[], masters: number): Promise<void> {
-  const [first, ...others] = nodes;
-  if (!first || masters < 1 || masters > nodes.length) throw new Error(`cannot form ${masters} masters`);
-  const masterNodes = nodes.slice(0, masters);
-  const ranges = slotRangesFor(masters);
-  await Promise.all(
-    masterNodes.map((node, i) => redisCommand(node.port, 'CLUSTER', 'ADDSLOTSRANGE', ...(ranges[i] ?? []))),
-  );
-  await Promise.all(nodes.map((node, i) => redisCommand(node.port, 'CLUSTER', 'SET-CONFIG-EPOCH', i + 1)));
-  for (const node of others) await redisCommand(first.port, 'CLUSTER', 'MEET', node.host, node.port);
-  await waitFor(async () => (await viewsOf(nodes)).every((view) => knowsAll(view, nodes.length)), {
-    what: 'the cluster nodes to know each other',
-    intervalMs: 100,
-  });
-  const masterIds = await Promise.all(masterNodes.map((node) => redisCommand(node.port, 'CLUSTER', 'MYID')));
-  await Promise.all(
-    nodes
-      .slice(masters)
-      .map((node, j) => redisCommand(node.port, 'CLUSTER', 'REPLICATE', String(masterIds[j % masters]))),
-  );
-  const addresses = nodes.map((node) => node.address);
-  await waitFor(
-    async () =>
-      (await viewsOf(nodes)).every((view) => isHealthyView(view, addresses, masters)) &&
-      (await Promise.all(nodes.slice(masters).map((node) => syncedMasterOf(node.port)))).every(Boolean),
-    { what: 'cluster_state:ok on every node, every replica attached and in sync', timeoutMs: 30_000, intervalMs: 100 },
-  );
 }
 
 function viewsOf(nodes: readonly RedisNode[]): Promise<ClusterView[]> {

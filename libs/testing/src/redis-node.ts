@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { redisConfigText } from './redis-topology.mjs';
 import { ManagedProcess } from './managed-process';
 import { pingRedis, redisServerBin } from './redis-server';
 import { waitFor } from './wait';
@@ -28,14 +28,7 @@ export interface RedisFailover {
   readonly elapsedMs: number;
 }
 
-/** The settings every data node runs with: AOF on (as production runs it, and as redis-server.ts does). */
-export const REDIS_DATA_NODE_CONFIG: readonly string[] = [
-  'save ""',
-  'appendonly yes',
-  'appendfsync everysec',
-  // A replica's full sync starts at once instead of 5 s later (the default waits for more replicas).
-  'repl-diskless-sync-delay 0',
-];
+export { REDIS_DATA_NODE_CONFIG, redisCommand, redisInfo, syncedMasterOf } from './redis-topology.mjs';
 
 export interface RedisNodeOptions {
   /** The process name is `<role>:<port>`, e.g. `sentinel:40123`. */
@@ -52,7 +45,7 @@ export async function startRedisNode(options: RedisNodeOptions): Promise<RedisNo
   const { role, port } = options;
   const dir = mkdtempSync(join(tmpdir(), `spaceport-${role}-`));
   const configFile = join(dir, 'redis.conf');
-  writeFileSync(configFile, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, ...options.config, ''].join('\n'));
+  writeFileSync(configFile, redisConfigText(port, dir, options.config));
   const proc = new ManagedProcess({
     name: `${role}:${port}`,
     command: redisServerBin(),
@@ -94,46 +87,6 @@ export async function startRedisNodes(options: readonly RedisNodeOptions[]): Pro
     throw failure.reason;
   }
   return started;
-}
-
-/** One command on a fresh connection that is closed again; fails fast (no retries, no offline queue). */
-export async function redisCommand(port: number, command: string, ...args: (string | number)[]): Promise<unknown> {
-  const client = new Redis({
-    host: '127.0.0.1',
-    port,
-    lazyConnect: true,
-    connectTimeout: 1_000,
-    commandTimeout: 2_000,
-    enableReadyCheck: false,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return await client.call(command, ...args.map(String));
-  } finally {
-    client.disconnect();
-  }
-}
-
-/** INFO [section] of the node on `port`, as a map of its `key:value` lines. */
-export async function redisInfo(port: number, section?: string): Promise<Map<string, string>> {
-  const text = String(await redisCommand(port, 'INFO', ...(section ? [section] : [])));
-  const info = new Map<string, string>();
-  for (const line of text.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && !line.startsWith('#')) info.set(line.slice(0, colon), line.slice(colon + 1));
-  }
-  return info;
-}
-
-/** host:port of the master the node on `port` replicates from, when it is a replica whose link is up. */
-export async function syncedMasterOf(port: number): Promise<string | undefined> {
-  const info = await redisInfo(port, 'replication');
-  if (info.get('role') !== 'slave' || info.get('master_link_status') !== 'up') return undefined;
-  return `${info.get('master_host')}:${info.get('master_port')}`;
 }
 
 /** `127.0.0.1:6379` → { host, port }, the form ioredis takes for sentinels and cluster start nodes. */

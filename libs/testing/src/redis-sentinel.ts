@@ -1,8 +1,8 @@
+import { DEFAULT_SENTINEL_MASTER_NAME, namedMaster, sentinelConfig, waitForSentinels } from './redis-topology.mjs';
 import { freePorts } from './ports';
 import {
   endpointOf,
   REDIS_DATA_NODE_CONFIG,
-  redisCommand,
   redisInfo,
   type RedisFailover,
   type RedisNode,
@@ -48,32 +48,9 @@ export interface RedisSentinelTopology {
   stop(): Promise<void>;
 }
 
-/** SENTINEL replies are flat arrays of field, value, field, value… */
-function fieldsOf(reply: unknown): Map<string, string> {
-  const flat = (reply as unknown[]).map(String);
-  const fields = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i] ?? '', flat[i + 1] ?? '');
-  return fields;
-}
-
-async function namedMaster(sentinel: RedisNode, masterName: string): Promise<string> {
-  const reply = (await redisCommand(sentinel.port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)) as unknown;
-  if (!Array.isArray(reply)) throw new Error(`${sentinel.address} knows no master named ${masterName}`);
-  return `${String(reply[0])}:${String(reply[1])}`;
-}
-
 async function isMaster(address: string): Promise<boolean> {
   const info = await redisInfo(endpointOf(address).port, 'replication');
   return info.get('role') === 'master';
-}
-
-/** True when this sentinel names `master`, sees it up, sees a replica in sync and the two other sentinels. */
-async function sentinelAgrees(sentinel: RedisNode, masterName: string, master: string): Promise<boolean> {
-  const state = fieldsOf(await redisCommand(sentinel.port, 'SENTINEL', 'MASTER', masterName));
-  if (`${state.get('ip')}:${state.get('port')}` !== master || state.get('flags') !== 'master') return false;
-  if (state.get('num-other-sentinels') !== '2') return false;
-  const replicas = (await redisCommand(sentinel.port, 'SENTINEL', 'REPLICAS', masterName)) as unknown[];
-  return replicas.map(fieldsOf).some((r) => r.get('flags') === 'slave' && r.get('master-link-status') === 'ok');
 }
 
 /** The master every sentinel names, when they agree on one other than `killed` and it is a master. */
@@ -82,19 +59,10 @@ async function agreedNewMaster(
   masterName: string,
   killed: string,
 ): Promise<string | undefined> {
-  const named = new Set(await Promise.all(sentinels.map((s) => namedMaster(s, masterName))));
+  const named = new Set(await Promise.all(sentinels.map((s) => namedMaster(s.port, masterName))));
   const [address] = [...named];
   if (named.size !== 1 || !address || address === killed) return undefined;
   return (await isMaster(address)) ? address : undefined;
-}
-
-function sentinelConfig(masterName: string, master: RedisNode, options: RedisSentinelOptions): string[] {
-  return [
-    `sentinel monitor ${masterName} 127.0.0.1 ${master.port} 2`,
-    `sentinel down-after-milliseconds ${masterName} ${options.downAfterMs ?? 1_000}`,
-    `sentinel failover-timeout ${masterName} ${options.failoverTimeoutMs ?? 3_000}`,
-    `sentinel parallel-syncs ${masterName} 1`,
-  ];
 }
 
 /**
@@ -103,7 +71,7 @@ function sentinelConfig(masterName: string, master: RedisNode, options: RedisSen
  * other two sentinels.
  */
 export async function startRedisSentinel(options: RedisSentinelOptions = {}): Promise<RedisSentinelTopology> {
-  const masterName = options.masterName ?? 'spaceport';
+  const masterName = options.masterName ?? DEFAULT_SENTINEL_MASTER_NAME;
   const [masterPort = 0, replicaPort = 0, ...sentinelPorts] = await freePorts(5);
   const [master, replica] = await startRedisNodes([
     { role: 'redis-master', port: masterPort, config: REDIS_DATA_NODE_CONFIG },
@@ -120,15 +88,15 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
     await waitFor(async () => (await syncedMasterOf(replica.port)) === master.address, {
       what: `replica ${replica.address} in sync with ${master.address}`,
     });
-    const config = sentinelConfig(masterName, master, options);
+    const config = sentinelConfig(masterName, master.port, options);
     sentinels = await startRedisNodes(
       sentinelPorts.map((port) => ({ role: 'sentinel', port, config, sentinel: true })),
     );
-    await waitFor(
-      async () =>
-        (await Promise.all(sentinels.map((s) => sentinelAgrees(s, masterName, master.address)))).every(Boolean),
-      { what: 'the three sentinels to agree on the master, its replica and each other', timeoutMs: 30_000 },
+    const agreed = await waitForSentinels(
+      sentinels.map((s) => s.port),
+      masterName,
     );
+    if (agreed !== master.address) throw new Error(`the sentinels agreed on ${agreed}, not ${master.address}`);
   } catch (error) {
     await Promise.all([...sentinels, ...dataNodes].map((node) => node.stop()));
     throw error;
@@ -139,7 +107,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
 function sentinelTopology(masterName: string, dataNodes: RedisNode[], sentinels: RedisNode[]): RedisSentinelTopology {
   let lastKill: { address: string; at: number } | undefined;
   const masterAddress = async (): Promise<string> =>
-    waitFor(() => Promise.any(sentinels.map((s) => namedMaster(s, masterName))), {
+    waitFor(() => Promise.any(sentinels.map((s) => namedMaster(s.port, masterName))), {
       what: `a sentinel to name the master ${masterName}`,
     });
   const nodeAt = (address: string): RedisNode => {
