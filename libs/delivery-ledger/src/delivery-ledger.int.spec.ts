@@ -170,11 +170,11 @@ describe('DeliveryLedger against a real redis-server', () => {
     });
     await sleep(1_050);
     const fresh = claimOf(await workerB.claim('z1', 9, 4, 'B', 400));
-    await workerB.recordSent('z1', 0, fresh.token, 4, { workerId: 'B', statusCode: 204 });
+    await workerB.recordSent('z1', 9, fresh.token, 4, { workerId: 'B', statusCode: 204 });
     // A wakes up: its send deadline has passed, a new claim is fenced, and z1 is done.
     expect(workerA.maySend(zombieClaim)).toBe(false);
     expect(await workerA.claim('z2', 9, 3, 'A', 400)).toMatchObject({ status: 'fenced', currentEpoch: 4 });
     expect(await workerA.claim('z1', 9, 3, 'A', 400)).toMatchObject({ status: 'already-sent', sentBy: 'B' });
-    expect(await workerA.releaseClaim('z1', 0, zombieClaim.token)).toBe('not-held');
+    expect(await workerA.releaseClaim('z1', 9, zombieClaim.token)).toBe('not-held');
   });
 });

@@ -142,7 +142,11 @@ export class DeliveryLedger {
     validateClaimTtl(claimTtlMs, this.timing);
     assertCount('epoch', epoch);
     if (workerId.length === 0) throw new RangeError('worker id must not be empty');
-    const keys = [this.keys.sent(deliveryId, partition), this.keys.claim(deliveryId, partition), this.keys.epoch(partition)];
+    const keys = [
+      this.keys.sent(deliveryId, partition),
+      this.keys.claim(deliveryId, partition),
+      this.keys.epoch(partition),
+    ];
     const token = this.newToken();
     const requestedAt = this.monotonicNow();
     const reply = await this.client[COMMANDS.claim.name](

@@ -31,7 +31,14 @@ describe('ledger follow-ups against a real redis-server', () => {
   it('runs after recordSent with only its own keys and arguments, and leaves the reply as it was', async () => {
     const claim = claimOf(await ledger.claim('f1', 0, 1, 'A', TTL_MS));
     expect(
-      await ledger.recordSent('f1', 0, claim.token, 1, { workerId: 'A', statusCode: 204, attempt: 1 }, echoCall('x', 'y')),
+      await ledger.recordSent(
+        'f1',
+        0,
+        claim.token,
+        1,
+        { workerId: 'A', statusCode: 204, attempt: 1 },
+        echoCall('x', 'y'),
+      ),
     ).toEqual({
       status: 'recorded',
       claimState: 'held',

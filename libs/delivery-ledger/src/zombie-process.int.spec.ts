@@ -85,7 +85,8 @@ describe('paused zombie worker process', () => {
       const duplicates = sends.length - new Set(sends).size;
       expect(duplicates).toBeLessThanOrEqual(1);
       expect([...aEvents, ...bEvents].filter((e) => e.event === 'recorded')).toHaveLength(200);
-      for (let index = 0; index < 200; index += 1) expect(await ledger.isSent(`d-${index}`, 0), `d-${index}`).toBe(true);
+      for (let index = 0; index < 200; index += 1)
+        expect(await ledger.isSent(`d-${index}`, 0), `d-${index}`).toBe(true);
       expect(await ledger.isSent('d-200', 0)).toBe(false);
       expect(await ledger.currentEpoch(0)).toBe(4);
     } finally {

@@ -206,7 +206,12 @@ describe('the project log over its partition shards', () => {
   it('keeps ceil(maxCount / partitions) events per shard', async () => {
     const now = Date.now();
     for (let i = 0; i < 6; i += 1)
-      await log.recordAccepted('capped', accepted(idAt(now + i), ['t'], 5), { maxAgeMs: 60_000, maxCount: 16 }, PARTITIONS);
+      await log.recordAccepted(
+        'capped',
+        accepted(idAt(now + i), ['t'], 5),
+        { maxAgeMs: 60_000, maxCount: 16 },
+        PARTITIONS,
+      );
     expect(await redis.zcard(keys.events('capped', 5))).toBe(2);
   });
 });

@@ -88,11 +88,13 @@ describe('coalesceWrites', () => {
 
 describe("createRedis's command client", () => {
   it('coalesces: scripts and commands of one iteration in one write, a script defined late included', async () => {
-    const client = asSingleNode(createRedis(
-      parseRedisUrl(redisServer.redis.url),
-      { kind: 'command', commandTimeoutMs: 2_000 },
-      { connectionName: 'coalescing-test', logger: pino({ level: 'silent' }) },
-    ));
+    const client = asSingleNode(
+      createRedis(
+        parseRedisUrl(redisServer.redis.url),
+        { kind: 'command', commandTimeoutMs: 2_000 },
+        { connectionName: 'coalescing-test', logger: pino({ level: 'silent' }) },
+      ),
+    );
     clients.push(client);
     await client.connect();
     expect(await client.set('early', '1')).toBe('OK');

@@ -57,7 +57,9 @@ describe('createRedis through Sentinel', () => {
       REDIS_SENTINELS: sentinel.sentinelAddresses,
       REDIS_SENTINEL_NAME: sentinel.masterName,
     });
-    const command = asSingleNode(createRedis(connection, { kind: 'command', commandTimeoutMs: 500 }, { connectionName: 'cmd' }));
+    const command = asSingleNode(
+      createRedis(connection, { kind: 'command', commandTimeoutMs: 500 }, { connectionName: 'cmd' }),
+    );
     const worker = asSingleNode(createRedis(connection, { kind: 'worker' }, { connectionName: 'worker' }));
     clients.push(command, worker);
     await Promise.all([command.connect(), worker.connect()]);
@@ -100,13 +102,15 @@ describe('createRedis through Sentinel', () => {
     master.disconnect();
     const env = { REDIS_SENTINELS: sentinel.sentinelAddresses, REDIS_SENTINEL_NAME: sentinel.masterName };
     const client = (extra: NodeJS.ProcessEnv): Redis => {
-      const made = asSingleNode(createRedis(
-        parseRedisConnection({ ...env, ...extra }),
-        { kind: 'probe', timeoutMs: 1_000 },
-        {
-          connectionName: 'auth',
-        },
-      ));
+      const made = asSingleNode(
+        createRedis(
+          parseRedisConnection({ ...env, ...extra }),
+          { kind: 'probe', timeoutMs: 1_000 },
+          {
+            connectionName: 'auth',
+          },
+        ),
+      );
       clients.push(made);
       return made;
     };

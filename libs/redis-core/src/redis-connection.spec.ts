@@ -1,11 +1,6 @@
 import { ConfigError } from '@spaceport/runtime-core';
 import { describe, expect, it } from 'vitest';
-import {
-  describeRedisConnection,
-  parseEndpoints,
-  parseRedisConnection,
-  parseRedisUrl,
-} from './redis-connection';
+import { describeRedisConnection, parseEndpoints, parseRedisConnection, parseRedisUrl } from './redis-connection';
 import { redisClusterOptions } from './redis-options';
 
 const SECRET = 's3cret-never-shown';
@@ -172,7 +167,12 @@ describe('parseRedisConnection: REDIS_CLUSTER_NODES', () => {
     if (cluster.kind !== 'cluster') throw new Error('expected a cluster connection');
     const options = redisClusterOptions(cluster, { kind: 'command', commandTimeoutMs: 700 }, 'name');
     expect(options).toMatchObject({ enableOfflineQueue: false, lazyConnect: true, scaleReads: 'master' });
-    expect(options.redisOptions).toMatchObject({ commandTimeout: 700, password: SECRET, tls: {}, connectionName: 'name' });
+    expect(options.redisOptions).toMatchObject({
+      commandTimeout: 700,
+      password: SECRET,
+      tls: {},
+      connectionName: 'name',
+    });
     expect(options.redisOptions).not.toHaveProperty('enableOfflineQueue');
     expect(redisClusterOptions(cluster, { kind: 'worker' }, 'w').redisOptions?.maxRetriesPerRequest).toBeNull();
   });

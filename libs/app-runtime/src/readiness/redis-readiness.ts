@@ -49,7 +49,9 @@ export function connectWithin(client: RedisClient, ms: number): Promise<boolean>
  * a cluster every master answers for its own shard: the first unsafe policy among them, else the first.
  */
 export async function readMaxmemoryPolicy(client: RedisClient): Promise<string | undefined> {
-  const policies = await Promise.all(dataNodesOf(client).map(async (node) => maxmemoryPolicyOf(await node.info('memory'))));
+  const policies = await Promise.all(
+    dataNodesOf(client).map(async (node) => maxmemoryPolicyOf(await node.info('memory'))),
+  );
   return policies.find((policy) => evictionRisk(policy) !== undefined) ?? policies[0];
 }
 

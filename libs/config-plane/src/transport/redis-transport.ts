@@ -1,6 +1,11 @@
 import { ClientRedis, ServerRedis } from '@nestjs/microservices';
 import { Cluster, type Redis } from 'ioredis';
-import { type RedisClient, type RedisConnection, redisClusterOptions, redisConnectionOptions } from '@spaceport/redis-core';
+import {
+  type RedisClient,
+  type RedisConnection,
+  redisClusterOptions,
+  redisConnectionOptions,
+} from '@spaceport/redis-core';
 
 /** Reconnect forever, quickly: the config plane must heal by itself after a Redis restart. */
 const RETRY = { retryAttempts: Number.MAX_SAFE_INTEGER, retryDelay: 250 } as const;

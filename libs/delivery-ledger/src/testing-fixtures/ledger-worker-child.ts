@@ -48,7 +48,11 @@ async function main(): Promise<void> {
   const [epoch, from, to] = [Number(epochArg), Number(fromArg), Number(toArg)];
   const redis = new Redis(url, { maxRetriesPerRequest: 3 });
   redis.on('error', (error: Error) => log('redis-error', { message: error.message }));
-  const ledger = new DeliveryLedger(redis, { keyPrefix: ledgerKeyPrefix(clusterId), httpTimeoutMs: 100, safetyMarginMs: 50 });
+  const ledger = new DeliveryLedger(redis, {
+    keyPrefix: ledgerKeyPrefix(clusterId),
+    httpTimeoutMs: 100,
+    safetyMarginMs: 50,
+  });
   if (bump === 'bump') log('bump', { result: await ledger.bumpEpoch(0, epoch) });
   log('started', { workerId, epoch });
   for (let index = from; index < to; index += 1) {

@@ -211,7 +211,9 @@ export class EventLog {
   async get(project: string, eventId: string): Promise<(EventView & { invocations: Invocation[] }) | undefined> {
     const partitions = await this.shardCount();
     const hashes = await Promise.all(
-      Array.from({ length: partitions }, (_, partition) => this.redis.hgetall(this.keys.event(project, partition, eventId))),
+      Array.from({ length: partitions }, (_, partition) =>
+        this.redis.hgetall(this.keys.event(project, partition, eventId)),
+      ),
     );
     const partition = hashes.findIndex((hash) => eventViewOf(eventId, hash) !== undefined);
     if (partition < 0) return undefined;
@@ -243,10 +245,20 @@ export class EventLog {
     const readShard = (partition: number, upper: string): Promise<string[]> =>
       this.redis.zrevrangebylex(this.keys.events(project, partition), upper, floor, 'LIMIT', 0, batch);
     const readEvents = async (ids: readonly ShardedId[]): Promise<(EventView | undefined)[]> => {
-      const hashes = await Promise.all(ids.map(({ id, partition }) => this.redis.hgetall(this.keys.event(project, partition, id))));
+      const hashes = await Promise.all(
+        ids.map(({ id, partition }) => this.redis.hgetall(this.keys.event(project, partition, id))),
+      );
       return ids.map(({ id }, position) => eventViewOf(id, hashes[position] ?? {}));
     };
-    return mergeShardPages({ shards, batch, top, limit, readShard, readEvents, keep: (view) => matchesEventFilter(view, filter) });
+    return mergeShardPages({
+      shards,
+      batch,
+      top,
+      limit,
+      readShard,
+      readEvents,
+      keep: (view) => matchesEventFilter(view, filter),
+    });
   }
 
   /** How many index shards a project has: the partition high water (every count ever published with). */

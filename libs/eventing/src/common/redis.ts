@@ -19,7 +19,12 @@ export type RedisScript = (...keysThenArgs: (string | number)[]) => Promise<numb
  * its caller bound to `client`, so call sites need no cast to reach the dynamically added method.
  * `numberOfKeys` undefined: a variable number of keys, the caller passes their count first.
  */
-export function defineScript(client: RedisClient, name: string, numberOfKeys: number | undefined, lua: string): RedisScript {
+export function defineScript(
+  client: RedisClient,
+  name: string,
+  numberOfKeys: number | undefined,
+  lua: string,
+): RedisScript {
   client.defineCommand(name, numberOfKeys === undefined ? { lua } : { numberOfKeys, lua });
   const command = (client as unknown as Record<string, RedisScript | undefined>)[name];
   if (!command) throw new Error(`ioredis did not define the command ${name}`);

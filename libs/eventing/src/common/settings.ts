@@ -82,7 +82,7 @@ export function parseEventingEnv(env: NodeJS.ProcessEnv, redis: RedisConnection)
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(bullPrefix))
     throw new ConfigError(
       'EVENTING_BULL_PREFIX',
-      'expected 1-64 of [A-Za-z0-9_.-] (no braces: Spaceport adds each partition\'s hash tag itself)',
+      "expected 1-64 of [A-Za-z0-9_.-] (no braces: Spaceport adds each partition's hash tag itself)",
     );
   const allowedCidrs = (env['WEBHOOK_ALLOWED_CIDRS'] ?? '')
     .split(',')

@@ -56,7 +56,9 @@ export class AttemptRunner implements OnApplicationShutdown {
     // a retry shows `processing` while it runs (a failed first attempt already wrote it).
     const processing =
       attempt > 1
-        ? this.log.setStatus(job.project, job.partition, job.eventId, job.triggerId, 'processing').catch(() => undefined)
+        ? this.log
+            .setStatus(job.project, job.partition, job.eventId, job.triggerId, 'processing')
+            .catch(() => undefined)
         : undefined;
     const outcome = await this.sender.send(webhookRequestOf(job, target.project, target.trigger, startedAt));
     // Object.assign, not `{ ...outcome, attempt }` (a slow path in Node 20's V8, commit f62550b)

@@ -91,7 +91,9 @@ export class ObserveService {
       idempotencyTtlMs: 0, // a new delivery id, which no idempotent replay publishes again
     }));
     await guarded(async () => {
-      await Promise.all(targets.map((d) => this.log.setStatus(project, event.partition, eventId, d.trigger, 'staged', true)));
+      await Promise.all(
+        targets.map((d) => this.log.setStatus(project, event.partition, eventId, d.trigger, 'staged', true)),
+      );
       await this.publisher.enqueue(jobs, 0);
     });
     return { deliveries: jobs.map((job) => ({ id: job.deliveryId, trigger: job.triggerId })) };
