@@ -10,6 +10,8 @@ import { LedgerClients } from './testing-fixtures/ledger-clients';
 // d-200.. are still unsent. A must send nothing it is not entitled to and stop at the fence.
 const CHILD = resolve(__dirname, 'testing-fixtures/ledger-worker-child.ts');
 const VITE_NODE = resolve(__dirname, '../../../node_modules/vite-node/vite-node.mjs');
+/** the workspace's path aliases (the child imports @spaceport/redis-core) */
+const VITE_CONFIG = resolve(__dirname, '../../../vitest.config.ts');
 const A_RANGE = [0, 300] as const;
 const B_RANGE = [0, 200] as const;
 
@@ -46,7 +48,19 @@ describe('paused zombie worker process', () => {
     [from, to]: readonly [number, number],
   ): { proc: ManagedProcess; log: string } {
     const log = join(dir, `${name}.log`);
-    const args = [VITE_NODE, CHILD, server.redis.url, clusterId, name, String(epoch), String(from), String(to), 'bump'];
+    const args = [
+      VITE_NODE,
+      '--config',
+      VITE_CONFIG,
+      CHILD,
+      server.redis.url,
+      clusterId,
+      name,
+      String(epoch),
+      String(from),
+      String(to),
+      'bump',
+    ];
     const proc = new ManagedProcess({ name: `ledger-worker-${name}`, command: process.execPath, args, logFile: log });
     children.push(proc);
     proc.start();

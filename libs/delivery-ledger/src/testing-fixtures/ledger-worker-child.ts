@@ -1,5 +1,5 @@
 // A minimal event worker as its own OS process, for the paused-zombie test. Run through vite-node:
-//   node node_modules/vite-node/vite-node.mjs ledger-worker-child.ts <redisUrl> <clusterId> <workerId> <epoch> <from> <to> [bump]
+//   node node_modules/vite-node/vite-node.mjs --config vitest.config.ts ledger-worker-child.ts <redisUrl> <clusterId> <workerId> <epoch> <from> <to> [bump]
 // It works deliveries d-<from>..d-<to - 1> of partition 0 in order with OUR DeliveryLedger: claim,
 // check the send deadline, "send" (a `send` line stands for the socket write), record. It stops when
 // fenced, like a worker that lost its partition. One JSON line per event on stdout.
