@@ -51,11 +51,12 @@ async function deliverOnce(job: Job, ledger: DeliveryLedger, appendInvocation: L
   });
   const invocation = {
     script: appendInvocation,
-    keys: [`${keyPrefix}inv:${id}`],
+    keys: [`${keyPrefix(0)}inv:${id}`],
     args: [JSON.stringify({ at: new Date().toISOString(), statusCode })],
   };
   await ledger.recordSent(
     id,
+    0,
     claimed.claim.token,
     1,
     { workerId: 'baseline-worker', statusCode, attempt: 1 },

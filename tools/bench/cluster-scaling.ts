@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { partitionQueueName } from '@spaceport/eventing';
+import { partitionQueueName, partitionQueuePrefix } from '@spaceport/eventing';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import {
   AppStack,
@@ -70,7 +70,8 @@ async function round(
   const connection = { url: redisUrl };
   const queues = Array.from(
     { length: P },
-    (_, p) => new Queue(partitionQueueName(clusterId, p), { connection, prefix: 'bull' }),
+    (_, p) =>
+      new Queue(partitionQueueName(clusterId, p), { connection, prefix: partitionQueuePrefix('bull', clusterId, p) }),
   );
   try {
     await Promise.all(queues.map((q) => q.pause()));

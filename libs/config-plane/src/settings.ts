@@ -1,6 +1,6 @@
 import { settingsToken } from '@spaceport/app-runtime';
 import { ConfigError, parseBoolean, parseDurationMs } from '@spaceport/runtime-core';
-import { parseRedisConnection, type RedisConnection, refuseUnsupportedTopology } from '@spaceport/redis-core';
+import { parseRedisConnection, type RedisConnection } from '@spaceport/redis-core';
 
 export const DEFAULT_CONFIG_PATH = './spaceport.yaml';
 export const DEFAULT_HEARTBEAT_MS = 1_000;
@@ -46,7 +46,7 @@ export function resolveConfigPlaneSettings(env: NodeJS.ProcessEnv, rest: readonl
   if (heartbeatMs < 50 || heartbeatMs > 60_000)
     throw new ConfigError('CONFIG_HEARTBEAT_INTERVAL', 'must be between 50ms and 60s');
   const configPath = configPathFlag(rest) ?? (env['CONFIG_PATH']?.trim() || DEFAULT_CONFIG_PATH);
-  const redis = refuseUnsupportedTopology(parseRedisConnection(env));
+  const redis = parseRedisConnection(env);
   const allowEvictionRaw = env['REDIS_ALLOW_EVICTION']?.trim();
   const allowEviction = allowEvictionRaw ? parseBoolean('REDIS_ALLOW_EVICTION', allowEvictionRaw) : false;
   return { redis, allowEviction, heartbeatMs, configPath };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Cluster, Redis } from 'ioredis';
-import { assertCount, type LedgerKeys, ledgerKeys } from './keys';
+import { assertCount, type LedgerKeyPrefix, type LedgerKeys, ledgerKeys } from './keys';
 import { parseBumpReply, parseClaimReply, parseRecordReply, parseReleaseReply, parseSentRecord } from './replies';
 import { COMMANDS, RECORD_SENT_ARITY, RELEASE_CLAIM_ARITY, withFollowUp } from './scripts';
 import {
@@ -19,8 +19,8 @@ import type { BumpResult, ClaimResult, RecordResult, ReleaseResult, SentMeta, Se
 export type LedgerClient = Redis | Cluster;
 
 export interface DeliveryLedgerOptions {
-  /** Key prefix with a hash tag, e.g. `ledgerKeyPrefix(clusterId)` = `sp:{<cluster>}:ledger:`. */
-  readonly keyPrefix: string;
+  /** Key prefix of each partition, with a hash tag: `ledgerKeyPrefix(clusterId)` = `p => sp:{<cluster>:p<p>}:ledger:`. */
+  readonly keyPrefix: LedgerKeyPrefix;
   /** Timeout of one webhook HTTP attempt; every claim TTL must exceed it plus the margin. */
   readonly httpTimeoutMs: number;
   /** Default 1000 ms. */
@@ -50,7 +50,7 @@ export interface LedgerFollowUp {
   readonly afterReleaseClaim: string;
 }
 
-/** One run of a follow-up: its own KEYS and ARGV (keys in the ledger's hash-tag slot). */
+/** One run of a follow-up: its own KEYS and ARGV (keys in the slot of the delivery's partition). */
 export interface FollowUpCall {
   readonly script: LedgerFollowUp;
   readonly keys: readonly string[];
@@ -109,12 +109,16 @@ export class DeliveryLedger {
     return parseBumpReply(reply, generation);
   }
 
-  /** The highest epoch of partitions `0 … partitionCount - 1` (0 when none has one): one MGET, one slot. */
+  /**
+   * The highest epoch of partitions `0 … partitionCount - 1` (0 when none has one): one GET per partition,
+   * issued together (each partition's epoch sits in its own slot, so no MGET).
+   */
   async highestEpoch(partitionCount: number): Promise<number> {
     assertCount('partition count', partitionCount);
     if (partitionCount === 0) return 0;
-    const keys = Array.from({ length: partitionCount }, (_, partition) => this.keys.epoch(partition));
-    const values = await this.client.mget(keys);
+    const values = await Promise.all(
+      Array.from({ length: partitionCount }, (_, partition) => this.client.get(this.keys.epoch(partition))),
+    );
     return Math.max(0, ...values.map((value) => (value === null ? 0 : Number(value))));
   }
 
@@ -138,7 +142,11 @@ export class DeliveryLedger {
     validateClaimTtl(claimTtlMs, this.timing);
     assertCount('epoch', epoch);
     if (workerId.length === 0) throw new RangeError('worker id must not be empty');
-    const keys = [this.keys.sent(deliveryId), this.keys.claim(deliveryId), this.keys.epoch(partition)];
+    const keys = [
+      this.keys.sent(deliveryId, partition),
+      this.keys.claim(deliveryId, partition),
+      this.keys.epoch(partition),
+    ];
     const token = this.newToken();
     const requestedAt = this.monotonicNow();
     const reply = await this.client[COMMANDS.claim.name](
@@ -169,6 +177,7 @@ export class DeliveryLedger {
    */
   async recordSent(
     deliveryId: string,
+    partition: number,
     claimToken: string,
     epoch: number,
     meta: SentMeta,
@@ -176,7 +185,7 @@ export class DeliveryLedger {
   ): Promise<RecordResult> {
     assertCount('epoch', epoch);
     const retentionMs = validateSentRetention(meta.retentionMs ?? this.sentRetentionMs);
-    const keys = [this.keys.sent(deliveryId), this.keys.claim(deliveryId)];
+    const keys = [this.keys.sent(deliveryId, partition), this.keys.claim(deliveryId, partition)];
     const args = [
       claimToken,
       String(epoch),
@@ -194,8 +203,13 @@ export class DeliveryLedger {
   }
 
   /** After a failed attempt: drops the claim if it is still `claimToken`'s, so a retry can claim; `followUp` as in recordSent. */
-  async releaseClaim(deliveryId: string, claimToken: string, followUp?: FollowUpCall): Promise<ReleaseResult> {
-    const keys = [this.keys.claim(deliveryId)];
+  async releaseClaim(
+    deliveryId: string,
+    partition: number,
+    claimToken: string,
+    followUp?: FollowUpCall,
+  ): Promise<ReleaseResult> {
+    const keys = [this.keys.claim(deliveryId, partition)];
     const reply =
       followUp === undefined
         ? await this.client[COMMANDS.releaseClaim.name](...keys, claimToken)
@@ -223,11 +237,11 @@ export class DeliveryLedger {
     );
   }
 
-  async isSent(deliveryId: string): Promise<boolean> {
-    return (await this.client.exists(this.keys.sent(deliveryId))) === 1;
+  async isSent(deliveryId: string, partition: number): Promise<boolean> {
+    return (await this.client.exists(this.keys.sent(deliveryId, partition))) === 1;
   }
 
-  async getSent(deliveryId: string): Promise<SentRecord | null> {
-    return parseSentRecord(deliveryId, await this.client.hgetall(this.keys.sent(deliveryId)));
+  async getSent(deliveryId: string, partition: number): Promise<SentRecord | null> {
+    return parseSentRecord(deliveryId, await this.client.hgetall(this.keys.sent(deliveryId, partition)));
   }
 }

@@ -1,21 +1,30 @@
+import { slotOf } from '@spaceport/redis-core';
 import { describe, expect, it } from 'vitest';
 import { assertCount, hashTagOf, ledgerKeyPrefix, ledgerKeys, validateKeyPrefix } from './keys';
 
 describe('ledger keys', () => {
-  it('builds every key under the prefix', () => {
-    const keys = ledgerKeys('sp:{prod}:ledger:');
-    expect(keys.epoch(7)).toBe('sp:{prod}:ledger:epoch:7');
-    expect(keys.claim('msg_ABC')).toBe('sp:{prod}:ledger:claim:msg_ABC');
-    expect(keys.sent('msg_ABC')).toBe('sp:{prod}:ledger:sent:msg_ABC');
+  it('builds every key under the prefix of its partition', () => {
+    const keys = ledgerKeys((partition) => `sp:{prod:p${partition}}:ledger:`);
+    expect(keys.epoch(7)).toBe('sp:{prod:p7}:ledger:epoch:7');
+    expect(keys.claim('msg_ABC', 7)).toBe('sp:{prod:p7}:ledger:claim:msg_ABC');
+    expect(keys.sent('msg_ABC', 3)).toBe('sp:{prod:p3}:ledger:sent:msg_ABC');
   });
 
-  it('puts every key of a script in the slot of the prefix hash tag, whatever the delivery id holds', () => {
+  it("puts every key of a script in its partition's slot, whatever the delivery id holds", () => {
     const keys = ledgerKeys(ledgerKeyPrefix('prod'));
-    for (const key of [keys.epoch(0), keys.claim('a{b}c'), keys.sent('{x}')]) expect(hashTagOf(key)).toBe('prod');
+    for (const partition of [0, 5, 31]) {
+      const claimScript = [keys.sent('a{b}c', partition), keys.claim('a{b}c', partition), keys.epoch(partition)];
+      const recordScript = [keys.sent('{x}', partition), keys.claim('{x}', partition)];
+      for (const key of [...claimScript, ...recordScript]) {
+        expect(hashTagOf(key)).toBe(`prod:p${partition}`);
+        expect(slotOf(key)).toBe(slotOf(keys.epoch(partition)));
+      }
+    }
+    expect(slotOf(keys.epoch(0))).not.toBe(slotOf(keys.epoch(1)));
   });
 
-  it('derives the default prefix from the cluster id', () => {
-    expect(ledgerKeyPrefix('eu-1.blue_2')).toBe('sp:{eu-1.blue_2}:ledger:');
+  it('derives the default prefixes from the cluster id', () => {
+    expect(ledgerKeyPrefix('eu-1.blue_2')(4)).toBe('sp:{eu-1.blue_2:p4}:ledger:');
     for (const bad of ['', 'a}b', 'a{b', 'has space', 'x'.repeat(65)])
       expect(() => ledgerKeyPrefix(bad)).toThrow(RangeError);
   });
@@ -31,13 +40,14 @@ describe('ledger keys', () => {
   it('refuses a prefix without a closed, non-empty hash tag', () => {
     for (const bad of ['sp:prod:', 'sp:{}:', 'sp:{prod:', '']) expect(() => validateKeyPrefix(bad)).toThrow(/hash tag/);
     expect(validateKeyPrefix('x{y}')).toBe('x{y}');
+    expect(() => ledgerKeys(() => 'sp:untagged:').epoch(0)).toThrow(/hash tag/);
   });
 
   it('refuses bad partitions and delivery ids', () => {
-    const keys = ledgerKeys('sp:{t}:');
+    const keys = ledgerKeys(ledgerKeyPrefix('t'));
     for (const bad of [-1, 1.5, Number.NaN, 2 ** 53]) expect(() => keys.epoch(bad)).toThrow(RangeError);
-    expect(() => keys.claim('')).toThrow(RangeError);
-    expect(() => keys.sent('x'.repeat(257))).toThrow(RangeError);
+    expect(() => keys.claim('', 0)).toThrow(RangeError);
+    expect(() => keys.sent('x'.repeat(257), 0)).toThrow(RangeError);
     expect(assertCount('n', 0)).toBe(0);
   });
 });

@@ -1,32 +1,27 @@
 /**
- * Redis key layout of the delivery ledger, relative to a prefix such as `sp:{prod}:ledger:`:
+ * Redis key layout of the delivery ledger. Each partition has a key prefix of its own that carries a
+ * Redis Cluster hash tag, such as `sp:{prod:p7}:ledger:` for partition 7 (`ledgerKeyPrefix`):
  *
- *   <prefix>epoch:<partition>    string   partition epoch (assignment generation of its owner), no TTL
- *   <prefix>claim:<deliveryId>   hash     in-flight claim {token, worker, epoch, partition, at}, PX claim TTL
- *   <prefix>sent:<deliveryId>    hash     sent record {token, worker, epoch, status, attempt, at}, PX retention
+ *   <prefix(p)>epoch:<p>            string   partition epoch (assignment generation of its owner), no TTL
+ *   <prefix(p)>claim:<deliveryId>   hash     in-flight claim {token, worker, epoch, partition, at}, PX claim TTL
+ *   <prefix(p)>sent:<deliveryId>    hash     sent record {token, worker, epoch, status, attempt, at}, PX retention
  *
- * The prefix must carry a Redis Cluster hash tag (`{...}`) so that every key one script touches (the
- * partition epoch and the delivery's claim and sent keys) hashes to the same slot. The whole ledger of a
- * Spaceport cluster therefore lives in one slot: fine for the intended single-node/Sentinel deployment,
- * and still correct (if not spread out) on Redis Cluster.
+ * A delivery belongs to the partition of its event, so every key one script touches (the partition
+ * epoch and the delivery's claim and sent keys) hashes to the slot of its partition's tag, and on Redis
+ * Cluster the partitions' ledgers spread over the shards with their queues.
  */
+import { hashTagOf, partitionHashTag } from '@spaceport/redis-core';
+
+export { hashTagOf };
+
+/** The key prefix of partition `p`'s ledger keys; it must carry a hash tag. */
+export type LedgerKeyPrefix = (partition: number) => string;
 
 export interface LedgerKeys {
-  readonly prefix: string;
+  readonly prefix: LedgerKeyPrefix;
   epoch(partition: number): string;
-  claim(deliveryId: string): string;
-  sent(deliveryId: string): string;
-}
-
-const CLUSTER_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** The hash tag Redis Cluster hashes `key` on: text between the first `{` and the next `}`, if not empty. */
-export function hashTagOf(key: string): string | undefined {
-  const open = key.indexOf('{');
-  if (open < 0) return undefined;
-  const close = key.indexOf('}', open + 1);
-  if (close < 0 || close === open + 1) return undefined;
-  return key.slice(open + 1, close);
+  claim(deliveryId: string, partition: number): string;
+  sent(deliveryId: string, partition: number): string;
 }
 
 /** Throws unless `prefix` carries a non-empty hash tag that closes inside the prefix itself. */
@@ -40,12 +35,10 @@ export function validateKeyPrefix(prefix: string): string {
   return prefix;
 }
 
-/** The default ledger prefix of Spaceport cluster `clusterId`: `sp:{<clusterId>}:ledger:`. */
-export function ledgerKeyPrefix(clusterId: string): string {
-  if (!CLUSTER_ID_PATTERN.test(clusterId)) {
-    throw new RangeError(`cluster id must match ${CLUSTER_ID_PATTERN.source}, got ${JSON.stringify(clusterId)}`);
-  }
-  return `sp:{${clusterId}}:ledger:`;
+/** The ledger prefixes of Spaceport cluster `clusterId`: `sp:{<clusterId>:p<partition>}:ledger:`. */
+export function ledgerKeyPrefix(clusterId: string): LedgerKeyPrefix {
+  partitionHashTag(clusterId, 0); // validates the cluster id now, not at the first key
+  return (partition) => `sp:${partitionHashTag(clusterId, partition)}:ledger:`;
 }
 
 /** Throws unless `value` is a non-negative safe integer (partitions, epochs). */
@@ -61,13 +54,13 @@ function assertDeliveryId(deliveryId: string): string {
   return deliveryId;
 }
 
-/** The keys of the ledger under `prefix` (validated: it must carry a hash tag). */
-export function ledgerKeys(prefix: string): LedgerKeys {
-  validateKeyPrefix(prefix);
+/** The keys of the ledger under `prefix` (each partition's prefix validated: it must carry a hash tag). */
+export function ledgerKeys(prefix: LedgerKeyPrefix): LedgerKeys {
+  const of = (partition: number): string => validateKeyPrefix(prefix(assertCount('partition', partition)));
   return {
     prefix,
-    epoch: (partition) => `${prefix}epoch:${assertCount('partition', partition)}`,
-    claim: (deliveryId) => `${prefix}claim:${assertDeliveryId(deliveryId)}`,
-    sent: (deliveryId) => `${prefix}sent:${assertDeliveryId(deliveryId)}`,
+    epoch: (partition) => `${of(partition)}epoch:${partition}`,
+    claim: (deliveryId, partition) => `${of(partition)}claim:${assertDeliveryId(deliveryId)}`,
+    sent: (deliveryId, partition) => `${of(partition)}sent:${assertDeliveryId(deliveryId)}`,
   };
 }

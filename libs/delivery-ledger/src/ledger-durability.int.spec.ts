@@ -15,7 +15,7 @@ async function fill(ledger: DeliveryLedger): Promise<void> {
   for (let index = 0; index < DELIVERIES; index += 1) {
     const result = await ledger.claim(`d-${index}`, 3, 2, 'A', 60_000);
     if (result.status !== 'claimed') throw new Error(`d-${index}: ${result.status}`);
-    expect(await ledger.recordSent(`d-${index}`, result.claim.token, 2, meta)).toMatchObject({ status: 'recorded' });
+    expect(await ledger.recordSent(`d-${index}`, 3, result.claim.token, 2, meta)).toMatchObject({ status: 'recorded' });
   }
   expect(await ledger.claim('held', 3, 2, 'A', 60_000)).toMatchObject({ status: 'claimed' });
 }
@@ -56,9 +56,9 @@ describe('ledger durability across redis-server restarts (AOF)', () => {
     // The restarted server has no scripts cached: ioredis falls back from EVALSHA to EVAL on NOSCRIPT.
     expect(await clients.raw.call('SCRIPT', 'EXISTS', claimSha)).toEqual([0]);
     await expectSurvived(ledger, other);
-    const sentTtl = await clients.raw.pttl(ledger.keys.sent('d-0'));
+    const sentTtl = await clients.raw.pttl(ledger.keys.sent('d-0', 3));
     expect(sentTtl).toBeGreaterThan(ledger.sentRetentionMs - 120_000);
-    const claimTtl = await clients.raw.pttl(ledger.keys.claim('held'));
+    const claimTtl = await clients.raw.pttl(ledger.keys.claim('held', 3));
     expect(claimTtl).toBeGreaterThan(0);
     expect(claimTtl).toBeLessThanOrEqual(60_000);
   });

@@ -23,7 +23,7 @@ describe('ledger follow-ups against a real redis-server', () => {
     clients = new LedgerClients(server.redis.url);
     ledger = clients.ledger();
     echo = defineLedgerFollowUp(clients.raw, 'spTestEcho', ECHO_LUA);
-    echoKey = `${clients.keyPrefix}echo`;
+    echoKey = `${clients.keyPrefix(0)}echo`;
     await ledger.bumpEpoch(0, 1);
   });
   afterEach(() => clients.close());
@@ -31,17 +31,24 @@ describe('ledger follow-ups against a real redis-server', () => {
   it('runs after recordSent with only its own keys and arguments, and leaves the reply as it was', async () => {
     const claim = claimOf(await ledger.claim('f1', 0, 1, 'A', TTL_MS));
     expect(
-      await ledger.recordSent('f1', claim.token, 1, { workerId: 'A', statusCode: 204, attempt: 1 }, echoCall('x', 'y')),
+      await ledger.recordSent(
+        'f1',
+        0,
+        claim.token,
+        1,
+        { workerId: 'A', statusCode: 204, attempt: 1 },
+        echoCall('x', 'y'),
+      ),
     ).toEqual({
       status: 'recorded',
       claimState: 'held',
     });
     expect(await clients.raw.lrange(echoKey, 0, -1)).toEqual(['1', '2', 'x', 'y']);
-    expect(await ledger.getSent('f1')).toMatchObject({ workerId: 'A', statusCode: 204, attempt: 1 });
-    expect(await clients.raw.exists(ledger.keys.claim('f1'))).toBe(0);
+    expect(await ledger.getSent('f1', 0)).toMatchObject({ workerId: 'A', statusCode: 204, attempt: 1 });
+    expect(await clients.raw.exists(ledger.keys.claim('f1', 0))).toBe(0);
     // an already recorded send runs the follow-up too (the attempt happened)
     expect(
-      await ledger.recordSent('f1', claim.token, 1, { workerId: 'A', statusCode: 204 }, echoCall('again')),
+      await ledger.recordSent('f1', 0, claim.token, 1, { workerId: 'A', statusCode: 204 }, echoCall('again')),
     ).toMatchObject({
       status: 'already-recorded',
       sameClaim: true,
@@ -51,8 +58,8 @@ describe('ledger follow-ups against a real redis-server', () => {
 
   it('runs after releaseClaim whether or not the claim was still held', async () => {
     const claim = claimOf(await ledger.claim('f2', 0, 1, 'A', TTL_MS));
-    expect(await ledger.releaseClaim('f2', claim.token, echoCall('released'))).toBe('released');
-    expect(await ledger.releaseClaim('f2', claim.token, echoCall('not-held'))).toBe('not-held');
+    expect(await ledger.releaseClaim('f2', 0, claim.token, echoCall('released'))).toBe('released');
+    expect(await ledger.releaseClaim('f2', 0, claim.token, echoCall('not-held'))).toBe('not-held');
     expect(await clients.raw.lrange(echoKey, 0, -1)).toEqual(['1', '1', 'released', '1', '1', 'not-held']);
     expect(claimOf(await ledger.claim('f2', 0, 1, 'B', TTL_MS)).workerId).toBe('B');
   });
@@ -61,16 +68,16 @@ describe('ledger follow-ups against a real redis-server', () => {
     const claim = claimOf(await ledger.claim('f3', 0, 1, 'A', TTL_MS));
     await clients.raw.set(echoKey, 'not a list');
     await expect(
-      ledger.recordSent('f3', claim.token, 1, { workerId: 'A', statusCode: 200 }, echoCall('z')),
+      ledger.recordSent('f3', 0, claim.token, 1, { workerId: 'A', statusCode: 200 }, echoCall('z')),
     ).rejects.toThrow(/WRONGTYPE/);
-    expect(await ledger.isSent('f3')).toBe(true);
+    expect(await ledger.isSent('f3', 0)).toBe(true);
   });
 
   it('reloads the combined script after Redis lost its script cache (a restart, SCRIPT FLUSH)', async () => {
     const claim = claimOf(await ledger.claim('f5', 0, 1, 'A', TTL_MS));
     await clients.raw.script('FLUSH');
     expect(
-      await ledger.recordSent('f5', claim.token, 1, { workerId: 'A', statusCode: 202 }, echoCall('after-flush')),
+      await ledger.recordSent('f5', 0, claim.token, 1, { workerId: 'A', statusCode: 202 }, echoCall('after-flush')),
     ).toEqual({
       status: 'recorded',
       claimState: 'held',
@@ -81,10 +88,10 @@ describe('ledger follow-ups against a real redis-server', () => {
   it('refuses a follow-up that was defined on another client, before sending anything', async () => {
     const other = clients.ledger();
     const claim = claimOf(await other.claim('f4', 0, 1, 'B', TTL_MS));
-    await expect(other.releaseClaim('f4', claim.token, echoCall('never'))).rejects.toThrow(
+    await expect(other.releaseClaim('f4', 0, claim.token, echoCall('never'))).rejects.toThrow(
       /not defined on this client/,
     );
     expect(await clients.raw.exists(echoKey)).toBe(0);
-    expect(await other.releaseClaim('f4', claim.token)).toBe('released');
+    expect(await other.releaseClaim('f4', 0, claim.token)).toBe('released');
   });
 });

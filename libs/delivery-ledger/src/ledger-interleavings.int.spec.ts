@@ -85,10 +85,10 @@ async function runStep(step: Step, workers: SimulatedWorker[], seen: Observation
   if (token === undefined) return;
   actor.tokens.delete(id);
   if (step.kind === 'release') {
-    await actor.ledger.releaseClaim(id, token);
+    await actor.ledger.releaseClaim(id, 0, token);
     return;
   }
-  const result = await actor.ledger.recordSent(id, token, actor.epoch, { workerId: actor.id, statusCode: 200 });
+  const result = await actor.ledger.recordSent(id, 0, token, actor.epoch, { workerId: actor.id, statusCode: 200 });
   if (result.status === 'recorded') {
     seen.recorded.set(id, (seen.recorded.get(id) ?? 0) + 1);
     seen.sentThisBatch.push(id);
@@ -131,7 +131,7 @@ describe('ledger under random interleavings (property, real redis-server)', () =
           }
           expect(seen.violations).toEqual([]);
           for (const [id, count] of seen.recorded) expect(count, id).toBe(1);
-          for (const id of seen.recorded.keys()) expect(await workers[0]!.ledger.isSent(id)).toBe(true);
+          for (const id of seen.recorded.keys()) expect(await workers[0]!.ledger.isSent(id, 0)).toBe(true);
           const epoch = await workers[0]!.ledger.currentEpoch(0);
           expect(epoch ?? 0).toBe(seen.maxGeneration);
         } finally {

@@ -10,6 +10,8 @@ import { LedgerClients } from './testing-fixtures/ledger-clients';
 // d-200.. are still unsent. A must send nothing it is not entitled to and stop at the fence.
 const CHILD = resolve(__dirname, 'testing-fixtures/ledger-worker-child.ts');
 const VITE_NODE = resolve(__dirname, '../../../node_modules/vite-node/vite-node.mjs');
+/** the workspace's path aliases (the child imports @spaceport/redis-core) */
+const VITE_CONFIG = resolve(__dirname, '../../../vitest.config.ts');
 const A_RANGE = [0, 300] as const;
 const B_RANGE = [0, 200] as const;
 
@@ -41,12 +43,24 @@ describe('paused zombie worker process', () => {
 
   function spawnWorker(
     name: string,
-    prefix: string,
+    clusterId: string,
     epoch: number,
     [from, to]: readonly [number, number],
   ): { proc: ManagedProcess; log: string } {
     const log = join(dir, `${name}.log`);
-    const args = [VITE_NODE, CHILD, server.redis.url, prefix, name, String(epoch), String(from), String(to), 'bump'];
+    const args = [
+      VITE_NODE,
+      '--config',
+      VITE_CONFIG,
+      CHILD,
+      server.redis.url,
+      clusterId,
+      name,
+      String(epoch),
+      String(from),
+      String(to),
+      'bump',
+    ];
     const proc = new ManagedProcess({ name: `ledger-worker-${name}`, command: process.execPath, args, logFile: log });
     children.push(proc);
     proc.start();
@@ -57,13 +71,13 @@ describe('paused zombie worker process', () => {
     const clients = new LedgerClients(server.redis.url);
     try {
       const ledger = clients.ledger();
-      const a = spawnWorker('A', clients.keyPrefix, 3, A_RANGE);
+      const a = spawnWorker('A', clients.clusterId, 3, A_RANGE);
       await waitFor(() => eventsOf(a.log).filter((e) => e.event === 'recorded').length >= 20, {
         what: 'A to record 20',
         timeoutMs: 30_000,
       });
       a.proc.signal('SIGSTOP');
-      const b = spawnWorker('B', clients.keyPrefix, 4, B_RANGE);
+      const b = spawnWorker('B', clients.clusterId, 4, B_RANGE);
       await waitFor(() => eventsOf(b.log).some((e) => e.event === 'done'), {
         what: 'B to finish its range',
         timeoutMs: 30_000,
@@ -85,8 +99,9 @@ describe('paused zombie worker process', () => {
       const duplicates = sends.length - new Set(sends).size;
       expect(duplicates).toBeLessThanOrEqual(1);
       expect([...aEvents, ...bEvents].filter((e) => e.event === 'recorded')).toHaveLength(200);
-      for (let index = 0; index < 200; index += 1) expect(await ledger.isSent(`d-${index}`), `d-${index}`).toBe(true);
-      expect(await ledger.isSent('d-200')).toBe(false);
+      for (let index = 0; index < 200; index += 1)
+        expect(await ledger.isSent(`d-${index}`, 0), `d-${index}`).toBe(true);
+      expect(await ledger.isSent('d-200', 0)).toBe(false);
       expect(await ledger.currentEpoch(0)).toBe(4);
     } finally {
       clients.close();

@@ -10,7 +10,7 @@ import { DeadLetters, HELD_REASON_PREFIX } from './common/dead-letters';
 import { type DeliveryJobData } from './common/delivery-job';
 import { DisabledTriggers } from './common/disabled-triggers';
 import { EventingCommonModule } from './common/eventing-common.module';
-import { eventingKeys, partitionQueueName } from './common/keys';
+import { eventingKeys, partitionQueueName, partitionQueuePrefix } from './common/keys';
 import { EventObserveModule } from './index';
 import { HeldDeliveries } from './observe/held-deliveries';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
@@ -50,7 +50,10 @@ beforeAll(async () => {
   process.env['REDIS_URL'] = redis.redis.url;
   admin = new Redis(redis.redis.url);
   queueConnection = new Redis(redis.redis.url, { maxRetriesPerRequest: null });
-  queue = new Queue(partitionQueueName('default', 0), { connection: queueConnection });
+  queue = new Queue(partitionQueueName('default', 0), {
+    connection: queueConnection,
+    prefix: partitionQueuePrefix('bull', 'default', 0),
+  });
   const view = new StaticConfigView(snapshotOf(shopSpec({ hook: { type: 'tick', url: 'http://127.0.0.1:9/h' } })));
   gateway = await startTestApp('gateway', 'gw-held', EventObserveModule, view);
   worker = await startTestApp('event-worker', 'worker-held', EventingCommonModule, view);

@@ -4,7 +4,7 @@ export { EventObserveModule } from './observe/event-observe.module';
 export { EventDeliveryModule } from './delivery/event-delivery.module';
 export { PartitionConsumers, type OwnedPartition, type StartResult } from './delivery/partition-consumers';
 export { DisabledTriggers, type DisabledReason } from './common/disabled-triggers';
-export { eventingKeys, partitionQueueName, type EventingKeys } from './common/keys';
+export { eventingKeys, partitionQueueName, partitionQueuePrefix, type EventingKeys } from './common/keys';
 export { QUEUE_EVENTS_MAX_LEN } from './common/partition-queues';
 export { parseEventingEnv, type EventingEnv } from './common/settings';
 export { EVENTING_ENV } from './common/tokens';

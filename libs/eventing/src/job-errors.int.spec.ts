@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DeliveryJobData } from './common/delivery-job';
 import { BACKOFF_TYPE } from './common/event-publisher';
-import { eventingKeys, partitionQueueName } from './common/keys';
+import { eventingKeys, partitionQueueName, partitionQueuePrefix } from './common/keys';
 import { EventDeliveryModule } from './index';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
 import { shopSpec } from './testing-fixtures/fixtures';
@@ -25,7 +25,10 @@ beforeAll(async () => {
   const view = new StaticConfigView(snapshotOf(shopSpec({ tick: { type: 'tick', url: 'http://127.0.0.1:9/none' } })));
   worker = await startTestApp('event-worker', 'worker-errors', EventDeliveryModule, view);
   queueConnection = new Redis(redis.redis.url, { maxRetriesPerRequest: null });
-  queue = new Queue(partitionQueueName('default', 0), { connection: queueConnection });
+  queue = new Queue(partitionQueueName('default', 0), {
+    connection: queueConnection,
+    prefix: partitionQueuePrefix('bull', 'default', 0),
+  });
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { useRedisServer, waitFor } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coalesceWrites, createRedis, parseRedisUrl } from '@spaceport/redis-core';
+import { asSingleNode, coalesceWrites, createRedis, parseRedisUrl } from '@spaceport/redis-core';
 import { defineScript } from './common/redis';
 
 // coalesceWrites against a real redis-server: the commands of one event-loop iteration leave in one
@@ -88,10 +88,12 @@ describe('coalesceWrites', () => {
 
 describe("createRedis's command client", () => {
   it('coalesces: scripts and commands of one iteration in one write, a script defined late included', async () => {
-    const client = createRedis(
-      parseRedisUrl(redisServer.redis.url),
-      { kind: 'command', commandTimeoutMs: 2_000 },
-      { connectionName: 'coalescing-test', logger: pino({ level: 'silent' }) },
+    const client = asSingleNode(
+      createRedis(
+        parseRedisUrl(redisServer.redis.url),
+        { kind: 'command', commandTimeoutMs: 2_000 },
+        { connectionName: 'coalescing-test', logger: pino({ level: 'silent' }) },
+      ),
     );
     clients.push(client);
     await client.connect();

@@ -2,7 +2,7 @@ import { ledgerKeyPrefix, ledgerKeys } from '@spaceport/delivery-ledger';
 import { useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventingKeys, partitionQueueName } from './common/keys';
+import { eventingKeys, partitionQueueName, partitionQueuePrefix } from './common/keys';
 import { QUEUE_EVENTS_MAX_LEN } from './common/partition-queues';
 import { EventDeliveryModule, EventIngestModule, EventObserveModule } from './index';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
@@ -57,7 +57,7 @@ async function eventStatus(eventId: string): Promise<string | undefined> {
 /** Sent, recorded, and its job gone (completed jobs are removed). */
 async function delivered(queued: Queued): Promise<string> {
   const id = queued.deliveries[0]!.id;
-  const job = `bull:${partitionQueueName('default', queued.partition)}:${id}`;
+  const job = `${partitionQueuePrefix('bull', 'default', queued.partition)}:${partitionQueueName('default', queued.partition)}:${id}`;
   await waitFor(async () => received(id) === 1 && (await redis.exists(job)) === 0, { what: `delivery ${id}` });
   expect(await eventStatus(queued.eventId)).toBe('processed');
   return id;
@@ -94,12 +94,15 @@ afterAll(async () => {
 
 describe('sent-record retention', () => {
   it('keeps the record EVENTING_SENT_RETENTION_MS without an Idempotency-Key, and the key TTL longer with one', async () => {
-    const plain = await delivered(await queue({ n: 1 }));
-    const keyed = await delivered(await queue({ n: 2 }, 'retention-1'));
-    const plainTtl = await redis.pttl(ledger.sent(plain));
+    const plainQueued = await queue({ n: 1 });
+    const keyedQueued = await queue({ n: 2 }, 'retention-1');
+    const [plainPartition, keyedPartition] = [plainQueued.partition, keyedQueued.partition];
+    const plain = await delivered(plainQueued);
+    const keyed = await delivered(keyedQueued);
+    const plainTtl = await redis.pttl(ledger.sent(plain, plainPartition));
     expect(plainTtl).toBeGreaterThan(SENT_RETENTION_MS - 60_000);
     expect(plainTtl).toBeLessThanOrEqual(SENT_RETENTION_MS);
-    const keyedTtl = await redis.pttl(ledger.sent(keyed));
+    const keyedTtl = await redis.pttl(ledger.sent(keyed, keyedPartition));
     expect(keyedTtl).toBeGreaterThan(SENT_RETENTION_MS + IDEMPOTENCY_TTL_MS - 60_000);
     expect(keyedTtl).toBeLessThanOrEqual(SENT_RETENTION_MS + IDEMPOTENCY_TTL_MS);
   });
@@ -120,7 +123,7 @@ describe('sent-record retention', () => {
 
     // without the record, as once its retention has passed, the same replay sends it again
     await redis.set(key, JSON.stringify({ ...record, state: 'pending', response: undefined }), 'KEEPTTL');
-    await redis.del(ledger.sent(id));
+    await redis.del(ledger.sent(id, first.partition));
     await queue({ n: 3 }, 'retention-2');
     await waitFor(() => received(id) === 2, { what: 'second send without the record' });
   });
@@ -137,7 +140,7 @@ describe('sent-record retention', () => {
       const record = JSON.parse((await redis.get(key))!) as Record<string, unknown>;
       await redis.set(key, JSON.stringify({ ...record, state: 'pending', response: undefined }), 'KEEPTTL');
       const replay = await queue({ n: 4 }, 'retention-3');
-      const job = `bull:${partitionQueueName('default', replay.partition)}:${id}`;
+      const job = `${partitionQueuePrefix('bull', 'default', replay.partition)}:${partitionQueueName('default', replay.partition)}:${id}`;
       await waitFor(async () => (await eventStatus(first.eventId)) === 'processed' && (await redis.exists(job)) === 0, {
         what: 'replayed job done',
       });
@@ -155,8 +158,8 @@ async function census(): Promise<Map<string, { keys: number; withoutTtl: number 
   const kinds = new Map<string, { keys: number; withoutTtl: number }>();
   for (const key of await redis.keys('*')) {
     const kind = key
-      .replace(/^sp:\{default\}:(ev|ledger):([a-z-]+)(:.*)?$/, '$1:$2')
-      .replace(/^bull:sp-default-p\d+(-ordered)?:(.*)$/, (_, _o, rest: string) =>
+      .replace(/^sp:\{default(:p\d+)?\}:(ev|ledger):([a-z-]+)(:.*)?$/, '$2:$3')
+      .replace(/^bull:\{default:p\d+\}:sp-default-p\d+(-ordered)?:(.*)$/, (_, _o, rest: string) =>
         rest.startsWith('msg_') ? 'bull:job' : `bull:${rest}`,
       );
     const entry = kinds.get(kind) ?? { keys: 0, withoutTtl: 0 };
@@ -177,9 +180,16 @@ describe('memory per event', () => {
     await waitFor(async () => (await census()).get('bull:job') === undefined, { what: 'jobs removed' });
     const after = await census();
     const grown = (kind: string): number => (after.get(kind)?.keys ?? 0) - (before.get(kind)?.keys ?? 0);
-    expect(after.get('ev:event')?.keys).toBe(MAX_COUNT);
-    expect(after.get('ev:inv')?.keys).toBe(MAX_COUNT);
-    expect(await redis.zcard(keys.events('shop'))).toBe(MAX_COUNT);
+    // each of the P = 4 shards of the project's log keeps ceil(MAX_COUNT / 4) events: the newest of its partition
+    const perShard = Math.ceil(MAX_COUNT / 4);
+    const partitions = [...new Set(queued.map((q) => q.partition))];
+    const kept = partitions.map((p) => Math.min(perShard, queued.filter((q) => q.partition === p).length));
+    const total = kept.reduce((sum, n) => sum + n, 0);
+    expect(total).toBeLessThanOrEqual(MAX_COUNT);
+    expect(after.get('ev:event')?.keys).toBe(total);
+    expect(after.get('ev:inv')?.keys).toBe(total);
+    const indexed = await Promise.all(partitions.map((partition) => redis.zcard(keys.events('shop', partition))));
+    expect(indexed).toEqual(kept);
     expect(grown('ledger:sent')).toBe(events);
     expect(after.get('ledger:claim')).toBeUndefined();
     // every key without a TTL is one of a fixed set per queue, partition or cluster, never per event
@@ -192,7 +202,7 @@ describe('memory per event', () => {
       'ledger:epoch',
     ]);
     // BullMQ trims the events stream of each queue that had jobs to about QUEUE_EVENTS_MAX_LEN (its meta says so)
-    const streams = await redis.keys('bull:sp-default-p*:events');
+    const streams = await redis.keys('bull:{default:p*}:sp-default-p*:events');
     expect(streams.length).toBeGreaterThan(0);
     for (const stream of streams)
       expect(await redis.hget(stream.replace(/events$/, 'meta'), 'opts.maxLenEvents'), stream).toBe(

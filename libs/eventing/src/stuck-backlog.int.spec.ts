@@ -20,7 +20,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSUMER_RECORD_TTL_MS } from './common/consumer-records';
-import { partitionQueueName } from './common/keys';
+import { partitionQueueName, partitionQueuePrefix } from './common/keys';
 import {
   ADMIN,
   backlogCheck,
@@ -159,7 +159,10 @@ describe('stuck backlog, standalone: a stopped worker, a stalled consumer', () =
     const key = 'stall-me';
     const partition = partitionOf('shop', key, P);
     const connection = new Redis(redis.redis.url, { maxRetriesPerRequest: null });
-    const queue = new Queue(partitionQueueName('stuck', partition), { connection });
+    const queue = new Queue(partitionQueueName('stuck', partition), {
+      connection,
+      prefix: partitionQueuePrefix('bull', 'stuck', partition),
+    });
     try {
       await waitFor(async () => (await partitionsAt(gateway)).every((p) => p.consuming), {
         what: 'every partition consumed',

@@ -5,7 +5,7 @@
 import { useRedisSentinel, waitFor } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRedis } from './create-redis';
+import { asSingleNode, createRedis } from './create-redis';
 import { parseRedisConnection } from './redis-connection';
 
 const topology = useRedisSentinel();
@@ -57,8 +57,10 @@ describe('createRedis through Sentinel', () => {
       REDIS_SENTINELS: sentinel.sentinelAddresses,
       REDIS_SENTINEL_NAME: sentinel.masterName,
     });
-    const command = createRedis(connection, { kind: 'command', commandTimeoutMs: 500 }, { connectionName: 'cmd' });
-    const worker = createRedis(connection, { kind: 'worker' }, { connectionName: 'worker' });
+    const command = asSingleNode(
+      createRedis(connection, { kind: 'command', commandTimeoutMs: 500 }, { connectionName: 'cmd' }),
+    );
+    const worker = asSingleNode(createRedis(connection, { kind: 'worker' }, { connectionName: 'worker' }));
     clients.push(command, worker);
     await Promise.all([command.connect(), worker.connect()]);
     const master = await sentinel.masterAddress();
@@ -100,12 +102,14 @@ describe('createRedis through Sentinel', () => {
     master.disconnect();
     const env = { REDIS_SENTINELS: sentinel.sentinelAddresses, REDIS_SENTINEL_NAME: sentinel.masterName };
     const client = (extra: NodeJS.ProcessEnv): Redis => {
-      const made = createRedis(
-        parseRedisConnection({ ...env, ...extra }),
-        { kind: 'probe', timeoutMs: 1_000 },
-        {
-          connectionName: 'auth',
-        },
+      const made = asSingleNode(
+        createRedis(
+          parseRedisConnection({ ...env, ...extra }),
+          { kind: 'probe', timeoutMs: 1_000 },
+          {
+            connectionName: 'auth',
+          },
+        ),
       );
       clients.push(made);
       return made;

@@ -1,7 +1,21 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { type Logger } from 'pino';
 import { type RedisConnection } from './redis-connection';
-import { redisConnectionOptions, type RedisRole, redisRoleOptions } from './redis-options';
+import { redisClusterOptions, redisConnectionOptions, type RedisRole, redisRoleOptions } from './redis-options';
+
+/** A Redis client of any topology: one node or a Sentinel master (`Redis`), or a Redis Cluster (`Cluster`). */
+export type RedisClient = Redis | Cluster;
+
+/** The client itself when it reaches one node (directly or through Sentinel); throws for a cluster client. */
+export function asSingleNode(client: RedisClient): Redis {
+  if (client instanceof Cluster) throw new Error('expected a one-node or Sentinel client, got a Redis Cluster client');
+  return client;
+}
+
+/** The clients that answer for the data: the node itself, or every master of a cluster. */
+export function dataNodesOf(client: RedisClient): Redis[] {
+  return client instanceof Cluster ? client.nodes('master') : [client];
+}
 
 export interface CreateRedisOptions {
   /** `CLIENT SETNAME`: how the connection shows in `CLIENT LIST` */
@@ -11,22 +25,50 @@ export interface CreateRedisOptions {
 }
 
 /**
- * The one way Spaceport makes a Redis client: `connection` (one node or a Sentinel master, from the
- * app's settings) with the options of its `role`. The `command` and `worker` clients coalesce their
- * writes (`coalesceWrites`). Clients reconnect by themselves — in Sentinel mode to whichever node the
- * sentinels name master then. Duplicates (`client.duplicate()`, as BullMQ makes for blocking
- * connections) inherit the connection.
+ * The one way Spaceport makes a Redis client: `connection` (one node, a Sentinel master or a Redis
+ * Cluster, from the app's settings) with the options of its `role`. The `command` and `worker` clients
+ * coalesce their writes (`coalesceWrites`; in a cluster, on each node's connection). Clients reconnect by
+ * themselves — in Sentinel mode to whichever node the sentinels name master then, in a cluster to the
+ * masters of the slots after a failover (ioredis refreshes the slot map on MOVED and on reconnects).
+ * Duplicates (`client.duplicate()`, as BullMQ makes for blocking connections) inherit the connection.
  */
-export function createRedis(connection: RedisConnection, role: RedisRole, options: CreateRedisOptions): Redis {
+export function createRedis(connection: RedisConnection, role: RedisRole, options: CreateRedisOptions): RedisClient {
+  const coalesce = role.kind === 'command' || role.kind === 'worker';
+  if (connection.kind === 'cluster') {
+    const cluster = new Cluster(
+      connection.nodes.map(({ host, port }) => ({ host, port })),
+      redisClusterOptions(connection, role, options.connectionName),
+    );
+    if (coalesce) cluster.on('+node', (node: Redis) => coalesceWrites(node));
+    if (options.logger) attachErrorLog(cluster, options.logger, options.connectionName);
+    else cluster.on('error', () => undefined);
+    return cluster;
+  }
   const client = new Redis({
     ...redisConnectionOptions(connection),
     ...redisRoleOptions(role),
     connectionName: options.connectionName,
   });
-  if (role.kind === 'command' || role.kind === 'worker') coalesceWrites(client);
+  if (coalesce) coalesceWrites(client);
   if (options.logger) attachErrorLog(client, options.logger, options.connectionName);
   else client.on('error', () => undefined);
   return client;
+}
+
+/**
+ * A dedicated pub/sub connection on the same data as `client` (one node, the Sentinel master, or any
+ * node of the cluster, since a cluster delivers every PUBLISH to every node): an offline queue, no
+ * retry limit and no auto-pipelining, connected by the caller.
+ */
+export function duplicateSubscriber(client: RedisClient): RedisClient {
+  const perNode = { maxRetriesPerRequest: null, enableAutoPipelining: false } as const;
+  if (client instanceof Cluster)
+    return client.duplicate(undefined, {
+      lazyConnect: true,
+      enableOfflineQueue: true,
+      redisOptions: { ...client.options.redisOptions, ...perNode },
+    });
+  return client.duplicate({ lazyConnect: true, enableOfflineQueue: true, ...perNode });
 }
 
 /**
@@ -62,7 +104,7 @@ export function coalesceWrites(client: Redis): void {
 }
 
 /** Logs a client's errors at most every 5 s (ioredis messages name host:port, never the password). */
-export function attachErrorLog(client: Redis, logger: Logger, name: string): void {
+export function attachErrorLog(client: RedisClient, logger: Logger, name: string): void {
   let lastLogged = 0;
   client.on('error', (error: Error) => {
     const now = Date.now();

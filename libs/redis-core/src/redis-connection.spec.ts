@@ -1,12 +1,7 @@
 import { ConfigError } from '@spaceport/runtime-core';
 import { describe, expect, it } from 'vitest';
-import {
-  describeRedisConnection,
-  parseEndpoints,
-  parseRedisConnection,
-  parseRedisUrl,
-  refuseUnsupportedTopology,
-} from './redis-connection';
+import { describeRedisConnection, parseEndpoints, parseRedisConnection, parseRedisUrl } from './redis-connection';
+import { redisClusterOptions } from './redis-options';
 
 const SECRET = 's3cret-never-shown';
 
@@ -167,13 +162,19 @@ describe('parseRedisConnection: REDIS_CLUSTER_NODES', () => {
     expect(refusal({ REDIS_CLUSTER_NODES: 'n1:7000 n2:7000' }).source).toBe('REDIS_CLUSTER_NODES');
   });
 
-  it('is refused at start-up until its key layout exists (issue 20)', () => {
-    const cluster = parseRedisConnection({ REDIS_CLUSTER_NODES: 'n1:7000' });
-    expect(() => refuseUnsupportedTopology(cluster)).toThrow(
-      'REDIS_CLUSTER_NODES: Redis Cluster is not supported yet (issue 20)',
-    );
-    const single = parseRedisConnection({});
-    expect(refuseUnsupportedTopology(single)).toBe(single);
+  it('gives a cluster client its per-node options and the cluster its offline queue and reconnects', () => {
+    const cluster = parseRedisConnection({ REDIS_CLUSTER_NODES: 'n1:7000', REDIS_PASSWORD: SECRET, REDIS_TLS: 'true' });
+    if (cluster.kind !== 'cluster') throw new Error('expected a cluster connection');
+    const options = redisClusterOptions(cluster, { kind: 'command', commandTimeoutMs: 700 }, 'name');
+    expect(options).toMatchObject({ enableOfflineQueue: false, lazyConnect: true, scaleReads: 'master' });
+    expect(options.redisOptions).toMatchObject({
+      commandTimeout: 700,
+      password: SECRET,
+      tls: {},
+      connectionName: 'name',
+    });
+    expect(options.redisOptions).not.toHaveProperty('enableOfflineQueue');
+    expect(redisClusterOptions(cluster, { kind: 'worker' }, 'w').redisOptions?.maxRetriesPerRequest).toBeNull();
   });
 });
 

@@ -37,7 +37,7 @@ export interface SentinelRedisConnection extends RedisDataAuth {
   sentinelPassword?: string;
 }
 
-/** A Redis Cluster: `REDIS_CLUSTER_NODES` (parsed, not supported yet: see `refuseUnsupportedTopology`). */
+/** A Redis Cluster: `REDIS_CLUSTER_NODES`, the seed nodes (ioredis learns the rest of the cluster from them). */
 export interface ClusterRedisConnection extends RedisDataAuth {
   kind: 'cluster';
   nodes: RedisEndpoint[];
@@ -180,16 +180,6 @@ export function parseRedisUrl(raw: string | undefined, source = 'REDIS_URL'): Si
   }
   if (url.username !== '') connection.username = decodeURIComponent(url.username);
   if (url.password !== '') connection.password = decodeURIComponent(url.password);
-  return connection;
-}
-
-/**
- * The connection an app may start with: Redis Cluster needs a key layout with a hash tag per partition
- * (issue 20) that does not exist yet, so REDIS_CLUSTER_NODES refuses start-up instead of half working.
- */
-export function refuseUnsupportedTopology(connection: RedisConnection): RedisConnection {
-  if (connection.kind === 'cluster')
-    throw new ConfigError('REDIS_CLUSTER_NODES', 'Redis Cluster is not supported yet (issue 20)');
   return connection;
 }
 

@@ -44,9 +44,9 @@ describe('redisConnectionOptions', () => {
     });
   });
 
-  it('has no options for Redis Cluster yet', () => {
+  it('has no single-client options for Redis Cluster (a Cluster client takes redisClusterOptions)', () => {
     expect(() => redisConnectionOptions(parseRedisConnection({ REDIS_CLUSTER_NODES: 'n:7000' }))).toThrow(
-      /not supported yet/,
+      /needs a Cluster client/,
     );
   });
 });

@@ -1,5 +1,5 @@
-import { type RedisOptions } from 'ioredis';
-import { type RedisConnection } from './redis-connection';
+import { type ClusterOptions, type RedisOptions } from 'ioredis';
+import { type ClusterRedisConnection, type RedisConnection } from './redis-connection';
 
 /**
  * What a client is for; each role is one set of ioredis options (`redisRoleOptions`) on top of the
@@ -95,5 +95,36 @@ export function redisConnectionOptions(connection: RedisConnection): RedisConnec
       ...(connection.sentinelPassword === undefined ? {} : { sentinelPassword: connection.sentinelPassword }),
       ...(connection.tls ? { tls: {}, enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
     };
-  throw new Error('Redis Cluster is not supported yet (issue 20)');
+  // Nest's Redis transport builds a Cluster client itself from the connection (config-plane transport)
+  throw new Error('a Redis Cluster connection needs a Cluster client: use createRedis or redisClusterOptions');
+}
+
+/**
+ * Pure: the ioredis `Cluster` options of a role. The role's per-node options (timeouts, retries per
+ * request, credentials, TLS, connection name) go to every node connection; the offline queue, lazy
+ * connect and reconnects are the cluster's own. Reads go to the masters (a replica may lag).
+ */
+export function redisClusterOptions(
+  connection: ClusterRedisConnection,
+  role: RedisRole,
+  connectionName: string,
+): ClusterOptions {
+  const { enableOfflineQueue, lazyConnect, retryStrategy, ...perNode } = redisRoleOptions(role);
+  const redisOptions: RedisOptions = { ...perNode, connectionName };
+  if (connection.username !== undefined) redisOptions.username = connection.username;
+  if (connection.password !== undefined) redisOptions.password = connection.password;
+  if (connection.tls) redisOptions.tls = {};
+  return {
+    redisOptions,
+    enableOfflineQueue: enableOfflineQueue ?? true,
+    lazyConnect: lazyConnect ?? true,
+    clusterRetryStrategy: (attempt) => (retryStrategy ? (retryStrategy(attempt) ?? null) : reconnectDelayMs(attempt)),
+    scaleReads: 'master',
+    // a failover moves slots: retry on MOVED/TRYAGAIN/CLUSTERDOWN instead of failing the command at once
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 100,
+    retryDelayOnTryAgain: 100,
+    slotsRefreshTimeout: 2_000,
+    enableReadyCheck: true,
+  };
 }

@@ -17,6 +17,8 @@ export interface StackSettings {
   redisUrl?: string;
   /** a Sentinel topology instead: the apps get `REDIS_SENTINELS` and `REDIS_SENTINEL_NAME`, no `REDIS_URL` */
   redisSentinel?: { sentinelAddresses: string; masterName: string };
+  /** a Redis Cluster instead: the apps get `REDIS_CLUSTER_NODES`, no `REDIS_URL` */
+  redisCluster?: { nodeAddresses: string };
   /** set → distributed mode against this agent */
   consulAddr?: string;
   clusterId: string;
@@ -72,8 +74,8 @@ export class AppStack {
   readonly apps: LaunchedApp[] = [];
 
   constructor(readonly settings: StackSettings) {
-    if (settings.redisUrl !== undefined && settings.redisSentinel !== undefined)
-      throw new Error('StackSettings: redisUrl or redisSentinel, not both');
+    const forms = [settings.redisUrl, settings.redisSentinel, settings.redisCluster].filter((f) => f !== undefined);
+    if (forms.length > 1) throw new Error('StackSettings: one of redisUrl, redisSentinel, redisCluster');
   }
 
   private env(port: number, nodeId: string): NodeJS.ProcessEnv {
@@ -86,7 +88,9 @@ export class AppStack {
       CLUSTER_ID: s.clusterId,
       ...(s.redisSentinel
         ? { REDIS_SENTINELS: s.redisSentinel.sentinelAddresses, REDIS_SENTINEL_NAME: s.redisSentinel.masterName }
-        : { REDIS_URL: s.redisUrl }),
+        : s.redisCluster
+          ? { REDIS_CLUSTER_NODES: s.redisCluster.nodeAddresses }
+          : { REDIS_URL: s.redisUrl }),
       ADMIN_TOKEN: s.adminToken,
       ADMIN_READ_TOKEN: s.readToken,
       CONFIG_HEARTBEAT_INTERVAL: s.heartbeat,

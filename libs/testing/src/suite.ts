@@ -100,3 +100,28 @@ export function useRedisCluster(options: RedisClusterOptions = {}): { readonly c
     },
   };
 }
+
+/** The Redis topologies the data-plane suites run on. */
+export const REDIS_TOPOLOGIES = ['one Redis', 'Redis Cluster'] as const;
+export type RedisTopologyName = (typeof REDIS_TOPOLOGIES)[number];
+
+/**
+ * The Redis of `topology` for the enclosing suite (a redis-server, or a 3-master cluster with a replica
+ * each), and the environment that points an app at it: `REDIS_URL` or `REDIS_CLUSTER_NODES`. Use with
+ * `describe.each(REDIS_TOPOLOGIES)`.
+ */
+export function useRedisTopology(topology: RedisTopologyName): { env(): Record<string, string> } {
+  if (topology === 'one Redis') {
+    const server = useRedisServer();
+    return { env: () => ({ REDIS_URL: server.redis.url }) };
+  }
+  const cluster = useRedisCluster();
+  return { env: () => ({ REDIS_CLUSTER_NODES: cluster.cluster.nodeAddresses }) };
+}
+
+/** Sets `env` in process.env and unsets the other Redis connection forms (for in-process apps). */
+export function applyRedisEnv(env: Record<string, string>): void {
+  for (const name of ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'REDIS_CLUSTER_NODES'])
+    delete process.env[name];
+  Object.assign(process.env, env);
+}

@@ -1,3 +1,4 @@
+import { dataNodesOf, type RedisClient } from '@spaceport/redis-core';
 import { type Redis } from 'ioredis';
 import { type ReadinessSession } from './readiness-registry';
 
@@ -34,7 +35,7 @@ export function evictionRisk(policy: string | undefined): string | undefined {
  * ready): true once connected, false on a refused connection or when the wait ran out. The client
  * keeps reconnecting by itself either way.
  */
-export function connectWithin(client: Redis, ms: number): Promise<boolean> {
+export function connectWithin(client: RedisClient, ms: number): Promise<boolean> {
   const connected = client.connect().then(
     () => true,
     () => false,
@@ -43,19 +44,35 @@ export function connectWithin(client: Redis, ms: number): Promise<boolean> {
   return Promise.race([connected, timedOut]);
 }
 
-/** `INFO memory` → the policy; undefined when Redis does not answer it (the caller's PING says why). */
-export async function readMaxmemoryPolicy(client: Redis): Promise<string | undefined> {
-  return maxmemoryPolicyOf(await client.info('memory'));
+/**
+ * `INFO memory` → the policy; undefined when Redis does not answer it (the caller's PING says why). On
+ * a cluster every master answers for its own shard: the first unsafe policy among them, else the first.
+ */
+export async function readMaxmemoryPolicy(client: RedisClient): Promise<string | undefined> {
+  const policies = await Promise.all(
+    dataNodesOf(client).map(async (node) => maxmemoryPolicyOf(await node.info('memory'))),
+  );
+  return policies.find((policy) => evictionRisk(policy) !== undefined) ?? policies[0];
+}
+
+/** `host:port` of the node a client reached (the Sentinel master), or of every master of a cluster. */
+function nodesAnswering(client: RedisClient): string {
+  const address = (node: Redis): string =>
+    node === client
+      ? `${node.stream.remoteAddress ?? '?'}:${node.stream.remotePort ?? '?'}`
+      : `${node.options.host ?? '?'}:${node.options.port ?? '?'}`;
+  return dataNodesOf(client).map(address).join(',');
 }
 
 /**
  * The `redis` indicator: PING on `client` (a fail-fast client: no offline queue, a command timeout),
- * up with the round trip in ms, the node that answered (`host:port`; in Sentinel mode the current master)
+ * up with the round trip in ms, the node that answered (`host:port`; in Sentinel mode the current master;
+ * in a cluster every master, each of which must answer INFO)
  * and its maxmemory-policy (`evictionAllowed`: an evicting one accepted
  * by REDIS_ALLOW_EVICTION), down with the error (ioredis messages name
  * host:port, never the password) or with the eviction risk unless `allowEviction`.
  */
-export async function redisPingIndicator(session: ReadinessSession, client: Redis, allowEviction = false) {
+export async function redisPingIndicator(session: ReadinessSession, client: RedisClient, allowEviction = false) {
   const startedAt = performance.now();
   try {
     await client.ping();
@@ -63,7 +80,7 @@ export async function redisPingIndicator(session: ReadinessSession, client: Redi
     const maxmemoryPolicy = await readMaxmemoryPolicy(client);
     const risk = evictionRisk(maxmemoryPolicy);
     const evictionAllowed = risk !== undefined && allowEviction;
-    const node = `${client.stream.remoteAddress ?? '?'}:${client.stream.remotePort ?? '?'}`;
+    const node = nodesAnswering(client);
     const details = { pingMs, node, maxmemoryPolicy: maxmemoryPolicy ?? 'unknown', evictionAllowed };
     if (risk && !allowEviction) return session.down({ message: `${MAXMEMORY_POLICY_SOURCE}: ${risk}`, ...details });
     return session.up(details);

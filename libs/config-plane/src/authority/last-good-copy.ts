@@ -1,7 +1,6 @@
 import { readWithin } from '@spaceport/app-runtime';
 import { type ConfigSnapshot } from '@spaceport/config-model';
-import { createRedis, type RedisConnection } from '@spaceport/redis-core';
-import { type Redis } from 'ioredis';
+import { createRedis, type RedisConnection, type RedisClient } from '@spaceport/redis-core';
 
 /** How long start-up waits for Redis to read the copy before going on without it. */
 const READ_TIMEOUT_MS = 3_000;
@@ -17,7 +16,7 @@ export function lastGoodKey(clusterId: string): string {
  * write it back). It holds what the publications carry, secrets included, as Consul KV does.
  */
 export class LastGoodCopy {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly key: string;
   private latest: ConfigSnapshot | undefined;
 

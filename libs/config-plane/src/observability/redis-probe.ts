@@ -10,8 +10,7 @@ import {
   SPACEPORT_NODE_OPTIONS,
 } from '@spaceport/app-runtime';
 import { ConfigError, type NodeOptions } from '@spaceport/runtime-core';
-import { createRedis, describeRedisConnection } from '@spaceport/redis-core';
-import { type Redis } from 'ioredis';
+import { createRedis, describeRedisConnection, type RedisClient } from '@spaceport/redis-core';
 import { type Logger } from 'pino';
 import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings } from '../settings';
 
@@ -31,7 +30,7 @@ export const START_UP_POLICY_CHECK_MS = 2_000;
  */
 @Injectable()
 export class RedisProbe implements OnModuleInit, OnApplicationShutdown {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
   private readonly allowEviction: boolean;
   private readonly connection: string;
 

@@ -1,6 +1,11 @@
 import { ClientRedis, ServerRedis } from '@nestjs/microservices';
-import { type Redis } from 'ioredis';
-import { type RedisConnection, redisConnectionOptions } from '@spaceport/redis-core';
+import { Cluster, type Redis } from 'ioredis';
+import {
+  type RedisClient,
+  type RedisConnection,
+  redisClusterOptions,
+  redisConnectionOptions,
+} from '@spaceport/redis-core';
 
 /** Reconnect forever, quickly: the config plane must heal by itself after a Redis restart. */
 const RETRY = { retryAttempts: Number.MAX_SAFE_INTEGER, retryDelay: 250 } as const;
@@ -8,7 +13,21 @@ const RETRY = { retryAttempts: Number.MAX_SAFE_INTEGER, retryDelay: 250 } as con
 /** While Redis is down every reconnect attempt fails; log the first error, then at most every 30 s. */
 const ERROR_LOG_INTERVAL_MS = 30_000;
 
-function throttledErrorLog(log: (error: unknown) => void): (client: Redis) => void {
+/**
+ * Nest's transport makes a `new Redis(options)`; a Redis Cluster needs an ioredis `Cluster` instead, with
+ * the same reconnect policy. Pub/sub works from any node of a cluster (every PUBLISH reaches every node);
+ * ioredis subscribes through one node and moves the subscription to another when it fails.
+ */
+function transportClusterClient(connection: RedisConnection, connectionName: string): Cluster | undefined {
+  if (connection.kind !== 'cluster') return undefined;
+  return new Cluster(connection.nodes, {
+    ...redisClusterOptions(connection, { kind: 'background' }, connectionName),
+    clusterRetryStrategy: () => RETRY.retryDelay,
+    enableOfflineQueue: true,
+  });
+}
+
+function throttledErrorLog(log: (error: unknown) => void): (client: RedisClient) => void {
   let lastLoggedAt = 0;
   return (client) => {
     client.on('error', (error: unknown) => {
@@ -31,8 +50,15 @@ export class ResilientRedisServer extends ServerRedis {
     this.logger.error(`Redis unreachable (retrying every ${RETRY.retryDelay} ms): ${String(error)}`),
   );
 
-  constructor(connection: RedisConnection, connectionName: string) {
-    super({ ...redisConnectionOptions(connection), ...RETRY, connectionName });
+  constructor(
+    private readonly connection: RedisConnection,
+    private readonly connectionName: string,
+  ) {
+    super({ ...transportOptions(connection), ...RETRY, connectionName });
+  }
+
+  override createRedisClient(): Redis {
+    return (transportClusterClient(this.connection, this.connectionName) ?? super.createRedisClient()) as Redis;
   }
 
   override registerErrorListener(client: Redis): void {
@@ -73,11 +99,27 @@ export class ResilientRedisClient extends ClientRedis {
     this.logger.error(`Redis unreachable (retrying every ${RETRY.retryDelay} ms): ${String(error)}`),
   );
 
+  constructor(
+    private readonly connection: RedisConnection,
+    private readonly connectionName: string,
+  ) {
+    super({ ...transportOptions(connection), ...RETRY, connectionName });
+  }
+
+  override createClient(): Redis {
+    return (transportClusterClient(this.connection, this.connectionName) ?? super.createClient()) as Redis;
+  }
+
   override registerErrorListener(client: Redis): void {
     this.errorLog(client);
   }
 }
 
 export function createRedisClient(connection: RedisConnection, connectionName: string): ClientRedis {
-  return new ResilientRedisClient({ ...redisConnectionOptions(connection), ...RETRY, connectionName });
+  return new ResilientRedisClient(connection, connectionName);
+}
+
+/** Nest's own options: the connection's (none for a cluster, whose client `transportClusterClient` makes). */
+function transportOptions(connection: RedisConnection): object {
+  return connection.kind === 'cluster' ? {} : redisConnectionOptions(connection);
 }

@@ -17,7 +17,9 @@ export function claimOf(result: ClaimResult): Claim {
 
 export class LedgerClients {
   private readonly connections: Redis[] = [];
-  readonly keyPrefix = ledgerKeyPrefix(`t-${randomUUID().slice(0, 8)}`);
+  /** a fresh cluster id: its ledger prefixes are `ledgerKeyPrefix(clusterId)` */
+  readonly clusterId = `t-${randomUUID().slice(0, 8)}`;
+  readonly keyPrefix = ledgerKeyPrefix(this.clusterId);
 
   constructor(private readonly url: string) {}
 

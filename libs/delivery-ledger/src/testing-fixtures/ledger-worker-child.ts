@@ -1,10 +1,11 @@
 // A minimal event worker as its own OS process, for the paused-zombie test. Run through vite-node:
-//   node node_modules/vite-node/vite-node.mjs ledger-worker-child.ts <redisUrl> <keyPrefix> <workerId> <epoch> <from> <to> [bump]
+//   node node_modules/vite-node/vite-node.mjs --config vitest.config.ts ledger-worker-child.ts <redisUrl> <clusterId> <workerId> <epoch> <from> <to> [bump]
 // It works deliveries d-<from>..d-<to - 1> of partition 0 in order with OUR DeliveryLedger: claim,
 // check the send deadline, "send" (a `send` line stands for the socket write), record. It stops when
 // fenced, like a worker that lost its partition. One JSON line per event on stdout.
 import { Redis } from 'ioredis';
 import { DeliveryLedger } from '../delivery-ledger';
+import { ledgerKeyPrefix } from '../keys';
 
 const CLAIM_TTL_MS = 400;
 const MAX_TRIES_PER_DELIVERY = 100;
@@ -34,7 +35,7 @@ async function work(ledger: DeliveryLedger, deliveryId: string, workerId: string
       continue;
     }
     log('send', { deliveryId });
-    const recorded = await ledger.recordSent(deliveryId, result.claim.token, epoch, { workerId, statusCode: 204 });
+    const recorded = await ledger.recordSent(deliveryId, 0, result.claim.token, epoch, { workerId, statusCode: 204 });
     log(recorded.status, { deliveryId, claimState: recorded.claimState });
     return true;
   }
@@ -43,11 +44,15 @@ async function work(ledger: DeliveryLedger, deliveryId: string, workerId: string
 }
 
 async function main(): Promise<void> {
-  const [url = '', keyPrefix = '', workerId = '', epochArg, fromArg, toArg, bump] = process.argv.slice(2);
+  const [url = '', clusterId = '', workerId = '', epochArg, fromArg, toArg, bump] = process.argv.slice(2);
   const [epoch, from, to] = [Number(epochArg), Number(fromArg), Number(toArg)];
   const redis = new Redis(url, { maxRetriesPerRequest: 3 });
   redis.on('error', (error: Error) => log('redis-error', { message: error.message }));
-  const ledger = new DeliveryLedger(redis, { keyPrefix, httpTimeoutMs: 100, safetyMarginMs: 50 });
+  const ledger = new DeliveryLedger(redis, {
+    keyPrefix: ledgerKeyPrefix(clusterId),
+    httpTimeoutMs: 100,
+    safetyMarginMs: 50,
+  });
   if (bump === 'bump') log('bump', { result: await ledger.bumpEpoch(0, epoch) });
   log('started', { workerId, epoch });
   for (let index = from; index < to; index += 1) {

@@ -1,6 +1,6 @@
+import { type RedisClient } from '@spaceport/redis-core';
 import { Inject, Injectable } from '@nestjs/common';
 import { type PartitionConsumer } from '@spaceport/eventing-core';
-import { type Redis } from 'ioredis';
 import * as z from 'zod';
 import { type EventingKeys } from './keys';
 import { defineScript, type RedisScript } from './redis';
@@ -79,7 +79,7 @@ export class ConsumerRecords {
   private readonly withdrawScript: RedisScript;
 
   constructor(
-    @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
   ) {
     this.publishScript = defineScript(redis, 'spPublishConsumers', undefined, PUBLISH_LUA);

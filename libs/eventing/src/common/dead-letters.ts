@@ -1,6 +1,6 @@
+import { type RedisClient } from '@spaceport/redis-core';
 import { Inject, Injectable } from '@nestjs/common';
 import { SPACEPORT_LOGGER } from '@spaceport/app-runtime';
-import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
 import { type DeliveryJobData } from './delivery-job';
 import { EventingMetrics } from './eventing-metrics';
@@ -85,7 +85,7 @@ export class DeadLetters {
   private readonly holdScript: RedisScript;
 
   constructor(
-    @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
     @Inject(EVENTING_ENV) private readonly env: EventingEnv,
     @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,

@@ -1,5 +1,5 @@
+import { duplicateSubscriber, type RedisClient } from '@spaceport/redis-core';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type Redis } from 'ioredis';
 import { type EventingKeys, triggerRef } from './keys';
 import { EVENTING_KEYS, EVENTING_REDIS } from './tokens';
 import { throwOnFailedReply } from './event-log';
@@ -31,11 +31,11 @@ export class DisabledTriggers implements OnApplicationShutdown {
   private cached: { readonly set: ReadonlySet<string>; readonly at: number } | undefined;
   /** bumped on every invalidation, so a read that raced a change is not cached */
   private generation = 0;
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private live = false;
 
   constructor(
-    @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
   ) {}
 
@@ -100,12 +100,7 @@ export class DisabledTriggers implements OnApplicationShutdown {
   /** Starts the invalidation subscription once (a dedicated connection; ioredis re-subscribes after reconnects). */
   private subscribe(): void {
     if (this.subscriber) return;
-    const subscriber = this.redis.duplicate({
-      lazyConnect: true,
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-      enableAutoPipelining: false,
-    });
+    const subscriber = duplicateSubscriber(this.redis);
     this.subscriber = subscriber;
     subscriber.on('error', () => undefined); // the command client logs connection problems
     subscriber.on('message', () => this.invalidate());

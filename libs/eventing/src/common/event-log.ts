@@ -1,8 +1,8 @@
+import { type RedisClient } from '@spaceport/redis-core';
 import { Inject, Injectable } from '@nestjs/common';
 import { type EventingSettings } from '@spaceport/config-model';
 import { defineLedgerFollowUp, type FollowUpCall, type LedgerFollowUp } from '@spaceport/delivery-ledger';
 import { eventIdAt } from '@spaceport/eventing-core';
-import { type Redis } from 'ioredis';
 import { type DeliveryStatus } from './delivery-job';
 import {
   type EventFilter,
@@ -13,6 +13,8 @@ import {
   statusField,
 } from './event-record';
 import { type EventingKeys } from './keys';
+import { mergeShardPages, shardBatchSize, shardMaxCount, type ShardedId } from './event-index-shards';
+import { PartitionHighWater } from './partition-high-water';
 import { defineScript, type RedisScript } from './redis';
 import { EVENTING_KEYS, EVENTING_QUEUE_REDIS, EVENTING_REDIS } from './tokens';
 
@@ -112,24 +114,31 @@ export class EventLog {
    * attempt always finds it) at no extra round trip.
    */
   constructor(
-    @Inject(EVENTING_REDIS) private readonly redis: Redis,
-    @Inject(EVENTING_QUEUE_REDIS) queueRedis: Redis,
+    @Inject(EVENTING_REDIS) private readonly redis: RedisClient,
+    @Inject(EVENTING_QUEUE_REDIS) queueRedis: RedisClient,
     @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
+    private readonly highWater: PartitionHighWater,
   ) {
     this.setStatusScript = defineScript(redis, 'spSetDeliveryStatus', 1, SET_STATUS_LUA);
     this.recordAcceptedScript = defineScript(queueRedis, 'spRecordAcceptedEvent', 2, RECORD_ACCEPTED_LUA);
     this.attemptScript = defineLedgerFollowUp(redis, 'spRecordAttempt', RECORD_ATTEMPT_LUA);
   }
 
-  /** Prunes the project's log by age and count (events and their invocations), then writes the event with every delivery staged. */
-  async recordAccepted(project: string, event: AcceptedEvent, retention: Retention): Promise<void> {
+  /**
+   * Prunes the shard of the project's log of the event's partition by age and count (events and their
+   * invocations), then writes the event with every delivery staged, all in that partition's slot. Each
+   * of the `partitionCount` shards keeps ceil(maxCount / partitionCount) events, so the project's log
+   * keeps about maxCount when its events spread over the partitions (docs/architecture.md#redis-key-layout).
+   */
+  async recordAccepted(project: string, event: AcceptedEvent, retention: Retention, partitionCount = 1): Promise<void> {
+    const { partition } = event;
     const args: (string | number)[] = [
       retention.maxAgeMs,
       event.eventId,
       this.oldestKept(retention.maxAgeMs),
-      retention.maxCount,
-      this.keys.event(project, ''),
-      this.keys.invocations(project, ''),
+      shardMaxCount(retention.maxCount, partitionCount),
+      this.keys.event(project, partition, ''),
+      this.keys.invocations(project, partition, ''),
       'type',
       event.type,
       'payload',
@@ -146,7 +155,11 @@ export class EventLog {
       JSON.stringify(event.triggers),
     ];
     for (const trigger of event.triggers) args.push(statusField(trigger), 'staged');
-    await this.recordAcceptedScript(this.keys.event(project, event.eventId), this.keys.events(project), ...args);
+    await this.recordAcceptedScript(
+      this.keys.event(project, partition, event.eventId),
+      this.keys.events(project, partition),
+      ...args,
+    );
   }
 
   /** The smallest event id an index keeps (exclusive bound of the age trim), recomputed once per millisecond. */
@@ -156,14 +169,17 @@ export class EventLog {
     return this.oldest.id;
   }
 
+  /** Sets the status of one delivery of the event `eventId` of `partition` (the partition of its job). */
   async setStatus(
     project: string,
+    partition: number,
     eventId: string,
     triggerId: string,
     status: DeliveryStatus,
     force = false,
   ): Promise<void> {
-    await this.setStatusScript(this.keys.event(project, eventId), statusField(triggerId), status, force ? '1' : '0');
+    const key = this.keys.event(project, partition, eventId);
+    await this.setStatusScript(key, statusField(triggerId), status, force ? '1' : '0');
   }
 
   /**
@@ -174,6 +190,7 @@ export class EventLog {
    */
   attemptLog(
     project: string,
+    partition: number,
     eventId: string,
     invocation: Invocation,
     status: DeliveryStatus,
@@ -181,51 +198,72 @@ export class EventLog {
   ): FollowUpCall {
     return {
       script: this.attemptScript,
-      keys: [this.keys.event(project, eventId), this.keys.invocations(project, eventId)],
+      keys: [this.keys.event(project, partition, eventId), this.keys.invocations(project, partition, eventId)],
       args: [statusField(invocation.trigger), status, retention.maxAgeMs, JSON.stringify(invocation)],
     };
   }
 
+  /**
+   * The event `eventId` with its invocations. Its partition is not in its id (a partition key decides
+   * it), so this asks every shard at once — one HGETALL per partition of the high water, grouped per
+   * node — and reads the invocations from the shard that has it.
+   */
   async get(project: string, eventId: string): Promise<(EventView & { invocations: Invocation[] }) | undefined> {
-    const [hash, invocations] = await Promise.all([
-      this.redis.hgetall(this.keys.event(project, eventId)),
-      this.redis.lrange(this.keys.invocations(project, eventId), 0, -1),
-    ]);
-    const view = eventViewOf(eventId, hash);
-    return view && { ...view, invocations: invocations.map((line) => JSON.parse(line) as Invocation) };
+    const partitions = await this.shardCount();
+    const hashes = await Promise.all(
+      Array.from({ length: partitions }, (_, partition) =>
+        this.redis.hgetall(this.keys.event(project, partition, eventId)),
+      ),
+    );
+    const partition = hashes.findIndex((hash) => eventViewOf(eventId, hash) !== undefined);
+    if (partition < 0) return undefined;
+    const view = eventViewOf(eventId, hashes[partition]!)!;
+    const invocations = await this.redis.lrange(this.keys.invocations(project, partition, eventId), 0, -1);
+    return { ...view, invocations: invocations.map((line) => JSON.parse(line) as Invocation) };
   }
 
-  /** Newest first, from before `cursor`; scans at most 20 × limit ids per page. */
+  /**
+   * Newest first, from before `cursor` (an event id, as before the index was sharded: the API's cursor
+   * is unchanged); scans at most 20 × limit ids per page. The project's index is one shard per
+   * partition: `mergeShardPages` reads each shard below the cursor and merges them in ULID order.
+   */
   async list(
     project: string,
     filter: EventFilter & { since?: number; until?: number },
     limit: number,
     cursor?: string,
   ): Promise<EventPage> {
-    const index = this.keys.events(project);
     const floor = filter.since === undefined ? '-' : `[${eventIdAt(filter.since, ZERO_ENTROPY)}`;
-    let upper =
+    const top =
       cursor !== undefined
         ? `(${cursor}`
         : filter.until === undefined
           ? '+'
           : `(${eventIdAt(filter.until + 1, ZERO_ENTROPY)}`;
-    const events: EventView[] = [];
-    for (let scanned = 0; events.length < limit && scanned < limit * 20;) {
-      const ids = await this.redis.zrevrangebylex(index, upper, floor, 'LIMIT', 0, Math.max(limit, 50));
-      if (ids.length === 0) return { events, nextCursor: null };
-      scanned += ids.length;
-      const pipeline = this.redis.pipeline();
-      for (const id of ids) pipeline.hgetall(this.keys.event(project, id));
-      const hashes = ((await pipeline.exec()) ?? []).map(([, value]) => (value ?? {}) as Record<string, string>);
-      for (const [position, id] of ids.entries()) {
-        upper = `(${id}`;
-        const view = eventViewOf(id, hashes[position] ?? {});
-        if (view && matchesEventFilter(view, filter)) events.push(view);
-        if (events.length === limit) return { events, nextCursor: id };
-      }
-    }
-    return { events, nextCursor: upper.slice(1) };
+    const shards = await this.shardCount();
+    const batch = shardBatchSize(limit, shards);
+    const readShard = (partition: number, upper: string): Promise<string[]> =>
+      this.redis.zrevrangebylex(this.keys.events(project, partition), upper, floor, 'LIMIT', 0, batch);
+    const readEvents = async (ids: readonly ShardedId[]): Promise<(EventView | undefined)[]> => {
+      const hashes = await Promise.all(
+        ids.map(({ id, partition }) => this.redis.hgetall(this.keys.event(project, partition, id))),
+      );
+      return ids.map(({ id }, position) => eventViewOf(id, hashes[position] ?? {}));
+    };
+    return mergeShardPages({
+      shards,
+      batch,
+      top,
+      limit,
+      readShard,
+      readEvents,
+      keep: (view) => matchesEventFilter(view, filter),
+    });
+  }
+
+  /** How many index shards a project has: the partition high water (every count ever published with). */
+  private async shardCount(): Promise<number> {
+    return Math.max(1, await this.highWater.read());
   }
 }
 

@@ -59,7 +59,12 @@ export class EventPublisher {
     // Both on the queue connection, the log write first: the event exists before its jobs (a worker
     // recording an attempt always finds it, so a status is never left at staged), in one round trip.
     await Promise.all([
-      this.log.recordAccepted(project, accepted, snapshot.eventing.value.retention),
+      this.log.recordAccepted(
+        project,
+        accepted,
+        snapshot.eventing.value.retention,
+        snapshot.eventing.value.partitionCount,
+      ),
       this.enqueue(jobs, Math.max(0, event.notBefore - Date.now())),
     ]);
     return { eventId, partition, deliveries: jobs.map((job) => ({ id: job.deliveryId, trigger: job.triggerId })) };

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { connectWithin, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
-import { createRedis } from '@spaceport/redis-core';
+import { createRedis, type RedisClient } from '@spaceport/redis-core';
 import { type NodeOptions } from '@spaceport/runtime-core';
-import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
 import { EventingMetrics } from './eventing-metrics';
 import { QueueStateReader } from './queue-state';
@@ -24,8 +23,8 @@ import { EVENTING_ENV, EVENTING_KEYS, EVENTING_QUEUE_REDIS, EVENTING_REDIS } fro
 @Injectable()
 class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
-    @Inject(EVENTING_REDIS) private readonly redis: Redis,
-    @Inject(EVENTING_QUEUE_REDIS) private readonly queueRedis: Redis,
+    @Inject(EVENTING_REDIS) private readonly redis: RedisClient,
+    @Inject(EVENTING_QUEUE_REDIS) private readonly queueRedis: RedisClient,
     private readonly config: ConfigAccess,
     @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
   ) {}
@@ -46,7 +45,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
 }
 
 /**
- * What the ingest and observe (gateway) and delivery (worker) modules share: Redis, keys, logs,
+ * What the ingest and observe (gateway) and delivery (worker) modules share: RedisClient, keys, logs,
  * publisher, metrics. Needs the app's EVENTING_ENV settings section (AppSettingsModule).
  */
 @Module({
@@ -54,7 +53,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     {
       provide: EVENTING_REDIS,
       inject: [EVENTING_ENV, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS],
-      useFactory: (env: EventingEnv, logger: Logger, node: NodeOptions): Redis =>
+      useFactory: (env: EventingEnv, logger: Logger, node: NodeOptions): RedisClient =>
         createRedis(
           env.redis,
           { kind: 'command', commandTimeoutMs: env.commandTimeoutMs },
@@ -64,7 +63,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     {
       provide: EVENTING_QUEUE_REDIS,
       inject: [EVENTING_ENV, SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS],
-      useFactory: (env: EventingEnv, logger: Logger, node: NodeOptions): Redis =>
+      useFactory: (env: EventingEnv, logger: Logger, node: NodeOptions): RedisClient =>
         createRedis(
           env.redis,
           { kind: 'command', commandTimeoutMs: env.commandTimeoutMs },

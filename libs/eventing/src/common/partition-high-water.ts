@@ -1,5 +1,5 @@
+import { type RedisClient } from '@spaceport/redis-core';
 import { Inject, Injectable } from '@nestjs/common';
-import { type Redis } from 'ioredis';
 import { type EventingKeys } from './keys';
 import { defineScript, type RedisScript } from './redis';
 import { EVENTING_KEYS, EVENTING_REDIS } from './tokens';
@@ -28,7 +28,7 @@ export class PartitionHighWater {
   private raisedTo = 0;
 
   constructor(
-    @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
   ) {
     this.raiseScript = defineScript(redis, 'spRaisePartitionHighWater', 1, RAISE_LUA);

@@ -2,9 +2,9 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { type NodeOptions } from '@spaceport/runtime-core';
 import { Queue } from 'bullmq';
-import { type Redis } from 'ioredis';
+import { type RedisClient } from '@spaceport/redis-core';
 import { type DeliveryJobData } from './delivery-job';
-import { partitionQueueName } from './keys';
+import { partitionQueueAddress } from './keys';
 import { type EventingEnv } from './settings';
 import { EVENTING_ENV, EVENTING_QUEUE_REDIS } from './tokens';
 
@@ -27,22 +27,19 @@ export class PartitionQueues implements OnModuleDestroy {
   private readonly queues = new Map<string, Queue<DeliveryJobData>>();
 
   constructor(
-    @Inject(EVENTING_QUEUE_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_QUEUE_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTING_ENV) private readonly env: EventingEnv,
     @Inject(SPACEPORT_NODE_OPTIONS) private readonly node: NodeOptions,
   ) {}
 
-  /** The queue of `partition` (its ordered queue with `ordered`). */
+  /** The queue of `partition` (its ordered queue with `ordered`), under the partition's prefix. */
   of(partition: number, ordered: boolean): Queue<DeliveryJobData> {
-    return this.named(partitionQueueName(this.node.clusterId, partition, ordered));
-  }
-
-  named(name: string): Queue<DeliveryJobData> {
+    const { name, prefix } = partitionQueueAddress(this.env.bullPrefix, this.node.clusterId, partition, ordered);
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue<DeliveryJobData>(name, {
         connection: this.redis,
-        prefix: this.env.bullPrefix,
+        prefix,
         streams: { events: { maxLen: QUEUE_EVENTS_MAX_LEN } },
       });
       queue.on('error', () => undefined); // connection errors are logged once by the shared client

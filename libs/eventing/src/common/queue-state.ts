@@ -1,7 +1,7 @@
+import { type RedisClient } from '@spaceport/redis-core';
 import { Inject, Injectable } from '@nestjs/common';
 import { type PartitionDepth } from '@spaceport/eventing-core';
 import { type Queue } from 'bullmq';
-import { type Redis } from 'ioredis';
 import { PartitionQueues } from './partition-queues';
 import { defineScript, type RedisScript } from './redis';
 import { EVENTING_QUEUE_REDIS } from './tokens';
@@ -89,7 +89,7 @@ export class QueueStateReader {
 
   constructor(
     private readonly queues: PartitionQueues,
-    @Inject(EVENTING_QUEUE_REDIS) redis: Redis,
+    @Inject(EVENTING_QUEUE_REDIS) redis: RedisClient,
   ) {
     this.script = defineScript(redis, 'spPartitionQueueState', STATE_KEYS.length, QUEUE_STATE_LUA);
   }

@@ -1,4 +1,4 @@
-import { type Redis } from 'ioredis';
+import { type RedisClient } from '@spaceport/redis-core';
 
 /**
  * Errors that mean "Redis unavailable" rather than a bug: connection, timeout, offline queue off, a
@@ -6,7 +6,7 @@ import { type Redis } from 'ioredis';
  */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Reached the max retries|LOADING|READONLY|MASTERDOWN|sentinel|MaxRetriesPerRequestError|connect/i.test(
+  return /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Reached the max retries|LOADING|READONLY|MASTERDOWN|sentinel|MaxRetriesPerRequestError|CLUSTERDOWN|TRYAGAIN|Failed to refresh slots cache|None of startup nodes is available|connect/i.test(
     `${error.name} ${error.message}`,
   );
 }
@@ -19,7 +19,12 @@ export type RedisScript = (...keysThenArgs: (string | number)[]) => Promise<numb
  * its caller bound to `client`, so call sites need no cast to reach the dynamically added method.
  * `numberOfKeys` undefined: a variable number of keys, the caller passes their count first.
  */
-export function defineScript(client: Redis, name: string, numberOfKeys: number | undefined, lua: string): RedisScript {
+export function defineScript(
+  client: RedisClient,
+  name: string,
+  numberOfKeys: number | undefined,
+  lua: string,
+): RedisScript {
   client.defineCommand(name, numberOfKeys === undefined ? { lua } : { numberOfKeys, lua });
   const command = (client as unknown as Record<string, RedisScript | undefined>)[name];
   if (!command) throw new Error(`ioredis did not define the command ${name}`);

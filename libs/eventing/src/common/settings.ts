@@ -79,8 +79,11 @@ function sentRetention(env: NodeJS.ProcessEnv, lockMs: number): number {
 /** Parses the eventing variables; `redis` is the connection the config plane parsed. Throws ConfigError naming the variable. */
 export function parseEventingEnv(env: NodeJS.ProcessEnv, redis: RedisConnection): EventingEnv {
   const bullPrefix = env['EVENTING_BULL_PREFIX']?.trim() || 'bull';
-  if (!/^[A-Za-z0-9{}_.-]{1,64}$/.test(bullPrefix))
-    throw new ConfigError('EVENTING_BULL_PREFIX', 'expected 1-64 of [A-Za-z0-9{}_.-]');
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(bullPrefix))
+    throw new ConfigError(
+      'EVENTING_BULL_PREFIX',
+      "expected 1-64 of [A-Za-z0-9_.-] (no braces: Spaceport adds each partition's hash tag itself)",
+    );
   const allowedCidrs = (env['WEBHOOK_ALLOWED_CIDRS'] ?? '')
     .split(',')
     .map((c) => c.trim())

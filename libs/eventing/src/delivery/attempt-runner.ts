@@ -49,7 +49,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     retention: EventingSettings['retention'],
   ): Promise<RunVerdict> {
     if (!ledger.maySend(claim)) {
-      await ledger.releaseClaim(claim.deliveryId, claim.token);
+      await ledger.releaseClaim(claim.deliveryId, claim.partition, claim.token);
       return { kind: 'retry', delayMs: 0, statusCode: null };
     }
     const startedAt = Date.now();
@@ -57,7 +57,9 @@ export class AttemptRunner implements OnApplicationShutdown {
     // a retry shows `processing` while it runs (a failed first attempt already wrote it).
     const processing =
       attempt > 1
-        ? this.log.setStatus(job.project, job.eventId, job.triggerId, 'processing').catch(() => undefined)
+        ? this.log
+            .setStatus(job.project, job.partition, job.eventId, job.triggerId, 'processing')
+            .catch(() => undefined)
         : undefined;
     const outcome = await this.sender.send(webhookRequestOf(job, target.project, target.trigger, startedAt));
     // Object.assign, not `{ ...outcome, attempt }` (a slow path in Node 20's V8, commit f62550b)
@@ -95,13 +97,14 @@ export class AttemptRunner implements OnApplicationShutdown {
   ): Promise<void> {
     const attemptLog = this.log.attemptLog(
       job.project,
+      job.partition,
       job.eventId,
       invocation,
       success ? 'processed' : 'processing',
       retention,
     );
     if (!success) {
-      await ledger.releaseClaim(claim.deliveryId, claim.token, attemptLog);
+      await ledger.releaseClaim(claim.deliveryId, claim.partition, claim.token, attemptLog);
       return;
     }
     const meta = {
@@ -111,7 +114,7 @@ export class AttemptRunner implements OnApplicationShutdown {
       retentionMs: sentRetentionMs,
     };
     await Promise.all([
-      ledger.recordSent(claim.deliveryId, claim.token, claim.epoch, meta, attemptLog),
+      ledger.recordSent(claim.deliveryId, claim.partition, claim.token, claim.epoch, meta, attemptLog),
       // best effort: a lost reset only makes a later auto-disable come early, it must not fail a sent delivery
       this.failureRuns.reset(job.project, job.triggerId).catch(() => undefined),
     ]);

@@ -1,9 +1,9 @@
+import { type RedisClient } from '@spaceport/redis-core';
 import { Inject, Injectable } from '@nestjs/common';
 import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { DeliveryLedger, ledgerKeyPrefix } from '@spaceport/delivery-ledger';
 import { abortableSleep, type NodeOptions } from '@spaceport/runtime-core';
 import { type Job, DelayedError } from 'bullmq';
-import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
 import { EventingMetrics } from '../common/eventing-metrics';
 import { ConfigAccess } from '../common/config-access';
@@ -56,7 +56,7 @@ export class DeliveryProcessor {
   private readonly ledgers = new Map<number, DeliveryLedger>();
 
   constructor(
-    @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_REDIS) private readonly redis: RedisClient,
     @Inject(SPACEPORT_NODE_OPTIONS) private readonly node: NodeOptions,
     @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
     private readonly config: ConfigAccess,
@@ -105,7 +105,7 @@ export class DeliveryProcessor {
         target.trigger.timeout + CLAIM_SLACK_MS,
       );
       if (claimed.status === 'already-sent') {
-        await this.log.setStatus(data.project, data.eventId, data.triggerId, 'processed');
+        await this.log.setStatus(data.project, data.partition, data.eventId, data.triggerId, 'processed');
         this.metrics.deliveryNotSent(data, 'already-sent');
         return 'already sent';
       }
@@ -163,7 +163,7 @@ export class DeliveryProcessor {
    */
   private async deadLetterUnsendable(job: DeliveryJobData, reason: UnsendableReason): Promise<string> {
     await this.deadLetters.add(job, reason, null);
-    await this.log.setStatus(job.project, job.eventId, job.triggerId, 'cancelled');
+    await this.log.setStatus(job.project, job.partition, job.eventId, job.triggerId, 'cancelled');
     this.metrics.deliveryNotSent(job, NOT_SENT_REASON_OF[reason]);
     return reason;
   }
@@ -175,8 +175,8 @@ export class DeliveryProcessor {
    * delivery sent normally finds its record in the claim).
    */
   private async completedAsSent(job: DeliveryJobData): Promise<boolean> {
-    if (!(await this.ledgerFor(EPOCH_LEDGER_TIMEOUT_MS).isSent(job.deliveryId))) return false;
-    await this.log.setStatus(job.project, job.eventId, job.triggerId, 'processed');
+    if (!(await this.ledgerFor(EPOCH_LEDGER_TIMEOUT_MS).isSent(job.deliveryId, job.partition))) return false;
+    await this.log.setStatus(job.project, job.partition, job.eventId, job.triggerId, 'processed');
     this.metrics.deliveryNotSent(job, 'already-sent');
     return true;
   }
@@ -216,7 +216,7 @@ export class DeliveryProcessor {
         'trigger disabled: too many final failures in a row',
       );
     }
-    await this.log.setStatus(job.project, job.eventId, job.triggerId, 'failed');
+    await this.log.setStatus(job.project, job.partition, job.eventId, job.triggerId, 'failed');
     await this.deadLetters.add(job, reason, statusCode);
     await this.dlqEvents.emit(job, reason, statusCode).catch((error: unknown) => {
       this.logger.warn({ err: error, project: job.project, trigger: job.triggerId }, 'could not queue the dlq event');

@@ -1,5 +1,5 @@
+import { type RedisClient } from '@spaceport/redis-core';
 import { Inject, Injectable } from '@nestjs/common';
-import { type Redis } from 'ioredis';
 import { throwOnFailedReply } from '../common/event-log';
 import { type EventingKeys } from '../common/keys';
 import { type EventingEnv } from '../common/settings';
@@ -16,7 +16,7 @@ export const FAILURE_RUN_TTL_MS = 7 * 24 * 3_600_000;
 export class FailureRuns {
   constructor(
     @Inject(EVENTING_ENV) private readonly env: EventingEnv,
-    @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
   ) {}
 

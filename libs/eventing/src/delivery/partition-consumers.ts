@@ -1,14 +1,13 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
-import { createRedis } from '@spaceport/redis-core';
+import { createRedis, type RedisClient } from '@spaceport/redis-core';
 import { Emitter, type NodeOptions } from '@spaceport/runtime-core';
 import { type Job, Worker } from 'bullmq';
-import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
 import { type ConsumedPartition } from '../common/consumer-records';
 import { type DeliveryJobData } from '../common/delivery-job';
 import { BACKOFF_TYPE } from '../common/event-publisher';
-import { partitionQueueName } from '../common/keys';
+import { partitionQueueAddress } from '../common/keys';
 import { PartitionHighWater } from '../common/partition-high-water';
 import { type EventingEnv } from '../common/settings';
 import { EVENTING_ENV } from '../common/tokens';
@@ -88,7 +87,7 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
   private ownershipCheck: ((partition: number, epoch: number) => boolean) | undefined;
   /** distributed mode: told when a partition stops by itself (fenced), so the follower stops counting it */
   private stopListener: ((partition: number) => void) | undefined;
-  private connection: Redis | undefined;
+  private connection: RedisClient | undefined;
   /** told synchronously when a partition's consumer starts or stops (the consumer records' heartbeat listens) */
   readonly consumption = new Emitter<{ started: [partition: number, epoch: number]; stopped: [number, number] }>();
 
@@ -244,15 +243,16 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
       { kind: 'worker' },
       { connectionName: `spaceport-worker-${this.node.nodeId}`, logger: this.logger },
     );
+    const queue = partitionQueueAddress(this.env.bullPrefix, this.node.clusterId, partition, ordered);
     const worker = new Worker<DeliveryJobData, string>(
-      partitionQueueName(this.node.clusterId, partition, ordered),
+      queue.name,
       (job: Job<DeliveryJobData>, token?: string) => {
         progress.takenAt = performance.now();
         return this.processor.process(job, token, lease);
       },
       {
         connection: this.connection,
-        prefix: this.env.bullPrefix,
+        prefix: queue.prefix,
         concurrency: ordered ? 1 : this.env.concurrency,
         lockDuration: this.env.lockMs,
         stalledInterval: this.env.lockMs,

@@ -1,5 +1,5 @@
+import { type RedisClient } from '@spaceport/redis-core';
 import { Inject, Injectable } from '@nestjs/common';
-import { type Redis } from 'ioredis';
 import { type EventingKeys } from '../common/keys';
 import { defineScript, type RedisScript } from '../common/redis';
 import { EVENTING_KEYS, EVENTING_REDIS } from '../common/tokens';
@@ -45,7 +45,7 @@ export class RateLimiter {
   private readonly admitScript: RedisScript;
 
   constructor(
-    @Inject(EVENTING_REDIS) redis: Redis,
+    @Inject(EVENTING_REDIS) redis: RedisClient,
     @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
   ) {
     this.admitScript = defineScript(redis, 'spRateAdmit', 1, ADMIT_LUA);

@@ -1,5 +1,5 @@
+import { type RedisClient } from '@spaceport/redis-core';
 import { Inject, Injectable } from '@nestjs/common';
-import { type Redis } from 'ioredis';
 import { type EventingKeys } from '../common/keys';
 import { EVENTING_KEYS, EVENTING_REDIS } from '../common/tokens';
 
@@ -26,7 +26,7 @@ export type IdempotencyBegin =
 @Injectable()
 export class IdempotencyStore {
   constructor(
-    @Inject(EVENTING_REDIS) private readonly redis: Redis,
+    @Inject(EVENTING_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
   ) {}
 

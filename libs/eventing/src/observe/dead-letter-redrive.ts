@@ -62,7 +62,9 @@ export class DeadLetterRedrive {
   private async requeue(project: string, letters: readonly DeadLetter[]): Promise<number> {
     if (letters.length === 0) return 0;
     await Promise.all(
-      letters.map((letter) => this.log.setStatus(project, letter.job.eventId, letter.job.triggerId, 'staged', true)),
+      letters.map((letter) =>
+        this.log.setStatus(project, letter.job.partition, letter.job.eventId, letter.job.triggerId, 'staged', true),
+      ),
     );
     await this.publisher.enqueue(
       letters.map((letter) => letter.job),

@@ -107,7 +107,7 @@ export class ObserveService {
       idempotencyTtlMs: 0, // a new delivery id, which no idempotent replay publishes again
     }));
     await guarded(async () => {
-      await Promise.all(sendable.map((t) => this.log.setStatus(project, eventId, t, 'staged', true)));
+      await Promise.all(sendable.map((t) => this.log.setStatus(project, event.partition, eventId, t, 'staged', true)));
       await this.publisher.enqueue(jobs, 0);
     });
     return { deliveries: jobs.map((job) => ({ id: job.deliveryId, trigger: job.triggerId })), skipped };
