@@ -21,9 +21,8 @@ describe('loadEventWorkerSettings', () => {
     expect(settings.eventing.redis).toBe(settings.configPlane.redis);
     const sentinel = await loadEventWorkerSettings([], { REDIS_SENTINELS: 's1:26379,s2', REDIS_SENTINEL_NAME: 'sp' });
     expect(sentinel.eventing.redis).toMatchObject({ kind: 'sentinel', name: 'sp' });
-    await expect(loadEventWorkerSettings([], { REDIS_CLUSTER_NODES: 'n1:7000' })).rejects.toThrow(
-      /^REDIS_CLUSTER_NODES: Redis Cluster is not supported yet \(issue 20\)/,
-    );
+    const cluster = await loadEventWorkerSettings([], { REDIS_CLUSTER_NODES: 'n1:7000' });
+    expect(cluster.eventing.redis).toMatchObject({ kind: 'cluster', nodes: [{ host: 'n1', port: 7000 }] });
     await expect(loadEventWorkerSettings([], { EVENTING_LOCK_MS: '5' })).rejects.toThrow(/^EVENTING_LOCK_MS: /);
   });
 });

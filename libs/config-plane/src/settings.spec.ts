@@ -15,16 +15,20 @@ describe('config-plane settings', () => {
     );
   });
 
-  it('parses the Redis connection once, refusing Redis Cluster until its key layout exists', () => {
+  it('parses the Redis connection once, in any of its three forms', () => {
     expect(resolveConfigPlaneSettings({}, []).redis).toEqual({
       kind: 'single',
       host: '127.0.0.1',
       port: 6379,
       tls: false,
     });
-    expect(() => resolveConfigPlaneSettings({ REDIS_CLUSTER_NODES: '10.0.0.1:7000' }, [])).toThrow(
-      'REDIS_CLUSTER_NODES: Redis Cluster is not supported yet (issue 20)',
-    );
+    expect(resolveConfigPlaneSettings({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2' }, []).redis).toMatchObject({
+      kind: 'cluster',
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 6379 },
+      ],
+    });
   });
 
   it('takes REDIS_ALLOW_EVICTION as a boolean, off by default', () => {
