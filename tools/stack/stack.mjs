@@ -68,6 +68,7 @@ if (process.env.npm_lifecycle_event) supervisor.watchParent();
 async function resolvePorts() {
   const defaults = {
     gateway: 4122,
+    configService: 4124,
     consul: 8500,
     consulSerf: 8301,
     consulServer: 8300,
@@ -83,6 +84,7 @@ async function resolvePorts() {
   const given = (flag, fallback) => String(flags[flag] ?? fallback);
   return {
     gateway: given('gateway-port', defaults.gateway),
+    configService: String(defaults.configService),
     consul: given('consul-port', defaults.consul),
     consulSerf: defaults.consulSerf,
     consulServer: defaults.consulServer,
@@ -173,7 +175,8 @@ async function startInfrastructure(ports, dataDir, signingKey) {
 async function startApps(ports, appEnv) {
   const app = (name) => join(root, 'dist', 'apps', name, 'src', 'main.js');
   const node = process.execPath;
-  supervisor.run('config-service', node, [app('config-service'), '--id', 'config-service-1'], appEnv);
+  const configService = [app('config-service'), '--id', 'config-service-1', '--port', ports.configService];
+  supervisor.run('config-service', node, configService, appEnv);
   supervisor.run('gateway', node, [app('gateway'), '--id', 'gateway-1', '--port', ports.gateway], appEnv);
   ports.workers.forEach((port, i) => {
     const id = `event-worker-${i + 1}`;
