@@ -25,4 +25,10 @@ describe('loadEventWorkerSettings', () => {
     expect(cluster.eventing.redis).toMatchObject({ kind: 'cluster', nodes: [{ host: 'n1', port: 7000 }] });
     await expect(loadEventWorkerSettings([], { EVENTING_LOCK_MS: '5' })).rejects.toThrow(/^EVENTING_LOCK_MS: /);
   });
+
+  it('reads REDIS_WAIT_REPLICAS for the sent records, refusing a bad value by name', async () => {
+    const settings = await loadEventWorkerSettings([], { REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '400' });
+    expect(settings.eventing.redisWait).toEqual({ replicas: 1, timeoutMs: 400 });
+    await expect(loadEventWorkerSettings([], { REDIS_WAIT_REPLICAS: '-1' })).rejects.toThrow(/^REDIS_WAIT_REPLICAS: /);
+  });
 });

@@ -17,6 +17,7 @@ describe('loadGatewaySettings', () => {
     // one parsed connection for the config transport and the eventing clients
     expect(settings.eventing.redis).toBe(settings.configPlane.redis);
     expect(settings.eventing.concurrency).toBe(4);
+    expect(settings.eventing.redisWait).toEqual({ replicas: 0, timeoutMs: 1_000 });
     expect(settings.adminTokens).toEqual({ full: TOKEN, read: undefined });
     expect(settings.logLevel).toBe('debug');
     expect(gatewaySettingsSections(settings).map((s) => s.useValue)).toEqual([
@@ -31,6 +32,8 @@ describe('loadGatewaySettings', () => {
     ['EVENTING_CONCURRENCY', { EVENTING_CONCURRENCY: 'lots' }],
     ['ADMIN_TOKEN', { ADMIN_TOKEN: 'short' }],
     ['CONFIG_HEARTBEAT_INTERVAL', { CONFIG_HEARTBEAT_INTERVAL: '1ms' }],
+    ['REDIS_WAIT_REPLICAS', { REDIS_WAIT_REPLICAS: '17' }],
+    ['REDIS_WAIT_TIMEOUT_MS', { REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '5000' }],
   ])('refuses a bad %s with a ConfigError naming it', async (name, env) => {
     await expect(loadGatewaySettings([], env)).rejects.toThrow(ConfigError);
     await expect(loadGatewaySettings([], env)).rejects.toThrow(new RegExp(`^${name}: `));
