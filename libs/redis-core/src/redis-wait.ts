@@ -59,7 +59,7 @@ export function parseRedisWait(env: NodeJS.ProcessEnv, commandTimeoutMs: number)
 
 /** What one waitForReplicas call found: the fewest replicas that acknowledged, over the nodes it asked. */
 export interface ReplicaWaitResult {
-  /** the smallest WAIT reply over the nodes asked (0 when `replicas` is 0: nothing was asked) */
+  /** the smallest WAIT reply over the nodes asked (`replicas` 0 or no key on a Cluster: nothing asked, `replicas`) */
   readonly acknowledged: number;
   /** every node asked reached `replicas` */
   readonly ok: boolean;
@@ -139,6 +139,7 @@ export async function waitForReplicas(
   if (replicas === 0) return { acknowledged: 0, ok: true };
   const nodes =
     client instanceof Cluster ? [...new Set(writtenKeys.map((key) => masterOfSlot(client, slotOf(key))))] : [client];
+  if (nodes.length === 0) return { acknowledged: replicas, ok: true };
   const replies = await Promise.all(nodes.map((node) => coalescedWait(node, replicas, timeoutMs)));
   const acknowledged = Math.min(...replies);
   return { acknowledged, ok: replies.every((reply) => reply >= replicas) };
