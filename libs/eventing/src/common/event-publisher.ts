@@ -62,7 +62,8 @@ export class EventPublisher {
     // Every queue handle ready first, so that nothing below is held back to run after this call failed.
     // Then both on the queue connection, the log write first: the event exists before its jobs (a worker
     // recording an attempt always finds it, so a status is never left at staged), in one round trip.
-    await this.queuesReady(jobs);
+    const readying = this.queuesReady(jobs);
+    if (readying) await readying;
     await Promise.all([
       this.log.recordAccepted(
         project,
@@ -82,16 +83,22 @@ export class EventPublisher {
    * without sending, so a caller retrying after a partial failure adds nothing twice to the receiver.
    */
   async enqueue(jobs: readonly DeliveryJobData[], delayMs: number, jobIdSuffix = ''): Promise<void> {
-    await this.queuesReady(jobs);
+    const readying = this.queuesReady(jobs);
+    if (readying) await readying;
     await Promise.all(jobs.map((job) => this.add(job, delayMs, jobIdSuffix)));
   }
 
-  /** Waits (bounded by the command timeout) until the queue handles of `jobs` are initialised, or rejects. */
-  private async queuesReady(jobs: readonly DeliveryJobData[]): Promise<void> {
-    const queues = new Map(jobs.map((job) => [`${job.partition}:${job.ordered}`, job]));
-    await Promise.all(
-      [...queues.values()].map((job) => this.queues.ready(job.partition, job.ordered, this.env.commandTimeoutMs)),
-    );
+  /**
+   * Undefined when every queue handle of `jobs` is initialised (the hot path: no await), else a promise
+   * that waits for them, bounded by the command timeout, or rejects.
+   */
+  private queuesReady(jobs: readonly DeliveryJobData[]): Promise<unknown> | undefined {
+    let waiting: Promise<unknown>[] | undefined;
+    for (const job of jobs) {
+      if (this.queues.isReady(job.partition, job.ordered)) continue;
+      (waiting ??= []).push(this.queues.ready(job.partition, job.ordered, this.env.commandTimeoutMs));
+    }
+    return waiting && Promise.all(waiting);
   }
 
   /** A queue whose add failed is dropped, so a failed initialisation (Redis away) is not cached. */

@@ -50,6 +50,13 @@ export class PartitionQueues implements OnModuleDestroy {
     return queue;
   }
 
+  /** Whether the handle of `partition`'s queue exists and finished initialising (no I/O). */
+  isReady(partition: number, ordered: boolean): boolean {
+    const { name } = partitionQueueAddress(this.env.bullPrefix, this.node.clusterId, partition, ordered);
+    const queue = this.queues.get(name);
+    return queue !== undefined && this.initialised.has(queue);
+  }
+
   /**
    * The queue of `partition`, initialised: BullMQ's handle waits for its connection to be ready before its
    * first command, without a bound, so an `add` on a handle still initialising while Redis is away would
