@@ -104,13 +104,15 @@ export interface BenchStack {
 /**
  * config-service, gateway and one event-worker from `dist/` (standalone, config file in `workDir`,
  * cluster id `clusterId`), project `shop` with trigger `bench` to `target`, the worker's partition
- * consumers started; EVENTING_CONCURRENCY and BENCH_PRELOAD pass through. Stop with `stack.stopAll()`.
+ * consumers started; EVENTING_CONCURRENCY and BENCH_PRELOAD pass through, `env` is added to every app's
+ * environment. Stop with `stack.stopAll()`.
  */
 export async function launchBenchStack(
   workDir: string,
   redisUrl: string,
   clusterId: string,
   target: string,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<BenchStack> {
   const stack = new AppStack({
     workDir,
@@ -124,6 +126,7 @@ export async function launchBenchStack(
       WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
       ...(process.env['EVENTING_CONCURRENCY'] ? { EVENTING_CONCURRENCY: process.env['EVENTING_CONCURRENCY'] } : {}),
       ...profilingEnv(workDir),
+      ...env,
     },
   });
   try {

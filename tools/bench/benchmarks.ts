@@ -74,6 +74,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
     timeoutMs: minutes(10),
   },
   {
+    name: 'redis-wait',
+    file: 'redis-wait.ts',
+    quickEnv: { BENCH_ROUNDS: '1', BENCH_SLICES: '1' },
+    timeoutMs: minutes(10),
+  },
+  {
     name: 'ingest-cpu',
     file: 'diagnostics/ingest-cpu.ts',
     diagnostic: true,

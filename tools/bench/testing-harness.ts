@@ -10,7 +10,13 @@ export { AppStack, type LaunchedApp } from '../../libs/testing/src/app-stack';
 export { call, projectBody, spaceCloudTrigger } from '../../libs/testing/src/config-api-client';
 export { startConsulAgent } from '../../libs/testing/src/consul-agent';
 export { ManagedProcess } from '../../libs/testing/src/managed-process';
-export { freePort } from '../../libs/testing/src/ports';
+export { freePort, freePorts } from '../../libs/testing/src/ports';
+export {
+  REDIS_DATA_NODE_CONFIG,
+  type RedisNode,
+  startRedisNodes,
+  syncedMasterOf,
+} from '../../libs/testing/src/redis-node';
 export { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 export { type RedisServer, startRedisServer } from '../../libs/testing/src/redis-server';
 export { sleep, waitFor } from '../../libs/testing/src/wait';

@@ -40,4 +40,17 @@ describe('loadEventWorkerSettings', () => {
       loadEventWorkerSettings([], { EVENTING_LOCK_MS: '5', CONFIG_SIGNING_KEY: SIGNING_KEY }),
     ).rejects.toThrow(/^EVENTING_LOCK_MS: /);
   });
+
+  it('reads REDIS_WAIT_REPLICAS for the sent records, refusing a bad value by name', async () => {
+    const key = { CONFIG_SIGNING_KEY: SIGNING_KEY };
+    const settings = await loadEventWorkerSettings([], {
+      ...key,
+      REDIS_WAIT_REPLICAS: '1',
+      REDIS_WAIT_TIMEOUT_MS: '400',
+    });
+    expect(settings.eventing.redisWait).toEqual({ replicas: 1, timeoutMs: 400 });
+    await expect(loadEventWorkerSettings([], { ...key, REDIS_WAIT_REPLICAS: '-1' })).rejects.toThrow(
+      /^REDIS_WAIT_REPLICAS: /,
+    );
+  });
 });

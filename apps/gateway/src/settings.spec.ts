@@ -21,6 +21,7 @@ describe('loadGatewaySettings', () => {
     // one parsed connection for the config transport and the eventing clients
     expect(settings.eventing.redis).toBe(settings.configPlane.redis);
     expect(settings.eventing.concurrency).toBe(4);
+    expect(settings.eventing.redisWait).toEqual({ replicas: 0, timeoutMs: 1_000 });
     expect(settings.adminTokens).toEqual({ full: TOKEN, read: undefined });
     expect(settings.logLevel).toBe('debug');
     expect(gatewaySettingsSections(settings).map((s) => s.useValue)).toEqual([
@@ -38,6 +39,8 @@ describe('loadGatewaySettings', () => {
     ['CONFIG_SIGNING_KEY', { CONFIG_SIGNING_KEY: '' }],
     ['CONFIG_SIGNING_KEY', { CONFIG_SIGNING_KEY: SIGNING_KEY.slice(0, 42) }],
     ['CONFIG_SIGNING_KEY_PREVIOUS', { CONFIG_SIGNING_KEY_PREVIOUS: 'not base64!' }],
+    ['REDIS_WAIT_REPLICAS', { REDIS_WAIT_REPLICAS: '17' }],
+    ['REDIS_WAIT_TIMEOUT_MS', { REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '5000' }],
   ])('refuses a bad %s with a ConfigError naming it', async (name, bad) => {
     const env = { CONFIG_SIGNING_KEY: SIGNING_KEY, ...bad };
     await expect(loadGatewaySettings([], env)).rejects.toThrow(ConfigError);

@@ -3,3 +3,4 @@ export * from './redis-options';
 export * from './create-redis';
 export * from './key-layout';
 export * from './topology-check';
+export * from './redis-wait';

@@ -3,6 +3,7 @@ import { freePorts } from './ports';
 import {
   endpointOf,
   REDIS_DATA_NODE_CONFIG,
+  redisCommand,
   redisInfo,
   type RedisFailover,
   type RedisNode,
@@ -18,12 +19,17 @@ export interface RedisSentinelOptions {
   downAfterMs?: number;
   /** `sentinel failover-timeout`; default 3000. */
   failoverTimeoutMs?: number;
+  /**
+   * Replicas of the master, 1–4; default 1. With 2, a failover leaves the promoted master a replica (the
+   * sentinels point the other one at it), as `REDIS_WAIT_REPLICAS=1` needs to accept writes again.
+   */
+  replicas?: number;
 }
 
-/** A master, one replica and three sentinels, real redis-server processes on free loopback ports. */
+/** A master, its replicas (one by default) and three sentinels, real redis-server processes on free loopback ports. */
 export interface RedisSentinelTopology {
   readonly masterName: string;
-  /** The data nodes as started: [master, replica]. Their roles change with failovers. */
+  /** The data nodes as started: [master, ...replicas]. Their roles change with failovers. */
   readonly dataNodes: readonly RedisNode[];
   readonly sentinels: readonly RedisNode[];
   /** `127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3`: the form of a REDIS_SENTINELS setting. */
@@ -48,6 +54,16 @@ export interface RedisSentinelTopology {
   stop(): Promise<void>;
 }
 
+/** How many replicas in sync with the master the sentinel on `port` knows. */
+async function syncedReplicasSeen(port: number, masterName: string): Promise<number> {
+  const reply = (await redisCommand(port, 'SENTINEL', 'REPLICAS', masterName)) as unknown[][];
+  return reply.filter((fields) => {
+    const flat = fields.map(String);
+    const value = (name: string): string | undefined => flat[flat.indexOf(name) + 1];
+    return value('flags') === 'slave' && value('master-link-status') === 'ok';
+  }).length;
+}
+
 async function isMaster(address: string): Promise<boolean> {
   const info = await redisInfo(endpointOf(address).port, 'replication');
   return info.get('role') === 'master';
@@ -66,28 +82,35 @@ async function agreedNewMaster(
 }
 
 /**
- * Starts a master, a replica (`replicaof`) and three sentinels (`redis-server <conf> --sentinel`, quorum 2)
- * and waits until the replica is in sync and every sentinel names the master, sees the replica and the
+ * Starts a master, its replicas (`replicaof`) and three sentinels (`redis-server <conf> --sentinel`, quorum 2)
+ * and waits until every replica is in sync and every sentinel names the master, sees the replica and the
  * other two sentinels.
  */
 export async function startRedisSentinel(options: RedisSentinelOptions = {}): Promise<RedisSentinelTopology> {
   const masterName = options.masterName ?? DEFAULT_SENTINEL_MASTER_NAME;
-  const [masterPort = 0, replicaPort = 0, ...sentinelPorts] = await freePorts(5);
-  const [master, replica] = await startRedisNodes([
+  const replicaCount = options.replicas ?? 1;
+  if (!Number.isInteger(replicaCount) || replicaCount < 1 || replicaCount > 4)
+    throw new RangeError(`replicas must be 1-4, got ${replicaCount}`);
+  const ports = await freePorts(1 + replicaCount + 3);
+  const masterPort = ports[0] ?? 0;
+  const replicaPorts = ports.slice(1, 1 + replicaCount);
+  const sentinelPorts = ports.slice(1 + replicaCount);
+  const [master, ...replicas] = await startRedisNodes([
     { role: 'redis-master', port: masterPort, config: REDIS_DATA_NODE_CONFIG },
-    {
+    ...replicaPorts.map((port) => ({
       role: 'redis-replica',
-      port: replicaPort,
+      port,
       config: [...REDIS_DATA_NODE_CONFIG, `replicaof 127.0.0.1 ${masterPort}`],
-    },
+    })),
   ]);
-  if (!master || !replica) throw new Error('the data nodes did not start');
-  const dataNodes = [master, replica];
+  if (!master || replicas.length !== replicaCount) throw new Error('the data nodes did not start');
+  const dataNodes = [master, ...replicas];
   let sentinels: RedisNode[] = [];
   try {
-    await waitFor(async () => (await syncedMasterOf(replica.port)) === master.address, {
-      what: `replica ${replica.address} in sync with ${master.address}`,
-    });
+    for (const replica of replicas)
+      await waitFor(async () => (await syncedMasterOf(replica.port)) === master.address, {
+        what: `replica ${replica.address} in sync with ${master.address}`,
+      });
     const config = sentinelConfig(masterName, master.port, options);
     sentinels = await startRedisNodes(
       sentinelPorts.map((port) => ({ role: 'sentinel', port, config, sentinel: true })),
@@ -97,6 +120,14 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
       masterName,
     );
     if (agreed !== master.address) throw new Error(`the sentinels agreed on ${agreed}, not ${master.address}`);
+    // a replica a sentinel has not discovered yet (from the master's INFO, every 10 s) is left behind by a failover
+    await waitFor(
+      async () =>
+        (await Promise.all(sentinels.map((s) => syncedReplicasSeen(s.port, masterName)))).every(
+          (n) => n === replicaCount,
+        ),
+      { what: `every sentinel to see the ${replicaCount} replicas in sync`, timeoutMs: 30_000 },
+    );
   } catch (error) {
     await Promise.all([...sentinels, ...dataNodes].map((node) => node.stop()));
     throw error;

@@ -63,7 +63,7 @@ const logsOf = (nodes: readonly RedisNode[]): HasLogs[] =>
   nodes.map((node) => ({ name: node.process.name, logTail: node.logTail }));
 
 /**
- * A Sentinel topology for the enclosing suite (a master, a replica, three sentinels); same lifecycle as
+ * A Sentinel topology for the enclosing suite (a master, its replicas — one unless `options.replicas` —, three sentinels); same lifecycle as
  * useRedisServer, every process's log printed after a failed test.
  */
 export function useRedisSentinel(options: RedisSentinelOptions = {}): { readonly sentinel: RedisSentinelTopology } {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type ConfigSnapshot } from '@spaceport/config-model';
 import { type JobsOptions } from 'bullmq';
 import { fanOut } from './fan-out';
@@ -7,6 +7,8 @@ import { type DeliveryJobData } from './delivery-job';
 import { EventLog } from './event-log';
 import { PartitionHighWater } from './partition-high-water';
 import { PartitionQueues } from './partition-queues';
+import { type EventingEnv } from './settings';
+import { EVENTING_ENV } from './tokens';
 
 /** BullMQ attempts are unbounded for us: the processor decides retries (RetryLaterError). */
 export const JOB_ATTEMPTS = 10_000;
@@ -29,6 +31,7 @@ export class EventPublisher {
     private readonly queues: PartitionQueues,
     private readonly log: EventLog,
     private readonly highWater: PartitionHighWater,
+    @Inject(EVENTING_ENV) private readonly env: EventingEnv,
   ) {}
 
   /** `idempotencyTtlMs`: the TTL of the Idempotency-Key the event was queued under, 0 without one. */
@@ -56,8 +59,11 @@ export class EventPublisher {
       partitionKey: event.partitionKey,
       triggers: jobs.map((job) => job.triggerId),
     };
-    // Both on the queue connection, the log write first: the event exists before its jobs (a worker
+    // Every queue handle ready first, so that nothing below is held back to run after this call failed.
+    // Then both on the queue connection, the log write first: the event exists before its jobs (a worker
     // recording an attempt always finds it, so a status is never left at staged), in one round trip.
+    const readying = this.queuesReady(jobs);
+    if (readying) await readying;
     await Promise.all([
       this.log.recordAccepted(
         project,
@@ -77,7 +83,22 @@ export class EventPublisher {
    * without sending, so a caller retrying after a partial failure adds nothing twice to the receiver.
    */
   async enqueue(jobs: readonly DeliveryJobData[], delayMs: number, jobIdSuffix = ''): Promise<void> {
+    const readying = this.queuesReady(jobs);
+    if (readying) await readying;
     await Promise.all(jobs.map((job) => this.add(job, delayMs, jobIdSuffix)));
+  }
+
+  /**
+   * Undefined when every queue handle of `jobs` is initialised (the hot path: no await), else a promise
+   * that waits for them, bounded by the command timeout, or rejects.
+   */
+  private queuesReady(jobs: readonly DeliveryJobData[]): Promise<unknown> | undefined {
+    let waiting: Promise<unknown>[] | undefined;
+    for (const job of jobs) {
+      if (this.queues.isReady(job.partition, job.ordered)) continue;
+      (waiting ??= []).push(this.queues.ready(job.partition, job.ordered, this.env.commandTimeoutMs));
+    }
+    return waiting && Promise.all(waiting);
   }
 
   /** A queue whose add failed is dropped, so a failed initialisation (Redis away) is not cached. */

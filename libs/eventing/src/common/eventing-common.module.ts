@@ -17,6 +17,7 @@ import { PartitionHighWater } from './partition-high-water';
 import { eventingKeys } from './keys';
 import { PartitionQueues } from './partition-queues';
 import { ProjectAuth } from './project-auth';
+import { ReplicaWait } from './replica-wait';
 import { type EventingEnv } from './settings';
 import { EVENTING_ENV, EVENTING_KEYS, EVENTING_QUEUE_REDIS, EVENTING_REDIS } from './tokens';
 
@@ -95,6 +96,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     DeadLetters,
     EventingMetrics,
     ProjectAuth,
+    ReplicaWait,
   ],
   exports: [
     EventingMetrics,
@@ -110,6 +112,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     EventPublisher,
     PartitionHighWater,
     ProjectAuth,
+    ReplicaWait,
   ],
 })
 export class EventingCommonModule {}

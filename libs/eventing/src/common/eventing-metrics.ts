@@ -43,6 +43,7 @@ export class EventingMetrics {
   private readonly deliveries: Counter<'project' | 'trigger' | 'outcome'>;
   private readonly notSent: Counter<'project' | 'trigger' | 'reason'>;
   private readonly droppedDeadLetters: Counter<'project'>;
+  private readonly waitShortfalls: Counter<'write'>;
   private readonly attemptSeconds: Histogram<'project' | 'trigger'>;
   private readonly latencySeconds: Histogram<'project' | 'trigger'>;
   /** bounded like the labels: one entry per configured (project, trigger) that saw an attempt */
@@ -72,6 +73,12 @@ export class EventingMetrics {
       name: 'spaceport_dead_letters_dropped_total',
       help: 'Oldest DLQ entries dropped because the DLQ of the project reached EVENTING_DLQ_MAX_ENTRIES',
       labelNames: ['project'],
+      registers,
+    });
+    this.waitShortfalls = new Counter({
+      name: 'spaceport_redis_wait_shortfalls_total',
+      help: 'Writes that fewer than REDIS_WAIT_REPLICAS replicas acknowledged within REDIS_WAIT_TIMEOUT_MS (or whose WAIT failed): event (the gateway answered 503), sent-record (delivery went on)',
+      labelNames: ['write'],
       registers,
     });
     this.attemptSeconds = new Histogram({
@@ -119,6 +126,11 @@ export class EventingMetrics {
   /** The cap of `project`'s DLQ made room by dropping its `count` oldest entries. */
   deadLettersDropped(project: string, count: number): void {
     this.droppedDeadLetters.inc({ project }, count);
+  }
+
+  /** A WAIT after a write of `write` found fewer replicas than REDIS_WAIT_REPLICAS (or failed). */
+  redisWaitShortfall(write: 'event' | 'sent-record'): void {
+    this.waitShortfalls.inc({ write });
   }
 
   /** The labelled children of one trigger, bound once (labels are hashed per call otherwise). */

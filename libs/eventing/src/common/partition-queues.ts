@@ -25,6 +25,8 @@ export const QUEUE_EVENTS_MAX_LEN = 1_000;
 @Injectable()
 export class PartitionQueues implements OnModuleDestroy {
   private readonly queues = new Map<string, Queue<DeliveryJobData>>();
+  /** handles whose initialisation (connection ready, scripts loaded, version read) finished */
+  private readonly initialised = new WeakSet<Queue<DeliveryJobData>>();
 
   constructor(
     @Inject(EVENTING_QUEUE_REDIS) private readonly redis: RedisClient,
@@ -46,6 +48,42 @@ export class PartitionQueues implements OnModuleDestroy {
       this.queues.set(name, queue);
     }
     return queue;
+  }
+
+  /** Whether the handle of `partition`'s queue exists and finished initialising (no I/O). */
+  isReady(partition: number, ordered: boolean): boolean {
+    const { name } = partitionQueueAddress(this.env.bullPrefix, this.node.clusterId, partition, ordered);
+    const queue = this.queues.get(name);
+    return queue !== undefined && this.initialised.has(queue);
+  }
+
+  /**
+   * The queue of `partition`, initialised: BullMQ's handle waits for its connection to be ready before its
+   * first command, without a bound, so an `add` on a handle still initialising while Redis is away would
+   * go through whenever Redis comes back — after the request that issued it was answered 503 — and queue
+   * a delivery of an event never accepted. Publishers therefore add only on a handle found ready here:
+   * one that is not ready within `withinMs` is discarded and this rejects (a Redis-unavailable error).
+   */
+  async ready(partition: number, ordered: boolean, withinMs: number): Promise<Queue<DeliveryJobData>> {
+    const queue = this.of(partition, ordered);
+    if (this.initialised.has(queue)) return queue;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Connection is closed: queue ${queue.name} not ready within ${withinMs} ms`)),
+        withinMs,
+      );
+    });
+    try {
+      await Promise.race([queue.waitUntilReady(), timeout]);
+      this.initialised.add(queue);
+      return queue;
+    } catch (error) {
+      this.discard(queue);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Drops a handle whose use failed (e.g. it initialised while Redis was away), so it is not kept. */

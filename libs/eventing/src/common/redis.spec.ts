@@ -14,11 +14,25 @@ describe('isRedisUnavailable', () => {
       expect(isRedisUnavailable(new Error(message)), message).toBe(true);
   });
 
+  it.each([
+    'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)',
+    'NOREPLICAS Not enough good replicas to write.',
+    'LOADING Redis is loading the dataset in memory',
+    'MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to no',
+  ])('takes the failover reply %s for "unavailable" too', (message) => {
+    const error = new Error(message);
+    error.name = 'ReplyError';
+    expect(isRedisUnavailable(error)).toBe(true);
+  });
+
   it('leaves other errors alone', () => {
     expect(isRedisUnavailable(new Error('ERR Error running script (call to f_1234): wrong number of arguments'))).toBe(
       false,
     );
     expect(isRedisUnavailable(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(false);
     expect(isRedisUnavailable('Connection is closed.')).toBe(false);
+    expect(isRedisUnavailable(new Error('WRONGTYPE Operation against a key holding the wrong kind of value'))).toBe(
+      false,
+    );
   });
 });

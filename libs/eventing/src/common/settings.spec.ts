@@ -16,6 +16,11 @@ describe('parseEventingEnv', () => {
     ).toMatchObject({ allowedCidrs: ['127.0.0.1/32', '10.0.0.0/8'], allowPrivate: true });
     expect(() => parseEventingEnv({ EVENTING_CONCURRENCY: 'lots' }, url)).toThrow(/EVENTING_CONCURRENCY/);
     expect(parseEventingEnv({}, url).disableAfterFailures).toBe(0);
+    expect(parseEventingEnv({ REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '300' }, url).redisWait).toEqual({
+      replicas: 1,
+      timeoutMs: 300,
+    });
+    expect(() => parseEventingEnv({ REDIS_WAIT_REPLICAS: 'x' }, url)).toThrow(/^REDIS_WAIT_REPLICAS: /);
     expect(parseEventingEnv({ EVENTING_DISABLE_AFTER_FAILURES: '3' }, url).disableAfterFailures).toBe(3);
     expect(parseEventingEnv({}, url).stallAfterMs).toBe(30_000);
     expect(parseEventingEnv({ EVENTING_STALL_AFTER_MS: '2000' }, url).stallAfterMs).toBe(2_000);

@@ -1,6 +1,6 @@
 import { DEFAULT_SENT_RETENTION_MS, MIN_SENT_RETENTION_MS } from '@spaceport/delivery-ledger';
 import { DEFAULT_STALL_AFTER_MS } from '@spaceport/eventing-core';
-import { type RedisConnection } from '@spaceport/redis-core';
+import { parseRedisWait, type RedisConnection, type RedisWaitSettings } from '@spaceport/redis-core';
 import { ConfigError } from '@spaceport/runtime-core';
 
 /**
@@ -47,6 +47,11 @@ export interface EventingEnv {
    * for a worker (delivery/sent-retention.ts). Default 1 hour; at least twice `EVENTING_LOCK_MS`.
    */
   readonly sentRetentionMs: number;
+  /**
+   * `REDIS_WAIT_REPLICAS` / `REDIS_WAIT_TIMEOUT_MS`: the replicas an accepted event and its jobs (gateway:
+   * 202 only then, else 503) and a sent record (event-worker: a shortfall is counted) must reach. Default 0.
+   */
+  readonly redisWait: RedisWaitSettings;
 }
 
 const MAX_SENT_RETENTION_MS = 30 * 86_400_000;
@@ -89,12 +94,13 @@ export function parseEventingEnv(env: NodeJS.ProcessEnv, redis: RedisConnection)
     .map((c) => c.trim())
     .filter((c) => c !== '');
   const lockMs = integer(env, 'EVENTING_LOCK_MS', 30_000, 1_000, 600_000);
+  const commandTimeoutMs = integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 60_000);
   return {
     redis,
     bullPrefix,
     concurrency: integer(env, 'EVENTING_CONCURRENCY', 16, 1, 1000),
     lockMs,
-    commandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 60_000),
+    commandTimeoutMs,
     allowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE'),
     allowedCidrs,
     maxResponseBytes: integer(env, 'WEBHOOK_MAX_RESPONSE_BYTES', 2_048, 0, 1_048_576),
@@ -102,5 +108,6 @@ export function parseEventingEnv(env: NodeJS.ProcessEnv, redis: RedisConnection)
     dlqMaxEntries: integer(env, 'EVENTING_DLQ_MAX_ENTRIES', 100_000, 0, 100_000_000),
     stallAfterMs: integer(env, 'EVENTING_STALL_AFTER_MS', DEFAULT_STALL_AFTER_MS, 1_000, 86_400_000),
     sentRetentionMs: sentRetention(env, lockMs),
+    redisWait: parseRedisWait(env, commandTimeoutMs),
   };
 }

@@ -7,6 +7,7 @@ import { EventingMetrics } from '../common/eventing-metrics';
 import { type DeliveryJobData } from '../common/delivery-job';
 import { type Invocation } from '../common/event-record';
 import { EventLog } from '../common/event-log';
+import { ReplicaWait } from '../common/replica-wait';
 import { type EventingEnv } from '../common/settings';
 import { EVENTING_ENV } from '../common/tokens';
 import { type EffectiveTarget } from '../common/target-lookup';
@@ -35,6 +36,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     private readonly log: EventLog,
     private readonly failureRuns: FailureRuns,
     private readonly metrics: EventingMetrics,
+    private readonly replicas: ReplicaWait,
   ) {
     this.sender = new WebhookSender(ssrfPolicy(env), env.maxResponseBytes);
     this.sentRetentionMs = env.sentRetentionMs;
@@ -118,6 +120,9 @@ export class AttemptRunner implements OnApplicationShutdown {
       // best effort: a lost reset only makes a later auto-disable come early, it must not fail a sent delivery
       this.failureRuns.reset(job.project, job.triggerId).catch(() => undefined),
     ]);
+    // REDIS_WAIT_REPLICAS: the sent record on the replicas too, so a failover does not make it unsent;
+    // a shortfall is counted and logged, the delivery goes on
+    await this.replicas.sentRecord(claim.partition, claim.deliveryId);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -7,6 +7,7 @@ import { isRedisUnavailable } from '../common/redis';
 import { badRequest, type FieldIssue, httpError, UnavailableError } from '../common/http-errors';
 import { ProjectAuth } from '../common/project-auth';
 import { type QueuedEvent } from '../common/queued-event';
+import { ReplicaWait } from '../common/replica-wait';
 import { IdempotencyStore, type IdempotencyRecord } from './idempotency';
 import { isValidIdempotencyKey, parseQueueEvent, queueBatchSchema, requestHash } from './queue-body';
 
@@ -33,6 +34,7 @@ export class IngestService {
     private readonly publisher: EventPublisher,
     private readonly idempotency: IdempotencyStore,
     private readonly metrics: EventingMetrics,
+    private readonly replicas: ReplicaWait,
   ) {}
 
   async queue(request: QueueRequest): Promise<QueueResponse> {
@@ -107,8 +109,11 @@ export class IngestService {
           'Idempotency-Key was used with a different body',
         );
       }
-      if (begun.kind === 'replay' && begun.record.state === 'done')
+      if (begun.kind === 'replay' && begun.record.state === 'done') {
+        // the first answer may have been a 503 for want of replicas: confirm them before answering 202
+        await this.replicas.acceptedEvents(partitionsOf(begun.record.response), true);
         return { response: begun.record.response, replayed: true };
+      }
       record = begun.record;
     }
     const ids = record.eventIds;
@@ -123,8 +128,20 @@ export class IngestService {
     this.metrics.eventsQueued(project.id, published.length);
     const response = request.batch ? { events: published.map(toResponse) } : toResponse(published[0]!);
     if (key !== undefined) await this.idempotency.complete(project.id, key, { ...record, state: 'done', response });
+    // REDIS_WAIT_REPLICAS: 202 only once the events, their jobs and the key reached the replicas, else 503
+    await this.replicas.acceptedEvents(
+      published.map((event) => event.partition),
+      key !== undefined,
+    );
     return { response, replayed: false };
   }
+}
+
+/** The partitions of a stored 202 body (single or batch form). */
+function partitionsOf(response: unknown): number[] {
+  const body = response as { partition?: unknown; events?: { partition?: unknown }[] } | null;
+  const items = Array.isArray(body?.events) ? body.events : [body];
+  return items.flatMap((item) => (typeof item?.partition === 'number' ? [item.partition] : []));
 }
 
 function toResponse(event: PublishedEvent): {
