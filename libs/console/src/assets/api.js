@@ -1,4 +1,5 @@
 // The gateway API as the console uses it: bearer token, JSON, errors a person can read.
+/* global sessionStorage, window, CustomEvent */
 const TOKEN_KEY = 'spaceport.console.adminToken';
 
 export const session = {

@@ -1,4 +1,5 @@
 // Spaceport web console: Preact components written with htm tagged templates, served as ES modules
+/* global document, sessionStorage, window */
 // by the gateway (no build step). Talks only to the gateway that served it.
 import { api, session } from './api.js';
 import { Cluster } from './cluster.js';

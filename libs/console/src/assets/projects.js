@@ -1,4 +1,5 @@
 // Projects: pick one, create, edit its settings, delete it (typing its id); its secrets (secrets.js).
+/* global crypto, btoa */
 import { api, projectPath } from './api.js';
 import { html, useEffect, useState } from './htm-preact.js';
 import { SecretsPanel } from './secrets.js';

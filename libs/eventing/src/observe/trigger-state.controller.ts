@@ -91,7 +91,7 @@ export class TriggerStateController {
   ): Promise<PublishedEvent> {
     const { snapshot } = this.access.authorize(project, auth, 'write');
     const now = Date.now();
-    const test = testEventFor(snapshot, project, trigger, body, now);
+    const test = testEventFor(snapshot, project, trigger, body);
     if (!test.ok) {
       if (test.issues) throw badRequest(test.issues);
       const error = { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict' }[test.status];

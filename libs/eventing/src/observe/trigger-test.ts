@@ -1,7 +1,7 @@
 import { type ConfigSnapshot, getProject, getTrigger } from '@spaceport/config-model';
+import { canonicalJson, type JsonValue } from '@spaceport/eventing-core';
 import { type FieldIssue } from '../common/http-errors';
 import { type QueuedEvent } from '../common/queued-event';
-import { parseQueueEvent } from '../ingest/queue-body';
 
 /** The payload of a test event when the request names none. */
 export const DEFAULT_TEST_PAYLOAD = { test: true };
@@ -16,13 +16,7 @@ export type TestEvent =
  * only one, so fan-out sends the event to it alone, whatever its filter says. A trigger disabled in the
  * config is a 409: a test would not show what its deliveries do.
  */
-export function testEventFor(
-  snapshot: ConfigSnapshot,
-  projectId: string,
-  triggerId: string,
-  body: unknown,
-  now: number,
-): TestEvent {
+export function testEventFor(snapshot: ConfigSnapshot, projectId: string, triggerId: string, body: unknown): TestEvent {
   const project = getProject(snapshot, projectId);
   const trigger = getTrigger(snapshot, projectId, triggerId);
   if (!project || !trigger)
@@ -39,18 +33,39 @@ export function testEventFor(
     };
   const given =
     typeof body === 'object' && body !== null && 'payload' in body ? (body as { payload: unknown }).payload : undefined;
-  const parsed = parseQueueEvent({ type: trigger.value.type, payload: given ?? DEFAULT_TEST_PAYLOAD }, now);
-  if (!parsed.ok) return { ok: false, status: 400, message: 'invalid test event', issues: parsed.issues };
-  if (parsed.event.payloadBytes > project.value.settings.maxPayloadBytes)
+  const payload = (given ?? DEFAULT_TEST_PAYLOAD) as JsonValue;
+  let payloadJson: string;
+  try {
+    payloadJson = canonicalJson(payload);
+  } catch (error) {
+    return {
+      ok: false,
+      status: 400,
+      message: 'invalid test event',
+      issues: [{ field: 'payload', message: (error as Error).message }],
+    };
+  }
+  const payloadBytes = Buffer.byteLength(payloadJson, 'utf8');
+  if (payloadBytes > project.value.settings.maxPayloadBytes)
     return {
       ok: false,
       status: 400,
       message: `payload: larger than the project limit of ${project.value.settings.maxPayloadBytes} bytes`,
     };
+  const event: QueuedEvent = {
+    type: trigger.value.type,
+    payload,
+    options: undefined,
+    partitionKey: undefined,
+    notBefore: 0,
+    payloadJson,
+    payloadBytes,
+    body: { type: trigger.value.type, payload },
+  };
   const only = { ...trigger, value: { ...trigger.value, options: undefined, filter: undefined } };
   return {
     ok: true,
-    event: parsed.event,
+    event,
     snapshot: {
       ...snapshot,
       projects: { ...snapshot.projects, [projectId]: { ...project, triggers: { [triggerId]: only } } },
