@@ -71,6 +71,16 @@ describe('console: projects, secrets and triggers (Chromium, built apps)', () =>
     await expect.poll(() => page.getByTestId('project-name').textContent(), poll).toBe('Acme Corp');
     const stored = await admin(env.gateway, 'GET', '/v1/config/projects/acme/secrets');
     expect((stored.body['result'] as { webhook: unknown[] }).webhook).toHaveLength(1);
+    // keeping the stored secrets is a CAS on the version they were read at: a stale If-Match is a 409
+    const stale = await admin(
+      env.gateway,
+      'POST',
+      '/v1/config/projects/acme',
+      { name: 'Stale' },
+      `"${(stored.body['version'] as number) - 1}"`,
+    );
+    expect(stale.status).toBe(409);
+    expect(stale.body['currentVersion']).toBe(stored.body['version']);
   });
 
   it('rotates the signing secret: the new one is shown once, both are listed and both sign', async () => {
