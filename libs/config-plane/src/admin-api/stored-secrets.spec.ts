@@ -48,6 +48,25 @@ describe('fillFromStored', () => {
     // a [redacted] header the trigger never had stays as sent (and fails validation nowhere: it is a value)
     expect(fillFromStored(trigger, { headers: { other: REDACTED } }, snapshot).basedOn).toBeUndefined();
   });
+
+  it('a URL with its credentials redacted (as read APIs show it) keeps the stored URL', () => {
+    const withCredentials = emptySnapshot(9);
+    withCredentials.projects['shop'] = {
+      ...snapshot.projects['shop']!,
+      triggers: {
+        paid: {
+          version: 5,
+          value: triggerSchema.parse({ id: 'paid', type: 'order.paid', url: 'https://u:p@x.test/h' }),
+        },
+      },
+    };
+    const shown = 'https://redacted:redacted@x.test/h';
+    expect(fillFromStored(trigger, { url: shown }, withCredentials)).toEqual({
+      body: { url: 'https://u:p@x.test/h' },
+      basedOn: 5,
+    });
+    expect(fillFromStored(trigger, { url: 'https://y.test/' }, withCredentials).basedOn).toBeUndefined();
+  });
 });
 
 describe('secret edits', () => {

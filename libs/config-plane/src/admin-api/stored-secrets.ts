@@ -9,7 +9,9 @@ import {
   type ConfigSnapshot,
   type ProjectSecrets,
   REDACTED,
+  redactUrlCredentials,
   secretIdOf,
+  isHashedApiToken,
 } from '@spaceport/config-model';
 
 /** A write body with what it took from the stored entry, and that entry's version (a CAS on it). */
@@ -21,7 +23,8 @@ export interface FilledBody {
 
 /**
  * Pure: secrets are write-only, so an edit cannot send them back. A project body without `secrets` keeps
- * the stored ones; a trigger header whose value is `[redacted]` keeps the stored value of that header.
+ * the stored ones; a trigger header whose value is `[redacted]` keeps the stored value of that header, and
+ * a trigger URL sent as read APIs show it (credentials redacted) keeps the stored URL.
  * Anything else (a new project, a new header, eventing settings) passes unchanged.
  */
 export function fillFromStored(ref: ConfigRef, body: unknown, snapshot: ConfigSnapshot): FilledBody {
@@ -34,14 +37,21 @@ export function fillFromStored(ref: ConfigRef, body: unknown, snapshot: ConfigSn
   }
   if (ref.kind === 'trigger') {
     const stored = getTrigger(snapshot, ref.projectId, ref.triggerId);
-    const headers = body['headers'];
-    if (!stored || !isPlainObject(headers)) return unchanged;
+    if (!stored) return unchanged;
+    let filled: Record<string, unknown> = body;
+    // the URL as read APIs show it (user-info redacted) keeps the stored URL with its credentials
+    const url = stored.value.url;
+    if (body['url'] !== url && body['url'] === redactUrlCredentials(url)) filled = { ...filled, url };
+    const headers = isPlainObject(body['headers']) ? body['headers'] : {};
     const kept = Object.keys(headers).filter(
       (name) => headers[name] === REDACTED && stored.value.headers[name] !== undefined,
     );
-    if (kept.length === 0) return unchanged;
-    const filled = { ...headers, ...Object.fromEntries(kept.map((name) => [name, stored.value.headers[name]])) };
-    return { body: { ...body, headers: filled }, basedOn: stored.version };
+    if (kept.length > 0)
+      filled = {
+        ...filled,
+        headers: { ...headers, ...Object.fromEntries(kept.map((name) => [name, stored.value.headers[name]])) },
+      };
+    return filled === body ? unchanged : { body: filled, basedOn: stored.version };
   }
   return unchanged;
 }
@@ -56,7 +66,7 @@ export interface SecretsView {
 export function secretsView(secrets: ProjectSecrets): SecretsView {
   return {
     webhook: secrets.webhook.map((value) => ({ id: secretIdOf(value) })),
-    apiTokens: secrets.apiTokens.map((value) => ({ id: secretIdOf(value), hashed: value.startsWith('sha256:') })),
+    apiTokens: secrets.apiTokens.map((value) => ({ id: secretIdOf(value), hashed: isHashedApiToken(value) })),
   };
 }
 
