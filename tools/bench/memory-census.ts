@@ -18,19 +18,24 @@ export const KEY_KINDS = [
 ] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
 
-/** The kind of a key of cluster `clusterId` (BullMQ prefix `bull`; job ids are delivery ids, `msg_…`). */
+/**
+ * The kind of a key of cluster `clusterId` in the per-partition layout (docs/architecture.md#redis-key-layout;
+ * BullMQ prefix `bull`; job ids are delivery ids, `msg_…`).
+ */
 export function keyKindOf(key: string, clusterId: string): KeyKind {
-  const eventing = `sp:{${clusterId}}:ev:`;
-  const ledger = `sp:{${clusterId}}:ledger:`;
-  if (key.startsWith(`${eventing}event:`)) return 'event hash';
-  if (key.startsWith(`${eventing}inv:`)) return 'invocation list';
-  if (key.startsWith(`${eventing}events:`)) return 'event index';
-  if (key.startsWith(`${eventing}idem:`)) return 'idempotency key';
-  if (key.startsWith(`${ledger}sent:`)) return 'sent record';
-  if (key.startsWith(`${ledger}claim:`)) return 'claim';
-  if (/^bull:[^:]+:msg_/.test(key)) return 'queued job';
-  if (/^bull:[^:]+:events$/.test(key)) return 'BullMQ events stream';
-  return 'other';
+  const c = clusterId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const partition = `\\{${c}:p\\d+\\}`;
+  const kinds: [RegExp, KeyKind][] = [
+    [new RegExp(`^sp:${partition}:ev:event:`), 'event hash'],
+    [new RegExp(`^sp:${partition}:ev:inv:`), 'invocation list'],
+    [new RegExp(`^sp:${partition}:ev:events:`), 'event index'],
+    [new RegExp(`^sp:\\{${c}\\}:ev:idem:`), 'idempotency key'],
+    [new RegExp(`^sp:${partition}:ledger:sent:`), 'sent record'],
+    [new RegExp(`^sp:${partition}:ledger:claim:`), 'claim'],
+    [new RegExp(`^bull:${partition}:[^:]+:msg_`), 'queued job'],
+    [new RegExp(`^bull:${partition}:[^:]+:events$`), 'BullMQ events stream'],
+  ];
+  return kinds.find(([pattern]) => pattern.test(key))?.[1] ?? 'other';
 }
 
 export async function usedMemory(redis: Redis): Promise<number> {

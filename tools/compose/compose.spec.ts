@@ -162,6 +162,15 @@ describe('docker-compose.yml', () => {
     expect(env(services['gateway'] ?? {})['ADMIN_TOKEN']).toMatch(/^\$\{ADMIN_TOKEN:\?.+\}$/);
   });
 
+  it('requires the config signing key from the environment in every app, the same for all', () => {
+    const keys = ['config-service', 'gateway', 'event-worker'].map(
+      (app) => env(services[app] ?? {})['CONFIG_SIGNING_KEY'],
+    );
+    expect(keys[0]).toMatch(/^\$\{CONFIG_SIGNING_KEY:\?.+\}$/);
+    expect(new Set(keys).size).toBe(1);
+    expect(env(services['demo-receiver'] ?? {})).not.toHaveProperty('CONFIG_SIGNING_KEY');
+  });
+
   it('publishes the gateway on its default port, on loopback unless GATEWAY_BIND says otherwise', () => {
     const port = parseNodeOptions('gateway', [], {}).port;
     expect(appOptions('gateway').port).toBe(port);

@@ -55,12 +55,16 @@ async function variablesRead(
 
 const WHSEC = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
+/** a valid CONFIG_SIGNING_KEY (32 bytes, base64url) */
+const SIGNING_KEY = Buffer.alloc(32, 7).toString('base64url');
+
 async function appVariables(): Promise<Set<string>> {
   const loaders = [loadGatewaySettings, loadEventWorkerSettings, loadConfigServiceSettings];
   const read = new Set<string>();
   for (const load of loaders) {
     for (const argv of [[], ['--enable-consul']]) {
-      for (const name of await variablesRead((env) => load(argv, env))) read.add(name);
+      for (const name of await variablesRead((env) => load(argv, env), { CONFIG_SIGNING_KEY: SIGNING_KEY }))
+        read.add(name);
     }
   }
   for (const name of await variablesRead(parseReceiverSettings, { WEBHOOK_SECRET: WHSEC })) read.add(name);
@@ -118,7 +122,7 @@ const APP_FLAG_FILES = sourceFiles('libs/runtime-core/src', /^node-options\.ts$/
 
 /** `--config`, which the config plane takes from the arguments parseNodeOptions leaves (not a table). */
 async function configPathFlag(): Promise<string[]> {
-  const settings = await loadConfigServiceSettings(['--config', 'probe.yaml'], {});
+  const settings = await loadConfigServiceSettings(['--config', 'probe.yaml'], { CONFIG_SIGNING_KEY: SIGNING_KEY });
   return settings.configPlane.configPath === 'probe.yaml' ? ['--config'] : [];
 }
 

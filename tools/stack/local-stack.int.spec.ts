@@ -3,7 +3,7 @@
 // writes it: the demo seeds, queues and waits (twice: it is idempotent) and every delivery arrives
 // signed; a worker added by `npm run worker` takes partitions and gives them back on Ctrl-C.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -84,6 +84,8 @@ describe('npm run demo / npm run worker against a running stack', () => {
       timeoutMs: 10_000,
     });
     // as `npm start` writes it; pid = this process, which is alive for the duration of the suite
+    const signingKeyFile = join(workDir, 'config-signing.key');
+    writeFileSync(signingKeyFile, `${stack.signingKey}\n`, { mode: 0o600 });
     writeStackState(stateFile, {
       pid: process.pid,
       startedAt: new Date().toISOString(),
@@ -96,6 +98,7 @@ describe('npm run demo / npm run worker against a running stack', () => {
       clusterId: CLUSTER,
       workers: 1,
       adminToken: 'ADMIN_TOKEN',
+      signingKeyFile,
       workerEnv: {
         ...workerEnvOf({
           HOST: '127.0.0.1',

@@ -2,8 +2,8 @@
 // redis-server processes (data nodes, sentinels), Consul and the built apps, free ports, a temp data dir.
 // Sentinel: the demo runs to the end; SIGKILL of the master → the sentinels promote the replica, the
 // stack keeps running, ingest answers 202 again and delivers; the old master is restarted and rejoins as
-// a replica; SIGTERM to npm stops every process. Cluster: the stack forms the cluster, then (until the
-// apps accept REDIS_CLUSTER_NODES) reports their refusal and stops every process.
+// a replica; SIGTERM to npm stops every process. Cluster: the stack forms the cluster (3 masters,
+// 3 replicas), the apps run on it, the demo runs to the end, SIGTERM stops every process.
 // Only PIDs this suite started are signalled.
 import { waitFor } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,12 +12,6 @@ import { namedMaster, syncedMasterOf } from '../../libs/testing/src/redis-topolo
 import { REDIS_RESTART_POLICY } from './redis-stack.mjs';
 import { processAlive } from './stack-state.mjs';
 import { descendants, killLeftovers, StackRun, STOP_BOUND_MS } from './testing-fixtures/stack-run';
-
-/**
- * The one line to change once the apps run on Redis Cluster (branch redis-cluster-layout, issue 20):
- * until then they refuse REDIS_CLUSTER_NODES at start-up and this suite checks that the stack says so.
- */
-const APPS_RUN_ON_CLUSTER = false;
 
 afterAll(killLeftovers);
 
@@ -37,18 +31,6 @@ async function queueOne(gatewayUrl: string): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-/** Every PID the stack's process tree had while `until` was pending (sampled every 200 ms). */
-async function pidsWhile(run: StackRun, until: Promise<unknown>): Promise<Set<number>> {
-  const seen = new Set<number>();
-  let done = false;
-  void until.finally(() => (done = true));
-  while (!done) {
-    for (const p of descendants(run.child.pid ?? -1)) seen.add(p.pid);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return seen;
 }
 
 describe('npm start -- --redis sentinel: demo, master failover, stop', () => {
@@ -141,24 +123,7 @@ describe('npm start -- --redis cluster', () => {
   const formed =
     /stack: redis cluster formed: 3 masters, 3 replicas, cluster_state:ok; nodes (127\.0\.0\.1:\d+,){5}127\.0\.0\.1:\d+/;
 
-  /** Until the apps run on Cluster: the topology forms, the apps refuse it, the stack says so and stops. */
-  async function refusedByTheApps(): Promise<void> {
-    const since = Date.now();
-    run = new StackRun(process.execPath, ['tools/stack/stack.mjs', '--redis', 'cluster', '--workers', '1']);
-    const exited = run.exited(since, 120_000);
-    const pids = await pidsWhile(run, exited);
-    const { code } = await exited;
-    expect(code, run.log()).toBe(1);
-    expect(run.log()).toMatch(formed);
-    expect(run.log()).toMatch(
-      /stack: (config-service|gateway) exited unexpectedly \(exit code 2: spaceport [\w-]+: invalid configuration: REDIS_CLUSTER_NODES: Redis Cluster is not supported yet/,
-    );
-    expect(pids.size).toBeGreaterThanOrEqual(7); // stack.mjs and the 6 cluster nodes at least
-    expect([...pids].filter((pid) => processAlive(pid))).toEqual([]);
-  }
-
-  /** Once the apps run on Cluster: the demo to the end, then SIGTERM stops every process. */
-  async function runsTheDemo(): Promise<void> {
+  it('forms the cluster (3 masters, 3 replicas), runs the demo to the end and stops every process on SIGTERM', async () => {
     run = new StackRun(process.execPath, ['tools/stack/stack.mjs', '--redis', 'cluster', '--workers', '2']);
     await run.up();
     expect(run.log()).toMatch(formed);
@@ -170,13 +135,5 @@ describe('npm start -- --redis cluster', () => {
     const { code } = await run.exited(since);
     expect(code, run.log()).toBe(0);
     expect(pids.filter((p) => processAlive(p.pid))).toEqual([]);
-  }
-
-  it(
-    APPS_RUN_ON_CLUSTER
-      ? 'forms the cluster (3 masters, 3 replicas), runs the demo to the end and stops every process on SIGTERM'
-      : 'forms the cluster (3 masters, 3 replicas), then reports that the apps refuse it and stops every process',
-    APPS_RUN_ON_CLUSTER ? runsTheDemo : refusedByTheApps,
-    150_000,
-  );
+  }, 150_000);
 });

@@ -17,7 +17,9 @@ export interface StackState {
   workers: number;
   /** `ADMIN_TOKEN` when the user set one, else `local-default` (the token itself is never written) */
   adminToken: 'ADMIN_TOKEN' | 'local-default';
-  /** environment every event-worker of the stack runs with */
+  /** the config signing key's file (<data dir>/config-signing.key); absent when CONFIG_SIGNING_KEY was set */
+  signingKeyFile?: string;
+  /** environment every event-worker of the stack runs with (no secrets: no admin token, no signing key) */
   workerEnv: Record<string, string>;
 }
 

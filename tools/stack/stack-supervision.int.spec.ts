@@ -4,7 +4,7 @@
 // a dying gateway stops the stack with a line naming it. Only PIDs this suite started are signalled.
 // `--ignore-scripts` skips `prestart` (provision + build: `npm test` has done both) but runs `start`.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { ROOT, waitFor } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBalancedOver, readCluster } from '../../apps/event-worker/src/testing-fixtures/cluster-probe';
@@ -22,6 +22,13 @@ describe('npm start: a dead event-worker comes back, SIGTERM to npm stops everyt
     gatewayUrl = await run.up();
   }, 120_000);
   afterAll(() => run?.remove());
+
+  it('made the config signing key in its data dir, readable by its owner only, and named it in the state', () => {
+    const file = run.state().signingKeyFile ?? '';
+    expect(file.startsWith(run.dir)).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
 
   it('a SIGKILLed event-worker is restarted after 1 s with a line saying why, and delivers again', async () => {
     const before = run.pidOf('event-worker-1');

@@ -11,7 +11,8 @@
 //   npm start -- --redis sentinel Redis as a master, a replica and 3 sentinels; `cluster`: 3 masters and
 //                                 3 replicas; `single` (default): one node (redis-stack.mjs)
 // It also runs the demo webhook receiver (apps/demo-receiver) for `npm run demo`, and writes
-// tmp/stack/state.json so `npm run worker` can add a worker from another terminal.
+// tmp/stack/state.json so `npm run worker` can add a worker from another terminal. The config signing
+// key: CONFIG_SIGNING_KEY, else <data dir>/config-signing.key (made on the first run, mode 0600).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ import { provision } from '../provision/provision.mjs';
 import { DEFAULT_DEMO_WEBHOOK_SECRET, DEMO_RECEIVER_PORT, LOCAL_ADMIN_TOKEN } from '../demo/demo-defaults.mjs';
 import { freePorts } from './free-ports.mjs';
 import { freeRedisPorts, parseRedisTopology, redisPortsOf, startRedis } from './redis-stack.mjs';
+import { stackSigningKey } from './signing-key.mjs';
 import { removeStackState, stackStateFile, workerEnvOf, writeStackState } from './stack-state.mjs';
 import { Supervisor } from './supervisor.mjs';
 
@@ -66,6 +68,7 @@ if (process.env.npm_lifecycle_event) supervisor.watchParent();
 async function resolvePorts() {
   const defaults = {
     gateway: 4122,
+    configService: 4124,
     consul: 8500,
     consulSerf: 8301,
     consulServer: 8300,
@@ -81,6 +84,7 @@ async function resolvePorts() {
   const given = (flag, fallback) => String(flags[flag] ?? fallback);
   return {
     gateway: given('gateway-port', defaults.gateway),
+    configService: String(defaults.configService),
     consul: given('consul-port', defaults.consul),
     consulSerf: defaults.consulSerf,
     consulServer: defaults.consulServer,
@@ -112,7 +116,7 @@ async function waitHttp(url, what, timeoutMs = 30_000) {
  * Redis (its topology: redis-stack.mjs), then (distributed) Consul until it has a leader, and the Redis
  * topology until it is ready; returns the apps' environment.
  */
-async function startInfrastructure(ports, dataDir) {
+async function startInfrastructure(ports, dataDir, signingKey) {
   const bins = provision();
   const redis = startRedis(redisTopology, { supervisor, bin: bins.REDIS_SERVER_BIN, ports: ports.redis, dataDir });
   const redisReady = redis.ready.then((description) => {
@@ -126,6 +130,7 @@ async function startInfrastructure(ports, dataDir) {
     HOST: '127.0.0.1',
     ...redis.env,
     ADMIN_TOKEN: process.env.ADMIN_TOKEN || LOCAL_ADMIN_TOKEN,
+    CONFIG_SIGNING_KEY: signingKey,
     WEBHOOK_ALLOWED_CIDRS: process.env.WEBHOOK_ALLOWED_CIDRS || '127.0.0.1/32',
   };
   if (flags.standalone) {
@@ -170,7 +175,8 @@ async function startInfrastructure(ports, dataDir) {
 async function startApps(ports, appEnv) {
   const app = (name) => join(root, 'dist', 'apps', name, 'src', 'main.js');
   const node = process.execPath;
-  supervisor.run('config-service', node, [app('config-service'), '--id', 'config-service-1'], appEnv);
+  const configService = [app('config-service'), '--id', 'config-service-1', '--port', ports.configService];
+  supervisor.run('config-service', node, configService, appEnv);
   supervisor.run('gateway', node, [app('gateway'), '--id', 'gateway-1', '--port', ports.gateway], appEnv);
   ports.workers.forEach((port, i) => {
     const id = `event-worker-${i + 1}`;
@@ -185,7 +191,7 @@ async function startApps(ports, appEnv) {
   await waitHttp(`http://127.0.0.1:${ports.receiver}/healthz`, 'demo-receiver');
 }
 
-function announce(ports, appEnv) {
+function announce(ports, appEnv, signingKeyFile) {
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
   const receiverUrl = `http://127.0.0.1:${ports.receiver}`;
   const consulUrl = flags.standalone ? undefined : `http://127.0.0.1:${ports.consul}`;
@@ -201,6 +207,7 @@ function announce(ports, appEnv) {
     clusterId: process.env.CLUSTER_ID || 'default',
     workers: workerCount,
     adminToken: process.env.ADMIN_TOKEN ? 'ADMIN_TOKEN' : 'local-default',
+    ...(signingKeyFile ? { signingKeyFile } : {}),
     workerEnv: workerEnvOf({ CLUSTER_ID: process.env.CLUSTER_ID, ...appEnv }),
   });
   console.log(
@@ -209,6 +216,7 @@ function announce(ports, appEnv) {
   );
   console.log(`  gateway   ${gatewayUrl}  (GET /healthz; /v1/cluster with the admin token)`);
   console.log(`  admin API Authorization: Bearer ${process.env.ADMIN_TOKEN ? '$ADMIN_TOKEN' : LOCAL_ADMIN_TOKEN}`);
+  console.log(`  config signing key ${signingKeyFile ?? '$CONFIG_SIGNING_KEY'}`);
   if (consulUrl) console.log(`  consul UI ${consulUrl}/ui`);
   console.log(`  redis     ${redisLine}`);
   console.log(`  demo webhook receiver ${receiverUrl}  (GET /received)`);
@@ -225,9 +233,10 @@ function announce(ports, appEnv) {
 async function main() {
   const ports = await resolvePorts();
   const dataDir = resolve(flags['data-dir']);
-  const appEnv = await startInfrastructure(ports, dataDir);
+  const signing = stackSigningKey(dataDir);
+  const appEnv = await startInfrastructure(ports, dataDir, signing.key);
   await startApps(ports, appEnv);
-  announce(ports, appEnv);
+  announce(ports, appEnv, signing.file);
 }
 
 main().catch((error) => {

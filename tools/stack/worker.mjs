@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { LOCAL_ADMIN_TOKEN } from '../demo/demo-defaults.mjs';
 import { freePorts } from './free-ports.mjs';
 import { logPrefix, relayLines } from './log-prefix.mjs';
+import { readSigningKeyFile } from './signing-key.mjs';
 import { extraWorkerId, processAlive, readStackState, stackStateFile } from './stack-state.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -36,10 +37,21 @@ const port = flags.port ?? String((await freePorts(1))[0]);
 if (!/^\d{1,5}$/.test(port)) fail(`--port: expected a port number, got "${port}"`);
 const nodeId = flags.id ?? extraWorkerId(randomBytes(2).toString('hex'));
 
+// the stack's config signing key: its file, or (a stack started with CONFIG_SIGNING_KEY) the same variable here
+let signingKey = process.env.CONFIG_SIGNING_KEY;
+if (state.signingKeyFile) {
+  try {
+    signingKey = readSigningKeyFile(state.signingKeyFile);
+  } catch (error) {
+    fail(`config signing key: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+if (!signingKey) fail('the stack runs with CONFIG_SIGNING_KEY from its environment: set the same one here');
+
 const prefix = logPrefix(nodeId, 97);
 const child = spawn(process.execPath, [entry, '--id', nodeId, '--port', port], {
   cwd: root,
-  env: { ...process.env, ...state.workerEnv },
+  env: { ...process.env, ...state.workerEnv, CONFIG_SIGNING_KEY: signingKey },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 relayLines(child.stdout, process.stdout, prefix);

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AppStack,
-  call,
   type LaunchedApp,
   projectBody,
   runAppToExit,
@@ -21,7 +20,13 @@ import {
 } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AcceptedEvent, runEventStream, type StreamResult } from './testing-fixtures/event-stream';
+import { type AcceptedEvent, runEventStream } from './testing-fixtures/event-stream';
+import {
+  deliveredTo,
+  duplicatesAwayFromKill,
+  failoverTimings,
+  settleAccepted,
+} from './testing-fixtures/redis-failover-outcome';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
@@ -75,10 +80,7 @@ describe('Redis through Sentinel, a failover under a steady stream', { timeout: 
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  const delivered = (event: AcceptedEvent): boolean =>
-    event.deliveryIds.every((id) => receiver.countByWebhookId.has(id));
-  const logStatus = async (event: AcceptedEvent): Promise<number> =>
-    (await call(gateway.url, 'GET', `/v1/api/shop/eventing/events/${event.eventId}`, PROJECT_TOKEN)).status;
+  const delivered = (event: AcceptedEvent): boolean => deliveredTo(receiver)(event);
 
   it("checks the master's maxmemory-policy at start-up (the replica's is not the one that counts)", async () => {
     await master.config('SET', 'maxmemory-policy', 'allkeys-lru');
@@ -162,16 +164,14 @@ describe('Redis through Sentinel, a failover under a steady stream', { timeout: 
     expect(result.refusals.filter((r) => r.retryAfter === null)).toEqual([]);
 
     // every 202 is delivered, or lost by the asynchronous replication and then unknown to the log (404)
-    const outcome = await settle(result.accepted);
+    const outcome = await settleAccepted(result.accepted, receiver, gateway.url, PROJECT_TOKEN);
     expect(outcome.unexplained).toEqual([]);
 
-    const timing = failoverTimings(result, killedAt);
+    const timing = failoverTimings(result, killedAt, receiver);
     expect(timing.acceptedAgainAt - killedAt).toBeLessThan(15_000);
     expect(timing.deliveredAgainAt - killedAt).toBeLessThan(20_000);
     // a send whose sent record the failover lost is sent again (same webhook-id): only around the kill
-    const duplicated = [...receiver.countByWebhookId].filter(([, count]) => count > 1).map(([id]) => id);
-    const sentAt = (id: string): number => performance.timeOrigin + (receiver.firstArrivalByWebhookId.get(id) ?? 0);
-    expect(duplicated.filter((id) => sentAt(id) < killedAt - 2_000 || sentAt(id) > killedAt + 1_000)).toEqual([]);
+    expect(duplicatesAwayFromKill(receiver, killedAt)).toEqual([]);
     // no app left a Redis client without an error listener (ioredis prints these)
     for (const app of stack.apps)
       expect(readFileSync(app.logFile, 'utf8'), app.name).not.toMatch(/Unhandled error event/);
@@ -186,49 +186,4 @@ describe('Redis through Sentinel, a failover under a steady stream', { timeout: 
         `${receiver.duplicateSends()} duplicate sends (first sent within 2 s before and 1 s after the kill)`,
     );
   });
-
-  /**
-   * When ingest answered 202 again (the first 202 after the first refusal that followed the kill), when the
-   * first delivery of an event accepted since then arrived, and the longest gap between two arrivals.
-   */
-  function failoverTimings(result: StreamResult, killedAt: number) {
-    const refusedFrom = Math.min(...result.refusals.map((r) => r.at).filter((at) => at >= killedAt), Infinity);
-    const since = refusedFrom === Infinity ? killedAt : refusedFrom;
-    const acceptedAgain = result.accepted.filter((event) => event.acceptedAt > since);
-    const arrivalOf = (id: string): number =>
-      performance.timeOrigin + (receiver.firstArrivalByWebhookId.get(id) ?? Infinity);
-    const arrivals = [...receiver.firstArrivalByWebhookId.values()]
-      .filter((at) => performance.timeOrigin + at > killedAt - 1_000)
-      .sort((a, b) => a - b);
-    return {
-      acceptedAgainAt: Math.min(...acceptedAgain.map((event) => event.acceptedAt)),
-      deliveredAgainAt: Math.min(...acceptedAgain.flatMap((event) => event.deliveryIds.map(arrivalOf))),
-      longestPauseMs: Math.round(Math.max(...arrivals.slice(1).map((at, i) => at - (arrivals[i] ?? at)))),
-    };
-  }
-
-  /**
-   * Waits until every accepted event is delivered or unknown to the event log (at most 45 s), and returns
-   * those lost (404) and those neither delivered nor unknown (with their log status), if any remain.
-   */
-  async function settle(accepted: AcceptedEvent[]): Promise<{ lost: AcceptedEvent[]; unexplained: string[] }> {
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      const undelivered = accepted.filter((event) => !delivered(event));
-      const statuses = undelivered.length <= 200 ? await Promise.all(undelivered.map(logStatus)) : [];
-      const lost = undelivered.filter((_, i) => statuses[i] === 404);
-      if (undelivered.length <= 200 && lost.length === undelivered.length) return { lost, unexplained: [] };
-      if (Date.now() > deadline) {
-        const unexplained = undelivered.filter((_, i) => statuses[i] !== 404);
-        const views = await Promise.all(
-          unexplained.slice(0, 5).map(async (event) => {
-            const view = await call(gateway.url, 'GET', `/v1/api/shop/eventing/events/${event.eventId}`, PROJECT_TOKEN);
-            return `${event.eventId}: ${view.status} ${JSON.stringify(view.body)}`;
-          }),
-        );
-        return { lost, unexplained: [`${unexplained.length} neither delivered nor 404`, ...views] };
-      }
-      await sleep(500);
-    }
-  }
 });

@@ -10,9 +10,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from './app.module';
 import { loadGatewaySettings } from './settings';
 
+/** a valid CONFIG_SIGNING_KEY (32 bytes, base64url) */
+const SIGNING_KEY = Buffer.alloc(32, 7).toString('base64url');
+
 let routes: ReturnType<typeof declaredRoutes> = [];
 beforeAll(async () => {
-  const settings = await loadGatewaySettings([], {});
+  const settings = await loadGatewaySettings([], { CONFIG_SIGNING_KEY: SIGNING_KEY });
   const runtime = RuntimeModule.forRoot(settings, pino({ enabled: false }));
   routes = declaredRoutes(runtime, AppModule.forSettings(settings));
 });

@@ -4,6 +4,9 @@ import { gatewaySettingsSections, loadGatewaySettings } from './settings';
 
 const TOKEN = 'a-full-admin-token-0123456789';
 
+/** a valid CONFIG_SIGNING_KEY (32 bytes, base64url) */
+const SIGNING_KEY = Buffer.alloc(32, 7).toString('base64url');
+
 describe('loadGatewaySettings', () => {
   it('parses every section once from flags and env', async () => {
     const settings = await loadGatewaySettings(['--id', 'gw-1'], {
@@ -11,6 +14,7 @@ describe('loadGatewaySettings', () => {
       EVENTING_CONCURRENCY: '4',
       ADMIN_TOKEN: TOKEN,
       LOG_LEVEL: 'debug',
+      CONFIG_SIGNING_KEY: SIGNING_KEY,
     });
     expect(settings.options).toMatchObject({ role: 'gateway', nodeId: 'gw-1' });
     expect(settings.configPlane.redis).toMatchObject({ kind: 'single', host: 'cache', port: 6380, db: 2 });
@@ -31,7 +35,11 @@ describe('loadGatewaySettings', () => {
     ['EVENTING_CONCURRENCY', { EVENTING_CONCURRENCY: 'lots' }],
     ['ADMIN_TOKEN', { ADMIN_TOKEN: 'short' }],
     ['CONFIG_HEARTBEAT_INTERVAL', { CONFIG_HEARTBEAT_INTERVAL: '1ms' }],
-  ])('refuses a bad %s with a ConfigError naming it', async (name, env) => {
+    ['CONFIG_SIGNING_KEY', { CONFIG_SIGNING_KEY: '' }],
+    ['CONFIG_SIGNING_KEY', { CONFIG_SIGNING_KEY: SIGNING_KEY.slice(0, 42) }],
+    ['CONFIG_SIGNING_KEY_PREVIOUS', { CONFIG_SIGNING_KEY_PREVIOUS: 'not base64!' }],
+  ])('refuses a bad %s with a ConfigError naming it', async (name, bad) => {
+    const env = { CONFIG_SIGNING_KEY: SIGNING_KEY, ...bad };
     await expect(loadGatewaySettings([], env)).rejects.toThrow(ConfigError);
     await expect(loadGatewaySettings([], env)).rejects.toThrow(new RegExp(`^${name}: `));
   });

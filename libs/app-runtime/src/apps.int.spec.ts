@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ManagedProcess, freePort, sleep, useConsulAgent, waitFor } from '@spaceport/testing';
+import { ManagedProcess, freePort, newSigningKey, sleep, useConsulAgent, waitFor } from '@spaceport/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const APPS = ['gateway', 'config-service', 'event-worker'] as const;
@@ -16,6 +16,8 @@ const workDir = mkdtempSync(join(tmpdir(), 'spaceport-apps-'));
 const started: ManagedProcess[] = [];
 const consul = useConsulAgent();
 const startupMs: Partial<Record<App, number[]>> = {};
+/** the cluster key of this file's apps (CONFIG_SIGNING_KEY) */
+const signingKey = newSigningKey();
 
 interface Launched {
   proc: ManagedProcess;
@@ -36,6 +38,7 @@ function launch(app: App, args: string[], env: Record<string, string>, port: num
       HOST: '127.0.0.1',
       PORT: String(port),
       CONFIG_PATH: join(workDir, `${app}-${port}.yaml`),
+      CONFIG_SIGNING_KEY: signingKey,
       ...env,
     },
     cwd: root,

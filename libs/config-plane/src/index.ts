@@ -11,3 +11,6 @@ export * from './admin-api/http-mapping';
 export { ConfigAdminModule } from './admin-api/config-admin.module';
 export { type ProjectSummary, type TriggerSummary, projectSummaries } from './admin-api/config-projects.controller';
 export { type StoreResetStatus } from './authority/store-reset';
+export * from './signing/signing-keys';
+export * from './signing/envelope';
+export { ConfigMessageAuth, MessageSealer, REJECTED_METRIC, type RejectionReason } from './signing/config-message-auth';

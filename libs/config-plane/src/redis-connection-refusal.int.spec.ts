@@ -1,11 +1,19 @@
-// One form of Redis connection at a time (docs/configuration.md#redis-connection-every-app): the built
-// apps refuse to start — exit code 2, one line on stderr naming the variable(s) — with two forms at once,
-// and with REDIS_CLUSTER_NODES until Redis Cluster has its key layout (issue 20). No Redis is needed: the
-// settings are refused before anything connects.
+// A Redis connection the built apps refuse to start with (docs/configuration.md#redis-connection-every-app):
+// exit code 2, one line on stderr naming the variable(s). Two forms at once are refused before anything
+// connects; a list that contradicts what the listed servers say (real redis-server processes: a node not
+// in cluster mode, an address that is no node of the cluster, a master name no sentinel monitors, an
+// address that is no sentinel) is refused by the start-up check (checkRedisTopology).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AppName, runAppToExit } from '@spaceport/testing';
+import {
+  type AppName,
+  freePort,
+  runAppToExit,
+  useRedisCluster,
+  useRedisSentinel,
+  useRedisServer,
+} from '@spaceport/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const SECRET = 'never-in-a-message-0123';
@@ -35,18 +43,55 @@ describe('a Redis connection the apps refuse at start-up', () => {
     expect(exit.stderr + exit.stdout).not.toContain(SECRET);
   });
 
-  it.each(APPS)('%s: REDIS_CLUSTER_NODES exits 2: Redis Cluster is not supported yet (issue 20)', async (app) => {
-    const exit = await run(app, { REDIS_CLUSTER_NODES: '127.0.0.1:7000,127.0.0.1:7001', REDIS_PASSWORD: SECRET });
-    expect(exit.code).toBe(2);
-    expect(exit.stderr.trim()).toBe(
-      `spaceport ${app}: invalid configuration: REDIS_CLUSTER_NODES: Redis Cluster is not supported yet (issue 20)`,
-    );
-    expect(exit.stdout).toBe('');
-  });
-
   it('a Sentinel variable without REDIS_SENTINELS exits 2 naming it', async () => {
     const exit = await run('gateway', { REDIS_SENTINEL_NAME: 'spaceport' });
     expect(exit.code).toBe(2);
     expect(exit.stderr).toMatch(/invalid configuration: REDIS_SENTINEL_NAME: only applies with REDIS_SENTINELS/);
+  });
+});
+
+/** The one stderr line of a refusal by the start-up check. */
+const refusal = (app: AppName, variable: string): RegExp =>
+  new RegExp(`^spaceport ${app}: invalid configuration: ${variable}: `);
+
+describe('a Redis list the listed servers contradict', () => {
+  const single = useRedisServer();
+  const cluster = useRedisCluster({ masters: 3, replicasPerMaster: 0 });
+  const sentinel = useRedisSentinel();
+
+  it.each(APPS)('%s: REDIS_CLUSTER_NODES naming a node not in cluster mode exits 2', async (app) => {
+    const node = `127.0.0.1:${single.redis.port}`;
+    const exit = await run(app, { REDIS_CLUSTER_NODES: `${cluster.cluster.nodeAddresses},${node}` });
+    expect(exit.code, exit.stdout).toBe(2);
+    expect(exit.stderr.trim()).toMatch(refusal(app, 'REDIS_CLUSTER_NODES'));
+    expect(exit.stderr).toContain(`${node} is not in cluster mode`);
+  });
+
+  it('REDIS_CLUSTER_NODES with an address that does not answer and is no node of the cluster exits 2', async () => {
+    const stray = `127.0.0.1:${await freePort()}`;
+    const exit = await run('event-worker', { REDIS_CLUSTER_NODES: `${cluster.cluster.nodeAddresses},${stray}` });
+    expect(exit.code, exit.stdout).toBe(2);
+    expect(exit.stderr.trim()).toMatch(refusal('event-worker', 'REDIS_CLUSTER_NODES'));
+    expect(exit.stderr).toContain(`${stray} did not answer`);
+  });
+
+  it('REDIS_SENTINEL_NAME that no sentinel monitors exits 2, naming it', async () => {
+    const exit = await run('gateway', {
+      REDIS_SENTINELS: sentinel.sentinel.sentinelAddresses,
+      REDIS_SENTINEL_NAME: 'not-the-master',
+    });
+    expect(exit.code, exit.stdout).toBe(2);
+    expect(exit.stderr.trim()).toMatch(refusal('gateway', 'REDIS_SENTINEL_NAME'));
+    expect(exit.stderr).toContain('no sentinel of REDIS_SENTINELS monitors a master named "not-the-master"');
+  });
+
+  it('REDIS_SENTINELS naming a data node instead of a sentinel exits 2, naming it', async () => {
+    const exit = await run('config-service', {
+      REDIS_SENTINELS: `127.0.0.1:${single.redis.port}`,
+      REDIS_SENTINEL_NAME: sentinel.sentinel.masterName,
+    });
+    expect(exit.code, exit.stdout).toBe(2);
+    expect(exit.stderr.trim()).toMatch(refusal('config-service', 'REDIS_SENTINELS'));
+    expect(exit.stderr).toContain(`127.0.0.1:${single.redis.port} is not a Redis Sentinel`);
   });
 });

@@ -1,6 +1,7 @@
 import { settingsToken } from '@spaceport/app-runtime';
 import { ConfigError, parseBoolean, parseDurationMs } from '@spaceport/runtime-core';
 import { parseRedisConnection, type RedisConnection } from '@spaceport/redis-core';
+import { type ConfigSigningKeys, parseConfigSigningKeys } from './signing/signing-keys';
 
 export const DEFAULT_CONFIG_PATH = './spaceport.yaml';
 export const DEFAULT_HEARTBEAT_MS = 1_000;
@@ -18,6 +19,8 @@ export interface ConfigPlaneSettings {
   heartbeatMs: number;
   /** `--config` / `CONFIG_PATH` (standalone mode only) */
   configPath: string;
+  /** `CONFIG_SIGNING_KEY` (required) and `CONFIG_SIGNING_KEY_PREVIOUS`: every config message is signed with them */
+  signingKeys: ConfigSigningKeys;
 }
 
 /** DI token of the app's `ConfigPlaneSettings` section (provided by the app, see AppSettingsModule). */
@@ -49,5 +52,6 @@ export function resolveConfigPlaneSettings(env: NodeJS.ProcessEnv, rest: readonl
   const redis = parseRedisConnection(env);
   const allowEvictionRaw = env['REDIS_ALLOW_EVICTION']?.trim();
   const allowEviction = allowEvictionRaw ? parseBoolean('REDIS_ALLOW_EVICTION', allowEvictionRaw) : false;
-  return { redis, allowEviction, heartbeatMs, configPath };
+  const signingKeys = parseConfigSigningKeys(env);
+  return { redis, allowEviction, heartbeatMs, configPath, signingKeys };
 }

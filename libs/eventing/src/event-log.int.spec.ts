@@ -8,6 +8,7 @@ import { type AcceptedEvent, EventLog, MAX_PRUNED_PER_WRITE } from './common/eve
 import { type DeliveryStatus } from './common/delivery-job';
 import { type Invocation } from './common/event-record';
 import { eventingKeys } from './common/keys';
+import { ConfigAccess } from './common/config-access';
 import { PartitionHighWater } from './common/partition-high-water';
 
 // The event and invocation logs against a real redis-server: retention by count and age, the
@@ -49,7 +50,7 @@ beforeAll(async () => {
   redis = new Redis(redisServer.redis.url);
   const highWater = new PartitionHighWater(redis, keys);
   await highWater.raise(PARTITIONS);
-  log = new EventLog(redis, redis, keys, highWater);
+  log = new EventLog(redis, redis, keys, highWater, new ConfigAccess(null));
   ledger = new DeliveryLedger(redis, { keyPrefix: ledgerKeyPrefix('logtest'), httpTimeoutMs: 1_000 });
 });
 

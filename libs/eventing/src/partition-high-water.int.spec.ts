@@ -1,5 +1,6 @@
 import { partitionOf } from '@spaceport/eventing-core';
 import { useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventDeliveryModule, EventIngestModule, EventObserveModule, PartitionConsumers } from './index';
 import { PartitionHighWater } from './common/partition-high-water';
@@ -76,5 +77,30 @@ describe('partition high water', () => {
     expect(highWater.raise(before + 4)).toBeUndefined();
     expect(await highWater.partitionsToConsume(2)).toBe(before + 5);
     expect(await highWater.partitionsToConsume(before + 10)).toBe(before + 10);
+  });
+
+  it('is written back by the next publish a second after Redis lost it, and read meanwhile from the process', async () => {
+    const gateway = await startTestApp(
+      'gateway',
+      'gw-hw-3',
+      [EventIngestModule],
+      new StaticConfigView(snapshotOf(spec(2))),
+    );
+    apps.push(gateway);
+    const highWater = gateway.app.get(PartitionHighWater);
+    await highWater.raise(2);
+    const count = await highWater.read();
+    const admin = new Redis(redis.redis.url);
+    try {
+      const key = (await admin.keys('sp:*partition-high-water*'))[0] ?? '';
+      expect(await admin.del(key)).toBe(1); // lost, as with a Redis restarted without its data
+      expect(await highWater.read()).toBe(count); // this process still knows it
+      const now = Date.now() + PartitionHighWater.REASSERT_MS;
+      await highWater.raise(2, now);
+      expect(await admin.get(key)).toBe(String(count));
+      expect(highWater.raise(2, now + 10)).toBeUndefined(); // then again not before REASSERT_MS
+    } finally {
+      admin.disconnect();
+    }
   });
 });

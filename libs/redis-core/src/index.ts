@@ -2,3 +2,4 @@ export * from './redis-connection';
 export * from './redis-options';
 export * from './create-redis';
 export * from './key-layout';
+export * from './topology-check';

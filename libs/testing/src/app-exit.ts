@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { type AppName, entryOf } from './app-stack';
 import { freePort } from './ports';
+import { newSigningKey } from './signing-key';
 
 export interface AppExit {
   code: number | null;
@@ -10,8 +11,8 @@ export interface AppExit {
 }
 
 /**
- * Runs the built `app` in `workDir` with `env` (plus PATH, HOST, a free PORT and a config file in
- * `workDir`) and waits, at most 15 s (then SIGKILL), for it to exit: for the start-up refusals.
+ * Runs the built `app` in `workDir` with `env` (plus PATH, HOST, a free PORT, a new CONFIG_SIGNING_KEY and a
+ * config file in `workDir`; `env` may override them, `CONFIG_SIGNING_KEY: ''` leaves it out) and waits, at most 15 s (then SIGKILL), for it to exit: for the start-up refusals.
  */
 export async function runAppToExit(app: AppName, workDir: string, env: Record<string, string>): Promise<AppExit> {
   const child = spawn(process.execPath, [entryOf(app)], {
@@ -21,6 +22,7 @@ export async function runAppToExit(app: AppName, workDir: string, env: Record<st
       HOST: '127.0.0.1',
       PORT: String(await freePort()),
       CONFIG_PATH: join(workDir, `${app}.yaml`),
+      CONFIG_SIGNING_KEY: newSigningKey(),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { call, projectBody, spaceCloudTrigger } from './config-api-client';
 import { ManagedProcess } from './managed-process';
 import { freePort } from './ports';
+import { newSigningKey } from './signing-key';
 import { waitFor } from './wait';
 
 export type AppName = 'gateway' | 'config-service' | 'event-worker';
@@ -32,6 +33,8 @@ export interface StackSettings {
   register?: boolean;
   /** more environment for every app, e.g. WEBHOOK_ALLOWED_CIDRS */
   extraEnv?: NodeJS.ProcessEnv;
+  /** `CONFIG_SIGNING_KEY` of every app; default: a new one per stack (`signingKey` reads it) */
+  signingKey?: string;
 }
 
 export interface LaunchedApp {
@@ -72,10 +75,13 @@ export interface ReadyzBody {
 
 export class AppStack {
   readonly apps: LaunchedApp[] = [];
+  /** the cluster key every app of this stack gets as `CONFIG_SIGNING_KEY` */
+  readonly signingKey: string;
 
   constructor(readonly settings: StackSettings) {
     const forms = [settings.redisUrl, settings.redisSentinel, settings.redisCluster].filter((f) => f !== undefined);
     if (forms.length > 1) throw new Error('StackSettings: one of redisUrl, redisSentinel, redisCluster');
+    this.signingKey = settings.signingKey ?? newSigningKey();
   }
 
   private env(port: number, nodeId: string): NodeJS.ProcessEnv {
@@ -93,6 +99,7 @@ export class AppStack {
           : { REDIS_URL: s.redisUrl }),
       ADMIN_TOKEN: s.adminToken,
       ADMIN_READ_TOKEN: s.readToken,
+      CONFIG_SIGNING_KEY: this.signingKey,
       CONFIG_HEARTBEAT_INTERVAL: s.heartbeat,
       LOG_LEVEL: s.logLevel ?? 'info',
       ...(s.consulAddr
@@ -103,15 +110,15 @@ export class AppStack {
     };
   }
 
-  /** Starts `app` as `name` and waits for /healthz. */
-  async launch(app: AppName, name: string, port?: number): Promise<LaunchedApp> {
+  /** Starts `app` as `name` and waits for /healthz; `env` overrides the stack's environment for this one. */
+  async launch(app: AppName, name: string, port?: number, env?: NodeJS.ProcessEnv): Promise<LaunchedApp> {
     const chosen = port ?? (await freePort());
     const logFile = join(this.settings.workDir, `${name}.log`);
     const proc = new ManagedProcess({
       name,
       command: process.execPath,
       args: [entryOf(app)],
-      env: this.env(chosen, name),
+      env: { ...this.env(chosen, name), ...env },
       cwd: this.settings.workDir,
       logFile,
     });

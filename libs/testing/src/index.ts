@@ -11,6 +11,7 @@ export * from './redis-cluster-nodes';
 export * from './redis-node';
 export * from './redis-sentinel';
 export * from './redis-server';
+export * from './signing-key';
 export * from './suite';
 export * from './tls-certs';
 export * from './wait';

@@ -102,18 +102,28 @@ export function useRedisCluster(options: RedisClusterOptions = {}): { readonly c
 }
 
 /** The Redis topologies the data-plane suites run on. */
-export const REDIS_TOPOLOGIES = ['one Redis', 'Redis Cluster'] as const;
+export const REDIS_TOPOLOGIES = ['one Redis', 'Redis Sentinel', 'Redis Cluster'] as const;
 export type RedisTopologyName = (typeof REDIS_TOPOLOGIES)[number];
 
 /**
- * The Redis of `topology` for the enclosing suite (a redis-server, or a 3-master cluster with a replica
- * each), and the environment that points an app at it: `REDIS_URL` or `REDIS_CLUSTER_NODES`. Use with
+ * The Redis of `topology` for the enclosing suite (a redis-server; a master, a replica and 3 sentinels;
+ * or a 3-master cluster with a replica each), and the environment that points an app at it: `REDIS_URL`,
+ * `REDIS_SENTINELS` + `REDIS_SENTINEL_NAME`, or `REDIS_CLUSTER_NODES`. Use with
  * `describe.each(REDIS_TOPOLOGIES)`.
  */
 export function useRedisTopology(topology: RedisTopologyName): { env(): Record<string, string> } {
   if (topology === 'one Redis') {
     const server = useRedisServer();
     return { env: () => ({ REDIS_URL: server.redis.url }) };
+  }
+  if (topology === 'Redis Sentinel') {
+    const sentinel = useRedisSentinel();
+    return {
+      env: () => ({
+        REDIS_SENTINELS: sentinel.sentinel.sentinelAddresses,
+        REDIS_SENTINEL_NAME: sentinel.sentinel.masterName,
+      }),
+    };
   }
   const cluster = useRedisCluster();
   return { env: () => ({ REDIS_CLUSTER_NODES: cluster.cluster.nodeAddresses }) };

@@ -11,7 +11,7 @@ import { loadavg } from 'node:os';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Agent } from 'undici';
-import { partitionQueueName } from '@spaceport/eventing';
+import { partitionQueueName, partitionQueuePrefix } from '@spaceport/eventing';
 import { benchEnvironment, writeBenchMarkdown } from '../bench-markdown';
 import {
   BENCH_PROJECT_TOKEN,
@@ -76,13 +76,14 @@ async function drainOnce(
 async function drain(
   redisUrl: string,
   receiver: WebhookReceiver,
-  queueNames: readonly string[],
-  prefix: string | undefined,
+  queueAddresses: readonly { name: string; prefix?: string }[],
   ingest: Ingest,
   pids: { worker?: number; redis?: number },
 ): Promise<Drained> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queues = queueNames.map((name) => new Queue(name, { connection, ...(prefix ? { prefix } : {}) }));
+  const queues = queueAddresses.map(
+    ({ name, prefix }) => new Queue(name, { connection, ...(prefix ? { prefix } : {}) }),
+  );
   try {
     await drainOnce(receiver, queues, ingest, WARM_UP, pids);
     return await drainOnce(receiver, queues, ingest, N, pids);
@@ -101,7 +102,7 @@ async function baseline(
 ): Promise<Drained> {
   const path = await startBaseline(kind, workDir, redisUrl, `${receiver.url}/base`, IN_FLIGHT);
   try {
-    return await drain(redisUrl, receiver, [path.queue], undefined, baselineIngest(path.producer.url), {
+    return await drain(redisUrl, receiver, [{ name: path.queue }], baselineIngest(path.producer.url), {
       worker: path.worker.proc.pid,
       redis: redisPid,
     });
@@ -118,8 +119,12 @@ async function spaceport(
 ): Promise<Drained> {
   const { stack, gateway, worker } = await launchBenchStack(workDir, redisUrl, 'drain', `${receiver.url}/sp`);
   try {
-    const names = Array.from({ length: PARTITIONS }, (_, partition) => partitionQueueName('drain', partition));
-    return await drain(redisUrl, receiver, names, 'bull', spaceportIngest(gateway.url, BENCH_PROJECT_TOKEN), {
+    // each partition's queue under its own hash-tagged prefix (docs/architecture.md#redis-key-layout)
+    const queues = Array.from({ length: PARTITIONS }, (_, partition) => ({
+      name: partitionQueueName('drain', partition),
+      prefix: partitionQueuePrefix('bull', 'drain', partition),
+    }));
+    return await drain(redisUrl, receiver, queues, spaceportIngest(gateway.url, BENCH_PROJECT_TOKEN), {
       worker: worker.proc.pid,
       redis: redisPid,
     });

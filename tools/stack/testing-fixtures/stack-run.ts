@@ -99,11 +99,16 @@ export class StackRun {
 
   /** Waits for the stack to exit; returns how it ended and how long it took from `since`. */
   async exited(since: number, boundMs = STOP_BOUND_MS): Promise<{ code: number | null; ms: number }> {
-    const timer = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`still running after ${boundMs} ms:\n${this.log()}`)), boundMs),
-    );
-    const { code } = await Promise.race([this.exit, timer]);
-    return { code, ms: Date.now() - since };
+    let timeout: NodeJS.Timeout | undefined;
+    const timer = new Promise<never>((_, reject) => {
+      timeout = setTimeout(() => reject(new Error(`still running after ${boundMs} ms:\n${this.log()}`)), boundMs);
+    });
+    try {
+      const { code } = await Promise.race([this.exit, timer]);
+      return { code, ms: Date.now() - since };
+    } finally {
+      clearTimeout(timeout);
+    }
   }
 
   remove(): void {

@@ -47,7 +47,7 @@ export class LedgerInspector {
       const [next, keys] = await this.redis.scan(
         cursor,
         'MATCH',
-        `sp:{${this.clusterId}}:ledger:claim:*`,
+        `sp:{${this.clusterId}:p*}:ledger:claim:*`,
         'COUNT',
         1000,
       );
@@ -60,7 +60,7 @@ export class LedgerInspector {
 
   /** Deletes every partition epoch of the cluster, as a Redis restart without persistence loses them; returns how many. */
   async deleteEpochs(): Promise<number> {
-    const keys = await this.redis.keys(`sp:{${this.clusterId}}:ledger:epoch:*`);
+    const keys = await this.redis.keys(`sp:{${this.clusterId}:p*}:ledger:epoch:*`);
     return keys.length === 0 ? 0 : this.redis.del(...keys);
   }
 

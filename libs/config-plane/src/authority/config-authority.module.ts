@@ -5,6 +5,7 @@ import { type NodeOptions } from '@spaceport/runtime-core';
 import { type Logger } from 'pino';
 import { AuthorityObservability } from '../observability/config-observability';
 import { RedisProbe } from '../observability/redis-probe';
+import { configMessageAuthProvider } from '../signing/config-message-auth.provider';
 import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings } from '../settings';
 import { ConfigAuthorityService } from './config-authority.service';
 import { CONFIG_AUTHORITY_STORE, createAuthorityStore } from './store-factory';
@@ -34,6 +35,7 @@ export class ConfigAuthorityModule {
         ConfigAuthorityService,
         AuthorityObservability,
         RedisProbe,
+        configMessageAuthProvider,
       ],
       exports: [ConfigAuthorityService],
     };

@@ -16,6 +16,7 @@ import {
   type WriteReply,
 } from '../protocol';
 import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings } from '../settings';
+import { ConfigMessageAuth } from '../signing/config-message-auth';
 import { createRedisClient, ResilientRedisServer } from '../transport/redis-transport';
 import { CONFIG_AUTHORITY_STORE } from './store-factory';
 import { LastGoodCopy } from './last-good-copy';
@@ -65,14 +66,15 @@ export class ConfigAuthorityService implements OnApplicationBootstrap, OnApplica
     @Inject(SPACEPORT_NODE_OPTIONS) options: NodeOptions,
     @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
     @Inject(CONFIG_PLANE_SETTINGS) private readonly settings: ConfigPlaneSettings,
+    @Inject(ConfigMessageAuth) auth: ConfigMessageAuth,
   ) {
     this.origin = `${options.nodeId}.${randomBytes(4).toString('hex')}`;
     this.channels = configPlaneChannels(options.clusterId);
-    this.server = new ResilientRedisServer(settings.redis, `spaceport:${options.nodeId}:config-authority`);
-    this.client = createRedisClient(settings.redis, `spaceport:${options.nodeId}:config-publisher`);
+    this.server = new ResilientRedisServer(settings.redis, `spaceport:${options.nodeId}:config-authority`, auth);
+    this.client = createRedisClient(settings.redis, `spaceport:${options.nodeId}:config-publisher`, auth);
     this.guard = new StoreResetGuard(options.enableConsul);
     this.lastGoodCopy = options.enableConsul
-      ? new LastGoodCopy(settings.redis, options.clusterId, `spaceport:${options.nodeId}:config-last-good`)
+      ? new LastGoodCopy(settings.redis, options.clusterId, `spaceport:${options.nodeId}:config-last-good`, auth)
       : undefined;
   }
 

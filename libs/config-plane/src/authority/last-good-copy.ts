@@ -1,6 +1,7 @@
 import { readWithin } from '@spaceport/app-runtime';
 import { type ConfigSnapshot } from '@spaceport/config-model';
 import { createRedis, type RedisConnection, type RedisClient } from '@spaceport/redis-core';
+import { type ConfigMessageAuth } from '../signing/config-message-auth';
 
 /** How long start-up waits for Redis to read the copy before going on without it. */
 const READ_TIMEOUT_MS = 3_000;
@@ -13,14 +14,20 @@ export function lastGoodKey(clusterId: string): string {
 /**
  * The last config the config-service applied, kept in Redis beside the data it governs, so that a
  * config-service restarted after its Consul KV was reset still knows what the config was (and can
- * write it back). It holds what the publications carry, secrets included, as Consul KV does.
+ * write it back). It holds what the publications carry, secrets included, as Consul KV does. It is signed
+ * with the cluster key (any age, bound to its key): a copy planted by whoever can write to Redis is ignored.
  */
 export class LastGoodCopy {
   private readonly redis: RedisClient;
   private readonly key: string;
   private latest: ConfigSnapshot | undefined;
 
-  constructor(connection: RedisConnection, clusterId: string, connectionName: string) {
+  constructor(
+    connection: RedisConnection,
+    clusterId: string,
+    connectionName: string,
+    private readonly auth: ConfigMessageAuth,
+  ) {
     this.key = lastGoodKey(clusterId);
     // no logger: the transport clients log connection problems
     this.redis = createRedis(connection, { kind: 'background' }, { connectionName });
@@ -30,16 +37,17 @@ export class LastGoodCopy {
     });
   }
 
-  /** The copy, or undefined (none, unreadable, or Redis not answering within READ_TIMEOUT_MS). */
+  /** The copy, or undefined (none, unsigned or forged, unreadable, or Redis not answering within READ_TIMEOUT_MS). */
   async read(): Promise<ConfigSnapshot | undefined> {
     const raw = await readWithin(READ_TIMEOUT_MS, () => this.redis.get(this.key));
-    return raw ? parseCopy(raw) : undefined;
+    const body = raw ? this.auth.openStored(this.key, raw) : undefined;
+    return body ? parseCopy(body) : undefined;
   }
 
   /** Best effort: a write lost while Redis is away is made again when it is back. */
   async write(snapshot: ConfigSnapshot): Promise<void> {
     this.latest = snapshot;
-    await this.redis.set(this.key, JSON.stringify(snapshot)).catch(() => undefined);
+    await this.redis.set(this.key, this.auth.sealStored(this.key, JSON.stringify(snapshot))).catch(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CONFIG_VIEW } from '@spaceport/config-model';
 import { MirrorObservability } from '../observability/config-observability';
 import { RedisProbe } from '../observability/redis-probe';
+import { configMessageAuthProvider } from '../signing/config-message-auth.provider';
 import { ConfigMirrorService } from './config-mirror.service';
 
 /**
@@ -21,6 +22,7 @@ export class ConfigMirrorModule {
         { provide: CONFIG_VIEW, useExisting: ConfigMirrorService },
         MirrorObservability,
         RedisProbe,
+        configMessageAuthProvider,
       ],
       exports: [ConfigMirrorService, CONFIG_VIEW],
     };

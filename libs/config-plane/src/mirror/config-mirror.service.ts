@@ -18,6 +18,7 @@ import {
   type WriteReply,
 } from '../protocol';
 import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings } from '../settings';
+import { ConfigMessageAuth } from '../signing/config-message-auth';
 import { createRedisClient, ResilientRedisServer } from '../transport/redis-transport';
 import {
   acceptsSnapshotReply,
@@ -59,10 +60,11 @@ export class ConfigMirrorService implements ConfigView, OnApplicationBootstrap, 
     @Inject(SPACEPORT_NODE_OPTIONS) options: NodeOptions,
     @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
     @Inject(CONFIG_PLANE_SETTINGS) private readonly settings: ConfigPlaneSettings,
+    @Inject(ConfigMessageAuth) auth: ConfigMessageAuth,
   ) {
     this.channels = configPlaneChannels(options.clusterId);
-    this.server = new ResilientRedisServer(settings.redis, `spaceport:${options.nodeId}:config-mirror`);
-    this.client = createRedisClient(settings.redis, `spaceport:${options.nodeId}:config-requests`);
+    this.server = new ResilientRedisServer(settings.redis, `spaceport:${options.nodeId}:config-mirror`, auth);
+    this.client = createRedisClient(settings.redis, `spaceport:${options.nodeId}:config-requests`, auth);
   }
 
   onApplicationBootstrap(): void {

@@ -10,7 +10,13 @@ import {
   SPACEPORT_NODE_OPTIONS,
 } from '@spaceport/app-runtime';
 import { ConfigError, type NodeOptions } from '@spaceport/runtime-core';
-import { createRedis, describeRedisConnection, type RedisClient } from '@spaceport/redis-core';
+import {
+  checkRedisTopology,
+  createRedis,
+  describeRedisConnection,
+  type RedisClient,
+  type RedisConnection,
+} from '@spaceport/redis-core';
 import { type Logger } from 'pino';
 import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings } from '../settings';
 
@@ -33,6 +39,7 @@ export class RedisProbe implements OnModuleInit, OnApplicationShutdown {
   private readonly client: RedisClient;
   private readonly allowEviction: boolean;
   private readonly connection: string;
+  private readonly settings: RedisConnection;
 
   constructor(
     @Inject(CONFIG_PLANE_SETTINGS) settings: ConfigPlaneSettings,
@@ -48,11 +55,17 @@ export class RedisProbe implements OnModuleInit, OnApplicationShutdown {
     );
     this.allowEviction = settings.allowEviction;
     this.connection = describeRedisConnection(settings.redis);
+    this.settings = settings.redis;
   }
 
-  /** Throws ConfigError (start-up refused, exit 2) when Redis answers at start with an evicting policy. */
+  /**
+   * Throws ConfigError (start-up refused, exit 2) when the listed Sentinel or Cluster nodes contradict the
+   * setting (checkRedisTopology), or when Redis answers at start with an evicting policy.
+   */
   async onModuleInit(): Promise<void> {
     this.logger.info({ redis: this.connection }, 'redis connection');
+    for (const warning of await checkRedisTopology(this.settings))
+      this.logger.warn({ redis: this.connection }, warning);
     this.readiness.register('redis', (session) => redisPingIndicator(session, this.client, this.allowEviction));
     const connected = connectWithin(this.client, START_UP_POLICY_CHECK_MS);
     if (this.allowEviction || !(await connected)) return;

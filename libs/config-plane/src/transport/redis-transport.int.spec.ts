@@ -6,6 +6,10 @@ import { killRedisClientsNamed, useRedisServer, waitFor } from '@spaceport/testi
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisClient, ResilientRedisServer } from './redis-transport';
 import { parseRedisUrl } from '@spaceport/redis-core';
+import { pino } from 'pino';
+import { ConfigMessageAuth } from '../signing/config-message-auth';
+import { parseConfigSigningKeys } from '../signing/signing-keys';
+import { newSigningKey } from '@spaceport/testing';
 
 const CHANNEL = 'spaceport:test:transport';
 const NAME = 'spaceport:transport-test:sub';
@@ -19,8 +23,10 @@ describe('ResilientRedisServer against a real redis-server', () => {
 
   it('calls onReconnected once per reconnect (not on the first connect) and receives events again afterwards', async () => {
     const connection = parseRedisUrl(redis.redis.url);
-    const server = new ResilientRedisServer(connection, NAME);
-    const publisher: ClientRedis = createRedisClient(connection, 'spaceport:transport-test:pub');
+    const keys = parseConfigSigningKeys({ CONFIG_SIGNING_KEY: newSigningKey() });
+    const auth = new ConfigMessageAuth(keys, 'test', pino({ level: 'silent' }), undefined);
+    const server = new ResilientRedisServer(connection, NAME, auth);
+    const publisher: ClientRedis = createRedisClient(connection, 'spaceport:transport-test:pub', auth);
     const admin = new Redis(redis.redis.url);
     closers.push(
       () => server.close(),

@@ -1,4 +1,4 @@
-import { ClientRedis, ServerRedis } from '@nestjs/microservices';
+import { ClientRedis, type ReadPacket, type RedisContext, ServerRedis } from '@nestjs/microservices';
 import { Cluster, type Redis } from 'ioredis';
 import {
   type RedisClient,
@@ -6,6 +6,7 @@ import {
   redisClusterOptions,
   redisConnectionOptions,
 } from '@spaceport/redis-core';
+import { type ConfigMessageAuth, type MessageSealer } from '../signing/config-message-auth';
 
 /** Reconnect forever, quickly: the config plane must heal by itself after a Redis restart. */
 const RETRY = { retryAttempts: Number.MAX_SAFE_INTEGER, retryDelay: 250 } as const;
@@ -43,18 +44,37 @@ function throttledErrorLog(log: (error: unknown) => void): (client: RedisClient)
  * Nest's Redis transport server, started without blocking: `listen` returns at once and the
  * subscriptions are made as soon as Redis is reachable (Nest's own `start` fails start-up when
  * Redis is down and never subscribes later). ioredis re-subscribes after reconnects by itself.
+ * Every message received must be signed (`auth.open`, else dropped), every reply is signed.
  */
 export class ResilientRedisServer extends ServerRedis {
   private bound = false;
   private readonly errorLog = throttledErrorLog((error) =>
     this.logger.error(`Redis unreachable (retrying every ${RETRY.retryDelay} ms): ${String(error)}`),
   );
+  private readonly sealer: MessageSealer;
 
   constructor(
     private readonly connection: RedisConnection,
     private readonly connectionName: string,
+    private readonly auth: ConfigMessageAuth,
   ) {
     super({ ...transportOptions(connection), ...RETRY, connectionName });
+    this.sealer = auth.sealer();
+  }
+
+  override async handleMessage(channel: string, buffer: string, pub: Redis, pattern: string): Promise<unknown> {
+    const packet = this.auth.open(channel, String(buffer));
+    if (!packet) return undefined;
+    return super.handleMessage(channel, JSON.stringify(packet), pub, pattern);
+  }
+
+  /** Nest's publisher, with a `pub` that signs the reply (bound to the request's id) on its way out. */
+  override getPublisher(pub: Redis, pattern: unknown, id: string, ctx: RedisContext): (response: unknown) => unknown {
+    const signing = {
+      publish: (channel: string, text: string) =>
+        pub.publish(channel, JSON.stringify(this.sealer.seal(channel, JSON.parse(text), id))),
+    } as unknown as Redis;
+    return super.getPublisher(signing, pattern, id, ctx);
   }
 
   override createRedisClient(): Redis {
@@ -93,7 +113,10 @@ export class ResilientRedisServer extends ServerRedis {
   }
 }
 
-/** Nest's Redis transport client with the same reconnect policy and throttled error logs. */
+/**
+ * Nest's Redis transport client with the same reconnect policy and throttled error logs. It signs every
+ * event and request (its serializer), and drops every reply that is not signed as an answer to its id.
+ */
 export class ResilientRedisClient extends ClientRedis {
   private readonly errorLog = throttledErrorLog((error) =>
     this.logger.error(`Redis unreachable (retrying every ${RETRY.retryDelay} ms): ${String(error)}`),
@@ -102,8 +125,17 @@ export class ResilientRedisClient extends ClientRedis {
   constructor(
     private readonly connection: RedisConnection,
     private readonly connectionName: string,
+    private readonly auth: ConfigMessageAuth,
   ) {
-    super({ ...transportOptions(connection), ...RETRY, connectionName });
+    super({ ...transportOptions(connection), ...RETRY, connectionName, serializer: signingSerializer(auth.sealer()) });
+  }
+
+  override createResponseCallback(): (channel: string, buffer: string) => Promise<void> {
+    const deliver = super.createResponseCallback();
+    return async (channel, buffer) => {
+      const packet = this.auth.open(channel, String(buffer), true);
+      if (packet) await deliver(channel, JSON.stringify(packet));
+    };
   }
 
   override createClient(): Redis {
@@ -115,8 +147,22 @@ export class ResilientRedisClient extends ClientRedis {
   }
 }
 
-export function createRedisClient(connection: RedisConnection, connectionName: string): ClientRedis {
-  return new ResilientRedisClient(connection, connectionName);
+export function createRedisClient(
+  connection: RedisConnection,
+  connectionName: string,
+  auth: ConfigMessageAuth,
+): ClientRedis {
+  return new ResilientRedisClient(connection, connectionName, auth);
+}
+
+/** Nest JSON-encodes what the serializer returns: the envelope, signed for the packet's channel. */
+function signingSerializer(sealer: MessageSealer): { serialize: (packet: ReadPacket) => unknown } {
+  return {
+    serialize: (packet) => {
+      const channel = typeof packet.pattern === 'string' ? packet.pattern : JSON.stringify(packet.pattern);
+      return sealer.seal(channel, packet);
+    },
+  };
 }
 
 /** Nest's own options: the connection's (none for a cluster, whose client `transportClusterClient` makes). */

@@ -13,6 +13,7 @@ import {
   statusField,
 } from './event-record';
 import { type EventingKeys } from './keys';
+import { ConfigAccess } from './config-access';
 import { mergeShardPages, shardBatchSize, shardMaxCount, type ShardedId } from './event-index-shards';
 import { PartitionHighWater } from './partition-high-water';
 import { defineScript, type RedisScript } from './redis';
@@ -118,6 +119,7 @@ export class EventLog {
     @Inject(EVENTING_QUEUE_REDIS) queueRedis: RedisClient,
     @Inject(EVENTING_KEYS) private readonly keys: EventingKeys,
     private readonly highWater: PartitionHighWater,
+    private readonly config: ConfigAccess,
   ) {
     this.setStatusScript = defineScript(redis, 'spSetDeliveryStatus', 1, SET_STATUS_LUA);
     this.recordAcceptedScript = defineScript(queueRedis, 'spRecordAcceptedEvent', 2, RECORD_ACCEPTED_LUA);
@@ -261,9 +263,13 @@ export class EventLog {
     });
   }
 
-  /** How many index shards a project has: the partition high water (every count ever published with). */
+  /**
+   * How many index shards a project has: the partition high water (every count ever published with), and
+   * at least the configured count (the high water may be lost with Redis's data until the next publish).
+   */
   private async shardCount(): Promise<number> {
-    return Math.max(1, await this.highWater.read());
+    const configured = this.config.current()?.eventing.value.partitionCount ?? 1;
+    return Math.max(1, configured, await this.highWater.read());
   }
 }
 

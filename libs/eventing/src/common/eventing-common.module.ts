@@ -10,6 +10,7 @@ import { PartitionReader } from './partition-reader';
 import { ConfigAccess } from './config-access';
 import { DeadLetters } from './dead-letters';
 import { DisabledTriggers } from './disabled-triggers';
+import { EarlierLayoutCheck } from './earlier-layout-check';
 import { EventLog } from './event-log';
 import { EventPublisher } from './event-publisher';
 import { PartitionHighWater } from './partition-high-water';
@@ -26,16 +27,21 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(EVENTING_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTING_QUEUE_REDIS) private readonly queueRedis: RedisClient,
     private readonly config: ConfigAccess,
+    private readonly earlierLayout: EarlierLayoutCheck,
     @Inject(SPACEPORT_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Connects (waiting up to 3 s, so the first requests find it ready); keeps reconnecting by itself. */
+  /**
+   * Connects (waiting up to 3 s, so the first requests find it ready; keeps reconnecting by itself), then
+   * refuses start-up while the earlier key layout still holds undelivered jobs (EarlierLayoutCheck).
+   */
   async onModuleInit(): Promise<void> {
     if (!this.config.available) {
       this.logger.warn('eventing: no config plane (CONFIG_VIEW) is wired; the event data plane stays idle');
       return;
     }
     await Promise.all([this.redis, this.queueRedis].map((client) => connectWithin(client, 3_000)));
+    await this.earlierLayout.verify();
   }
 
   onApplicationShutdown(): void {
@@ -77,6 +83,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     },
     ConfigAccess,
     RedisLifecycle,
+    EarlierLayoutCheck,
     EventLog,
     DisabledTriggers,
     PartitionQueues,

@@ -20,12 +20,17 @@ return current`;
  * retries included) would otherwise never be consumed. Publishers raise it before their first job with a
  * larger count; the standalone starter and the cluster leader consume max(partitionCount, high water).
  * It never goes down by itself: to really drop partitions, drain them and delete the key (README).
+ * A Redis that lost the key (restarted without its data, a failover to an empty replica) gets it back
+ * within `REASSERT_MS` of the next publish: a publisher re-asserts what it raised that often.
  */
 @Injectable()
 export class PartitionHighWater {
+  /** How often a publisher writes its count again, in case Redis lost the key. */
+  static readonly REASSERT_MS = 1_000;
   private readonly raiseScript: RedisScript;
   /** the count this process has made sure of (no Redis call per publish) */
   private raisedTo = 0;
+  private raisedAt = 0;
 
   constructor(
     @Inject(EVENTING_REDIS) private readonly redis: RedisClient,
@@ -34,19 +39,24 @@ export class PartitionHighWater {
     this.raiseScript = defineScript(redis, 'spRaisePartitionHighWater', 1, RAISE_LUA);
   }
 
-  /** Makes sure the high water is at least `partitionCount`; undefined when this process already did. */
-  raise(partitionCount: number): Promise<void> | undefined {
-    if (partitionCount <= this.raisedTo) return undefined;
-    return this.raiseScript(this.keys.partitionHighWater, partitionCount).then((stored) => {
+  /**
+   * Makes sure the high water is at least `partitionCount`; undefined when this process did so within
+   * the last REASSERT_MS (no Redis call per publish).
+   */
+  raise(partitionCount: number, now = Date.now()): Promise<void> | undefined {
+    if (partitionCount <= this.raisedTo && now - this.raisedAt < PartitionHighWater.REASSERT_MS) return undefined;
+    const count = Math.max(partitionCount, this.raisedTo);
+    return this.raiseScript(this.keys.partitionHighWater, count).then((stored) => {
       this.raisedTo = Math.max(this.raisedTo, Number(stored));
+      this.raisedAt = now;
     });
   }
 
-  /** The stored high water (0 before any publish). */
+  /** The high water: the stored one, or what this process raised it to when Redis lost the key (0 before any publish). */
   async read(): Promise<number> {
     const stored = await this.redis.get(this.keys.partitionHighWater);
     const count = stored === null ? 0 : Number(stored);
-    return Number.isSafeInteger(count) && count > 0 ? count : 0;
+    return Math.max(this.raisedTo, Number.isSafeInteger(count) && count > 0 ? count : 0);
   }
 
   /** The partitions to consume for a configured count: both the configured ones and any still fed before. */

@@ -2,11 +2,12 @@ import { type RedisClient } from '@spaceport/redis-core';
 
 /**
  * Errors that mean "Redis unavailable" rather than a bug: connection, timeout, offline queue off, a
- * node that is loading or (in a Sentinel failover) no longer the master, sentinels unreachable.
+ * node that is loading or (in a Sentinel failover) no longer the master, sentinels unreachable, and in a
+ * Cluster failover a slot map that is being rewritten (CLUSTERDOWN, TRYAGAIN, MOVED until ioredis gives up).
  */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Reached the max retries|LOADING|READONLY|MASTERDOWN|sentinel|MaxRetriesPerRequestError|CLUSTERDOWN|TRYAGAIN|Failed to refresh slots cache|None of startup nodes is available|connect/i.test(
+  return /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Reached the max retries|LOADING|READONLY|MASTERDOWN|sentinel|MaxRetriesPerRequestError|CLUSTERDOWN|TRYAGAIN|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|connect/i.test(
     `${error.name} ${error.message}`,
   );
 }

@@ -9,8 +9,8 @@ import {
   RuntimeModule,
   settingsSection,
 } from '@spaceport/app-runtime';
-import { resolveConfigPlaneSettings } from '@spaceport/config-plane';
 import { CONFIG_VIEW, type ConfigView } from '@spaceport/config-model';
+import { parseRedisConnection } from '@spaceport/redis-core';
 import { type NodeRole } from '@spaceport/runtime-core';
 import { parseEventingEnv } from '../common/settings';
 import { EVENTING_ENV } from '../common/tokens';
@@ -54,7 +54,7 @@ export async function startTestApp(
 ): Promise<RunningApp> {
   const config = await resolveStartupConfig(role, ['--id', nodeId, '--port', '0'], { PATH: process.env['PATH'] });
   const logger = createRootLogger(config.options, { level: process.env['TEST_LOG_LEVEL'] ?? 'error' });
-  const redis = resolveConfigPlaneSettings(process.env, []).redis;
+  const redis = parseRedisConnection(process.env); // no config plane here: CONFIG_VIEW is `view`
   const sections = AppSettingsModule.of([
     settingsSection(EVENTING_ENV, parseEventingEnv(process.env, redis)),
     settingsSection(ADMIN_TOKENS, resolveAdminTokens(process.env)),
