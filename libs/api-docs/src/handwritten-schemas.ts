@@ -119,6 +119,25 @@ export const HANDWRITTEN_SCHEMAS: Record<string, Schema> = {
     ['webhook', 'apiTokens'],
     { description: 'write-only: only the count shows' },
   ),
+  TestEventBody: {
+    type: 'object',
+    properties: { payload: { ...anyJson, description: 'the event payload (default {"test": true})' } },
+  },
+  SecretsView: obj(
+    {
+      webhook: arrayOf(obj({ id: str('first 12 hex of the SHA-256') }, ['id'])),
+      apiTokens: arrayOf(
+        obj({ id: str(), hashed: { type: 'boolean', description: 'stored as sha256:<hex>' } }, ['id', 'hashed']),
+      ),
+    },
+    ['webhook', 'apiTokens'],
+  ),
+  SecretsChange: obj({ secrets: ref('SecretsView') }, ['secrets']),
+  CreatedSecret: obj({ id: str(), value: str('the secret: shown in this answer only'), secrets: ref('SecretsView') }, [
+    'id',
+    'value',
+    'secrets',
+  ]),
   RedeliverBody: {
     type: 'object',
     properties: { trigger: { type: 'string', description: 'only this trigger (default: every trigger of the event)' } },

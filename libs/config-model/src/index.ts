@@ -13,3 +13,4 @@ export * from './snapshot';
 export * from './space-cloud-rule';
 export * from './trigger';
 export * from './config-view';
+export * from './secret-ids';

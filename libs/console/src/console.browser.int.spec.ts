@@ -187,9 +187,15 @@ describe('web console in Chromium (built apps, distributed mode)', () => {
     expect(cells[4]).toMatch(/^\d+ ms$/);
   });
 
-  it('Redeliver sends the event again: the result is shown and a second invocation appears', async () => {
+  it('Redeliver asks first, then sends the event again: the result is shown and a second invocation appears', async () => {
     const before = receiver.received.length;
     await page.locator(`tr.event-row[data-event="${eventId}"] [data-testid="redeliver"]`).click();
+    // a confirmation first: Cancel sends nothing
+    await page.getByTestId('confirm-cancel').click();
+    expect(await page.getByTestId('confirm').count()).toBe(0);
+    await page.locator(`tr.event-row[data-event="${eventId}"] [data-testid="redeliver"]`).click();
+    expect(await page.getByTestId('confirm').textContent()).toContain(`Redeliver event ${eventId}?`);
+    await page.getByTestId('confirm-ok').click();
     await expect
       .poll(() => page.locator(`tr[data-detail="${eventId}"] [data-testid="redeliver-result"]`).textContent(), {
         timeout: UI_TIMEOUT_MS,

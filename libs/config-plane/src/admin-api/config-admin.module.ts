@@ -4,6 +4,7 @@ import { type Logger } from 'pino';
 import { ConfigAdminController } from './config-admin.controller';
 import { ConfigAdminService } from './config-admin.service';
 import { ConfigProjectsController } from './config-projects.controller';
+import { ConfigAccessController, ConfigSecretsController } from './config-secrets.controller';
 import { ConfigStoreController } from './config-store.controller';
 
 /**
@@ -12,7 +13,13 @@ import { ConfigStoreController } from './config-store.controller';
  * answers 401 to everything and a warning is logged at start (the rest of the gateway still runs).
  */
 @Module({
-  controllers: [ConfigProjectsController, ConfigStoreController, ConfigAdminController],
+  controllers: [
+    ConfigProjectsController,
+    ConfigStoreController,
+    ConfigAccessController,
+    ConfigSecretsController,
+    ConfigAdminController,
+  ],
   providers: [AdminAuthGuard, ConfigAdminService],
 })
 export class ConfigAdminModule implements OnModuleInit {

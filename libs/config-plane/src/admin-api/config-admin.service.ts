@@ -4,6 +4,7 @@ import { configWriteOf, versionOfEntry } from '@spaceport/config-store';
 import { ConfigMirrorService } from '../mirror/config-mirror.service';
 import { type WriteCommand } from '../protocol';
 import { type HttpOutcome, invalidBody, parseIfMatch, refusalToHttp } from './http-mapping';
+import { fillFromStored } from './stored-secrets';
 
 const READ_YOUR_WRITES_MS = 3_000;
 
@@ -44,15 +45,27 @@ export class ConfigAdminService {
     return snapshot;
   }
 
-  /** Validates `body` for `ref` (400 with field issues) and writes it. */
+  /**
+   * Validates `body` for `ref` (400 with field issues) and writes it. Secrets the body leaves out (a
+   * project without `secrets`, a `[redacted]` header) keep their stored values: then the write is a CAS
+   * on the version they were read at, and an `If-Match` naming another version is a 409.
+   */
   async put(ref: ConfigRef, body: unknown, ifMatch: string | undefined): Promise<number> {
+    const filled = fillFromStored(ref, body, this.snapshot());
+    const expected = this.expectedVersion(ref, ifMatch);
+    if (filled.basedOn !== undefined && ifMatch !== undefined && ifMatch.trim() !== '' && expected !== filled.basedOn) {
+      throw httpError(
+        refusalToHttp({ ok: false, reason: 'conflict', currentVersion: filled.basedOn }, describeRef(ref)),
+      );
+    }
+    return this.putAtVersion(ref, filled.body, filled.basedOn ?? expected);
+  }
+
+  /** Validates and writes `body` as a CAS on `expectedVersion` (0: must not exist yet). */
+  async putAtVersion(ref: ConfigRef, body: unknown, expectedVersion: number): Promise<number> {
     const parsed = parseConfigValue(ref, body);
     if (!parsed.ok) throw httpError(invalidBody(parsed.error.issues));
-    return this.send(ref, {
-      op: 'put',
-      write: configWriteOf(parsed.entry),
-      expectedVersion: this.expectedVersion(ref, ifMatch),
-    });
+    return this.send(ref, { op: 'put', write: configWriteOf(parsed.entry), expectedVersion });
   }
 
   async delete(ref: ConfigRef, ifMatch: string | undefined): Promise<number> {

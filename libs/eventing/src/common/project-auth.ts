@@ -1,6 +1,12 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { type ConfigSnapshot, getProject, type Project } from '@spaceport/config-model';
+import {
+  type ConfigSnapshot,
+  getProject,
+  HASHED_TOKEN_PREFIX,
+  isHashedApiToken,
+  type Project,
+} from '@spaceport/config-model';
 import { ConfigAccess } from './config-access';
 import { httpError, UnavailableError } from './http-errors';
 
@@ -13,19 +19,23 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
 
+/** The digest a stored token stands for: a `sha256:<hex>` entry is already one. */
+const storedDigest = (stored: string): Buffer =>
+  isHashedApiToken(stored) ? Buffer.from(stored.slice(HASHED_TOKEN_PREFIX.length), 'hex') : digest(stored);
+
 /** Digests of a config's token list, computed once per list (a config snapshot's arrays are immutable). */
 const acceptedDigests = new WeakMap<readonly string[], readonly Buffer[]>();
 
 function digestsOf(accepted: readonly string[]): readonly Buffer[] {
   let digests = acceptedDigests.get(accepted);
   if (!digests) {
-    digests = accepted.map(digest);
+    digests = accepted.map(storedDigest);
     acceptedDigests.set(accepted, digests);
   }
   return digests;
 }
 
-/** True when `token` equals one of `accepted`; compared in constant time (over SHA-256 digests). */
+/** True when `token` equals one of `accepted` (or hashes to a `sha256:` entry); constant time over SHA-256 digests. */
 export function tokenAccepted(token: string | undefined, accepted: readonly string[]): boolean {
   if (token === undefined) return false;
   const presented = digest(token);

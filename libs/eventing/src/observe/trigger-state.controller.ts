@@ -1,10 +1,13 @@
-import { Controller, Get, Headers, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { getProject, getTrigger } from '@spaceport/config-model';
-import { httpError } from '../common/http-errors';
+import { createEventIdGenerator } from '@spaceport/eventing-core';
+import { EventPublisher, type PublishedEvent } from '../common/event-publisher';
+import { badRequest, httpError } from '../common/http-errors';
 import { type DisabledReason, DisabledTriggers } from '../common/disabled-triggers';
 import { HeldDeliveries } from './held-deliveries';
 import { ObserveAccess } from './observe-access';
 import { guarded } from './observe.service';
+import { testEventFor } from './trigger-test';
 
 export interface TriggerStateView {
   trigger: string;
@@ -21,10 +24,13 @@ export interface TriggerStateView {
  */
 @Controller('v1/api/:project/eventing/triggers')
 export class TriggerStateController {
+  private readonly nextEventId = createEventIdGenerator();
+
   constructor(
     private readonly access: ObserveAccess,
     private readonly disabledTriggers: DisabledTriggers,
     private readonly held: HeldDeliveries,
+    private readonly publisher: EventPublisher,
   ) {}
 
   /** `GET …/triggers` → every trigger in the config with its data-plane state. */
@@ -68,5 +74,29 @@ export class TriggerStateController {
       const configEnabled = configured.value.enabled;
       return { trigger, configEnabled, disabled: null, wasDisabled: before !== undefined, released };
     });
+  }
+
+  /**
+   * `POST …/triggers/:trigger/test` `{payload?}` → queues a test event of the trigger's type for this
+   * trigger only (its filter and options aside): 202 `{eventId, partition, deliveries}`; the event and
+   * its invocation show in the event log like any other. 409 when the trigger is disabled in the config.
+   */
+  @Post(':trigger/test')
+  @HttpCode(202)
+  async test(
+    @Param('project') project: string,
+    @Param('trigger') trigger: string,
+    @Headers('authorization') auth: string | undefined,
+    @Body() body: unknown,
+  ): Promise<PublishedEvent> {
+    const { snapshot } = this.access.authorize(project, auth, 'write');
+    const now = Date.now();
+    const test = testEventFor(snapshot, project, trigger, body);
+    if (!test.ok) {
+      if (test.issues) throw badRequest(test.issues);
+      const error = { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict' }[test.status];
+      throw httpError(test.status, error, test.message);
+    }
+    return guarded(() => this.publisher.publish(test.snapshot, project, test.event, this.nextEventId(), now));
   }
 }

@@ -1,0 +1,91 @@
+// Small shared pieces: a modal confirmation, notices, labelled fields, the read-only hint.
+import { html, useEffect, useRef, useState } from './htm-preact.js';
+
+/** Title of every control the read-only token cannot use. */
+export const READ_ONLY_TITLE = 'The read-only admin token cannot change anything';
+
+/**
+ * A modal `<dialog>` (focus stays inside, Escape cancels). With `typeToConfirm` the confirm button
+ * stays disabled until that exact text is typed.
+ */
+export function Confirm({ title, children, confirmLabel, danger, typeToConfirm, onConfirm, onCancel, busy }) {
+  const ref = useRef(null);
+  const [typed, setTyped] = useState('');
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog && dialog.open && dialog.close();
+  }, []);
+  const blocked = busy || (typeToConfirm !== undefined && typed !== typeToConfirm);
+  return html`<dialog
+    ref=${ref}
+    class="dialog"
+    data-testid="confirm"
+    aria-labelledby="confirm-title"
+    onCancel=${(e) => {
+      e.preventDefault();
+      onCancel();
+    }}
+  >
+    <form
+      method="dialog"
+      onSubmit=${(e) => {
+        e.preventDefault();
+        if (!blocked) onConfirm();
+      }}
+    >
+      <h2 id="confirm-title">${title}</h2>
+      <div class="dialog-body">${children}</div>
+      ${
+        typeToConfirm !== undefined &&
+        html`<label class="field"
+          >Type <code>${typeToConfirm}</code> to confirm
+          <input
+            data-testid="confirm-text"
+            value=${typed}
+            onInput=${(e) => setTyped(e.currentTarget.value)}
+            autocomplete="off"
+        /></label>`
+      }
+      <div class="actions">
+        <button type="button" class="button ghost" onClick=${onCancel} data-testid="confirm-cancel">Cancel</button>
+        <button type="submit" class=${`button ${danger ? 'danger' : ''}`} disabled=${blocked} data-testid="confirm-ok">
+          ${confirmLabel || 'Confirm'}
+        </button>
+      </div>
+    </form>
+  </dialog>`;
+}
+
+/** An outcome line: `{ok, text}`; errors are announced to screen readers. */
+export function Notice({ note, testid }) {
+  if (!note) return null;
+  return html`<p
+    class=${`note ${note.ok ? 'ok' : 'error'}`}
+    role=${note.ok ? 'status' : 'alert'}
+    data-testid=${testid || 'notice'}
+  >
+    ${note.text}${note.action ? [' ', note.action] : ''}
+  </p>`;
+}
+
+/** A labelled input with the API's message for it underneath. */
+export function Field({ label, name, error, hint, children }) {
+  const id = `f-${name}`;
+  return html`<div class=${`field ${error ? 'has-error' : ''}`} data-field=${name}>
+    <label for=${id}>${label}</label>
+    ${children(id, error ? `${id}-error` : undefined)} ${hint && html`<small class="muted">${hint}</small>`}
+    ${error && html`<small class="field-error" id=${`${id}-error`} data-testid="field-error">${error}</small>`}
+  </div>`;
+}
+
+/** A value shown once (a new secret or token), with the reason it will not be shown again. */
+export function ShownOnce({ label, value, onDone }) {
+  return html`<div class="shown-once" role="status" data-testid="shown-once">
+    <strong>${label}</strong> — copy it now, it is not shown again:
+    <code class="secret" data-testid="shown-value">${value}</code>
+    <button type="button" class="button small ghost" onClick=${onDone}>Done</button>
+  </div>`;
+}
+
+export const badge = (text, kind) => html`<span class=${`badge ${kind || text}`}>${text}</span>`;
