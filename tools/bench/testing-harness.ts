@@ -13,6 +13,7 @@ export { ManagedProcess } from '../../libs/testing/src/managed-process';
 export { freePort } from '../../libs/testing/src/ports';
 export { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 export { type RedisServer, startRedisServer } from '../../libs/testing/src/redis-server';
+export { startRedisCluster } from '../../libs/testing/src/redis-cluster';
 export { sleep, waitFor } from '../../libs/testing/src/wait';
 
 export { WebhookReceiver } from '../../libs/testing/src/webhook-receiver';
