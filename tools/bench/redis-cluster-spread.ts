@@ -6,7 +6,8 @@
 // the load) and of commands (INFO commandstats deltas). Ceiling: events/s per Redis core = delivered
 // events ÷ Redis CPU seconds; the cluster's ceiling is set by its busiest master.
 // Run: npm run bench -- redis-cluster-spread   (BENCH_RATE=r, default 1000/s; BENCH_SECONDS=s, default 20,
-// max 60; BENCH_REPLICAS=n per master, default 0)
+// max 60; BENCH_REPLICAS=n per master, 0 or 1, default 0; BENCH_CLUSTER_ID=c, the Cluster run's id, default
+// `default`)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,6 @@ import {
   isBalancedOver,
   provisionIntoEnv,
   readCluster,
-  call,
   startConsulAgent,
   startRedisCluster,
   startRedisServer,
@@ -34,7 +34,7 @@ const RATE = Math.min(Math.max(1, Number(process.env['BENCH_RATE'] ?? 1000)), 50
 const SECONDS = Math.min(Math.max(1, Number(process.env['BENCH_SECONDS'] ?? 20)), 60);
 const REPLICAS = Math.min(Math.max(0, Number(process.env['BENCH_REPLICAS'] ?? 0)), 1);
 const MASTERS = 3;
-const P = Math.min(Math.max(1, Number(process.env['BENCH_PARTITIONS'] ?? 32)), 1024);
+const P = 32;
 /** the cluster run's id, which decides the slots of the partitions' hash tags; default: the apps' default */
 const CLUSTER_ID = process.env['BENCH_CLUSTER_ID'] ?? 'default';
 const WORKERS = ['worker-1', 'worker-2'];
@@ -145,12 +145,6 @@ async function runOn(
     await Promise.all(WORKERS.map((name) => stack.launch('event-worker', name)));
     await stack.waitForMirrors('config loaded', (s) => s.config.state === 'in-sync', 20_000);
     await stack.createTrigger(gateway, `${receiver.url}/${clusterId}`);
-    if (P !== 32) {
-      const set = await call(gateway.url, 'POST', '/v1/config/projects/shop/eventing/config', BENCH_ADMIN_TOKEN, {
-        partitionCount: P,
-      });
-      if (set.status !== 200) throw new Error(`partition count not set: ${set.status} ${JSON.stringify(set.body)}`);
-    }
     await waitFor(
       async () => {
         const view = await readCluster(gateway.url, BENCH_ADMIN_TOKEN);
