@@ -115,8 +115,36 @@ const ingestOf = (gatewayUrl: string): Ingest => ({
   accepted: 202,
 });
 
+/** The steady load through `send`, measured on the Redis nodes `measured` until the last receipt. */
+async function measureLoad(send: Send, receiver: WebhookReceiver, measured: Measured[]): Promise<TopologyResult> {
+  const cpuBefore = measured.map((node) => cpuMsOf(node.pid));
+  const countsBefore = await Promise.all(measured.map((node) => commandCounts(`redis://${node.address}`)));
+  receiver.clear();
+  const t0 = performance.now();
+  const { offered, refused } = await steadyLoad(send);
+  await receipts(receiver, offered - refused);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuAfter = measured.map((node) => cpuMsOf(node.pid));
+  const countsAfter = await Promise.all(measured.map((node) => commandCounts(`redis://${node.address}`)));
+  const keys = await Promise.all(measured.map((node) => dbsize(node.address)));
+  return {
+    nodes: measured.map((node, i) => ({
+      address: node.address,
+      partitions: node.partitions,
+      clusterWide: node.clusterWide,
+      cpuMs: cpuAfter[i]! - cpuBefore[i]!,
+      commands: sumOf(countsAfter[i]!, countsBefore[i]!),
+      keys: keys[i]!,
+    })),
+    offered,
+    delivered: new Set(receiver.received.map((got) => got.body)).size,
+    refused,
+    seconds,
+  };
+}
+
 /**
- * The apps on one Redis topology (`redisEnv`), the trigger to `receiver`, the assignment balanced over
+ * The apps on one Redis topology (`redis`), the trigger to `receiver`, the assignment balanced over
  * both workers; then the steady load, measured on `nodes()` (resolved once the apps run).
  */
 async function runOn(
@@ -158,31 +186,7 @@ async function runOn(
     for (let seq = 0; seq < 500; seq += 1) await send(seq, 1);
     await receipts(receiver, 500);
 
-    const measured = await nodes();
-    const cpuBefore = measured.map((node) => cpuMsOf(node.pid));
-    const countsBefore = await Promise.all(measured.map((node) => commandCounts(`redis://${node.address}`)));
-    receiver.clear();
-    const t0 = performance.now();
-    const { offered, refused } = await steadyLoad(send);
-    await receipts(receiver, offered - refused);
-    const seconds = (performance.now() - t0) / 1000;
-    const cpuAfter = measured.map((node) => cpuMsOf(node.pid));
-    const countsAfter = await Promise.all(measured.map((node) => commandCounts(`redis://${node.address}`)));
-    const keys = await Promise.all(measured.map((node) => dbsize(node.address)));
-    return {
-      nodes: measured.map((node, i) => ({
-        address: node.address,
-        partitions: node.partitions,
-        clusterWide: node.clusterWide,
-        cpuMs: cpuAfter[i]! - cpuBefore[i]!,
-        commands: sumOf(countsAfter[i]!, countsBefore[i]!),
-        keys: keys[i]!,
-      })),
-      offered,
-      delivered: new Set(receiver.received.map((got) => got.body)).size,
-      refused,
-      seconds,
-    };
+    return await measureLoad(send, receiver, await nodes());
   } finally {
     await client.close();
     await stack.stopAll();
@@ -210,7 +214,6 @@ function idsWithinGoal(partitions: number): number {
   return within / 1000;
 }
 
-const pct = (part: number, whole: number): string => `${((100 * part) / whole).toFixed(1)} %`;
 const cpuSecondsOf = (r: TopologyResult): number => r.nodes.reduce((sum, n) => sum + n.cpuMs, 0) / 1000;
 /** events/s one Redis core carries at this cost: delivered events ÷ Redis CPU seconds */
 const perCore = (r: TopologyResult): number => r.delivered / cpuSecondsOf(r);
@@ -220,30 +223,22 @@ const commandsPerEvent = (r: TopologyResult): number => r.nodes.reduce((sum, n) 
 
 function spreadMarkdown(one: TopologyResult, cluster: TopologyResult, loadAtStart: string): string {
   const total = (f: (n: NodeUse) => number): number => cluster.nodes.reduce((sum, n) => sum + f(n), 0);
-  const within = (part: number, whole: number): string =>
-    Math.abs((100 * part) / whole - 100 / MASTERS) <= 5 ? 'yes' : '**no**';
-  const row = (n: NodeUse, i: number): string =>
-    `| master ${i + 1}: ${n.partitions} of ${P} partitions${n.clusterWide ? ', the cluster-wide slot' : ''} | ${pct(
-      n.cpuMs,
-      total((x) => x.cpuMs),
-    )} (${(n.cpuMs / 1000).toFixed(1)} s) | ` +
-    `${pct(
-      n.keys,
-      total((x) => x.keys),
-    )} (${n.keys}) | ${pct(
-      n.commands,
-      total((x) => x.commands),
-    )} (${(n.commands / cluster.delivered).toFixed(1)}/event) | ` +
-    `${within(
-      n.cpuMs,
-      total((x) => x.cpuMs),
-    )} / ${within(
-      n.keys,
-      total((x) => x.keys),
-    )} / ${within(
-      n.commands,
-      total((x) => x.commands),
-    )} |`;
+  const shares = (n: NodeUse): { cpu: number; keys: number; commands: number } => ({
+    cpu: n.cpuMs / total((x) => x.cpuMs),
+    keys: n.keys / total((x) => x.keys),
+    commands: n.commands / total((x) => x.commands),
+  });
+  const within = (share: number): string => (Math.abs(share - 1 / MASTERS) <= 0.05 ? 'yes' : '**no**');
+  const pct = (share: number): string => `${(100 * share).toFixed(1)} %`;
+  const row = (n: NodeUse, i: number): string => {
+    const { cpu, keys, commands } = shares(n);
+    const name = `master ${i + 1}: ${n.partitions} of ${P} partitions${n.clusterWide ? ', the cluster-wide slot' : ''}`;
+    const perEvent = (n.commands / cluster.delivered).toFixed(1);
+    return (
+      `| ${name} | ${pct(cpu)} (${(n.cpuMs / 1000).toFixed(1)} s) | ${pct(keys)} (${n.keys}) | ` +
+      `${pct(commands)} (${perEvent}/event) | ${within(cpu)} / ${within(keys)} / ${within(commands)} |`
+    );
+  };
   const load = (r: TopologyResult): string =>
     `${r.delivered} of ${r.offered} delivered in ${r.seconds.toFixed(1)} s (${r.refused} refused)`;
   return [
