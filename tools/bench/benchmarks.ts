@@ -68,6 +68,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
     timeoutMs: minutes(10),
   },
   {
+    name: 'redis-cluster-spread',
+    file: 'redis-cluster-spread.ts',
+    quickEnv: { BENCH_SECONDS: '3', BENCH_RATE: '300' },
+    timeoutMs: minutes(10),
+  },
+  {
     name: 'redis-memory',
     file: 'redis-memory.ts',
     quickEnv: { BENCH_EVENTS: '3000', BENCH_MAX_COUNT: '1000' },

@@ -17,7 +17,7 @@ import {
   startBaseline,
 } from './bench-process';
 import { WebhookReceiver } from './testing-harness';
-import { commandCounts, cpuMsOf, perEvent, totalPerEvent } from './usage-counters';
+import { commandCounts, commandsPerEvent, commandTable, cpuMsOf, perEvent, totalPerEvent } from './usage-counters';
 import {
   BATCH,
   baselineIngest,
@@ -35,6 +35,8 @@ interface CountedResult extends RunResult {
   /** CPU ms per event of each process, in the order given */
   readonly cpuMsPerEvent: readonly (readonly [string, number])[];
   readonly redisCommandsPerEvent: number;
+  /** Redis commands per event by command name */
+  readonly commands: ReadonlyMap<string, number>;
 }
 
 /** Runs `run`; prints the Redis commands and the CPU ms per event of each process (`pids`) it caused. */
@@ -51,7 +53,12 @@ async function counted(
   const cpuMsPerEvent = cpuBefore.map(([name, pid, at]) => [name, (cpuMsOf(pid) - at) / result.events] as const);
   console.log(`${label}: ${perEvent(before, after, result.events)}`);
   console.log(`${label}: CPU ms/event: ${cpuMsPerEvent.map(([name, ms]) => `${name} ${ms.toFixed(3)}`).join(', ')}`);
-  return { ...result, cpuMsPerEvent, redisCommandsPerEvent: totalPerEvent(before, after, result.events) };
+  return {
+    ...result,
+    cpuMsPerEvent,
+    redisCommandsPerEvent: totalPerEvent(before, after, result.events),
+    commands: commandsPerEvent(before, after, result.events),
+  };
 }
 
 const cpuTotal = (r: CountedResult): number =>
@@ -180,6 +187,15 @@ async function main(): Promise<void> {
       }
       console.log(
         `events per round: ${N} throughput (after 500 warm-up), ${RATE * PACED_SECONDS} paced at ${RATE}/s, ${BATCH} per request; load average at end: ${load()}`,
+      );
+      const last = rounds.at(-1)!;
+      console.log(
+        `\nRedis commands per event by command, round ${rounds.length} (commands inside scripts included):\n` +
+          commandTable([
+            ['raw', last.raw.commands],
+            ['minimal once-only', last.protocol.commands],
+            ['Spaceport', last.sp.commands],
+          ]),
       );
       writeBenchMarkdown(resultsMarkdown(rounds, loadAtStart));
     } finally {

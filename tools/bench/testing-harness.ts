@@ -19,6 +19,7 @@ export {
 } from '../../libs/testing/src/redis-node';
 export { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 export { type RedisServer, startRedisServer } from '../../libs/testing/src/redis-server';
+export { startRedisCluster } from '../../libs/testing/src/redis-cluster';
 export { sleep, waitFor } from '../../libs/testing/src/wait';
 
 export { WebhookReceiver } from '../../libs/testing/src/webhook-receiver';

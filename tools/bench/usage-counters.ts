@@ -25,6 +25,32 @@ function deltasPerEvent(before: CommandCounts, after: CommandCounts, events: num
     .filter(([, d]) => d > 0.01);
 }
 
+/** Redis commands per event between two snapshots, by command name (those above 0.01 per event). */
+export function commandsPerEvent(before: CommandCounts, after: CommandCounts, events: number): Map<string, number> {
+  return new Map(deltasPerEvent(before, after, events));
+}
+
+/**
+ * A markdown table of commands per event by command name, one column per path (`paths`, in order),
+ * sorted by the last path's excess over the first, with a total row.
+ */
+export function commandTable(paths: readonly (readonly [string, ReadonlyMap<string, number>])[]): string {
+  const names = [...new Set(paths.flatMap(([, counts]) => [...counts.keys()]))];
+  const of = (counts: ReadonlyMap<string, number>, name: string): number => counts.get(name) ?? 0;
+  const [first, last] = [paths[0]?.[1] ?? new Map<string, number>(), paths.at(-1)?.[1] ?? new Map<string, number>()];
+  const excess = (name: string): number => of(last, name) - of(first, name);
+  const total = (counts: ReadonlyMap<string, number>): number => [...counts.values()].reduce((sum, n) => sum + n, 0);
+  const cells = (values: number[]): string => values.map((v) => v.toFixed(2)).join(' | ');
+  return [
+    `| command | ${paths.map(([label]) => label).join(' | ')} | ${paths.at(-1)?.[0]} − ${paths[0]?.[0]} |`,
+    `|---|${paths.map(() => '---|').join('')}---|`,
+    ...names
+      .sort((x, y) => excess(y) - excess(x) || x.localeCompare(y))
+      .map((name) => `| ${name} | ${cells([...paths.map(([, counts]) => of(counts, name)), excess(name)])} |`),
+    `| total | ${cells([...paths.map(([, counts]) => total(counts)), total(last) - total(first)])} |`,
+  ].join('\n');
+}
+
 /** Redis commands per event between two snapshots. */
 export function totalPerEvent(before: CommandCounts, after: CommandCounts, events: number): number {
   return deltasPerEvent(before, after, events).reduce((sum, [, d]) => sum + d, 0);
