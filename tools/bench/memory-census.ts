@@ -24,7 +24,7 @@ export type KeyKind = (typeof KEY_KINDS)[number];
  */
 export function keyKindOf(key: string, clusterId: string): KeyKind {
   const c = clusterId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const partition = `\\{${c}:p\\d+\\}`;
+  const partition = `\\{${c}:p\\d+:\\d+\\}`;
   const kinds: [RegExp, KeyKind][] = [
     [new RegExp(`^sp:${partition}:ev:event:`), 'event hash'],
     [new RegExp(`^sp:${partition}:ev:inv:`), 'invocation list'],

@@ -44,7 +44,7 @@ const MAX_IN_FLIGHT = 256;
 /** One Redis data node's use during the load. */
 interface NodeUse {
   readonly address: string;
-  /** the partitions whose hash tag `{<c>:p<n>}` this node serves (one Redis: all) */
+  /** the partitions whose hash tag `{<c>:p<n>:<salt>}` this node serves (one Redis: all) */
   readonly partitions: number;
   /** serves the slot of the cluster-wide keys `{<c>}` (DLQ, idempotency keys, consumer records…) */
   readonly clusterWide: boolean;
@@ -255,7 +255,7 @@ function spreadMarkdown(one: TopologyResult, cluster: TopologyResult, loadAtStar
     `| one redis-server | ${load(one)} | ${cpuSecondsOf(one).toFixed(1)} | ${commandsPerEvent(one).toFixed(1)} | ${perCore(one).toFixed(0)} | ${ceilingOf(one).toFixed(0)} events/s |`,
     `| Cluster, ${MASTERS} masters | ${load(cluster)} | ${cpuSecondsOf(cluster).toFixed(1)} | ${commandsPerEvent(cluster).toFixed(1)} | ${perCore(cluster).toFixed(0)} | ${ceilingOf(cluster).toFixed(0)} events/s |`,
     '',
-    `The partitions' share follows from the cluster id, which the hash tags \`{<c>:p<n>}\` carry (${MASTERS} equal slot ranges,` +
+    `The partitions' share, from their hash tags \`{<c>:p<n>:<salt>}\` (${MASTERS} equal slot ranges,` +
       ` computed): cluster id \`${CLUSTER_ID}\` (this run) ${partitionsPerMaster(CLUSTER_ID, P).join(' / ')} of ${P};` +
       ` cluster ids with every master within 33 % ± 5 % of the partitions, of 1000:` +
       ` ${[32, 64, 128, 256].map((n) => `P = ${n} ${(100 * idsWithinGoal(n)).toFixed(0)} %`).join(', ')}.`,

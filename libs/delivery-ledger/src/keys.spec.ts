@@ -1,4 +1,4 @@
-import { slotOf } from '@spaceport/redis-core';
+import { partitionHashTag, slotOf } from '@spaceport/redis-core';
 import { describe, expect, it } from 'vitest';
 import { assertCount, hashTagOf, ledgerKeyPrefix, ledgerKeys, validateKeyPrefix } from './keys';
 
@@ -16,7 +16,7 @@ describe('ledger keys', () => {
       const claimScript = [keys.sent('a{b}c', partition), keys.claim('a{b}c', partition), keys.epoch(partition)];
       const recordScript = [keys.sent('{x}', partition), keys.claim('{x}', partition)];
       for (const key of [...claimScript, ...recordScript]) {
-        expect(hashTagOf(key)).toBe(`prod:p${partition}`);
+        expect(`{${hashTagOf(key)}}`).toBe(partitionHashTag('prod', partition));
         expect(slotOf(key)).toBe(slotOf(keys.epoch(partition)));
       }
     }
@@ -24,7 +24,7 @@ describe('ledger keys', () => {
   });
 
   it('derives the default prefixes from the cluster id', () => {
-    expect(ledgerKeyPrefix('eu-1.blue_2')(4)).toBe('sp:{eu-1.blue_2:p4}:ledger:');
+    expect(ledgerKeyPrefix('eu-1.blue_2')(4)).toBe(`sp:${partitionHashTag('eu-1.blue_2', 4)}:ledger:`);
     for (const bad of ['', 'a}b', 'a{b', 'has space', 'x'.repeat(65)])
       expect(() => ledgerKeyPrefix(bad)).toThrow(RangeError);
   });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DeliveryLedger, ledgerKeyPrefix } from '@spaceport/delivery-ledger';
 import { eventIdAt } from '@spaceport/eventing-core';
+import { partitionHashTag } from '@spaceport/redis-core';
 import { useRedisServer } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,7 +103,7 @@ describe('event log retention', () => {
     // an attempt of a pruned event (its delivery was still queued) logs nothing: no list outlives its event
     await recordAttempt('pruned', ids[0]!, invocation(ids[0]!, 2), 'processed', retention);
     expect(await redis.exists(keys.event('pruned', 3, ids[0]!), keys.invocations('pruned', 3, ids[0]!))).toBe(0);
-    const logged = await redis.keys('sp:{logtest:p3}:ev:*:pruned:*');
+    const logged = await redis.keys(`sp:${partitionHashTag('logtest', 3)}:ev:*:pruned:*`);
     expect(logged.sort()).toEqual(
       [...ids.slice(2).map((id) => keys.event('pruned', 3, id)), keys.invocations('pruned', 3, ids[2]!)].sort(),
     );

@@ -3,7 +3,7 @@ import { clusterHashTag, partitionHashTag } from '@spaceport/redis-core';
 /**
  * Redis key layout of the eventing data plane (docs/architecture.md#redis-key-layout). The records of an
  * event live with its partition p — the partition its deliveries are queued in, `hash(project,
- * partitionKey ?? eventId) mod P` — under p's hash tag `{<cluster>:p<n>}`, like p's queues and ledger
+ * partitionKey ?? eventId) mod P` — under p's hash tag `{<cluster>:p<n>:<salt>}` (partitionHashTag), like p's queues and ledger
  * keys, so each script stays in one slot and the partitions spread over a Redis Cluster's shards; so
  * does the shard for p of each project's event index. The small cluster-wide keys carry `{<cluster>}`.
  */
@@ -68,8 +68,8 @@ export function partitionQueueName(clusterId: string, partition: number, ordered
 }
 
 /**
- * The BullMQ prefix of a partition's queues: `<bullPrefix>:{<cluster>:p<n>}`, so that BullMQ's keys of
- * both queues of partition n (`<bullPrefix>:{<cluster>:p<n>}:sp-<cluster>-p<n>[-ordered]:…`) hash to the
+ * The BullMQ prefix of a partition's queues: `<bullPrefix>:{<cluster>:p<n>:<salt>}`, so that BullMQ's keys of
+ * both queues of partition n (`<bullPrefix>:{<cluster>:p<n>:<salt>}:sp-<cluster>-p<n>[-ordered]:…`) hash to the
  * partition's slot, where its event records and ledger keys are (BullMQ's Cluster advice: a prefix in braces).
  */
 export function partitionQueuePrefix(bullPrefix: string, clusterId: string, partition: number): string {
