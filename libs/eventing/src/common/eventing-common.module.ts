@@ -12,6 +12,7 @@ import { DeadLetters } from './dead-letters';
 import { DisabledTriggers } from './disabled-triggers';
 import { EventLog } from './event-log';
 import { EventPublisher } from './event-publisher';
+import { IdempotencyStore } from './idempotency';
 import { PartitionHighWater } from './partition-high-water';
 import { eventingKeys } from './keys';
 import { PartitionQueues } from './partition-queues';
@@ -88,8 +89,10 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     DeadLetters,
     EventingMetrics,
     ProjectAuth,
+    IdempotencyStore,
   ],
   exports: [
+    IdempotencyStore,
     EventingMetrics,
     QueueStateReader,
     ConsumerRecords,

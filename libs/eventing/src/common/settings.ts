@@ -47,6 +47,11 @@ export interface EventingEnv {
    * for a worker (delivery/sent-retention.ts). Default 1 hour; at least twice `EVENTING_LOCK_MS`.
    */
   readonly sentRetentionMs: number;
+  /**
+   * `EVENTING_FOLLOW_UP_MAX_DEPTH`: how many webhook answers deep follow-up events (`event`/`events` of a
+   * 2xx answer) are queued; deeper ones are dropped with a warning (a loop guard). Default 5; 0 = none.
+   */
+  readonly followUpMaxDepth: number;
 }
 
 const MAX_SENT_RETENTION_MS = 30 * 86_400_000;
@@ -102,5 +107,6 @@ export function parseEventingEnv(env: NodeJS.ProcessEnv, redis: RedisConnection)
     dlqMaxEntries: integer(env, 'EVENTING_DLQ_MAX_ENTRIES', 100_000, 0, 100_000_000),
     stallAfterMs: integer(env, 'EVENTING_STALL_AFTER_MS', DEFAULT_STALL_AFTER_MS, 1_000, 86_400_000),
     sentRetentionMs: sentRetention(env, lockMs),
+    followUpMaxDepth: integer(env, 'EVENTING_FOLLOW_UP_MAX_DEPTH', 5, 0, 100),
   };
 }

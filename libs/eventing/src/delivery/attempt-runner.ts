@@ -15,6 +15,7 @@ import { FailureRuns } from './failure-runs';
 import { type AttemptVerdict, verdictOf } from './retry';
 import { sentRecordRetentionMs } from './sent-retention';
 import { ssrfPolicy } from './ssrf';
+import { parseWebhookAnswer, WebhookAnswers } from './webhook-answer';
 import { type AttemptOutcome, WebhookSender } from './webhook-sender';
 
 export type RunVerdict = AttemptVerdict & { readonly statusCode: number | null };
@@ -35,6 +36,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     private readonly log: EventLog,
     private readonly failureRuns: FailureRuns,
     private readonly metrics: EventingMetrics,
+    private readonly answers: WebhookAnswers,
   ) {
     this.sender = new WebhookSender(ssrfPolicy(env), env.maxResponseBytes);
     this.sentRetentionMs = env.sentRetentionMs;
@@ -67,16 +69,22 @@ export class AttemptRunner implements OnApplicationShutdown {
     this.metrics.attemptEnded(job, verdict.kind, outcome.latencyMs);
     const statusCode = outcome.statusCode ?? null;
     await processing;
+    const success = verdict.kind === 'success';
+    // the answer's follow-ups are queued before the send is recorded (a re-run after a crash queues them,
+    // idempotently); a synchronous caller hears of it after
+    const answer = success ? parseWebhookAnswer(outcome.answer ?? outcome.response) : undefined;
+    if (answer) await this.answers.queueFollowUps(job, answer);
     const sentRetentionMs = sentRecordRetentionMs(this.sentRetentionMs, job, target.project.settings.idempotencyTtlMs);
     await this.finish(
       ledger,
       claim,
       job,
-      verdict.kind === 'success',
+      success,
       invocationOf(job, attempt, startedAt, outcome),
       retention,
       sentRetentionMs,
     );
+    if (answer) await this.answers.reply(job, answer);
     return Object.assign({ statusCode }, verdict);
   }
 

@@ -122,14 +122,14 @@ export class LeanQueueRoute implements OnApplicationBootstrap {
     };
     try {
       const body = await readJson(req);
-      const { response, replayed } = await this.ingest.queue({
+      const { status, response, replayed } = await this.ingest.queue({
         project,
         authorization: header('authorization'),
         idempotencyKey: header('idempotency-key'),
         body,
         batch,
       });
-      reply(res, 202, response, replayed ? { 'idempotent-replayed': 'true' } : {});
+      reply(res, status, response, replayed ? { 'idempotent-replayed': 'true' } : {});
     } catch (error) {
       if (error instanceof HttpException) {
         const headers: Record<string, string> =
