@@ -23,6 +23,7 @@ describe('loadGatewaySettings', () => {
       settings.configPlane,
       settings.eventing,
       settings.adminTokens,
+      { allowPrivate: false, allowedCidrs: [] },
     ]);
   });
 

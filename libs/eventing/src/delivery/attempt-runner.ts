@@ -14,7 +14,7 @@ import { webhookRequestOf } from './delivery-target';
 import { FailureRuns } from './failure-runs';
 import { type AttemptVerdict, verdictOf } from './retry';
 import { sentRecordRetentionMs } from './sent-retention';
-import { ssrfPolicy } from './ssrf';
+import { ssrfPolicy } from '@spaceport/eventing-core';
 import { parseWebhookAnswer, WebhookAnswers } from './webhook-answer';
 import { type AttemptOutcome, WebhookSender } from './webhook-sender';
 

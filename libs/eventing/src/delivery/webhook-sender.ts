@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
-import { type SsrfPolicy, SsrfRefusedError } from './ssrf';
+import { type SsrfPolicy, SsrfRefusedError } from '@spaceport/eventing-core';
 
 export interface WebhookRequest {
   readonly url: string;
