@@ -11,7 +11,7 @@ import { IdempotencyStore } from '../common/idempotency';
 import { type EventingEnv } from '../common/settings';
 import { syncReplyMessage } from '../common/sync-reply';
 import { EVENTING_ENV, EVENTING_REDIS } from '../common/tokens';
-import { parseQueueEvent } from '../common/queue-body';
+import { MAX_BATCH_EVENTS, parseQueueEvent } from '../common/queue-body';
 
 /** Space Cloud's `EventResponse`: what a webhook's 2xx JSON answer may carry. */
 export interface WebhookAnswer {
@@ -67,8 +67,8 @@ export class WebhookAnswers {
   /**
    * Queues the follow-ups, each under the idempotency key `followUpKey` (a retried or duplicated
    * delivery finds the key and its event ids: the publish adds nothing twice), at depth + 1, up to
-   * EVENTING_FOLLOW_UP_MAX_DEPTH. Called before the send is recorded, so a crash in between queues
-   * them on the re-run instead of losing them.
+   * EVENTING_FOLLOW_UP_MAX_DEPTH, at most MAX_BATCH_EVENTS (500) per answer. Called before the send is
+   * recorded, so a crash in between queues them on the re-run instead of losing them.
    */
   async queueFollowUps(job: DeliveryJobData, answer: WebhookAnswer): Promise<void> {
     if (answer.followUps.length === 0) return;
@@ -81,13 +81,20 @@ export class WebhookAnswers {
       );
       return;
     }
-    for (const [index, body] of answer.followUps.entries()) {
-      try {
-        await this.queueFollowUp(job, body, index, depth);
-      } catch (error) {
-        this.logger.warn({ ...context, index, err: error }, 'could not queue a follow-up event');
-      }
+    if (answer.followUps.length > MAX_BATCH_EVENTS) {
+      this.logger.warn(
+        { ...context, followUps: answer.followUps.length, kept: MAX_BATCH_EVENTS },
+        'follow-up events past the batch limit dropped',
+      );
     }
+    // together, not one after the other: this runs inside the delivery's claim, before the send is recorded
+    await Promise.all(
+      answer.followUps.slice(0, MAX_BATCH_EVENTS).map((body, index) =>
+        this.queueFollowUp(job, body, index, depth).catch((error: unknown) => {
+          this.logger.warn({ ...context, index, err: error }, 'could not queue a follow-up event');
+        }),
+      ),
+    );
   }
 
   private async queueFollowUp(job: DeliveryJobData, body: unknown, index: number, depth: number): Promise<void> {
