@@ -144,7 +144,7 @@ export class LeanQueueRoute implements OnApplicationBootstrap {
         return;
       }
       this.logger.error({ err: error, project }, 'queue request failed');
-      reply(res, 500, { statusCode: 500, message: 'Internal server error' });
+      reply(res, 500, { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' });
     }
   }
 }
