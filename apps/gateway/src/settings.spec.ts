@@ -28,6 +28,7 @@ describe('loadGatewaySettings', () => {
       settings.configPlane,
       settings.eventing,
       settings.adminTokens,
+      { allowPrivate: false, allowedCidrs: [] },
     ]);
   });
 

@@ -5,7 +5,12 @@ import {
   settingsSection,
   type StartupConfig,
 } from '@spaceport/app-runtime';
-import { CONFIG_PLANE_SETTINGS, type ConfigPlaneSettings, resolveConfigPlaneSettings } from '@spaceport/config-plane';
+import {
+  CONFIG_PLANE_SETTINGS,
+  type ConfigPlaneSettings,
+  resolveConfigPlaneSettings,
+  WEBHOOK_TARGET_POLICY,
+} from '@spaceport/config-plane';
 import { EVENTING_ENV, type EventingEnv, parseEventingEnv } from '@spaceport/eventing';
 
 /** Every flag and environment variable the gateway reads, parsed and validated once at start-up. */
@@ -31,5 +36,10 @@ export function gatewaySettingsSections(settings: GatewaySettings): SettingsSect
     settingsSection(CONFIG_PLANE_SETTINGS, settings.configPlane),
     settingsSection(EVENTING_ENV, settings.eventing),
     settingsSection(ADMIN_TOKENS, settings.adminTokens),
+    // the config API refuses trigger URLs the workers' SSRF guard would refuse (same variables)
+    settingsSection(WEBHOOK_TARGET_POLICY, {
+      allowPrivate: settings.eventing.allowPrivate,
+      allowedCidrs: settings.eventing.allowedCidrs,
+    }),
   ];
 }

@@ -76,8 +76,7 @@ const OBSERVE_WRITE_ERRORS: Record<number, ResponseSpec> = {
 };
 const QUEUE_ERRORS: Record<number, ResponseSpec> = {
   400: apiError('invalid body or Idempotency-Key: `issues` names each field'),
-  401: apiError('no valid project token'),
-  404: apiError('unknown project'),
+  401: apiError('no valid project token (an unknown project answers the same)'),
   413: apiError('payload over the project limit (default 256 KiB) or body over 11 MiB'),
   422: apiError('Idempotency-Key reused with a different body'),
   503: {
@@ -286,15 +285,21 @@ export const GATEWAY_OPERATIONS: Record<string, OperationSpec> = {
     pathParams: PROJECT,
     params: [IDEMPOTENCY_KEY],
     description:
-      "Space Cloud's queue body plus `partitionKey`; fans out to the triggers matching `type` (and their filters).",
+      "Space Cloud's queue body plus `partitionKey`; fans out to the triggers matching `type` (and their filters). " +
+      'With `isSynchronous: true` the call is held until a webhook answers (docs/space-cloud.md).',
     body: { schema: 'QueueEvent', required: true },
     responses: {
+      200: {
+        description: "`isSynchronous`: a webhook's 2xx answer; `result` is its `response` (null when none carried one)",
+        schema: 'QueueAnswered',
+      },
       202: {
         description: 'accepted: one delivery per matching trigger',
         schema: 'QueueAccepted',
         headers: ACCEPTED_HEADERS,
       },
       ...QUEUE_ERRORS,
+      504: apiError('`isSynchronous`: no webhook answered in time; the event stays queued'),
     },
   },
   'POST /v1/api/{project}/eventing/queue/batch': {

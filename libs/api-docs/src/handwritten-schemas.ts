@@ -224,6 +224,14 @@ export const HANDWRITTEN_SCHEMAS: Record<string, Schema> = {
     ['action', 'written', 'conflicts', 'resolved'],
   ),
   QueueAccepted: queueAccepted,
+  QueueAnswered: {
+    allOf: [
+      ref('QueueAccepted'),
+      obj({ result: { description: "the webhook's `response`", nullable: true } }, ['result'], {
+        additionalProperties: true,
+      }),
+    ],
+  },
   QueueBatchAccepted: obj({ events: arrayOf(ref('QueueAccepted')) }, ['events']),
   Invocation: invocation,
   Event: event,

@@ -127,6 +127,7 @@ describe('the gateway operation table', () => {
     expect(queue.additionalProperties).toBe(false);
     expect(Object.keys(queue.properties ?? {}).sort()).toEqual([
       'delay',
+      'isSynchronous',
       'options',
       'partitionKey',
       'payload',

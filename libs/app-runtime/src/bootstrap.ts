@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { type DynamicModule, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, type NodeRole } from '@spaceport/runtime-core';
 import { type Logger } from 'pino';
 import { InstanceRegistration } from './consul/instance-registration';
+import { HttpErrorFilter } from './http-errors/http-error.filter';
+import { requireJsonBody } from './http-errors/json-content-type';
 import { createRootLogger } from './logger/pino-logger';
 import { NestPinoLogger } from './logger/nest-pino-logger';
 import { SpaceportRootModule } from './runtime.module';
@@ -64,6 +66,9 @@ async function start<S extends StartupConfig>(
     },
   );
   app.disable('x-powered-by');
+  // one error body for every API ({statusCode, error, message, issues?}); JSON bodies only (415 otherwise)
+  app.useGlobalFilters(new HttpErrorFilter(app.get(HttpAdapterHost).httpAdapter));
+  app.use(requireJsonBody);
   // SIGTERM/SIGINT → app.close() (Nest lifecycle hooks) → exit 0.
   app.enableShutdownHooks([...SIGNALS], { useProcessExit: true });
   boundShutdown(logger);

@@ -15,3 +15,6 @@ export { MetricsModule } from './metrics/metrics.module';
 export { RuntimeModule } from './runtime.module';
 export * from './startup';
 export * from './tokens';
+export * from './http-errors/error-body';
+export { HttpErrorFilter } from './http-errors/http-error.filter';
+export { requireJsonBody } from './http-errors/json-content-type';

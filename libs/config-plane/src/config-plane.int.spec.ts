@@ -131,6 +131,26 @@ describe('config plane, distributed (Consul KV)', () => {
       url: 'https://cli.example.com/hook',
     });
     expect((await gatewayGet('/shop/eventing/triggers/order-paid')).status).toBe(200);
+    // a repair through the API is one read-modify-write: the version read is the junk's ModifyIndex
+    const [junk] = (await (await fetch(kvUrl('projects/shop/triggers/order-paid'))).json()) as {
+      ModifyIndex: number;
+    }[];
+    const read = await waitFor(
+      async () => {
+        const res = await gatewayGet('/shop/eventing/triggers/order-paid');
+        return res.etag === `"${junk?.ModifyIndex}"` ? res : undefined;
+      },
+      { what: 'the junk version served', timeoutMs: 5_000 },
+    );
+    const repaired = await call(
+      suite.byName('gateway').url,
+      'POST',
+      '/v1/config/projects/shop/eventing/triggers/order-paid',
+      ADMIN,
+      { ...(read.body['result'] as object), url: 'https://repaired.example.com' },
+      read.etag ?? undefined,
+    );
+    expect(repaired.status, JSON.stringify(repaired.body)).toBe(200);
     await cliPut(
       'projects/shop/triggers/from-cli',
       JSON.stringify(spaceCloudTrigger('from-cli', 'https://fixed.example.com')),

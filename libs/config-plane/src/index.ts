@@ -9,6 +9,7 @@ export { ConfigAuthorityModule } from './authority/config-authority.module';
 export { parseWriteCommand } from './authority/write-command';
 export * from './admin-api/http-mapping';
 export { ConfigAdminModule } from './admin-api/config-admin.module';
+export { WEBHOOK_TARGET_POLICY } from './admin-api/webhook-targets';
 export { type ProjectSummary, type TriggerSummary, projectSummaries } from './admin-api/config-projects.controller';
 export { type StoreResetStatus } from './authority/store-reset';
 export * from './signing/signing-keys';

@@ -29,6 +29,8 @@ describe('decodeConfigKv', () => {
       first.inForce,
     );
     expect(junk.snapshot.projects['shop']?.triggers['t1']?.value.url).toBe('https://a.example');
+    // at the junk's ModifyIndex: a repair with that If-Match passes the store's CAS at once
+    expect(junk.snapshot.projects['shop']?.triggers['t1']?.version).toBe(10);
     expect(junk.rejected).toEqual([
       {
         key: 'config/projects/shop/triggers/t1',
@@ -36,7 +38,8 @@ describe('decodeConfigKv', () => {
       },
     ]);
     const badUrl = decodeConfigKv([project, trigger('not a url', 11)], 11, junk.inForce);
-    expect(badUrl.snapshot.projects['shop']?.triggers['t1']?.version).toBe(6);
+    expect(badUrl.snapshot.projects['shop']?.triggers['t1']?.value.url).toBe('https://a.example');
+    expect(badUrl.snapshot.projects['shop']?.triggers['t1']?.version).toBe(11);
     expect(JSON.stringify(badUrl.rejected)).not.toContain('not a url');
   });
   it('drops junk that never was good, and deleted keys', () => {

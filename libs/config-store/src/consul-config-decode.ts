@@ -23,8 +23,9 @@ export interface ConfigKvDecode {
 
 /**
  * Pure: the KV listing of `config/` at `index` → snapshot. A key whose value is unusable (bad JSON,
- * schema failure) is rejected and, when it had a last good entry in `previous`, that entry stays in
- * force — junk written straight into Consul never replaces good config. Deleted keys disappear.
+ * schema failure) is rejected and, when it had a last good entry in `previous`, that entry's value stays
+ * in force — junk written straight into Consul never replaces good config — under the junk's
+ * ModifyIndex as its version, which a repair's If-Match must name. Deleted keys disappear.
  */
 export function decodeConfigKv(
   entries: readonly RawConfigKv[],
@@ -42,7 +43,9 @@ export function decodeConfigKv(
     }
     rejected.push(parsed.error);
     const lastGood = previous.get(raw.key);
-    if (lastGood) inForce.set(raw.key, lastGood);
+    // the last good value at the junk's version: the version a client reads is the one its write (a
+    // repair, CAS on the ModifyIndex) must match, so a repair is one read-modify-write, not a 409 loop
+    if (lastGood) inForce.set(raw.key, { ...lastGood, version: raw.modifyIndex });
   }
   const { snapshot, problems } = buildSnapshot([...inForce.values()], index);
   return { snapshot, inForce, rejected: [...rejected, ...problems] };

@@ -6,3 +6,4 @@ export * from './retry-schedule';
 export * from './signing';
 export * from './verification';
 export * from './partition-progress';
+export * from './ssrf';

@@ -9,5 +9,5 @@ export { QUEUE_EVENTS_MAX_LEN } from './common/partition-queues';
 export { parseEventingEnv, type EventingEnv } from './common/settings';
 export { EVENTING_ENV } from './common/tokens';
 export { type DeliveryJobData, type DeliveryStatus } from './common/delivery-job';
-export { queueBatchSchema, queueEventSchema } from './ingest/queue-body';
+export { queueBatchSchema, queueEventSchema } from './common/queue-body';
 export { leanQueueRequest } from './ingest/lean-queue-route';

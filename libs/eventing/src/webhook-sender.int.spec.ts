@@ -1,7 +1,7 @@
 import { type Reply, WebhookReceiver } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttemptDeadline, WebhookSender } from './delivery/webhook-sender';
-import { ssrfPolicy } from './delivery/ssrf';
+import { ssrfPolicy } from '@spaceport/eventing-core';
 
 // The attempt deadline against real HTTP on loopback: it bounds the whole attempt (no answer at all,
 // and headers sent but the body stalled), and an answer in time is unaffected by it.

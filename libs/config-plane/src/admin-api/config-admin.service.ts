@@ -1,10 +1,12 @@
-import { HttpException, Inject, Injectable } from '@nestjs/common';
-import { type ConfigRef, type ConfigSnapshot, parseConfigValue } from '@spaceport/config-model';
+import { HttpException, Inject, Injectable, Optional } from '@nestjs/common';
+import { type ConfigRef, type ConfigSnapshot, getProject, parseConfigValue } from '@spaceport/config-model';
+import { type SsrfPolicyOptions } from '@spaceport/eventing-core';
 import { configWriteOf, versionOfEntry } from '@spaceport/config-store';
 import { ConfigMirrorService } from '../mirror/config-mirror.service';
 import { type WriteCommand } from '../protocol';
 import { type HttpOutcome, invalidBody, parseIfMatch, refusalToHttp } from './http-mapping';
 import { fillFromStored } from './stored-secrets';
+import { WEBHOOK_TARGET_POLICY, WebhookTargetCheck } from './webhook-targets';
 
 const READ_YOUR_WRITES_MS = 3_000;
 
@@ -36,7 +38,14 @@ export function describeRef(ref: ConfigRef): string {
  */
 @Injectable()
 export class ConfigAdminService {
-  constructor(@Inject(ConfigMirrorService) private readonly mirror: ConfigMirrorService) {}
+  private readonly targets: WebhookTargetCheck | undefined;
+
+  constructor(
+    @Inject(ConfigMirrorService) private readonly mirror: ConfigMirrorService,
+    @Optional() @Inject(WEBHOOK_TARGET_POLICY) targetPolicy?: SsrfPolicyOptions,
+  ) {
+    this.targets = targetPolicy && new WebhookTargetCheck(targetPolicy);
+  }
 
   snapshot(): ConfigSnapshot {
     const snapshot = this.mirror.current();
@@ -46,9 +55,11 @@ export class ConfigAdminService {
   }
 
   /**
-   * Validates `body` for `ref` (400 with field issues) and writes it. Secrets the body leaves out (a
-   * project without `secrets`, a `[redacted]` header) keep their stored values: then the write is a CAS
-   * on the version they were read at, and an `If-Match` naming another version is a 409.
+   * Validates `body` for `ref` (400 with field issues; a trigger URL the SSRF guard refuses, by its
+   * address or by what its name resolves to, is one) and writes it. A trigger of a project that does
+   * not exist: 404 saying so. Secrets the body leaves out (a project without `secrets`, a `[redacted]`
+   * header) keep their stored values: then the write is a CAS on the version they were read at, and an
+   * `If-Match` naming another version is a 409.
    */
   async put(ref: ConfigRef, body: unknown, ifMatch: string | undefined): Promise<number> {
     const filled = fillFromStored(ref, body, this.snapshot());
@@ -65,7 +76,16 @@ export class ConfigAdminService {
   async putAtVersion(ref: ConfigRef, body: unknown, expectedVersion: number): Promise<number> {
     const parsed = parseConfigValue(ref, body);
     if (!parsed.ok) throw httpError(invalidBody(parsed.error.issues));
-    return this.send(ref, { op: 'put', write: configWriteOf(parsed.entry), expectedVersion });
+    if (ref.kind === 'trigger' && !getProject(this.snapshot(), ref.projectId)) {
+      const error = `project "${ref.projectId}" does not exist: create it before its triggers`;
+      throw httpError({ status: 404, body: { error } });
+    }
+    const entry = parsed.entry;
+    if (entry.kind === 'trigger' && this.targets) {
+      const refusal = await this.targets.refusal(entry.value.url);
+      if (refusal) throw httpError(invalidBody([{ field: 'url', message: refusal }]));
+    }
+    return this.send(ref, { op: 'put', write: configWriteOf(entry), expectedVersion });
   }
 
   async delete(ref: ConfigRef, ifMatch: string | undefined): Promise<number> {

@@ -26,7 +26,17 @@ export interface DeliveryJobData {
    * delivery's sent record (delivery/sent-retention.ts). Absent on jobs queued by earlier versions.
    */
   readonly idempotencyTtlMs?: number;
+  /**
+   * A synchronous event (`isSynchronous`): the Redis pub/sub channel of the gateway holding the call
+   * (`EventingKeys.syncReply`); the worker publishes the webhook's 2xx answer there (docs/space-cloud.md).
+   */
+  readonly replyTo?: string;
+  /** How many webhook answers lie between this event and one queued through the API (absent: 0). */
+  readonly followUpDepth?: number;
 }
+
+/** What a publisher adds to every job of an event besides the event itself. */
+export type JobExtras = Pick<DeliveryJobData, 'replyTo' | 'followUpDepth'>;
 
 /** The canonical JSON text of a job's payload, from `payloadJson` or, for an older job, its `payload`. */
 export function jobPayloadJson(job: Pick<DeliveryJobData, 'payloadJson' | 'payload'>): string {

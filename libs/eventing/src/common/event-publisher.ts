@@ -3,7 +3,7 @@ import { type ConfigSnapshot } from '@spaceport/config-model';
 import { type JobsOptions } from 'bullmq';
 import { fanOut } from './fan-out';
 import { type QueuedEvent } from './queued-event';
-import { type DeliveryJobData } from './delivery-job';
+import { type DeliveryJobData, type JobExtras } from './delivery-job';
 import { EventLog } from './event-log';
 import { PartitionHighWater } from './partition-high-water';
 import { PartitionQueues } from './partition-queues';
@@ -34,7 +34,10 @@ export class EventPublisher {
     @Inject(EVENTING_ENV) private readonly env: EventingEnv,
   ) {}
 
-  /** `idempotencyTtlMs`: the TTL of the Idempotency-Key the event was queued under, 0 without one. */
+  /**
+   * `idempotencyTtlMs`: the TTL of the Idempotency-Key the event was queued under, 0 without one;
+   * `extras`: the reply channel of a synchronous event, the depth of a follow-up (JobExtras).
+   */
   async publish(
     snapshot: ConfigSnapshot,
     project: string,
@@ -42,13 +45,15 @@ export class EventPublisher {
     eventId: string,
     acceptedAt: number,
     idempotencyTtlMs = 0,
+    extras: JobExtras = {},
   ): Promise<PublishedEvent> {
     // before the first job with a larger partition count, record it as the high water, so consumers keep
     // its partitions after a later lowering (once per count and process, not a Redis call per publish)
     const raising = this.highWater.raise(snapshot.eventing.value.partitionCount);
     if (raising) await raising;
-    const time = new Date(acceptedAt).toISOString();
-    const { partition, jobs } = fanOut(snapshot, project, eventId, event, time, idempotencyTtlMs);
+    // the CloudEvent `time`: the client's timestamp when it sent one, else the acceptance time
+    const time = new Date(event.time ?? acceptedAt).toISOString();
+    const { partition, jobs } = fanOut(snapshot, project, eventId, event, time, idempotencyTtlMs, extras);
     const accepted = {
       eventId,
       type: event.type,

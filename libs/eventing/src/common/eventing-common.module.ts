@@ -13,6 +13,7 @@ import { DisabledTriggers } from './disabled-triggers';
 import { EarlierLayoutCheck } from './earlier-layout-check';
 import { EventLog } from './event-log';
 import { EventPublisher } from './event-publisher';
+import { IdempotencyStore } from './idempotency';
 import { PartitionHighWater } from './partition-high-water';
 import { eventingKeys } from './keys';
 import { PartitionQueues } from './partition-queues';
@@ -97,8 +98,10 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     EventingMetrics,
     ProjectAuth,
     ReplicaWait,
+    IdempotencyStore,
   ],
   exports: [
+    IdempotencyStore,
     EventingMetrics,
     QueueStateReader,
     ConsumerRecords,

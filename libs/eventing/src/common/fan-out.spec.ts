@@ -2,7 +2,7 @@ import { cloudEventBody, deliveryIdOf, type JsonValue, partitionOf } from '@spac
 import { describe, expect, it } from 'vitest';
 import { webhookRequestOf } from '../delivery/delivery-target';
 import { lookupTarget } from './target-lookup';
-import { parseQueueEvent } from '../ingest/queue-body';
+import { parseQueueEvent } from './queue-body';
 import { shopSpec } from '../testing-fixtures/fixtures';
 import { snapshotOf } from '../testing-fixtures/snapshot';
 import { jobPayload } from './delivery-job';

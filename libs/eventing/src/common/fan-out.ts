@@ -1,6 +1,6 @@
 import { type ConfigSnapshot, triggersForEvent } from '@spaceport/config-model';
 import { deliveryIdOf, partitionOf } from '@spaceport/eventing-core';
-import { type DeliveryJobData } from './delivery-job';
+import { type DeliveryJobData, type JobExtras } from './delivery-job';
 import { type QueuedEvent } from './queued-event';
 
 export interface FanOut {
@@ -23,6 +23,7 @@ export function fanOut(
   event: QueuedEvent,
   eventTime: string,
   idempotencyTtlMs = 0,
+  extras: JobExtras = {},
 ): FanOut {
   const partition = partitionOf(project, event.partitionKey ?? eventId, snapshot.eventing.value.partitionCount);
   const triggers = triggersForEvent(snapshot, project, {
@@ -44,6 +45,8 @@ export function fanOut(
       ordered: trigger.ordered,
       idempotencyTtlMs,
       ...(event.partitionKey === undefined ? {} : { partitionKey: event.partitionKey }),
+      ...(extras.replyTo === undefined ? {} : { replyTo: extras.replyTo }),
+      ...(extras.followUpDepth ? { followUpDepth: extras.followUpDepth } : {}),
     };
   });
   return { partition, jobs };

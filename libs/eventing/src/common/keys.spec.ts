@@ -27,6 +27,7 @@ describe('eventing keys', () => {
     expect(keys.invocations('shop', 3, 'E1')).toBe(`sp:${partitionHashTag('prod', 3)}:ev:inv:shop:E1`);
     expect(keys.partitionConsumer(7)).toBe('sp:{prod}:ev:consumer:7');
     expect(keys.idempotency('shop', 'k')).toBe('sp:{prod}:ev:idem:shop:k');
+    expect(keys.syncReply('gateway-1')).toBe('sp:{prod}:ev:sync-reply:gateway-1');
     expect(partitionQueueName('prod', 7)).toBe('sp-prod-p7');
     expect(partitionQueueName('prod', 7, true)).toBe('sp-prod-p7-ordered');
     expect(partitionQueuePrefix('bull', 'prod', 7)).toBe(`bull:${partitionHashTag('prod', 7)}`);

@@ -38,6 +38,11 @@ export interface EventingKeys {
    * renewed by its heartbeat (consumer-records.ts)
    */
   partitionConsumer(partition: number): string;
+  /**
+   * pub/sub channel of one gateway (node id): the answers to the synchronous events it holds calls for
+   * (ingest/sync-replies.ts); in the cluster-wide slot
+   */
+  syncReply(nodeId: string): string;
 }
 
 const CLUSTER_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -59,6 +64,7 @@ export function eventingKeys(clusterId: string): EventingKeys {
     failureRun: (project, triggerId) => `${prefix}failure-run:${project}/${triggerId}`,
     partitionHighWater: `${prefix}partition-high-water`,
     partitionConsumer: (partition) => `${prefix}consumer:${partition}`,
+    syncReply: (nodeId) => `${prefix}sync-reply:${nodeId}`,
   };
 }
 

@@ -49,14 +49,17 @@ export function tokenAccepted(token: string | undefined, accepted: readonly stri
 export class ProjectAuth {
   constructor(private readonly config: ConfigAccess) {}
 
-  /** The project after checking the bearer token: 503 without config, 404 unknown, 401 bad token. */
+  /**
+   * The project after checking the bearer token: 503 without config, 401 bad token. An unknown project
+   * answers the same 401 as a wrong token (its tokens are none), so no project names can be probed.
+   */
   authorize(projectId: string, authorization: string | undefined): { snapshot: ConfigSnapshot; project: Project } {
     const snapshot = this.config.current();
     if (!snapshot) throw new UnavailableError('configuration not loaded yet');
     const project = getProject(snapshot, projectId);
-    if (!project)
-      throw httpError(HttpStatus.NOT_FOUND, 'Not Found', `project ${JSON.stringify(projectId)} does not exist`);
-    if (!tokenAccepted(bearerToken(authorization), project.value.secrets.apiTokens)) {
+    // the presented token is digested either way: an unknown project costs what a known one does
+    const accepted = tokenAccepted(bearerToken(authorization), project?.value.secrets.apiTokens ?? []);
+    if (!project || !accepted) {
       throw httpError(
         HttpStatus.UNAUTHORIZED,
         'Unauthorized',

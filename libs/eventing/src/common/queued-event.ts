@@ -8,6 +8,10 @@ export interface QueuedEvent {
   readonly partitionKey: string | undefined;
   /** Unix ms before which no delivery is attempted (0 = now) */
   readonly notBefore: number;
+  /** the event's time (the queued `timestamp`), Unix ms; absent: the time it was accepted */
+  readonly time?: number;
+  /** `isSynchronous`: the caller waits for the webhook's answer (ingest/sync-replies.ts) */
+  readonly synchronous?: boolean;
   /** canonical JSON of the payload (what the event log keeps) */
   readonly payloadJson: string;
   /** size of payloadJson, bytes */

@@ -43,4 +43,14 @@ describe('parseEventingEnv', () => {
       'EVENTING_SENT_RETENTION_MS: must be at least twice EVENTING_LOCK_MS (120000)',
     );
   });
+
+  it('queues follow-up events 5 answers deep by default; refuses a bad EVENTING_FOLLOW_UP_MAX_DEPTH naming it', () => {
+    const url = parseRedisUrl('redis://127.0.0.1:6379');
+    expect(parseEventingEnv({}, url).followUpMaxDepth).toBe(5);
+    expect(parseEventingEnv({ EVENTING_FOLLOW_UP_MAX_DEPTH: '0' }, url).followUpMaxDepth).toBe(0);
+    for (const bad of ['-1', '101', 'deep', '2.5'])
+      expect(() => parseEventingEnv({ EVENTING_FOLLOW_UP_MAX_DEPTH: bad }, url)).toThrow(
+        /^EVENTING_FOLLOW_UP_MAX_DEPTH: expected an integer in \[0, 100\]/,
+      );
+  });
 });

@@ -52,6 +52,11 @@ export interface EventingEnv {
    * 202 only then, else 503) and a sent record (event-worker: a shortfall is counted) must reach. Default 0.
    */
   readonly redisWait: RedisWaitSettings;
+  /**
+   * `EVENTING_FOLLOW_UP_MAX_DEPTH`: how many webhook answers deep follow-up events (`event`/`events` of a
+   * 2xx answer) are queued; deeper ones are dropped with a warning (a loop guard). Default 5; 0 = none.
+   */
+  readonly followUpMaxDepth: number;
 }
 
 const MAX_SENT_RETENTION_MS = 30 * 86_400_000;
@@ -109,5 +114,6 @@ export function parseEventingEnv(env: NodeJS.ProcessEnv, redis: RedisConnection)
     stallAfterMs: integer(env, 'EVENTING_STALL_AFTER_MS', DEFAULT_STALL_AFTER_MS, 1_000, 86_400_000),
     sentRetentionMs: sentRetention(env, lockMs),
     redisWait: parseRedisWait(env, commandTimeoutMs),
+    followUpMaxDepth: integer(env, 'EVENTING_FOLLOW_UP_MAX_DEPTH', 5, 0, 100),
   };
 }

@@ -15,7 +15,8 @@ import { webhookRequestOf } from './delivery-target';
 import { FailureRuns } from './failure-runs';
 import { type AttemptVerdict, verdictOf } from './retry';
 import { sentRecordRetentionMs } from './sent-retention';
-import { ssrfPolicy } from './ssrf';
+import { ssrfPolicy } from '@spaceport/eventing-core';
+import { parseWebhookAnswer, WebhookAnswers } from './webhook-answer';
 import { type AttemptOutcome, WebhookSender } from './webhook-sender';
 
 export type RunVerdict = AttemptVerdict & { readonly statusCode: number | null };
@@ -37,6 +38,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     private readonly failureRuns: FailureRuns,
     private readonly metrics: EventingMetrics,
     private readonly replicas: ReplicaWait,
+    private readonly answers: WebhookAnswers,
   ) {
     this.sender = new WebhookSender(ssrfPolicy(env), env.maxResponseBytes);
     this.sentRetentionMs = env.sentRetentionMs;
@@ -69,16 +71,22 @@ export class AttemptRunner implements OnApplicationShutdown {
     this.metrics.attemptEnded(job, verdict.kind, outcome.latencyMs);
     const statusCode = outcome.statusCode ?? null;
     await processing;
+    const success = verdict.kind === 'success';
+    // the answer's follow-ups are queued before the send is recorded (a re-run after a crash queues them,
+    // idempotently); a synchronous caller hears of it after
+    const answer = success ? parseWebhookAnswer(outcome.answer ?? outcome.response) : undefined;
+    if (answer) await this.answers.queueFollowUps(job, answer);
     const sentRetentionMs = sentRecordRetentionMs(this.sentRetentionMs, job, target.project.settings.idempotencyTtlMs);
     await this.finish(
       ledger,
       claim,
       job,
-      verdict.kind === 'success',
+      success,
       invocationOf(job, attempt, startedAt, outcome),
       retention,
       sentRetentionMs,
     );
+    if (answer) await this.answers.reply(job, answer);
     return Object.assign({ statusCode }, verdict);
   }
 

@@ -9,6 +9,7 @@ import { FailureRuns } from './failure-runs';
 import { PartitionConsumers } from './partition-consumers';
 import { RateLimiter } from './rate-limiter';
 import { StandalonePartitions } from './standalone-partitions';
+import { WebhookAnswers } from './webhook-answer';
 
 /**
  * The event-worker's data plane: partition consumers, delivery, standalone ownership of all partitions,
@@ -26,6 +27,7 @@ import { StandalonePartitions } from './standalone-partitions';
     StandalonePartitions,
     ConsumerHeartbeat,
     DeliveryObservability,
+    WebhookAnswers,
   ],
   exports: [PartitionConsumers, EventingCommonModule],
 })

@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
-import { type SsrfPolicy, SsrfRefusedError } from './ssrf';
+import { type SsrfPolicy, SsrfRefusedError } from '@spaceport/eventing-core';
 
 export interface WebhookRequest {
   readonly url: string;
@@ -15,8 +15,13 @@ export interface AttemptOutcome {
   /** HTTP status, undefined when no response came (refused, reset, timeout, SSRF) */
   readonly statusCode?: number;
   readonly retryAfter?: string;
-  /** first bytes of the response body (UTF-8) */
+  /** first bytes of the response body (UTF-8), as the invocation log keeps them */
   readonly response: string;
+  /**
+   * the response body up to ANSWER_LIMIT_BYTES (UTF-8): what a webhook answers with (`response`,
+   * `event`, `events`; delivery/webhook-answer.ts); absent when no response came
+   */
+  readonly answer?: string;
   readonly latencyMs: number;
   readonly error?: string;
   /** the SSRF guard refused the target: permanent */
@@ -25,6 +30,8 @@ export interface AttemptOutcome {
 
 /** Response bytes read (and dropped past maxResponseBytes) so the connection can be reused. */
 const DRAIN_LIMIT_BYTES = 1_048_576;
+/** A webhook's answer is read up to this much (a longer one is cut, so not JSON: no follow-ups, no response). */
+export const ANSWER_LIMIT_BYTES = DRAIN_LIMIT_BYTES;
 
 /** What readBounded needs of undici's response body (a Readable). */
 interface ResponseBody {
@@ -142,12 +149,14 @@ export class WebhookSender {
         dispatcher: this.agent,
         signal: deadline.signal(),
       });
-      const text = await this.readBounded(response.body, response.headers['content-length']);
+      const body = await this.readBounded(response.body, response.headers['content-length']);
       const retryAfter = response.headers['retry-after'];
+      const kept = body.length > this.maxResponseBytes ? body.subarray(0, this.maxResponseBytes) : body;
       return {
         statusCode: response.statusCode,
         ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
-        response: text,
+        response: kept.toString('utf8'),
+        answer: kept === body ? undefined : body.toString('utf8'),
         latencyMs: latency(),
         refused: false,
       };
@@ -160,26 +169,25 @@ export class WebhookSender {
     }
   }
 
-  /** Keeps the first maxResponseBytes; drains up to 1 MiB so the connection can be reused. */
-  private async readBounded(body: ResponseBody, contentLength: string | string[] | undefined): Promise<string> {
+  /** Keeps the first ANSWER_LIMIT_BYTES (at least maxResponseBytes); drains up to 1 MiB so the connection can be reused. */
+  private async readBounded(body: ResponseBody, contentLength: string | string[] | undefined): Promise<Buffer> {
     const declared = typeof contentLength === 'string' ? Number(contentLength) : Number.NaN;
+    const limit = Math.max(this.maxResponseBytes, ANSWER_LIMIT_BYTES);
     if (declared >= 0 && declared <= DRAIN_LIMIT_BYTES) {
       // the common case: a small declared body, read in one go
-      return Buffer.from(await body.arrayBuffer())
-        .subarray(0, this.maxResponseBytes)
-        .toString('utf8');
+      return Buffer.from(await body.arrayBuffer()).subarray(0, limit);
     }
     // no or a large declared length (chunked): 'data' events, not `for await` (an async iterator and a
     // promise per chunk cost ≈ 1 % of a worker's CPU against a receiver that answers chunked)
-    return new Promise((resolve, reject) => {
+    return new Promise<Buffer>((resolve, reject) => {
       const kept: Buffer[] = [];
       let keptBytes = 0;
       let seen = 0;
-      const done = (): void => resolve(Buffer.concat(kept).toString('utf8'));
+      const done = (): void => resolve(Buffer.concat(kept));
       body.on('data', (chunk: Buffer) => {
         seen += chunk.length;
-        if (keptBytes < this.maxResponseBytes) {
-          const part = chunk.subarray(0, this.maxResponseBytes - keptBytes);
+        if (keptBytes < limit) {
+          const part = chunk.subarray(0, limit - keptBytes);
           kept.push(part);
           keptBytes += part.length;
         }

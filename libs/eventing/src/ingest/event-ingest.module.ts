@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { EventingCommonModule } from '../common/eventing-common.module';
-import { IdempotencyStore } from './idempotency';
 import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 import { JsonBodyLimit } from './json-body-limit';
 import { LeanQueueRoute } from './lean-queue-route';
+import { SyncReplies } from './sync-replies';
 
 /**
  * The gateway's queue API (events in); it also offers the data plane's `PartitionReader` (the per-partition
@@ -13,7 +13,7 @@ import { LeanQueueRoute } from './lean-queue-route';
 @Module({
   imports: [EventingCommonModule],
   controllers: [IngestController],
-  providers: [JsonBodyLimit, IdempotencyStore, IngestService, LeanQueueRoute],
+  providers: [JsonBodyLimit, IngestService, LeanQueueRoute, SyncReplies],
   exports: [EventingCommonModule],
 })
 export class EventIngestModule {}

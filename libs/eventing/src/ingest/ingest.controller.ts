@@ -5,9 +5,13 @@ import { IngestService } from './ingest.service';
 /** The bit of express's response used here (express types are not installed). */
 export interface HeaderSink {
   setHeader(name: string, value: string): unknown;
+  status(code: number): unknown;
 }
 
-/** `POST /v1/api/:project/eventing/queue` (Space Cloud body + partitionKey) and `/queue/batch`. */
+/**
+ * `POST /v1/api/:project/eventing/queue` (Space Cloud body + partitionKey; 200 with the webhook's answer
+ * for `isSynchronous`) and `/queue/batch`.
+ */
 @Controller('v1/api/:project/eventing')
 export class IngestController {
   constructor(private readonly ingest: IngestService) {}
@@ -38,8 +42,9 @@ export class IngestController {
 
   private async run(res: HeaderSink, request: Parameters<IngestService['queue']>[0]): Promise<unknown> {
     try {
-      const { response, replayed } = await this.ingest.queue(request);
+      const { status, response, replayed } = await this.ingest.queue(request);
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+      res.status(status);
       return response;
     } catch (error) {
       if (error instanceof UnavailableError) res.setHeader('Retry-After', String(error.retryAfterSeconds));

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
-import { type ConfigSnapshot, type Project } from '@spaceport/config-model';
+import { type ConfigSnapshot, type Project, resolveTrigger, triggersForEvent } from '@spaceport/config-model';
 import { createEventIdGenerator } from '@spaceport/eventing-core';
 import { EventingMetrics } from '../common/eventing-metrics';
 import { EventPublisher, type PublishedEvent } from '../common/event-publisher';
@@ -8,8 +8,16 @@ import { badRequest, type FieldIssue, httpError, UnavailableError } from '../com
 import { ProjectAuth } from '../common/project-auth';
 import { type QueuedEvent } from '../common/queued-event';
 import { ReplicaWait } from '../common/replica-wait';
-import { IdempotencyStore, type IdempotencyRecord } from './idempotency';
-import { isValidIdempotencyKey, parseQueueEvent, queueBatchSchema, requestHash } from './queue-body';
+import { IdempotencyStore, type IdempotencyRecord } from '../common/idempotency';
+import { isValidIdempotencyKey, parseQueueEvent, queueBatchSchema, requestHash } from '../common/queue-body';
+import { SyncReplies } from './sync-replies';
+
+/** Added to a synchronous call's wait: from the queue to a worker's claim (docs/space-cloud.md). */
+export const SYNC_PICKUP_MS = 2_000;
+/** The longest a synchronous call may be held (its delay plus its triggers' timeout). */
+export const MAX_SYNC_WAIT_MS = 120_000;
+/** How long the first synchronous call waits for this gateway's reply channel to be subscribed. */
+const SYNC_SUBSCRIBE_TIMEOUT_MS = 3_000;
 
 export interface QueueRequest {
   readonly project: string;
@@ -20,6 +28,8 @@ export interface QueueRequest {
 }
 
 export interface QueueResponse {
+  /** 202 queued; 200 for a synchronous event, which carries the webhook's answer */
+  readonly status: number;
   readonly response: unknown;
   readonly replayed: boolean;
 }
@@ -35,6 +45,7 @@ export class IngestService {
     private readonly idempotency: IdempotencyStore,
     private readonly metrics: EventingMetrics,
     private readonly replicas: ReplicaWait,
+    private readonly replies: SyncReplies,
   ) {}
 
   async queue(request: QueueRequest): Promise<QueueResponse> {
@@ -45,7 +56,13 @@ export class IngestService {
     if (key !== undefined && !isValidIdempotencyKey(key)) {
       throw badRequest([{ field: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }]);
     }
+    const synchronous = !request.batch && events[0]?.synchronous === true;
+    if (synchronous && key !== undefined) {
+      // a replay would have to hold the call again for an answer already given: not worth the state
+      throw badRequest([{ field: 'Idempotency-Key', message: 'is not supported with isSynchronous' }]);
+    }
     try {
+      if (synchronous) return await this.queueSynchronous(snapshot, project, events[0]!, now);
       return await this.publishWithKey(snapshot, project, events, request, now);
     } catch (error) {
       if (error instanceof HttpException || !isRedisUnavailable(error)) throw error;
@@ -59,8 +76,10 @@ export class IngestService {
     const events: QueuedEvent[] = [];
     bodies.forEach((body, index) => {
       const parsed = parseQueueEvent(body, now, request.batch ? `events.${index}` : '');
-      if (parsed.ok) events.push(parsed.event);
-      else issues.push(...parsed.issues);
+      if (!parsed.ok) issues.push(...parsed.issues);
+      else if (request.batch && parsed.event.synchronous)
+        issues.push({ field: `events.${index}.isSynchronous`, message: 'is not supported in a batch' });
+      else events.push(parsed.event);
     });
     if (issues.length > 0) throw badRequest(issues);
     const limit = project.settings.maxPayloadBytes;
@@ -112,7 +131,7 @@ export class IngestService {
       if (begun.kind === 'replay' && begun.record.state === 'done') {
         // the first answer may have been a 503 for want of replicas: confirm them before answering 202
         await this.replicas.acceptedEvents(partitionsOf(begun.record.response), true);
-        return { response: begun.record.response, replayed: true };
+        return { status: 202, response: begun.record.response, replayed: true };
       }
       record = begun.record;
     }
@@ -133,7 +152,75 @@ export class IngestService {
       published.map((event) => event.partition),
       key !== undefined,
     );
-    return { response, replayed: false };
+    return { status: 202, response, replayed: false };
+  }
+
+  /**
+   * `isSynchronous` (docs/space-cloud.md#synchronous-events): publishes the event with this gateway's
+   * reply channel and holds the call until a webhook's 2xx answer carries `response` (200 `{result}`),
+   * every matching trigger answered without one (200 `{result: null}`), or the wait ends (504): its delay
+   * plus the longest timeout of its triggers plus SYNC_PICKUP_MS. The delivery itself is like any other.
+   */
+  private async queueSynchronous(
+    snapshot: ConfigSnapshot,
+    project: Project,
+    event: QueuedEvent,
+    now: number,
+  ): Promise<QueueResponse> {
+    const view = { type: event.type, payload: event.payload, options: event.options ?? null };
+    const timeouts = triggersForEvent(snapshot, project.id, view).map(
+      (trigger) => resolveTrigger(trigger, snapshot.eventing.value).timeout,
+    );
+    const waitMs = Math.max(0, event.notBefore - now) + Math.max(0, ...timeouts) + SYNC_PICKUP_MS;
+    if (waitMs > MAX_SYNC_WAIT_MS) {
+      const message = `cannot hold the call ${waitMs} ms (delay + trigger timeout); at most ${MAX_SYNC_WAIT_MS} ms`;
+      throw badRequest([{ field: 'isSynchronous', message }]);
+    }
+    if (timeouts.length > 0) await this.subscribed();
+    const eventId = this.nextEventId();
+    const wait = this.replies.expect(eventId, timeouts.length, waitMs);
+    let published: PublishedEvent;
+    try {
+      published = await this.publisher.publish(snapshot, project.id, event, eventId, now, 0, {
+        replyTo: this.replies.channel,
+      });
+      // REDIS_WAIT_REPLICAS: hold the call only for an event that reached the replicas, else 503
+      await this.replicas.acceptedEvents([published.partition], false);
+    } catch (error) {
+      wait.cancel();
+      throw error;
+    }
+    this.metrics.eventsQueued(project.id, 1);
+    if (published.deliveries.length === 0) {
+      wait.cancel();
+      return { status: 200, response: { result: null, ...toResponse(published) }, replayed: false };
+    }
+    const outcome = await wait.outcome;
+    if (outcome.kind === 'timeout') {
+      throw httpError(
+        HttpStatus.GATEWAY_TIMEOUT,
+        'Gateway Timeout',
+        `isSynchronous: no webhook answered event ${eventId} within ${waitMs} ms; it stays queued and is delivered like any other`,
+      );
+    }
+    const result = outcome.kind === 'response' ? outcome.response : null;
+    return { status: 200, response: { result, ...toResponse(published) }, replayed: false };
+  }
+
+  /** This gateway's reply channel, subscribed (503 when Redis does not confirm it in time). */
+  private async subscribed(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new UnavailableError('event store unavailable, retry later')),
+        SYNC_SUBSCRIBE_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([this.replies.listen(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

@@ -122,14 +122,14 @@ export class LeanQueueRoute implements OnApplicationBootstrap {
     };
     try {
       const body = await readJson(req);
-      const { response, replayed } = await this.ingest.queue({
+      const { status, response, replayed } = await this.ingest.queue({
         project,
         authorization: header('authorization'),
         idempotencyKey: header('idempotency-key'),
         body,
         batch,
       });
-      reply(res, 202, response, replayed ? { 'idempotent-replayed': 'true' } : {});
+      reply(res, status, response, replayed ? { 'idempotent-replayed': 'true' } : {});
     } catch (error) {
       if (error instanceof HttpException) {
         const headers: Record<string, string> =
@@ -144,7 +144,7 @@ export class LeanQueueRoute implements OnApplicationBootstrap {
         return;
       }
       this.logger.error({ err: error, project }, 'queue request failed');
-      reply(res, 500, { statusCode: 500, message: 'Internal server error' });
+      reply(res, 500, { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' });
     }
   }
 }

@@ -1,7 +1,7 @@
 import { type RedisClient } from '@spaceport/redis-core';
 import { Inject, Injectable } from '@nestjs/common';
-import { type EventingKeys } from '../common/keys';
-import { EVENTING_KEYS, EVENTING_REDIS } from '../common/tokens';
+import { type EventingKeys } from './keys';
+import { EVENTING_KEYS, EVENTING_REDIS } from './tokens';
 
 /** What an Idempotency-Key remembers: the body hash, the ids given out and whether enqueueing finished. */
 export interface IdempotencyRecord {

@@ -4,6 +4,8 @@ import { BlockList, isIP } from 'node:net';
  * SSRF guard for webhook targets: refuses loopback, private, link-local (cloud metadata included),
  * CGNAT, multicast, reserved and unspecified addresses, unless allowlisted (`WEBHOOK_ALLOWED_CIDRS`)
  * or the guard is off (`WEBHOOK_ALLOW_PRIVATE=true`). IPv4-mapped IPv6 addresses are checked as IPv4.
+ * One module for both checks: at config time (`refusedWebhookTarget`, the config API) and at delivery
+ * time (every connection's DNS answer, against DNS rebinding).
  */
 
 const BLOCKED_V4 = [
@@ -79,7 +81,13 @@ export function unmapIpv4(address: string): string {
 /** Addresses whose verdict is remembered (receivers are few; a flood of new ones just clears it). */
 const SSRF_MEMO_ENTRIES = 1_024;
 
-export function ssrfPolicy(options: { allowPrivate: boolean; allowedCidrs: readonly string[] }): SsrfPolicy {
+/** The settings of the guard (`WEBHOOK_ALLOW_PRIVATE`, `WEBHOOK_ALLOWED_CIDRS`). */
+export interface SsrfPolicyOptions {
+  readonly allowPrivate: boolean;
+  readonly allowedCidrs: readonly string[];
+}
+
+export function ssrfPolicy(options: SsrfPolicyOptions): SsrfPolicy {
   const blocked = blockListOf([...BLOCKED_V4, ...BLOCKED_V6]);
   const allowed = blockListOf(options.allowedCidrs);
   const decide = (raw: string): boolean => {
@@ -111,8 +119,35 @@ export class SsrfRefusedError extends Error {
     readonly address: string,
   ) {
     super(
-      `refused by the SSRF guard: ${host} resolves to a non-public address (${address}); allow it with WEBHOOK_ALLOWED_CIDRS`,
+      host === address
+        ? `refused by the SSRF guard: ${address} is not a public address; allow it with WEBHOOK_ALLOWED_CIDRS`
+        : `refused by the SSRF guard: ${host} resolves to a non-public address (${address}); allow it with WEBHOOK_ALLOWED_CIDRS`,
     );
     this.name = 'SsrfRefusedError';
   }
+}
+
+/** Every address a host name resolves to (the caller's resolver: DNS is I/O, this module is pure). */
+export type HostResolver = (host: string) => Promise<readonly string[]>;
+
+/**
+ * The config-time check of a webhook URL: the refusal for its host when it is, or resolves to, an
+ * address the policy refuses; undefined when allowed. A name that does not resolve now (or whose
+ * resolver fails) passes: the receiver may not exist yet, and the delivery-time check stays.
+ */
+export async function refusedWebhookTarget(
+  url: string,
+  policy: SsrfPolicy,
+  resolve: HostResolver,
+): Promise<SsrfRefusedError | undefined> {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined; // the URL schema reports it
+  }
+  if (isIP(host) !== 0) return policy.allows(host) ? undefined : new SsrfRefusedError(host, host);
+  const addresses = await resolve(host).catch((): readonly string[] => []);
+  const denied = addresses.find((address) => !policy.allows(address));
+  return denied === undefined ? undefined : new SsrfRefusedError(host, denied);
 }

@@ -2,8 +2,8 @@ import { hash } from 'node:crypto';
 import { EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_PATTERN, jsonObjectSchema, safeParseFields } from '@spaceport/config-model';
 import { canonicalJson, type JsonValue } from '@spaceport/eventing-core';
 import * as z from 'zod';
-import { type FieldIssue } from '../common/http-errors';
-import { type QueuedEvent } from '../common/queued-event';
+import { type FieldIssue } from './http-errors';
+import { type QueuedEvent } from './queued-event';
 
 /** Longest accepted `delay` / time ahead of `timestamp`: 30 days. */
 export const MAX_SCHEDULE_AHEAD_MS = 30 * 24 * 3_600_000;
@@ -12,7 +12,8 @@ export const MAX_BATCH_EVENTS = 500;
 const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
- * Space Cloud's queue body plus `partitionKey`. Unknown fields are rejected. The one schema on the
+ * Space Cloud's queue body (`QueueEventRequest`: type, delay, timestamp, payload, options,
+ * isSynchronous) plus `partitionKey`. Unknown fields are rejected. The one schema on the
  * ingest hot path; `options` (rare) is checked by config-model's JSON object schema afterwards, so both
  * use one definition of a JSON object.
  */
@@ -25,12 +26,15 @@ export const queueEventSchema = z
       .regex(EVENT_TYPE_PATTERN, { error: 'must not contain whitespace' }),
     payload: z.unknown().refine((value) => value !== undefined, { error: 'is required' }),
     delay: z.number().int().min(0).max(MAX_SCHEDULE_AHEAD_MS).optional(),
+    // null: what space-api sends for an invalid Date (`JSON.stringify(new Date(NaN))`); Space Cloud reads it as absent
     timestamp: z
       .string()
       .regex(rfc3339, { error: 'must be an RFC 3339 date-time' })
       .refine((value) => !Number.isNaN(Date.parse(value)), { error: 'must be a valid date-time' })
+      .nullable()
       .optional(),
     options: z.unknown().optional(),
+    isSynchronous: z.boolean().optional(),
     partitionKey: z.string().min(1).max(256).optional(),
   })
   .strict();
@@ -79,7 +83,7 @@ export function parseQueueEvent(body: unknown, now: number, prefix = ''): ParseR
       issues: [{ field: [prefix, 'payload'].filter((p) => p).join('.'), message: (error as Error).message }],
     };
   }
-  const at = value.timestamp === undefined ? 0 : Date.parse(value.timestamp);
+  const at = value.timestamp === undefined || value.timestamp === null ? 0 : Date.parse(value.timestamp);
   if (at > now + MAX_SCHEDULE_AHEAD_MS) {
     return {
       ok: false,
@@ -96,6 +100,8 @@ export function parseQueueEvent(body: unknown, now: number, prefix = ''): ParseR
       options: (value.options ?? undefined) as Record<string, JsonValue> | undefined,
       partitionKey: value.partitionKey,
       notBefore,
+      ...(at > 0 ? { time: at } : {}),
+      synchronous: value.isSynchronous === true,
       payloadJson,
       payloadBytes: Buffer.byteLength(payloadJson, 'utf8'),
       body,

@@ -18,7 +18,25 @@ describe('parseQueueEvent', () => {
     });
   });
 
+  it("accepts every field space-api@0.19.3 sends and keeps the client's timestamp as the event time", () => {
+    const timestamp = new Date(NOW - 250);
+    // exactly what the client's apply() serializes
+    const body = JSON.parse(
+      JSON.stringify({ type: 'a', delay: 0, payload: { x: 1 }, options: {}, isSynchronous: true, timestamp }),
+    ) as unknown;
+    expect(parseQueueEvent(body, NOW)).toMatchObject({
+      ok: true,
+      event: { notBefore: NOW, time: NOW - 250, synchronous: true, options: {} },
+    });
+    // an invalid Date serializes as null: read as no timestamp, as Space Cloud's Go struct does
+    const invalid = JSON.parse(JSON.stringify({ type: 'a', payload: 1, timestamp: new Date(Number.NaN) })) as unknown;
+    const parsed = parseQueueEvent(invalid, NOW);
+    expect(parsed).toMatchObject({ ok: true, event: { notBefore: 0, synchronous: false } });
+    expect(parsed.ok && parsed.event.time).toBeUndefined();
+  });
+
   it.each([
+    [{ type: 'a', payload: {}, isSynchronous: 'yes' }, 'isSynchronous'],
     [{ payload: {} }, 'type'],
     [{ type: 'a' }, 'payload'],
     [{ type: 'a', payload: {}, delay: -1 }, 'delay'],
