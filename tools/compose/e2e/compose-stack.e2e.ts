@@ -5,7 +5,7 @@
 // standardwebhooks library; every queued event must arrive exactly once. The steps run in order.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,7 +179,11 @@ describe('docker compose: the real Dockerfile and docker-compose.yml, end to end
 
   afterAll(async () => {
     console.log(`compose e2e measurements: ${JSON.stringify(measured)}`);
-    await stack?.compose(['down', '--volumes', '--remove-orphans', '--timeout', '10'], 120_000);
+    try {
+      await stack?.compose(['down', '--volumes', '--remove-orphans', '--timeout', '10'], 120_000);
+    } finally {
+      if (stack) rmSync(stack.dir, { recursive: true, force: true }); // the env file holds the tokens
+    }
   });
 
   it('builds the four app images from the Dockerfile (npm CA only as a build secret)', async () => {

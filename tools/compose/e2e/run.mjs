@@ -18,7 +18,7 @@ import { startEngine, stopEngine, stopPid } from './docker-engine.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BUDGET_MS = 15 * 60_000;
-export const E2E_PROJECT = 'spaceport-e2e';
+const E2E_PROJECT = 'spaceport-e2e';
 const started = Date.now();
 const log = (line) => process.stderr.write(`[test:compose ${Math.round((Date.now() - started) / 1000)}s] ${line}\n`);
 
