@@ -29,6 +29,15 @@ function npmCaBundle() {
   return candidates.find((path) => path && path !== 'null' && path !== 'undefined' && existsSync(path));
 }
 
+/** `down --volumes` of the test's project, found by its name (labels), no compose file needed. */
+function removeProject(composeBin, dockerHost) {
+  spawnSync(composeBin, ['--project-name', E2E_PROJECT, 'down', '--volumes', '--remove-orphans', '--timeout', '10'], {
+    env: { ...process.env, DOCKER_HOST: dockerHost },
+    stdio: 'ignore',
+    timeout: 120_000,
+  });
+}
+
 let stopping = false;
 /** @type {((signal: NodeJS.Signals) => void) | undefined} */
 let stopVitest;
@@ -82,6 +91,7 @@ async function main() {
     log(`provisioned in ${Math.round((Date.now() - started) / 1000)} s; starting the end-to-end suite`);
     await new Promise((resolveTick) => setImmediate(resolveTick)); // a signal queued during provisioning lands here
     if (stopping) return 130;
+    removeProject(tools.DOCKER_COMPOSE_BIN, engine.host); // what a killed earlier run left in the data root
     exitCode = await runVitest(
       {
         ...process.env,
@@ -97,11 +107,7 @@ async function main() {
     );
   } finally {
     // the suite cleans up after itself; this is the backstop when it was stopped or crashed
-    spawnSync(
-      tools.DOCKER_COMPOSE_BIN,
-      ['--project-name', E2E_PROJECT, 'down', '--volumes', '--remove-orphans', '--timeout', '10'],
-      { env: { ...process.env, DOCKER_HOST: engine.host }, stdio: 'ignore', timeout: 120_000 },
-    );
+    removeProject(tools.DOCKER_COMPOSE_BIN, engine.host);
     await stopEngine(engine, log);
   }
   log(`done in ${Math.round((Date.now() - started) / 1000)} s, exit ${exitCode}`);
