@@ -7,7 +7,12 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# A CA bundle for an intercepting proxy reaches npm only as a BuildKit build secret `npm_ca`, mounted
+# for this one step and never stored in a layer (e.g. `docker build --secret id=npm_ca,src=<bundle> .`;
+# `npm run test:compose` passes the host's bundle); without it npm uses its own CAs.
+RUN --mount=type=secret,id=npm_ca,required=false \
+    if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi \
+ && npm ci --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.build.json ./
 COPY apps ./apps
 COPY libs ./libs

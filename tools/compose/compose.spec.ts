@@ -245,6 +245,19 @@ describe('Dockerfile', () => {
     expect(runs.join('\n')).toMatch(/npm prune --omit=dev/);
   });
 
+  it('gives npm a proxy CA only as an optional build secret, never through a layer or a frontend image', () => {
+    const text = read('Dockerfile');
+    const npmCi = dockerfile.stages
+      .flatMap((stage) => stage.instructions)
+      .find((i) => i.keyword === 'RUN' && /npm ci/.test(i.args));
+    expect(npmCi?.args).toMatch(/^--mount=type=secret,id=npm_ca,required=false\s/);
+    const copies = dockerfile.stages.flatMap((stage) =>
+      stage.instructions.filter((i) => /^(COPY|ADD)$/.test(i.keyword)),
+    );
+    expect(copies.filter((i) => /\.(crt|pem)\b|npm_ca|cafile/i.test(i.args))).toEqual([]);
+    expect(text).not.toMatch(/^#\s*syntax=/m); // BuildKit would fetch a frontend image first
+  });
+
   it.each([...APPS, DEMO])('target %s runs, as user node, the main.js that npm run build emits', (role) => {
     const spec = services[role]?.build;
     const target = typeof spec === 'object' ? spec.target : undefined;
