@@ -47,7 +47,12 @@ describe('trigger URLs refused at config time (SSRF guard)', () => {
     };
     // one config-service; a gateway with the guard's defaults and one with an allowlist
     strictStack = new AppStack(settings);
-    allowStack = new AppStack({ ...settings, extraEnv: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8,::1/128' } });
+    // the same cluster key: both gateways mirror the one config-service (docs/config-plane.md)
+    allowStack = new AppStack({
+      ...settings,
+      signingKey: strictStack.signingKey,
+      extraEnv: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8,::1/128' },
+    });
     await strictStack.launch('config-service', 'config-service');
     strict = await startGateway(strictStack, 'gateway-strict');
     allowing = await startGateway(allowStack, 'gateway-allowing');

@@ -158,8 +158,8 @@ async function census(): Promise<Map<string, { keys: number; withoutTtl: number 
   const kinds = new Map<string, { keys: number; withoutTtl: number }>();
   for (const key of await redis.keys('*')) {
     const kind = key
-      .replace(/^sp:\{default(:p\d+)?\}:(ev|ledger):([a-z-]+)(:.*)?$/, '$2:$3')
-      .replace(/^bull:\{default:p\d+\}:sp-default-p\d+(-ordered)?:(.*)$/, (_, _o, rest: string) =>
+      .replace(/^sp:\{default(:p\d+:\d+)?\}:(ev|ledger):([a-z-]+)(:.*)?$/, '$2:$3')
+      .replace(/^bull:\{default:p\d+:\d+\}:sp-default-p\d+(-ordered)?:(.*)$/, (_, _o, rest: string) =>
         rest.startsWith('msg_') ? 'bull:job' : `bull:${rest}`,
       );
     const entry = kinds.get(kind) ?? { keys: 0, withoutTtl: 0 };
