@@ -86,6 +86,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
     timeoutMs: minutes(10),
   },
   {
+    name: 'redis-failover',
+    file: 'redis-failover.ts',
+    quickEnv: { BENCH_ROUNDS: '1' },
+    timeoutMs: minutes(25),
+  },
+  {
     name: 'ingest-cpu',
     file: 'diagnostics/ingest-cpu.ts',
     diagnostic: true,

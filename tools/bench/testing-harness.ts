@@ -6,13 +6,16 @@
 import { join } from 'node:path';
 import { ROOT } from './benchmarks';
 
-export { AppStack, type LaunchedApp } from '../../libs/testing/src/app-stack';
+export { AppStack, type LaunchedApp, type StackSettings } from '../../libs/testing/src/app-stack';
 export { call, projectBody, spaceCloudTrigger } from '../../libs/testing/src/config-api-client';
 export { startConsulAgent } from '../../libs/testing/src/consul-agent';
+export { type AcceptedEvent, runEventStream } from '../../libs/testing/src/event-stream';
 export { ManagedProcess } from '../../libs/testing/src/managed-process';
+export { partitionResumeMs } from '../../libs/testing/src/partition-resume';
 export { freePort, freePorts } from '../../libs/testing/src/ports';
 export {
   REDIS_DATA_NODE_CONFIG,
+  type RedisFailover,
   type RedisNode,
   startRedisNodes,
   syncedMasterOf,
@@ -20,6 +23,13 @@ export {
 export { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 export { type RedisServer, startRedisServer } from '../../libs/testing/src/redis-server';
 export { startRedisCluster } from '../../libs/testing/src/redis-cluster';
+export {
+  deliveredTo,
+  duplicatesAwayFromKill,
+  failoverTimings,
+  settleAccepted,
+} from '../../libs/testing/src/redis-failover-outcome';
+export { startRedisSentinel } from '../../libs/testing/src/redis-sentinel';
 export { sleep, waitFor } from '../../libs/testing/src/wait';
 
 export { WebhookReceiver } from '../../libs/testing/src/webhook-receiver';

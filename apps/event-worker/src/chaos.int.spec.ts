@@ -14,6 +14,7 @@ import {
   call,
   type LaunchedApp,
   projectBody,
+  runEventStream,
   sleep,
   useConsulAgent,
   useRedisServer,
@@ -29,7 +30,6 @@ import {
   partitionsOf,
   readCluster,
 } from './testing-fixtures/cluster-probe';
-import { runEventStream } from './testing-fixtures/event-stream';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';

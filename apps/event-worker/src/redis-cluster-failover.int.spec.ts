@@ -9,9 +9,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type AcceptedEvent,
   AppStack,
+  deliveredTo,
+  duplicatesAwayFromKill,
+  failoverTimings,
   type LaunchedApp,
+  partitionResumeMs,
   projectBody,
+  runEventStream,
+  settleAccepted,
   sleep,
   useConsulAgent,
   useRedisCluster,
@@ -19,14 +26,6 @@ import {
   WebhookReceiver,
 } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AcceptedEvent, runEventStream } from './testing-fixtures/event-stream';
-import { partitionResumeMs } from './testing-fixtures/partition-resume';
-import {
-  deliveredTo,
-  duplicatesAwayFromKill,
-  failoverTimings,
-  settleAccepted,
-} from './testing-fixtures/redis-failover-outcome';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';

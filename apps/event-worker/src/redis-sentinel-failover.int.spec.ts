@@ -8,10 +8,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type AcceptedEvent,
   AppStack,
+  deliveredTo,
+  duplicatesAwayFromKill,
+  failoverTimings,
   type LaunchedApp,
   projectBody,
   runAppToExit,
+  runEventStream,
+  settleAccepted,
   sleep,
   useConsulAgent,
   useRedisSentinel,
@@ -20,13 +26,6 @@ import {
 } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AcceptedEvent, runEventStream } from './testing-fixtures/event-stream';
-import {
-  deliveredTo,
-  duplicatesAwayFromKill,
-  failoverTimings,
-  settleAccepted,
-} from './testing-fixtures/redis-failover-outcome';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';

@@ -8,9 +8,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type AcceptedEvent,
   AppStack,
   type LaunchedApp,
   projectBody,
+  runEventStream,
   sleep,
   useConsulAgent,
   useRedisSentinel,
@@ -18,7 +20,6 @@ import {
   WebhookReceiver,
 } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AcceptedEvent, runEventStream } from './testing-fixtures/event-stream';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';

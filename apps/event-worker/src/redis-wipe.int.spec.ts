@@ -7,10 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type AcceptedEvent,
   AppStack,
   call,
   type LaunchedApp,
   projectBody,
+  runEventStream,
   sleep,
   useConsulAgent,
   useRedisServer,
@@ -19,7 +21,6 @@ import {
 } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AcceptedEvent, runEventStream } from './testing-fixtures/event-stream';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';

@@ -1,6 +1,5 @@
 // Test fixture: what the chaos suite measured at each failure, and the figures it prints.
-import { type WebhookReceiver } from '@spaceport/testing';
-import type { AcceptedEvent } from './event-stream';
+import { type AcceptedEvent, type WebhookReceiver } from '@spaceport/testing';
 
 export interface FailureRecord {
   label: string;

@@ -1,6 +1,8 @@
 // What the Redis failover suites (Sentinel, Cluster) measure and check after a master was SIGKILLed under a
 // steady event stream: when ingest and delivery came back, and what became of every accepted event.
-import { call, sleep, type WebhookReceiver } from '@spaceport/testing';
+import { call } from './config-api-client';
+import { sleep } from './wait';
+import { type WebhookReceiver } from './webhook-receiver';
 import { type AcceptedEvent, type StreamResult } from './event-stream';
 
 /** When ingest answered 202 again, when an event accepted since then was first delivered, the longest gap. */

@@ -1,6 +1,6 @@
 // Test fixture: a steady, bounded stream of events queued at the gateway (fixed count, fixed rate,
 // bounded concurrency). It records each accepted event's partition, delivery ids and queue time.
-import { sleep } from '@spaceport/testing';
+import { sleep } from './wait';
 
 export interface AcceptedEvent {
   eventId: string;

@@ -1,4 +1,5 @@
-import { type WebhookReceiver } from '@spaceport/testing';
+// Test fixture: per partition, when delivery resumed after a moment (the failover suites and benchmark).
+import { type WebhookReceiver } from './webhook-receiver';
 import { type AcceptedEvent } from './event-stream';
 
 /**
