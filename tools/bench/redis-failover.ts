@@ -95,14 +95,7 @@ async function startTopology(topology: Topology): Promise<RunningTopology> {
 
 /** The apps up on the topology, project and trigger created, 20 events delivered. */
 async function launchApps(stack: AppStack, receiver: WebhookReceiver): Promise<LaunchedApp> {
-  await stack.launch('config-service', 'config-service');
-  const [gateway] = await Promise.all([
-    stack.launch('gateway', 'gateway'),
-    stack.launch('event-worker', 'worker-1'),
-    stack.launch('event-worker', 'worker-2'),
-  ]);
-  await stack.waitForMirrors('config loaded', (s) => s.config.state === 'in-sync', 20_000);
-  await stack.createTrigger(gateway, `${receiver.url}/hook`);
+  const gateway = await stack.launchDeliveringSet(`${receiver.url}/hook`);
   const warm = await runEventStream({
     gatewayUrl: gateway.url,
     project: 'shop',

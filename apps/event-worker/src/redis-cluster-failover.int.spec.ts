@@ -68,14 +68,7 @@ describe(
     const delivered = (event: AcceptedEvent): boolean => deliveredTo(receiver)(event);
 
     it('starts every app on the cluster and delivers over every shard', async () => {
-      await stack.launch('config-service', 'config-service');
-      [gateway] = await Promise.all([
-        stack.launch('gateway', 'gateway'),
-        stack.launch('event-worker', 'worker-1'),
-        stack.launch('event-worker', 'worker-2'),
-      ]);
-      await stack.waitForMirrors('config loaded', (s) => s.config.state === 'in-sync', 20_000);
-      await stack.createTrigger(gateway, `${receiver.url}/hook`);
+      gateway = await stack.launchDeliveringSet(`${receiver.url}/hook`);
       const result = await runEventStream({
         gatewayUrl: gateway.url,
         project: 'shop',

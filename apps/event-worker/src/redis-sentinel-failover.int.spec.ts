@@ -96,14 +96,7 @@ describe('Redis through Sentinel, a failover under a steady stream', { timeout: 
   });
 
   it('starts every app through the sentinels and delivers through the master they name', async () => {
-    await stack.launch('config-service', 'config-service');
-    [gateway] = await Promise.all([
-      stack.launch('gateway', 'gateway'),
-      stack.launch('event-worker', 'worker-1'),
-      stack.launch('event-worker', 'worker-2'),
-    ]);
-    await stack.waitForMirrors('config loaded', (s) => s.config.state === 'in-sync', 20_000);
-    await stack.createTrigger(gateway, `${receiver.url}/hook`);
+    gateway = await stack.launchDeliveringSet(`${receiver.url}/hook`);
     const result = await runEventStream({
       gatewayUrl: gateway.url,
       project: 'shop',

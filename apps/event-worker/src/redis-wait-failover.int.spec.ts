@@ -55,14 +55,7 @@ describe('REDIS_WAIT_REPLICAS=1, the Sentinel master SIGKILLed under a steady st
         REDIS_WAIT_TIMEOUT_MS: '1000',
       },
     });
-    await stack.launch('config-service', 'config-service');
-    [gateway] = await Promise.all([
-      stack.launch('gateway', 'gateway'),
-      stack.launch('event-worker', 'worker-1'),
-      stack.launch('event-worker', 'worker-2'),
-    ]);
-    await stack.waitForMirrors('config loaded', (s) => s.config.state === 'in-sync', 20_000);
-    await stack.createTrigger(gateway, `${receiver.url}/hook`);
+    gateway = await stack.launchDeliveringSet(`${receiver.url}/hook`);
   }, 90_000);
 
   afterAll(async () => {

@@ -49,14 +49,7 @@ describe('Redis restarted without its data, under a steady stream', { timeout: 1
       heartbeat: '200ms',
       extraEnv: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32', CONSUL_CHECK_TTL: '3s' },
     });
-    await stack.launch('config-service', 'config-service');
-    [gateway] = await Promise.all([
-      stack.launch('gateway', 'gateway'),
-      stack.launch('event-worker', 'worker-1'),
-      stack.launch('event-worker', 'worker-2'),
-    ]);
-    await stack.waitForMirrors('config loaded', (s) => s.config.state === 'in-sync', 20_000);
-    await stack.createTrigger(gateway, `${receiver.url}/hook`);
+    gateway = await stack.launchDeliveringSet(`${receiver.url}/hook`);
   }, 60_000);
 
   afterAll(async () => {

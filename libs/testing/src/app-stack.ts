@@ -192,6 +192,23 @@ export class AppStack {
     );
   }
 
+  /**
+   * The set the failover suites and benchmarks run: config-service, then a gateway and two event-workers
+   * (`worker-1`, `worker-2`), every mirror in sync, and project `shop`'s trigger `paid` to `hookUrl`
+   * (createTrigger). Returns the gateway.
+   */
+  async launchDeliveringSet(hookUrl: string): Promise<LaunchedApp> {
+    await this.launch('config-service', 'config-service');
+    const [gateway] = await Promise.all([
+      this.launch('gateway', 'gateway'),
+      this.launch('event-worker', 'worker-1'),
+      this.launch('event-worker', 'worker-2'),
+    ]);
+    await this.waitForMirrors('config loaded', (s) => s.config.state === 'in-sync', 20_000);
+    await this.createTrigger(gateway, hookUrl);
+    return gateway;
+  }
+
   async stopAll(): Promise<void> {
     for (const app of this.apps.splice(0)) {
       await app.proc.stop(3_000);
