@@ -1,5 +1,6 @@
 // End to end in distributed mode, with the real built processes: config-service, gateway and two
-// event-workers against a real Consul agent and redis-server. A trigger is created through the
+// event-workers against a real Consul agent, on each Redis topology (one redis-server, Sentinel, Cluster;
+// a cluster id of its own each). A trigger is created through the
 // config API; the Consul-elected leader assigns the partitions; events queued at the gateway reach a
 // real HTTP receiver once each, also after Redis lost the partition epochs, after the cluster's state
 // in Consul was lost, and after one worker is SIGKILLed (its partitions move).
@@ -10,15 +11,16 @@ import { eventingKeys } from '@spaceport/eventing';
 import {
   AppStack,
   call,
+  keysOnEveryMaster,
   type LaunchedApp,
   projectBody,
+  REDIS_TOPOLOGIES,
   spaceCloudTrigger,
   useConsulAgent,
-  useRedisServer,
+  useRedisTopology,
   waitFor,
   WebhookReceiver,
 } from '@spaceport/testing';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterView, readCluster } from './testing-fixtures/cluster-probe';
 
@@ -27,7 +29,6 @@ const ADMIN = 'admin-token-0123456789abcdef';
 const HIGH_WATER = 36;
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
 const consul = useConsulAgent();
-const redis = useRedisServer();
 
 /** `GET /v1/cluster` with the admin token. */
 async function cluster(gateway: LaunchedApp): Promise<ClusterView> {
@@ -42,9 +43,9 @@ function overBothWorkers(view: ClusterView): boolean {
   return view.partitions.length > 0 && owners.size === 2 && !owners.has(null);
 }
 
-/** Deletes `spaceport/e2e/<key>` (and what is under it with `recurse`) in Consul. */
-async function deleteClusterKey(key: string, recurse = false): Promise<void> {
-  const url = `${consul.agent.httpAddr}/v1/kv/spaceport/e2e/${key}${recurse ? '?recurse=true' : ''}`;
+/** Deletes `spaceport/<clusterId>/<key>` (and what is under it with `recurse`) in Consul. */
+async function deleteClusterKey(clusterId: string, key: string, recurse = false): Promise<void> {
+  const url = `${consul.agent.httpAddr}/v1/kv/spaceport/${clusterId}/${key}${recurse ? '?recurse=true' : ''}`;
   expect((await fetch(url, { method: 'DELETE' })).status).toBe(200);
 }
 
@@ -58,7 +59,9 @@ async function queue(gateway: LaunchedApp, count: number, tag: string): Promise<
   }
 }
 
-describe('distributed delivery (built processes, real Consul and Redis)', () => {
+describe.each(REDIS_TOPOLOGIES)('distributed delivery (built processes, real Consul) on %s', (topology) => {
+  const redis = useRedisTopology(topology);
+  const clusterId = `e2e-${REDIS_TOPOLOGIES.indexOf(topology)}`;
   const workDir = mkdtempSync(join(tmpdir(), 'spaceport-e2e-'));
   let stack: AppStack;
   let receiver: WebhookReceiver;
@@ -68,10 +71,10 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
     receiver = await new WebhookReceiver(() => ({ status: 204 })).start();
     stack = new AppStack({
       workDir,
-      redisUrl: redis.redis.url,
+      ...redis.stackRedis(),
       consulAddr: consul.agent.httpAddr,
       register: true,
-      clusterId: 'e2e',
+      clusterId,
       adminToken: ADMIN,
       readToken: 'read-token-0123456789abcdef',
       heartbeat: '500ms',
@@ -79,8 +82,8 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
     });
     // As if partitionCount had been 36 before it was lowered to the default 32: the leader must still
     // assign (and the workers consume) all 36 partitions, or jobs queued in 32..35 would be stranded.
-    const seed = new Redis(redis.redis.url);
-    await seed.set(eventingKeys('e2e').partitionHighWater, String(HIGH_WATER));
+    const seed = redis.admin();
+    await seed.set(eventingKeys(clusterId).partitionHighWater, String(HIGH_WATER));
     seed.disconnect();
     await stack.launch('config-service', 'config-service');
     [gateway] = await Promise.all([
@@ -149,11 +152,11 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
   });
 
   it('re-establishes partition epochs Redis lost, and delivers on within seconds', async () => {
-    const admin = new Redis(redis.redis.url);
+    const admin = redis.admin();
     try {
-      const keys = await admin.keys('*ledger:epoch:*');
+      const keys = await keysOnEveryMaster(admin, `sp:{${clusterId}:p*}:ledger:epoch:*`);
       expect(keys.length).toBe(HIGH_WATER);
-      await admin.del(...keys);
+      await Promise.all(keys.map((key) => admin.del(key)));
     } finally {
       admin.disconnect();
     }
@@ -167,7 +170,11 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
   it('after the cluster state in Consul is lost, the next generation starts above the epochs in Redis', async () => {
     const generationBefore = (await cluster(gateway)).generation ?? 0;
     // what a Consul KV reset leaves of the cluster's own keys (the config under config/ is kept)
-    await Promise.all([deleteClusterKey('assignment'), deleteClusterKey('acks/', true), deleteClusterKey('leader')]);
+    await Promise.all([
+      deleteClusterKey(clusterId, 'assignment'),
+      deleteClusterKey(clusterId, 'acks/', true),
+      deleteClusterKey(clusterId, 'leader'),
+    ]);
     const view = await waitFor(
       async () => {
         const current = await cluster(gateway);
@@ -181,7 +188,7 @@ describe('distributed delivery (built processes, real Consul and Redis)', () => 
 
   it('rewrites an assignment deleted by hand within seconds, without a membership change', async () => {
     const generationBefore = (await cluster(gateway)).generation ?? 0;
-    await deleteClusterKey('assignment');
+    await deleteClusterKey(clusterId, 'assignment');
     const deletedAt = Date.now();
     await waitFor(async () => ((await cluster(gateway)).generation ?? 0) > generationBefore, {
       what: 'the leader rewriting the assignment',

@@ -1,4 +1,7 @@
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type StackSettings } from './app-stack';
+import { waitFor } from './wait';
 import { type ConsulAgent, type ConsulAgentOptions, startConsulAgent } from './consul-agent';
 import { type RedisClusterOptions, type RedisClusterTopology, startRedisCluster } from './redis-cluster';
 import { type RedisNode } from './redis-node';
@@ -105,28 +108,57 @@ export function useRedisCluster(options: RedisClusterOptions = {}): { readonly c
 export const REDIS_TOPOLOGIES = ['one Redis', 'Redis Sentinel', 'Redis Cluster'] as const;
 export type RedisTopologyName = (typeof REDIS_TOPOLOGIES)[number];
 
+/** A Redis topology of the enclosing suite, as the apps and a test reach it. */
+export interface RedisTopologyHandle {
+  /** the environment that points an app at it */
+  env(): Record<string, string>;
+  /** the AppStack settings that run the built apps on it */
+  stackRedis(): Pick<StackSettings, 'redisUrl' | 'redisSentinel' | 'redisCluster'>;
+  /** a new ioredis client on it (a Cluster client on a Cluster); disconnect it after use */
+  admin(): Redis | Cluster;
+}
+
 /**
  * The Redis of `topology` for the enclosing suite (a redis-server; a master, a replica and 3 sentinels;
  * or a 3-master cluster with a replica each), and the environment that points an app at it: `REDIS_URL`,
  * `REDIS_SENTINELS` + `REDIS_SENTINEL_NAME`, or `REDIS_CLUSTER_NODES`. Use with
  * `describe.each(REDIS_TOPOLOGIES)`.
  */
-export function useRedisTopology(topology: RedisTopologyName): { env(): Record<string, string> } {
+export function useRedisTopology(topology: RedisTopologyName): RedisTopologyHandle {
   if (topology === 'one Redis') {
     const server = useRedisServer();
-    return { env: () => ({ REDIS_URL: server.redis.url }) };
-  }
-  if (topology === 'Redis Sentinel') {
-    const sentinel = useRedisSentinel();
     return {
-      env: () => ({
-        REDIS_SENTINELS: sentinel.sentinel.sentinelAddresses,
-        REDIS_SENTINEL_NAME: sentinel.sentinel.masterName,
-      }),
+      env: () => ({ REDIS_URL: server.redis.url }),
+      stackRedis: () => ({ redisUrl: server.redis.url }),
+      admin: () => new Redis(server.redis.url),
     };
   }
-  const cluster = useRedisCluster();
-  return { env: () => ({ REDIS_CLUSTER_NODES: cluster.cluster.nodeAddresses }) };
+  if (topology === 'Redis Sentinel') {
+    const holder = useRedisSentinel();
+    const topologyOf = (): RedisSentinelTopology => holder.sentinel;
+    return {
+      env: () => ({ REDIS_SENTINELS: topologyOf().sentinelAddresses, REDIS_SENTINEL_NAME: topologyOf().masterName }),
+      stackRedis: () => ({
+        redisSentinel: { sentinelAddresses: topologyOf().sentinelAddresses, masterName: topologyOf().masterName },
+      }),
+      admin: () => new Redis({ sentinels: [...topologyOf().sentinelEndpoints], name: topologyOf().masterName }),
+    };
+  }
+  const holder = useRedisCluster();
+  return {
+    env: () => ({ REDIS_CLUSTER_NODES: holder.cluster.nodeAddresses }),
+    stackRedis: () => ({ redisCluster: { nodeAddresses: holder.cluster.nodeAddresses } }),
+    admin: () => new Cluster([...holder.cluster.nodeEndpoints]),
+  };
+}
+
+/** Every key matching `pattern` on every master (KEYS: for tests only). */
+export async function keysOnEveryMaster(client: Redis | Cluster, pattern: string): Promise<string[]> {
+  // a Cluster client knows its masters once it has read the slot map
+  if (client instanceof Cluster && client.status !== 'ready')
+    await waitFor(() => client.status === 'ready', { what: 'the Cluster client ready', timeoutMs: 10_000 });
+  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+  return (await Promise.all(nodes.map((node) => node.keys(pattern)))).flat();
 }
 
 /** Sets `env` in process.env and unsets the other Redis connection forms (for in-process apps). */
