@@ -16,23 +16,9 @@ function clientErrorOf(exception: unknown): { status: number; response: unknown 
 }
 
 /**
- * A readiness answer (`GET /readyz`, @nestjs/terminus: `{status, info, error, details}`, or only `{status}`
- * without an admin token, with a 503 when a check is down) is a report, not an error: it keeps its own
- * shape, which probes and operators read.
- */
-function isHealthReport(response: unknown): boolean {
-  const body = response as { status?: unknown; statusCode?: unknown } | null;
-  return (
-    typeof body?.status === 'string' &&
-    ['ok', 'error', 'shutting_down'].includes(body.status) &&
-    body.statusCode === undefined
-  );
-}
-
-/**
  * The error filter of every app's HTTP server (bootstrap.ts): an HttpException — Nest's own 404 and
  * 400s, each API's — and the body parser's client errors (413) answer with `errorBodyOf`'s one shape;
- * anything else is Nest's 500 (logged by Nest). A readiness report (isHealthReport) passes unchanged.
+ * anything else is Nest's 500 (logged by Nest).
  */
 @Catch()
 export class HttpErrorFilter extends BaseExceptionFilter {
@@ -41,7 +27,6 @@ export class HttpErrorFilter extends BaseExceptionFilter {
     const adapter = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
     if (!error || !adapter) return super.catch(exception, host);
     const response = host.switchToHttp().getResponse<unknown>();
-    const body = isHealthReport(error.response) ? error.response : errorBodyOf(error.status, error.response);
-    adapter.reply(response, body, error.status);
+    adapter.reply(response, errorBodyOf(error.status, error.response), error.status);
   }
 }

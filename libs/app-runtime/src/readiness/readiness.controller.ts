@@ -1,4 +1,14 @@
-import { Controller, Get, Header, Headers, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Headers,
+  HttpStatus,
+  Inject,
+  Optional,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { type Logger } from 'pino';
 import { authorizeAdmin, type AdminTokens } from '../admin-auth/admin-auth';
@@ -28,11 +38,15 @@ export class ReadinessController {
    * else 503 with the same body, `status:"error"` and the failing checks under `error`
    * (`shutting_down` once a graceful stop began). The checks' details (versions, ids, addresses,
    * partitions) go only to an admin token of this app (full or read-only); anyone else gets `{status}`.
+   * A 503 is answered, not thrown: the report keeps its shape, which the API error filter would not.
    */
   @Get('readyz')
   @Header('Cache-Control', 'no-store')
   @HealthCheck()
-  async readyz(@Headers('authorization') authorization?: string): Promise<HealthCheckResult | { status: string }> {
+  async readyz(
+    @Res({ passthrough: true }) res: { status(code: number): unknown },
+    @Headers('authorization') authorization?: string,
+  ): Promise<HealthCheckResult | { status: string }> {
     const detailed = this.tokens !== undefined && authorizeAdmin(this.tokens, authorization, 'read').ok;
     try {
       const result = await this.health.check(this.registry.indicatorFunctions());
@@ -42,7 +56,8 @@ export class ReadinessController {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
       this.noteChange(result);
-      throw detailed ? error : new ServiceUnavailableException({ status: result.status });
+      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return detailed ? result : { status: result.status };
     }
   }
 
