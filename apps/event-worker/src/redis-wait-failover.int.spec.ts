@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import {
   type AcceptedEvent,
   AppStack,
+  deliveredTo,
+  duplicatesAwayFromKill,
+  failoverTimings,
   type LaunchedApp,
+  partitionResumeMs,
   projectBody,
   runEventStream,
   sleep,
@@ -64,8 +68,7 @@ describe('REDIS_WAIT_REPLICAS=1, the Sentinel master SIGKILLed under a steady st
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  const delivered = (event: AcceptedEvent): boolean =>
-    event.deliveryIds.every((id) => receiver.countByWebhookId.has(id));
+  const delivered = (event: AcceptedEvent): boolean => deliveredTo(receiver)(event);
   const arrivalOf = (id: string): number =>
     performance.timeOrigin + (receiver.firstArrivalByWebhookId.get(id) ?? Infinity);
 
@@ -103,25 +106,17 @@ describe('REDIS_WAIT_REPLICAS=1, the Sentinel master SIGKILLed under a steady st
     // jobs active on the killed master run again once their lock expires (EVENTING_LOCK_MS, 30 s): the last ones
     const allDeliveredAt = Math.max(...result.accepted.flatMap((event) => event.deliveryIds.map(arrivalOf)));
 
-    // ingest answered 202 again: the first 202 after the first refusal that followed the kill
-    const refusedFrom = Math.min(...result.refusals.map((r) => r.at).filter((at) => at >= killedAt), Infinity);
-    const since = refusedFrom === Infinity ? killedAt : refusedFrom;
-    const acceptedAgain = result.accepted.filter((event) => event.acceptedAt > since);
-    const acceptedAgainAt = Math.min(...acceptedAgain.map((event) => event.acceptedAt));
-    // each partition: the first delivery of an event accepted since then
-    const consumingAgainAt = new Map<number, number>();
-    for (const event of acceptedAgain) {
-      const at = Math.min(...event.deliveryIds.map(arrivalOf));
-      consumingAgainAt.set(event.partition, Math.min(consumingAgainAt.get(event.partition) ?? Infinity, at));
-    }
-    expect([...consumingAgainAt.keys()].sort((a, b) => a - b)).toEqual([...Array(PARTITIONS).keys()]);
-    const allConsumingAt = Math.max(...consumingAgainAt.values());
+    // ingest answered 202 again: the first 202 after the first refusal that followed the kill; each
+    // partition: the first delivery of an event accepted since then
+    const timing = failoverTimings(result, killedAt, receiver);
+    const acceptedAgainAt = timing.acceptedAgainAt;
+    const consumingAgainMs = partitionResumeMs(result.accepted, receiver, timing.refusingSince);
+    expect([...consumingAgainMs.keys()].sort((a, b) => a - b)).toEqual([...Array(PARTITIONS).keys()]);
+    const allConsumingAt = timing.refusingSince + Math.max(...consumingAgainMs.values());
     expect(allConsumingAt - killedAt).toBeLessThan(PARTITIONS_CONSUMING_BOUND_MS);
 
     // a send whose sent record the failover lost is sent again (same webhook-id): only around the kill
-    const duplicated = [...receiver.countByWebhookId].filter(([, count]) => count > 1).map(([id]) => id);
-    const sentAt = (id: string): number => performance.timeOrigin + (receiver.firstArrivalByWebhookId.get(id) ?? 0);
-    expect(duplicated.filter((id) => sentAt(id) < killedAt - 2_000 || sentAt(id) > killedAt + 1_000)).toEqual([]);
+    expect(duplicatesAwayFromKill(receiver, killedAt)).toEqual([]);
     for (const app of stack.apps)
       expect(readFileSync(app.logFile, 'utf8'), app.name).not.toMatch(/Unhandled error event/);
     const after = (at: number): string => `${Math.round(at - killedAt)} ms`;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import {
   type AcceptedEvent,
   AppStack,
+  deliveredTo,
   call,
   type LaunchedApp,
   projectBody,
@@ -58,8 +59,7 @@ describe('Redis restarted without its data, under a steady stream', { timeout: 1
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  const delivered = (event: AcceptedEvent): boolean =>
-    event.deliveryIds.every((id) => receiver.countByWebhookId.has(id));
+  const delivered = (event: AcceptedEvent): boolean => deliveredTo(receiver)(event);
   const logStatus = async (event: AcceptedEvent): Promise<number> =>
     (await call(gateway.url, 'GET', `/v1/api/shop/eventing/events/${event.eventId}`, PROJECT_TOKEN)).status;
 

@@ -7,6 +7,8 @@ import { type AcceptedEvent, type StreamResult } from './event-stream';
 
 /** When ingest answered 202 again, when an event accepted since then was first delivered, the longest gap. */
 export interface FailoverTimings {
+  /** when ingest began refusing after the kill (the kill itself when it never did) */
+  refusingSince: number;
   acceptedAgainAt: number;
   deliveredAgainAt: number;
   longestPauseMs: number;
@@ -26,6 +28,7 @@ export function failoverTimings(result: StreamResult, killedAt: number, receiver
     .filter((at) => performance.timeOrigin + at > killedAt - 1_000)
     .sort((a, b) => a - b);
   return {
+    refusingSince: since,
     acceptedAgainAt: Math.min(...acceptedAgain.map((event) => event.acceptedAt)),
     deliveredAgainAt: Math.min(...acceptedAgain.flatMap((event) => event.deliveryIds.map(arrivalOf))),
     longestPauseMs: Math.round(Math.max(...arrivals.slice(1).map((at, i) => at - (arrivals[i] ?? at)))),
