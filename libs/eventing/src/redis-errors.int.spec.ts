@@ -17,7 +17,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventDeliveryModule, EventIngestModule, EventObserveModule } from './index';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
-import { shopSpec, TOKEN } from './testing-fixtures/fixtures';
+import { shopSpec } from './testing-fixtures/fixtures';
+import { postQueue, type QueueAnswer } from './testing-fixtures/queue-request';
 import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';
 
 const PARTITIONS = 4;
@@ -28,39 +29,19 @@ let other: RedisNode;
 let gateway: RunningApp;
 let worker: RunningApp | undefined;
 
-interface Answer {
-  status: number;
-  retryAfter: string | null;
-  body: Record<string, unknown>;
-  elapsedMs: number;
-}
-
 /** A partition key per partition of project shop. */
 const keyOf = (partition: number): string => {
   for (let i = 0; ; i += 1) if (partitionOf('shop', `k${i}`, PARTITIONS) === partition) return `k${i}`;
 };
 
-async function queue(n: number, partition: number): Promise<Answer> {
-  const startedAt = performance.now();
-  const res = await fetch(`${gateway.url}/v1/api/shop/eventing/queue`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify({ type: 'tick', payload: { n }, partitionKey: keyOf(partition) }),
-  });
-  const body = (await res.json()) as Record<string, unknown>;
-  return {
-    status: res.status,
-    retryAfter: res.headers.get('retry-after'),
-    body,
-    elapsedMs: performance.now() - startedAt,
-  };
-}
+const queue = (n: number, partition: number): Promise<QueueAnswer> =>
+  postQueue(gateway.url, { type: 'tick', payload: { n }, partitionKey: keyOf(partition) });
 
 const deliveredNs = (): number[] =>
   receiver.received.map((r) => (JSON.parse(r.body) as { data: { n: number } }).data.n);
 
 /** A refusal as the API must give it while Redis fails over. */
-function expectUnavailable(answer: Answer): void {
+function expectUnavailable(answer: QueueAnswer): void {
   expect(answer.status).toBe(503);
   expect(answer.retryAfter).toBe('1');
   expect(answer.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', message: expect.any(String) });

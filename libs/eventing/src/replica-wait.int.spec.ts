@@ -17,7 +17,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventDeliveryModule, EventIngestModule, EventObserveModule } from './index';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
-import { shopSpec, TOKEN } from './testing-fixtures/fixtures';
+import { shopSpec } from './testing-fixtures/fixtures';
+import { postQueue, type QueueAnswer } from './testing-fixtures/queue-request';
 import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';
 
 const WAIT_TIMEOUT_MS = 300;
@@ -27,37 +28,13 @@ let replica: RedisNode;
 let gateway: RunningApp;
 let worker: RunningApp;
 
-interface Answer {
-  status: number;
-  retryAfter: string | null;
-  body: Record<string, unknown>;
-  elapsedMs: number;
-}
-
-async function queue(n: number, idempotencyKey?: string): Promise<Answer> {
-  const startedAt = performance.now();
-  const res = await fetch(`${gateway.url}/v1/api/shop/eventing/queue`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${TOKEN}`,
-      ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-    },
-    body: JSON.stringify({ type: 'tick', payload: { n } }),
-  });
-  const body = (await res.json()) as Record<string, unknown>;
-  return {
-    status: res.status,
-    retryAfter: res.headers.get('retry-after'),
-    body,
-    elapsedMs: performance.now() - startedAt,
-  };
-}
+const queue = (n: number, idempotencyKey?: string): Promise<QueueAnswer> =>
+  postQueue(gateway.url, { type: 'tick', payload: { n } }, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
 
 const shortfalls = async (app: RunningApp, write: string): Promise<number> =>
   sampleSum(await scrapeMetrics(app.url), 'spaceport_redis_wait_shortfalls_total', { write });
 
-const deliveryIdOf = (answer: Answer): string => (answer.body['deliveries'] as { id: string }[])[0]!.id;
+const deliveryIdOf = (answer: QueueAnswer): string => (answer.body['deliveries'] as { id: string }[])[0]!.id;
 
 beforeAll(async () => {
   const [masterPort = 0, replicaPort = 0] = await freePorts(2);
