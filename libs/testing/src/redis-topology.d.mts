@@ -19,6 +19,7 @@ export declare function waitUntil<T>(
 export declare function redisCommand(port: number, command: string, ...args: (string | number)[]): Promise<unknown>;
 export declare function redisInfo(port: number, section?: string): Promise<Map<string, string>>;
 export declare function syncedMasterOf(port: number): Promise<string | undefined>;
+export declare function onlineReplicaPorts(masterInfo: ReadonlyMap<string, string>): number[];
 
 export declare function namedMaster(port: number, masterName: string): Promise<string>;
 export declare function sentinelAgrees(port: number, masterName: string, master: string): Promise<boolean>;

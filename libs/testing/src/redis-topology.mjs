@@ -100,11 +100,29 @@ export async function redisInfo(port, section) {
   return info;
 }
 
-/** host:port of the master the node on `port` replicates from, when it is a replica whose link is up. */
+/**
+ * host:port of the master the node on `port` replicates from, when it is a replica whose link is up and
+ * the master counts it as online. Both ends matter: after a (diskless) sync the replica's link is up
+ * while the master still holds it in `wait_bgsave`/`send_bulk` until its first REPLCONF ACK (sent once a
+ * second), and until then `WAIT` on the master does not count it.
+ */
 export async function syncedMasterOf(port) {
   const info = await redisInfo(port, 'replication');
   if (info.get('role') !== 'slave' || info.get('master_link_status') !== 'up') return undefined;
-  return `${info.get('master_host')}:${info.get('master_port')}`;
+  const master = `${info.get('master_host')}:${info.get('master_port')}`;
+  const masterInfo = await redisInfo(Number(info.get('master_port')), 'replication');
+  return onlineReplicaPorts(masterInfo).includes(port) ? master : undefined;
+}
+
+/** The ports of the replicas a master's INFO replication lists as `state=online`. */
+export function onlineReplicaPorts(masterInfo) {
+  const ports = [];
+  for (const [key, value] of masterInfo) {
+    if (!/^slave\d+$/.test(key)) continue;
+    const fields = new Map(value.split(',').map((pair) => pair.split('=')));
+    if (fields.get('state') === 'online') ports.push(Number(fields.get('port')));
+  }
+  return ports;
 }
 
 // --- Sentinel -------------------------------------------------------------------------------------
