@@ -1,6 +1,9 @@
 // Find a program: an env var naming it, else on PATH, else Debian's package installed with apt-get (as root).
 import { execFileSync, spawnSync } from 'node:child_process';
 
+/** How long apt-get waits for another apt run's lock before it gives up. */
+const APT_LOCK_TIMEOUT_S = 300;
+
 export function which(name) {
   const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
   return found.status === 0 ? found.stdout.trim() : undefined;
@@ -31,8 +34,11 @@ export function ensureDebianProgram({ command, envVar, debianPackage, log }) {
     }
     log(`${command}: installing Debian package ${debianPackage}…`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update', '-qq'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', debianPackage], {
+    // another apt run (unattended-upgrades on a fresh machine, a second provisioning) holds dpkg's lock
+    // for a while: wait for it instead of failing at once
+    const waitForLock = ['-o', `DPkg::Lock::Timeout=${APT_LOCK_TIMEOUT_S}`];
+    execFileSync('apt-get', [...waitForLock, 'update', '-qq'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('apt-get', [...waitForLock, 'install', '-y', '-qq', '--no-install-recommends', debianPackage], {
       env,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
