@@ -1,6 +1,7 @@
 import { type OpenAPIObject, type ReferenceObject } from '@nestjs/swagger';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_OPERATIONS, type OperationSpec } from './gateway-operations';
+import { mergeTables } from './merge-tables';
 import { completeGatewayDocument, gatewaySchemas, HTTP_METHODS, operationKeys } from './openapi-document';
 
 /** A document as SwaggerModule.createDocument would scan it: the operations, bare. */
@@ -96,6 +97,16 @@ describe('completeGatewayDocument', () => {
 
 describe('the gateway operation table', () => {
   const all = completeGatewayDocument(scanned(Object.keys(GATEWAY_OPERATIONS)));
+
+  it("merges the families' tables, refusing an operation described in two", () => {
+    expect(Object.keys(mergeTables('operation', { 'GET /a': spec }, { 'POST /a': spec }))).toEqual([
+      'GET /a',
+      'POST /a',
+    ]);
+    expect(() => mergeTables('operation', { 'GET /a': spec }, { 'GET /a': spec })).toThrow(
+      'operation GET /a is described twice',
+    );
+  });
 
   it('describes every path parameter and leaves nothing unmatched', () => {
     expect(all.problems).toEqual([]);

@@ -11,6 +11,7 @@ import {
 import { ref, zodBodySchemas } from './body-schemas';
 import { type Auth, GATEWAY_OPERATIONS, type OperationSpec, type ResponseSpec } from './gateway-operations';
 import { HANDWRITTEN_SCHEMAS } from './handwritten-schemas';
+import { mergeTables } from './merge-tables';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
@@ -32,7 +33,7 @@ const SECURITY: Record<Auth, SecurityRequirementObject[]> = {
 
 /** Pure: `components.schemas` of the gateway document: generated from the zod schemas, and the rest. */
 export function gatewaySchemas(): Record<string, SchemaObject | ReferenceObject> {
-  return { ...HANDWRITTEN_SCHEMAS, ...zodBodySchemas() };
+  return mergeTables<SchemaObject | ReferenceObject>('schema', HANDWRITTEN_SCHEMAS, zodBodySchemas());
 }
 
 export interface CompletedDocument {
