@@ -1,9 +1,15 @@
 // The observe API (`/v1/api/{project}/eventing/…` but the queue, project or admin token): the event log,
 // redelivery, dead letters and their redrive, trigger state, enable and test events.
 import { ref } from '../body-schemas';
-import { apiError, type OperationTable, PROJECT, type ResponseSpec, UNAVAILABLE } from './shared';
+import { apiError, type OperationTable, type ParamSpec, PROJECT, type ResponseSpec, UNAVAILABLE } from './shared';
 
 const PROJECT_EVENT = { ...PROJECT, id: 'event id' };
+const PAGE_LIMIT: ParamSpec = {
+  name: 'limit',
+  in: 'query',
+  description: 'page size, 1–500 (default 50)',
+  schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+};
 const OBSERVE_ERRORS: Record<number, ResponseSpec> = {
   401: apiError('no valid project token or admin token'),
   404: apiError('unknown project'),
@@ -31,12 +37,7 @@ export const OBSERVE_OPERATIONS: OperationTable = {
       { name: 'trigger', in: 'query', description: 'only events delivered to this trigger' },
       { name: 'since', in: 'query', description: 'accepted at or after (RFC 3339 or Unix ms)' },
       { name: 'until', in: 'query', description: 'accepted before (RFC 3339 or Unix ms)' },
-      {
-        name: 'limit',
-        in: 'query',
-        description: 'page size, 1–500 (default 50)',
-        schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-      },
+      PAGE_LIMIT,
       { name: 'cursor', in: 'query', description: '`nextCursor` of the previous page' },
     ],
     responses: {
@@ -80,12 +81,7 @@ export const OBSERVE_OPERATIONS: OperationTable = {
     params: [
       { name: 'since', in: 'query', description: 'added at or after (RFC 3339 or Unix ms)' },
       { name: 'trigger', in: 'query', description: 'only deliveries to this trigger' },
-      {
-        name: 'limit',
-        in: 'query',
-        description: 'page size, 1–500 (default 50)',
-        schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-      },
+      PAGE_LIMIT,
       { name: 'cursor', in: 'query', description: '`next` of the previous page' },
     ],
     responses: {
