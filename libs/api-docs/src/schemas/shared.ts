@@ -33,24 +33,34 @@ const fieldIssue = obj({ field: str('the field, dotted path (e.g. events.3.type)
   'message',
 ]);
 
+const statusCode: SchemaObject = { type: 'integer', description: 'the HTTP status, again' };
+const issues = arrayOf(ref('FieldIssue'), { description: 'every wrong field' });
+
+/**
+ * The one error body of every API (`errorBodyOf`, libs/app-runtime): `{statusCode, error, message,
+ * issues?}`. The config API's differs only in `error` (its sentence) and a 409's `currentVersion`, so it
+ * has a component of its own; what the gateway refuses before a route (415, 413) is `ApiError` there too.
+ */
 export const ERROR_SCHEMAS: SchemaTable = {
   FieldIssue: fieldIssue,
   ApiError: obj(
     {
-      statusCode: { type: 'integer' },
+      statusCode,
       error: str('HTTP reason phrase'),
       message: str('what went wrong, naming the field'),
-      issues: arrayOf(ref('FieldIssue')),
+      issues,
     },
-    ['statusCode', 'message'],
+    ['statusCode', 'error', 'message'],
     { additionalProperties: true },
   ),
   ConfigApiError: obj(
     {
-      error: str('what went wrong'),
-      issues: arrayOf(ref('FieldIssue')),
+      statusCode,
+      error: str('what went wrong, as a sentence (e.g. `invalid body`, `project "p" not found`)'),
+      message: str('the same, or the first wrong field (`url: must use http or https`)'),
+      issues,
       currentVersion: { type: 'integer', description: '409: the version to read again' },
     },
-    ['error'],
+    ['statusCode', 'error', 'message'],
   ),
 };
