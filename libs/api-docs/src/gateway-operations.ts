@@ -16,6 +16,7 @@ import { type OperationTable } from './operations/shared';
 
 export {
   type Auth,
+  BODY_ERRORS,
   type OperationSpec,
   type OperationTable,
   type ParamSpec,

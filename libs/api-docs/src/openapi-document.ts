@@ -9,7 +9,13 @@ import {
   type SecurityRequirementObject,
 } from '@nestjs/swagger';
 import { ref, zodBodySchemas } from './body-schemas';
-import { type Auth, GATEWAY_OPERATIONS, type OperationSpec, type ResponseSpec } from './gateway-operations';
+import {
+  type Auth,
+  BODY_ERRORS,
+  GATEWAY_OPERATIONS,
+  type OperationSpec,
+  type ResponseSpec,
+} from './gateway-operations';
 import { HANDWRITTEN_SCHEMAS } from './handwritten-schemas';
 import { mergeTables } from './merge-tables';
 
@@ -104,7 +110,13 @@ function completeOperation(
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     parameters,
-    responses: Object.fromEntries(Object.entries(spec.responses).map(([status, r]) => [status, response(r)])),
+    // a body can be refused before the route sees it (415, 413): derived from `body`, not listed per route
+    responses: Object.fromEntries(
+      Object.entries({ ...(spec.body ? BODY_ERRORS : {}), ...spec.responses }).map(([status, r]) => [
+        status,
+        response(r),
+      ]),
+    ),
     security: SECURITY[spec.auth],
   };
   if (spec.body) {
@@ -119,7 +131,8 @@ function completeOperation(
 
 /**
  * Pure: Nest's scan of the mounted routes (`SwaggerModule.createDocument`) completed from
- * `GATEWAY_OPERATIONS`: summaries, tags, parameters, bodies, responses with their error codes, security.
+ * `GATEWAY_OPERATIONS`: summaries, tags, parameters, bodies, responses with their error codes (and
+ * `BODY_ERRORS` where there is a body), security.
  * Routes the table misses stay as scanned and are reported (`undocumented`).
  */
 export function completeGatewayDocument(

@@ -30,7 +30,7 @@ export interface OperationSpec {
   /** description of each path parameter (every `{name}` of the path needs one) */
   pathParams?: Record<string, string>;
   params?: ParamSpec[];
-  /** the request body: a component name (gatewaySchemas()) */
+  /** the request body: a component name (gatewaySchemas()); the document adds BODY_ERRORS for it */
   body?: { schema: string; required: boolean; description?: string };
   responses: Record<number, ResponseSpec>;
 }
@@ -68,6 +68,17 @@ export const ADMIN_WRITE_ERRORS: Record<number, ResponseSpec> = {
 
 /** The gateway's JSON body limit (the body parser's), in MiB, for the descriptions. */
 export const BODY_LIMIT_MIB = JSON_BODY_LIMIT_BYTES / (1024 * 1024);
+
+/**
+ * What every route answers for a request body it cannot take, before any controller sees it and so in
+ * the one error body of every API (`error` is the HTTP reason, on the config API too): 415 from
+ * `requireJsonBody` (libs/app-runtime), 413 from the gateway's JSON body parser. The document adds both to
+ * every operation with a `body` (openapi-document.ts); an operation's own entry for a code wins.
+ */
+export const BODY_ERRORS: Record<number, ResponseSpec> = {
+  413: apiError(`body over ${BODY_LIMIT_MIB} MiB, the gateway's JSON body limit`),
+  415: apiError('the body is not JSON: `Content-Type` missing, or not application/json (or `+json`)'),
+};
 
 /** `{result, version}` around a component. */
 export const versioned = (schema: string): SchemaObject => ({
