@@ -1,14 +1,18 @@
 // The gateway's OpenAPI document against the real built gateway (standalone: config-service + gateway +
 // redis-server): every route Nest mounted (read from the gateway's own "Mapped {…} route" log lines)
 // is in the document with a summary and its responses, each route's real answer to a request without a
-// token and with the admin token is one of the codes documented for it, and Swagger UI loads.
+// token and with the admin token is one of the codes documented for it, a body the gateway cannot take
+// (not JSON: 415; over the body limit: 413) is refused on each API family in the body the document names,
+// and Swagger UI loads.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type OpenAPIObject, type OperationObject, type ParameterObject } from '@nestjs/swagger';
+import { type OpenAPIObject, type OperationObject, type ParameterObject, type ResponseObject } from '@nestjs/swagger';
 import { AppStack, call, type LaunchedApp, projectBody, useRedisServer, waitFor } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BODY_LIMIT_MIB } from './operations/shared';
 import { HTTP_METHODS, operationKeys } from './openapi-document';
+import { schemaMismatches } from './testing-fixtures/schema-mismatches';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const redis = useRedisServer();
@@ -112,13 +116,14 @@ describe('OpenAPI at /docs (built gateway)', () => {
       required: true,
       content: { 'application/json': { schema: { $ref: '#/components/schemas/QueueEvent' } } },
     });
-    // 200 and 504: isSynchronous; no 404: an unknown project answers 401 (no enumeration)
+    // 200 and 504: isSynchronous; 415: not JSON; no 404: an unknown project answers 401 (no enumeration)
     expect(Object.keys(queue?.responses ?? {}).sort()).toEqual([
       '200',
       '202',
       '400',
       '401',
       '413',
+      '415',
       '422',
       '503',
       '504',
@@ -155,6 +160,43 @@ describe('OpenAPI at /docs (built gateway)', () => {
       }
     }
     expect(undocumented).toEqual([]);
+  });
+
+  it('refuses a body it cannot take (text/plain: 415, over the body limit: 413) on each API family, in the schema the document names', async () => {
+    const families = [
+      ['config', '/v1/config/projects/{project}'],
+      ['queue', '/v1/api/{project}/eventing/queue'],
+      ['observe', '/v1/api/{project}/eventing/dlq/redrive'],
+    ] as const;
+    const tooLarge = JSON.stringify({ type: 'a', payload: 'x'.repeat((BODY_LIMIT_MIB + 1) * 1_048_576) });
+    const refusals = [
+      {
+        status: 415,
+        type: 'text/plain',
+        body: '{"type":"a","payload":1}',
+        message: /^Content-Type: application\/json is expected, got "text\/plain"$/,
+      },
+      { status: 413, type: 'application/json', body: tooLarge, message: /too large/ },
+    ];
+    const schemas = document.components?.schemas ?? {};
+    for (const [family, path] of families) {
+      for (const { status, type, body, message } of refusals) {
+        const what = `${family}: POST ${path} → ${status}`;
+        // no token: the body is refused before any token is looked at
+        const res = await fetch(`${gateway.url}${path.replace('{project}', 'docs')}`, {
+          method: 'POST',
+          headers: { 'content-type': type },
+          body,
+        });
+        expect(res.status, what).toBe(status);
+        const answer = (await res.json()) as Record<string, unknown>;
+        expect(answer, what).toMatchObject({ statusCode: status, message: expect.stringMatching(message) });
+        const documented = (document.paths[path]?.post?.responses[String(status)] as ResponseObject | undefined)
+          ?.content?.['application/json']?.schema;
+        expect(documented, what).toEqual({ $ref: '#/components/schemas/ApiError' });
+        expect(schemaMismatches(answer, documented ?? {}, schemas), what).toEqual([]);
+      }
+    }
   });
 
   it('security as documented: the observe API takes a project or the admin token (read token: reads only), the queue API a project token only', async () => {

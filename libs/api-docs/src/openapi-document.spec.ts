@@ -1,6 +1,7 @@
 import { type OpenAPIObject, type ReferenceObject } from '@nestjs/swagger';
 import { describe, expect, it } from 'vitest';
-import { GATEWAY_OPERATIONS, type OperationSpec } from './gateway-operations';
+import { BODY_ERRORS, GATEWAY_OPERATIONS, type OperationSpec } from './gateway-operations';
+import { mergeTables } from './merge-tables';
 import { completeGatewayDocument, gatewaySchemas, HTTP_METHODS, operationKeys } from './openapi-document';
 
 /** A document as SwaggerModule.createDocument would scan it: the operations, bare. */
@@ -69,6 +70,25 @@ describe('completeGatewayDocument', () => {
     expect([undocumented, unmatched, problems]).toEqual([[], [], []]);
   });
 
+  it('adds 415 and 413 to an operation with a body (its own entry for a code wins), none without one', () => {
+    const own413 = { ...spec, responses: { ...spec.responses, 413: { description: 'mine', schema: 'ApiError' } } };
+    const { document } = completeGatewayDocument(scanned(['POST /a', 'POST /b', 'GET /c']), {
+      'POST /a': spec,
+      'POST /b': own413,
+      'GET /c': { ...spec, body: undefined },
+    });
+    const statuses = (path: string, method: 'get' | 'post') =>
+      Object.keys(document.paths[path]?.[method]?.responses ?? {});
+    expect(statuses('/a', 'post')).toEqual(['200', '404', '413', '415']);
+    expect(document.paths['/a']?.post?.responses['415']).toEqual({
+      description: BODY_ERRORS[415]?.description,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+    });
+    expect(document.paths['/b']?.post?.responses['413']).toMatchObject({ description: 'mine' });
+    expect(document.paths['/b']?.post?.responses['415']).toMatchObject({ description: BODY_ERRORS[415]?.description });
+    expect(statuses('/c', 'get')).toEqual(['200', '404']);
+  });
+
   it('keeps routes the table misses and reports them, and reports table entries no route matched', () => {
     const result = completeGatewayDocument(scanned(['GET /new', 'DELETE /p/{project}/e/{id}']), {
       'POST /p/{project}/e/{id}': spec,
@@ -97,6 +117,16 @@ describe('completeGatewayDocument', () => {
 describe('the gateway operation table', () => {
   const all = completeGatewayDocument(scanned(Object.keys(GATEWAY_OPERATIONS)));
 
+  it("merges the families' tables, refusing an operation described in two", () => {
+    expect(Object.keys(mergeTables('operation', { 'GET /a': spec }, { 'POST /a': spec }))).toEqual([
+      'GET /a',
+      'POST /a',
+    ]);
+    expect(() => mergeTables('operation', { 'GET /a': spec }, { 'GET /a': spec })).toThrow(
+      'operation GET /a is described twice',
+    );
+  });
+
   it('describes every path parameter and leaves nothing unmatched', () => {
     expect(all.problems).toEqual([]);
     expect(all.unmatched).toEqual([]);
@@ -108,6 +138,27 @@ describe('the gateway operation table', () => {
     expect(refs.size).toBeGreaterThan(10);
     for (const target of refs)
       expect(Object.keys(schemas), target).toContain(target.replace('#/components/schemas/', ''));
+  });
+
+  it('answers 415 and 413 with the one error body (ApiError) on every operation that takes a body', () => {
+    const bodied = Object.entries(all.document.paths).flatMap(([path, item]) =>
+      HTTP_METHODS.flatMap((method) => {
+        const operation = item[method];
+        return operation ? [{ key: `${method.toUpperCase()} ${path}`, operation }] : [];
+      }),
+    );
+    const withBody = bodied.filter(({ operation }) => operation.requestBody !== undefined);
+    expect(withBody.map(({ key }) => key)).toContain('POST /v1/config/projects/{project}');
+    expect(withBody.length).toBe(Object.values(GATEWAY_OPERATIONS).filter((o) => o.body).length);
+    for (const { key, operation } of withBody) {
+      for (const status of ['413', '415']) {
+        expect(operation.responses[status], `${key} ${status}`).toMatchObject({
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+        });
+      }
+    }
+    for (const { key, operation } of bodied.filter(({ operation }) => operation.requestBody === undefined))
+      expect(Object.keys(operation.responses), key).not.toContain('415');
   });
 
   it('gives every operation a success response and every authenticated one a 401', () => {

@@ -9,8 +9,15 @@ import {
   type SecurityRequirementObject,
 } from '@nestjs/swagger';
 import { ref, zodBodySchemas } from './body-schemas';
-import { type Auth, GATEWAY_OPERATIONS, type OperationSpec, type ResponseSpec } from './gateway-operations';
+import {
+  type Auth,
+  BODY_ERRORS,
+  GATEWAY_OPERATIONS,
+  type OperationSpec,
+  type ResponseSpec,
+} from './gateway-operations';
 import { HANDWRITTEN_SCHEMAS } from './handwritten-schemas';
+import { mergeTables } from './merge-tables';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
@@ -32,7 +39,7 @@ const SECURITY: Record<Auth, SecurityRequirementObject[]> = {
 
 /** Pure: `components.schemas` of the gateway document: generated from the zod schemas, and the rest. */
 export function gatewaySchemas(): Record<string, SchemaObject | ReferenceObject> {
-  return { ...HANDWRITTEN_SCHEMAS, ...zodBodySchemas() };
+  return mergeTables<SchemaObject | ReferenceObject>('schema', HANDWRITTEN_SCHEMAS, zodBodySchemas());
 }
 
 export interface CompletedDocument {
@@ -103,7 +110,13 @@ function completeOperation(
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     parameters,
-    responses: Object.fromEntries(Object.entries(spec.responses).map(([status, r]) => [status, response(r)])),
+    // a body can be refused before the route sees it (415, 413): derived from `body`, not listed per route
+    responses: Object.fromEntries(
+      Object.entries({ ...(spec.body ? BODY_ERRORS : {}), ...spec.responses }).map(([status, r]) => [
+        status,
+        response(r),
+      ]),
+    ),
     security: SECURITY[spec.auth],
   };
   if (spec.body) {
@@ -118,7 +131,8 @@ function completeOperation(
 
 /**
  * Pure: Nest's scan of the mounted routes (`SwaggerModule.createDocument`) completed from
- * `GATEWAY_OPERATIONS`: summaries, tags, parameters, bodies, responses with their error codes, security.
+ * `GATEWAY_OPERATIONS`: summaries, tags, parameters, bodies, responses with their error codes (and
+ * `BODY_ERRORS` where there is a body), security.
  * Routes the table misses stay as scanned and are reported (`undocumented`).
  */
 export function completeGatewayDocument(

@@ -11,3 +11,4 @@ export { EVENTING_ENV } from './common/tokens';
 export { type DeliveryJobData, type DeliveryStatus } from './common/delivery-job';
 export { queueBatchSchema, queueEventSchema } from './common/queue-body';
 export { leanQueueRequest } from './ingest/lean-queue-route';
+export { JSON_BODY_LIMIT_BYTES } from './ingest/json-body-limit';
