@@ -299,6 +299,12 @@ export const GATEWAY_OPERATIONS: Record<string, OperationSpec> = {
         headers: ACCEPTED_HEADERS,
       },
       ...QUEUE_ERRORS,
+      503: {
+        description:
+          'configuration not loaded or Redis unreachable; or, for `isSynchronous`, this gateway holds `EVENTING_SYNC_MAX_PENDING` synchronous calls already (nothing was published: retry later or queue asynchronously)',
+        schema: 'ApiError',
+        headers: { 'Retry-After': 'seconds' },
+      },
       504: apiError('`isSynchronous`: no webhook answered in time; the event stays queued'),
     },
   },
