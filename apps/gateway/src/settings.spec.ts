@@ -12,6 +12,7 @@ describe('loadGatewaySettings', () => {
     const settings = await loadGatewaySettings(['--id', 'gw-1'], {
       REDIS_URL: 'redis://cache:6380/2',
       EVENTING_CONCURRENCY: '4',
+      EVENTING_SYNC_MAX_PENDING: '50',
       ADMIN_TOKEN: TOKEN,
       LOG_LEVEL: 'debug',
       CONFIG_SIGNING_KEY: SIGNING_KEY,
@@ -21,6 +22,7 @@ describe('loadGatewaySettings', () => {
     // one parsed connection for the config transport and the eventing clients
     expect(settings.eventing.redis).toBe(settings.configPlane.redis);
     expect(settings.eventing.concurrency).toBe(4);
+    expect(settings.eventing.syncMaxPending).toBe(50);
     expect(settings.eventing.redisWait).toEqual({ replicas: 0, timeoutMs: 1_000 });
     expect(settings.adminTokens).toEqual({ full: TOKEN, read: undefined });
     expect(settings.logLevel).toBe('debug');
@@ -35,6 +37,7 @@ describe('loadGatewaySettings', () => {
   it.each([
     ['REDIS_URL', { REDIS_URL: 'http://x' }],
     ['EVENTING_CONCURRENCY', { EVENTING_CONCURRENCY: 'lots' }],
+    ['EVENTING_SYNC_MAX_PENDING', { EVENTING_SYNC_MAX_PENDING: '0' }],
     ['ADMIN_TOKEN', { ADMIN_TOKEN: 'short' }],
     ['CONFIG_HEARTBEAT_INTERVAL', { CONFIG_HEARTBEAT_INTERVAL: '1ms' }],
     ['CONFIG_SIGNING_KEY', { CONFIG_SIGNING_KEY: '' }],

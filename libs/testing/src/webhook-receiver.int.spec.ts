@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './wait';
 import { WebhookReceiver } from './webhook-receiver';
 
 // The shared test receiver on real loopback HTTP: what its reply rule says is what a client gets,
@@ -48,5 +49,21 @@ describe('WebhookReceiver', () => {
     receiver.clear();
     expect([receiver.received.length, receiver.countByWebhookId.size, receiver.duplicateSends()]).toEqual([0, 0, 0]);
     expect((await post('/flaky', 'msg_3')).status).toBe(503);
+  });
+
+  it("holds the answer until the rule's `until` settles (last: it replaces the rule)", async () => {
+    let release = (): void => undefined;
+    const until = new Promise<void>((resolve) => (release = resolve));
+    receiver.setReplyRule(() => ({ status: 200, body: 'released', until }));
+    let answered = false;
+    const held = post('/held', 'msg_held').then(async (res) => {
+      answered = true;
+      return [res.status, await res.text()];
+    });
+    await waitFor(() => receiver.on('/held').length === 1, { what: 'the held request', timeoutMs: 2_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(answered).toBe(false);
+    release();
+    expect(await held).toEqual([200, 'released']);
   });
 });

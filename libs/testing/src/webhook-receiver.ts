@@ -29,8 +29,10 @@ export interface Reply {
   readonly status?: number;
   readonly headers?: Record<string, string>;
   readonly body?: string;
-  /** answer this long after the request was read */
+  /** answer this long after the request was read (after `until`, with it) */
   readonly delayMs?: number;
+  /** hold the answer until this settles (resolved or rejected): a test releases it when it wants */
+  readonly until?: Promise<unknown>;
   /**
    * 'complete' (default): the headers and `body`, then the end. 'silent': nothing at all, not even the
    * status line. 'stall': the headers and `body`, then nothing more. 'endless': 64 KiB chunks until the
@@ -130,8 +132,12 @@ export class WebhookReceiver {
       bytesSent: 0,
     };
     this.record(request);
-    if (reply.delayMs) setTimeout(() => this.respond(res, reply, request), reply.delayMs).unref();
-    else this.respond(res, reply, request);
+    const go = (): void => {
+      if (reply.delayMs) setTimeout(() => this.respond(res, reply, request), reply.delayMs).unref();
+      else this.respond(res, reply, request);
+    };
+    if (reply.until) void reply.until.then(go, go);
+    else go();
   }
 
   private record(request: ReceivedRequest): void {

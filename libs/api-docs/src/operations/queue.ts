@@ -48,6 +48,11 @@ export const QUEUE_OPERATIONS: OperationTable = {
         headers: ACCEPTED_HEADERS,
       },
       ...QUEUE_ERRORS,
+      503: {
+        ...UNAVAILABLE,
+        description:
+          'configuration not loaded or Redis unreachable; or, for `isSynchronous`, this gateway holds `EVENTING_SYNC_MAX_PENDING` synchronous calls already (nothing was published: retry later or queue asynchronously)',
+      },
       504: apiError('`isSynchronous`: no webhook answered in time; the event stays queued'),
     },
   },

@@ -44,6 +44,21 @@ describe('EventingMetrics', () => {
     expect(sampleSum(parsed, 'spaceport_deliveries_total', labels)).toBe(0);
   });
 
+  it('reads the synchronous calls held now and counts the refused ones', async () => {
+    const registry = createMetricsRegistry({ role: 'gateway', nodeId: 'gw-1' }, false);
+    const metrics = new EventingMetrics(registry);
+    let parsed = parsePrometheusText(await registry.metrics());
+    expect(parsed.types.get('spaceport_sync_calls_pending')).toBe('gauge');
+    expect(sampleSum(parsed, 'spaceport_sync_calls_pending')).toBe(0);
+    metrics.syncCallsPending(2);
+    metrics.syncCallRefused();
+    metrics.syncCallRefused();
+    metrics.syncCallsPending(1);
+    parsed = parsePrometheusText(await registry.metrics());
+    expect(sampleSum(parsed, 'spaceport_sync_calls_pending', { node_id: 'gw-1' })).toBe(1);
+    expect(sampleSum(parsed, 'spaceport_sync_calls_refused_total', { node_id: 'gw-1' })).toBe(2);
+  });
+
   it('costs well under a microsecond-scale budget per recorded attempt', () => {
     const metrics = new EventingMetrics(createMetricsRegistry({ role: 'event-worker', nodeId: 'w-1' }, false));
     const n = 100_000;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SPACEPORT_METRICS } from '@spaceport/app-runtime';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { type DeliveryJobData } from './delivery-job';
 
 /** How one HTTP attempt ended, as `spaceport_deliveries_total{outcome}` counts it. */
@@ -44,6 +44,8 @@ export class EventingMetrics {
   private readonly notSent: Counter<'project' | 'trigger' | 'reason'>;
   private readonly droppedDeadLetters: Counter<'project'>;
   private readonly waitShortfalls: Counter<'write'>;
+  private readonly syncPending: Gauge;
+  private readonly syncRefused: Counter;
   private readonly attemptSeconds: Histogram<'project' | 'trigger'>;
   private readonly latencySeconds: Histogram<'project' | 'trigger'>;
   /** bounded like the labels: one entry per configured (project, trigger) that saw an attempt */
@@ -79,6 +81,16 @@ export class EventingMetrics {
       name: 'spaceport_redis_wait_shortfalls_total',
       help: 'Writes that fewer than REDIS_WAIT_REPLICAS replicas acknowledged within REDIS_WAIT_TIMEOUT_MS (or whose WAIT failed): event (the gateway answered 503), sent-record (delivery went on)',
       labelNames: ['write'],
+      registers,
+    });
+    this.syncPending = new Gauge({
+      name: 'spaceport_sync_calls_pending',
+      help: 'isSynchronous calls this gateway holds now (at most EVENTING_SYNC_MAX_PENDING)',
+      registers,
+    });
+    this.syncRefused = new Counter({
+      name: 'spaceport_sync_calls_refused_total',
+      help: 'isSynchronous calls refused with 503 because this gateway held EVENTING_SYNC_MAX_PENDING calls',
       registers,
     });
     this.attemptSeconds = new Histogram({
@@ -131,6 +143,16 @@ export class EventingMetrics {
   /** A WAIT after a write of `write` found fewer replicas than REDIS_WAIT_REPLICAS (or failed). */
   redisWaitShortfall(write: 'event' | 'sent-record'): void {
     this.waitShortfalls.inc({ write });
+  }
+
+  /** This gateway holds `held` synchronous calls now. */
+  syncCallsPending(held: number): void {
+    this.syncPending.set(held);
+  }
+
+  /** A synchronous call was refused: the gateway held EVENTING_SYNC_MAX_PENDING calls. */
+  syncCallRefused(): void {
+    this.syncRefused.inc();
   }
 
   /** The labelled children of one trigger, bound once (labels are hashed per call otherwise). */

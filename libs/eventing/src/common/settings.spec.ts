@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRedisUrl } from '@spaceport/redis-core';
+import { ConfigError } from '@spaceport/runtime-core';
 import { parseEventingEnv } from './settings';
 
 describe('parseEventingEnv', () => {
@@ -51,6 +52,17 @@ describe('parseEventingEnv', () => {
     for (const bad of ['-1', '101', 'deep', '2.5'])
       expect(() => parseEventingEnv({ EVENTING_FOLLOW_UP_MAX_DEPTH: bad }, url)).toThrow(
         /^EVENTING_FOLLOW_UP_MAX_DEPTH: expected an integer in \[0, 100\]/,
+      );
+  });
+
+  it('holds at most 1000 synchronous calls by default; refuses a bad EVENTING_SYNC_MAX_PENDING naming it', () => {
+    const url = parseRedisUrl('redis://127.0.0.1:6379');
+    expect(parseEventingEnv({}, url).syncMaxPending).toBe(1_000);
+    expect(parseEventingEnv({ EVENTING_SYNC_MAX_PENDING: ' 2 ' }, url).syncMaxPending).toBe(2);
+    expect(() => parseEventingEnv({ EVENTING_SYNC_MAX_PENDING: '0' }, url)).toThrow(ConfigError);
+    for (const bad of ['0', '-1', '1.5', 'many', '1000001'])
+      expect(() => parseEventingEnv({ EVENTING_SYNC_MAX_PENDING: bad }, url)).toThrow(
+        /^EVENTING_SYNC_MAX_PENDING: expected an integer in \[1, 1000000\]/,
       );
   });
 });

@@ -57,6 +57,11 @@ export interface EventingEnv {
    * 2xx answer) are queued; deeper ones are dropped with a warning (a loop guard). Default 5; 0 = none.
    */
   readonly followUpMaxDepth: number;
+  /**
+   * `EVENTING_SYNC_MAX_PENDING`: the most `isSynchronous` calls one gateway holds at once; past it a new one
+   * is refused with 503 before anything is published (docs/space-cloud.md#synchronous-events). Default 1000.
+   */
+  readonly syncMaxPending: number;
 }
 
 const MAX_SENT_RETENTION_MS = 30 * 86_400_000;
@@ -115,5 +120,6 @@ export function parseEventingEnv(env: NodeJS.ProcessEnv, redis: RedisConnection)
     sentRetentionMs: sentRetention(env, lockMs),
     redisWait: parseRedisWait(env, commandTimeoutMs),
     followUpMaxDepth: integer(env, 'EVENTING_FOLLOW_UP_MAX_DEPTH', 5, 0, 100),
+    syncMaxPending: integer(env, 'EVENTING_SYNC_MAX_PENDING', 1_000, 1, 1_000_000),
   };
 }

@@ -1,9 +1,10 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { UnavailableError } from '../common/http-errors';
+import { type ClosableResponse, clientGoneSignal } from './client-gone';
 import { IngestService } from './ingest.service';
 
 /** The bit of express's response used here (express types are not installed). */
-export interface HeaderSink {
+export interface HeaderSink extends ClosableResponse {
   setHeader(name: string, value: string): unknown;
   status(code: number): unknown;
 }
@@ -25,7 +26,8 @@ export class IngestController {
     @Body() body: unknown,
     @Res({ passthrough: true }) res: HeaderSink,
   ): Promise<unknown> {
-    return this.run(res, { project, authorization, idempotencyKey, body, batch: false });
+    const clientGone = () => clientGoneSignal(res);
+    return this.run(res, { project, authorization, idempotencyKey, body, batch: false, clientGone });
   }
 
   @Post('queue/batch')

@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { type ConfigSnapshot, type Project, resolveTrigger, triggersForEvent } from '@spaceport/config-model';
 import { createEventIdGenerator } from '@spaceport/eventing-core';
 import { EventingMetrics } from '../common/eventing-metrics';
@@ -10,12 +10,17 @@ import { type QueuedEvent } from '../common/queued-event';
 import { ReplicaWait } from '../common/replica-wait';
 import { IdempotencyStore, type IdempotencyRecord } from '../common/idempotency';
 import { isValidIdempotencyKey, parseQueueEvent, queueBatchSchema, requestHash } from '../common/queue-body';
+import { type EventingEnv } from '../common/settings';
+import { EVENTING_ENV } from '../common/tokens';
 import { SyncReplies } from './sync-replies';
+import { SyncSlots } from './sync-slots';
 
 /** Added to a synchronous call's wait: from the queue to a worker's claim (docs/space-cloud.md). */
 export const SYNC_PICKUP_MS = 2_000;
 /** The longest a synchronous call may be held (its delay plus its triggers' timeout). */
 export const MAX_SYNC_WAIT_MS = 120_000;
+/** The status of a synchronous call whose client went away (no standard code; nginx's). */
+const CLIENT_CLOSED_REQUEST = 499;
 /** How long the first synchronous call waits for this gateway's reply channel to be subscribed. */
 const SYNC_SUBSCRIBE_TIMEOUT_MS = 3_000;
 
@@ -25,6 +30,11 @@ export interface QueueRequest {
   readonly idempotencyKey: string | undefined;
   readonly body: unknown;
   readonly batch: boolean;
+  /**
+   * A signal aborted once the caller has gone away (its connection closed before the answer), asked for
+   * only by a synchronous call, which then stops holding its slot. Absent: the call is held to its end.
+   */
+  readonly clientGone?: () => AbortSignal;
 }
 
 export interface QueueResponse {
@@ -38,6 +48,8 @@ export interface QueueResponse {
 @Injectable()
 export class IngestService {
   private readonly nextEventId = createEventIdGenerator();
+  /** EVENTING_SYNC_MAX_PENDING: the synchronous calls held at once */
+  private readonly syncSlots: SyncSlots;
 
   constructor(
     private readonly auth: ProjectAuth,
@@ -46,7 +58,10 @@ export class IngestService {
     private readonly metrics: EventingMetrics,
     private readonly replicas: ReplicaWait,
     private readonly replies: SyncReplies,
-  ) {}
+    @Inject(EVENTING_ENV) env: EventingEnv,
+  ) {
+    this.syncSlots = new SyncSlots(env.syncMaxPending, (held) => metrics.syncCallsPending(held));
+  }
 
   async queue(request: QueueRequest): Promise<QueueResponse> {
     const { snapshot, project } = this.auth.authorize(request.project, request.authorization);
@@ -62,7 +77,7 @@ export class IngestService {
       throw badRequest([{ field: 'Idempotency-Key', message: 'is not supported with isSynchronous' }]);
     }
     try {
-      if (synchronous) return await this.queueSynchronous(snapshot, project, events[0]!, now);
+      if (synchronous) return await this.queueSynchronous(snapshot, project, events[0]!, now, request.clientGone);
       return await this.publishWithKey(snapshot, project, events, request, now);
     } catch (error) {
       if (error instanceof HttpException || !isRedisUnavailable(error)) throw error;
@@ -160,12 +175,14 @@ export class IngestService {
    * reply channel and holds the call until a webhook's 2xx answer carries `response` (200 `{result}`),
    * every matching trigger answered without one (200 `{result: null}`), or the wait ends (504): its delay
    * plus the longest timeout of its triggers plus SYNC_PICKUP_MS. The delivery itself is like any other.
+   * At most EVENTING_SYNC_MAX_PENDING calls are held: past it 503 before anything is published.
    */
   private async queueSynchronous(
     snapshot: ConfigSnapshot,
     project: Project,
     event: QueuedEvent,
     now: number,
+    clientGone: QueueRequest['clientGone'],
   ): Promise<QueueResponse> {
     const view = { type: event.type, payload: event.payload, options: event.options ?? null };
     const timeouts = triggersForEvent(snapshot, project.id, view).map(
@@ -176,9 +193,35 @@ export class IngestService {
       const message = `cannot hold the call ${waitMs} ms (delay + trigger timeout); at most ${MAX_SYNC_WAIT_MS} ms`;
       throw badRequest([{ field: 'isSynchronous', message }]);
     }
-    if (timeouts.length > 0) await this.subscribed();
+    const slot = this.syncSlots.take();
+    if (!slot) {
+      this.metrics.syncCallRefused();
+      throw new UnavailableError(
+        `isSynchronous: this gateway holds ${this.syncSlots.limit} synchronous calls, its limit (EVENTING_SYNC_MAX_PENDING); retry later or queue asynchronously`,
+      );
+    }
+    try {
+      return await this.holdSynchronous(snapshot, project, event, now, {
+        triggers: timeouts.length,
+        waitMs,
+        clientGone,
+      });
+    } finally {
+      slot.release(); // however the call ended: answer, 504, 503, publish failure, client gone
+    }
+  }
+
+  /** The held part of `queueSynchronous`, inside its slot. */
+  private async holdSynchronous(
+    snapshot: ConfigSnapshot,
+    project: Project,
+    event: QueuedEvent,
+    now: number,
+    hold: { triggers: number; waitMs: number; clientGone: QueueRequest['clientGone'] },
+  ): Promise<QueueResponse> {
+    if (hold.triggers > 0) await this.subscribed();
     const eventId = this.nextEventId();
-    const wait = this.replies.expect(eventId, timeouts.length, waitMs);
+    const wait = this.replies.expect(eventId, hold.triggers, hold.waitMs, hold.clientGone?.());
     let published: PublishedEvent;
     try {
       published = await this.publisher.publish(snapshot, project.id, event, eventId, now, 0, {
@@ -200,7 +243,15 @@ export class IngestService {
       throw httpError(
         HttpStatus.GATEWAY_TIMEOUT,
         'Gateway Timeout',
-        `isSynchronous: no webhook answered event ${eventId} within ${waitMs} ms; it stays queued and is delivered like any other`,
+        `isSynchronous: no webhook answered event ${eventId} within ${hold.waitMs} ms; it stays queued and is delivered like any other`,
+      );
+    }
+    if (outcome.kind === 'abandoned') {
+      // nobody reads this answer (the connection is gone); nginx's 499 for the access log
+      const message = `isSynchronous: the client went away before a webhook answered event ${eventId}; it stays queued and is delivered like any other`;
+      throw new HttpException(
+        { statusCode: CLIENT_CLOSED_REQUEST, error: 'Client Closed Request', message },
+        CLIENT_CLOSED_REQUEST,
       );
     }
     const result = outcome.kind === 'response' ? outcome.response : null;

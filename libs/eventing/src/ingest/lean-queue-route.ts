@@ -4,6 +4,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { SPACEPORT_LOGGER } from '@spaceport/app-runtime';
 import { type Logger } from 'pino';
 import { UnavailableError } from '../common/http-errors';
+import { clientGoneSignal } from './client-gone';
 import { IngestService } from './ingest.service';
 import { JSON_BODY_LIMIT_BYTES } from './json-body-limit';
 
@@ -128,6 +129,7 @@ export class LeanQueueRoute implements OnApplicationBootstrap {
         idempotencyKey: header('idempotency-key'),
         body,
         batch,
+        clientGone: () => clientGoneSignal(res),
       });
       reply(res, status, response, replayed ? { 'idempotent-replayed': 'true' } : {});
     } catch (error) {

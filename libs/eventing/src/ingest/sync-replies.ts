@@ -7,11 +7,15 @@ import { type EventingKeys } from '../common/keys';
 import { parseSyncReply } from '../common/sync-reply';
 import { EVENTING_KEYS, EVENTING_REDIS } from '../common/tokens';
 
-/** What a synchronous call ends with: the first answer carrying `response`, all answers without, or nothing in time. */
+/**
+ * What a synchronous call ends with: the first answer carrying `response`, all answers without, nothing in
+ * time, or its client gone before either.
+ */
 export type SyncOutcome =
   | { readonly kind: 'response'; readonly response: JsonValue }
   | { readonly kind: 'no-response' }
-  | { readonly kind: 'timeout' };
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'abandoned' };
 
 /** One held call: the answers it still waits for. */
 interface Waiter {
@@ -71,27 +75,31 @@ export class SyncReplies implements OnApplicationShutdown {
 
   /**
    * Waits for the answers to `eventId`'s `deliveries` deliveries, for at most `timeoutMs`: the first
-   * answer with a `response` settles it; `deliveries` answers without one settle it as `no-response`.
+   * answer with a `response` settles it; `deliveries` answers without one settle it as `no-response`;
+   * `clientGone` aborted (the caller went away) settles it as `abandoned`.
    * Register before publishing: an answer may come before the publish call returns.
    */
-  expect(eventId: string, deliveries: number, timeoutMs: number): SyncWait {
+  expect(eventId: string, deliveries: number, timeoutMs: number, clientGone?: AbortSignal): SyncWait {
     let timer: NodeJS.Timeout | undefined;
+    let onGone: (() => void) | undefined;
+    const drop = (): void => {
+      clearTimeout(timer);
+      if (onGone) clientGone?.removeEventListener('abort', onGone);
+      this.waiting.delete(eventId);
+    };
     const outcome = new Promise<SyncOutcome>((resolve) => {
       const settle = (result: SyncOutcome): void => {
-        clearTimeout(timer);
-        this.waiting.delete(eventId);
+        drop();
         resolve(result);
       };
       this.waiting.set(eventId, { deliveries, answered: new Set(), settle });
       timer = setTimeout(() => settle({ kind: 'timeout' }), timeoutMs);
+      if (!clientGone) return;
+      onGone = () => settle({ kind: 'abandoned' });
+      if (clientGone.aborted) onGone();
+      else clientGone.addEventListener('abort', onGone, { once: true });
     });
-    return {
-      outcome,
-      cancel: () => {
-        clearTimeout(timer);
-        this.waiting.delete(eventId);
-      },
-    };
+    return { outcome, cancel: drop };
   }
 
   /** Number of calls waiting now (tests, metrics). */
