@@ -68,7 +68,7 @@ function query(filters, cursor) {
   return params.map(([k, v]) => `${k}=${enc(v)}`).join('&');
 }
 
-function EventLog({ project, readOnly, tick }) {
+function EventLog({ project, tick }) {
   const [filters, setFilters] = useState(NO_FILTERS);
   /** cursors of the pages before this one; the current page's cursor is the last ('' = newest) */
   const [cursors, setCursors] = useState(['']);
@@ -113,7 +113,7 @@ function EventLog({ project, readOnly, tick }) {
         </tr>
       </thead>
       <tbody data-testid="event-log">
-        ${events.map((e) => html`<${EventRow} key=${e.id} project=${project.id} event=${e} readOnly=${readOnly} tick=${tick} startOpen=${Boolean(filters.eventId)} />`)}
+        ${events.map((e) => html`<${EventRow} key=${e.id} project=${project.id} event=${e} tick=${tick} startOpen=${Boolean(filters.eventId)} />`)}
       </tbody>
     </table>
     ${
@@ -155,7 +155,7 @@ function EventLog({ project, readOnly, tick }) {
     </nav>`;
 }
 
-export function EventsCard({ project, readOnly, tick }) {
+export function EventsCard({ project, tick }) {
   const [tab, setTab] = useState('log');
   const tabButton = (id, label) =>
     html`<button
@@ -180,8 +180,8 @@ export function EventsCard({ project, readOnly, tick }) {
     <div role="tabpanel" id=${`panel-${tab}`} aria-labelledby=${`tab-${tab}`}>
       ${
         tab === 'log'
-          ? html`<${EventLog} project=${project} readOnly=${readOnly} tick=${tick} />`
-          : html`<${DeadLetters} project=${project} readOnly=${readOnly} tick=${tick} />`
+          ? html`<${EventLog} project=${project} tick=${tick} />`
+          : html`<${DeadLetters} project=${project} tick=${tick} />`
       }
     </div>
   </section>`;
