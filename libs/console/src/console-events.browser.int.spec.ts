@@ -3,28 +3,28 @@
 // with the zone, "No events yet" vs "No events match", redeliver behind a confirmation (keyboard too),
 // the DLQ with reasons and a redrive that counts first, and the read-only token (controls disabled, a
 // forced 403 explained). Screenshots: tmp/artifacts/console-events.png, console-read-only.png.
-import { call, projectBody, useConsulAgent, useRedisServer, waitFor } from '@spaceport/testing';
+import { call, projectBody, waitFor } from '@spaceport/testing';
 import { type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
   admin,
-  type BrowserStack,
+  poll,
+  PROJECT_TOKEN,
   READ,
   screenshot,
   signIn,
-  startBrowserStack,
-  UI_TIMEOUT_MS,
+  useBrowserStack,
 } from './testing-fixtures/browser-stack';
 
-const consul = useConsulAgent();
-const redis = useRedisServer();
-const poll = { timeout: UI_TIMEOUT_MS };
-const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
+/** ui.js's READ_ONLY_TITLE, as the browser shows it */
+const READ_ONLY_TITLE = 'The read-only admin token cannot change anything';
 const TRIGGERS = { paid: 'order.paid', refund: 'order.refunded', fail: 'order.failing' } as const;
 
 describe('console: event log, dead letters, read-only token (Chromium, built apps)', () => {
-  let env: BrowserStack;
+  const env = useBrowserStack('console-events', (path) =>
+    path.startsWith('/hooks/fail') ? { status: 400, body: 'no such order' } : { status: 200, body: 'ok' },
+  );
   let page: Page;
   let refundIds: string[] = [];
 
@@ -36,9 +36,6 @@ describe('console: event log, dead letters, read-only token (Chromium, built app
   };
 
   beforeAll(async () => {
-    env = await startBrowserStack('console-events', consul, redis, (path) =>
-      path.startsWith('/hooks/fail') ? { status: 400, body: 'no such order' } : { status: 200, body: 'ok' },
-    );
     for (const id of ['shop', 'empty'])
       expect((await admin(env.gateway, 'POST', `/v1/config/projects/${id}`, projectBody(id))).status).toBe(200);
     for (const [id, type] of Object.entries(TRIGGERS)) {
@@ -63,10 +60,6 @@ describe('console: event log, dead letters, read-only token (Chromium, built app
     page = await env.newPage();
     await signIn(page, env.gateway, ADMIN);
     await page.locator('[data-project="shop"]').click();
-  }, 120_000);
-
-  afterAll(async () => {
-    await env?.close();
   });
 
   const rows = () => page.locator('[data-testid="event-log"] tr.event-row');
@@ -202,6 +195,9 @@ describe('console: event log, dead letters, read-only token (Chromium, built app
       expect(await viewer.getByTestId(id).isDisabled(), id).toBe(true);
     for (const id of ['toggle-trigger', 'test-trigger', 'delete-trigger', 'redeliver'])
       expect(await viewer.getByTestId(id).first().isDisabled(), id).toBe(true);
+    // each says why (the one read-only title), also where the admin token sees its own title (redeliver)
+    for (const id of ['new-project', 'rotate-secret', 'test-trigger', 'redeliver'])
+      expect(await viewer.getByTestId(id).first().getAttribute('title'), id).toBe(READ_ONLY_TITLE);
     // the trigger opens for viewing, its fields disabled, no Save
     await viewer.locator('tr[data-trigger="paid"] [data-testid="edit-trigger"]').click();
     await expect

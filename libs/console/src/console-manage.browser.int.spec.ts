@@ -4,40 +4,24 @@
 // trigger through the form (the API's message on the field), a 409 with Reload, a test event with its
 // invocation, disable/enable, a trigger the data plane disabled after a 410 resumed, delete both.
 // Screenshots: tmp/artifacts/console-manage.png, tmp/artifacts/console-trigger-form.png.
-import { useConsulAgent, useRedisServer, waitFor } from '@spaceport/testing';
+import { waitFor } from '@spaceport/testing';
 import { type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  admin,
-  type BrowserStack,
-  screenshot,
-  signIn,
-  startBrowserStack,
-  UI_TIMEOUT_MS,
-} from './testing-fixtures/browser-stack';
-
-const consul = useConsulAgent();
-const redis = useRedisServer();
-const poll = { timeout: UI_TIMEOUT_MS };
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, admin, poll, screenshot, signIn, useBrowserStack } from './testing-fixtures/browser-stack';
 
 describe('console: projects, secrets and triggers (Chromium, built apps)', () => {
-  let env: BrowserStack;
+  const env = useBrowserStack('console-manage', (path) =>
+    path.startsWith('/hooks/gone')
+      ? { status: 410, body: 'gone' }
+      : { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' },
+  );
   let page: Page;
   let signingSecret = '';
   const receiverUrl = () => env.receiver.url;
 
   beforeAll(async () => {
-    env = await startBrowserStack('console-manage', consul, redis, (path) =>
-      path.startsWith('/hooks/gone')
-        ? { status: 410, body: 'gone' }
-        : { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' },
-    );
     page = await env.newPage();
-    await signIn(page, env.gateway, 'admin-token-0123456789abcdef');
-  }, 120_000);
-
-  afterAll(async () => {
-    await env?.close();
+    await signIn(page, env.gateway, ADMIN);
   });
 
   const triggerRow = (id: string) => page.locator(`[data-testid="triggers"] tr[data-trigger="${id}"]`);

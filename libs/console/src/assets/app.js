@@ -7,6 +7,7 @@ import { EventsCard } from './events.js';
 import { html, render, useEffect, useRef, useState } from './htm-preact.js';
 import { ProjectsCard } from './projects.js';
 import { TriggersCard } from './triggers.js';
+import { ReadOnlyContext } from './ui.js';
 
 const POLL_MS = 1500;
 const PROJECT_KEY = 'spaceport.console.project';
@@ -85,7 +86,8 @@ function Dashboard({ onSignOut }) {
   const current = list.find((p) => p.id === selected);
   const reload = () => setTick((t) => t + 1);
 
-  return html`<header class="topbar">
+  return html`<${ReadOnlyContext.Provider} value=${readOnly}>
+    <header class="topbar">
       <div class="brand">
         <span class="brand-mark" aria-hidden="true">◆</span> Spaceport <span class="brand-sub">console</span>
       </div>
@@ -113,7 +115,6 @@ function Dashboard({ onSignOut }) {
         loaded=${projects !== null}
         selected=${selected}
         onSelect=${setProject}
-        readOnly=${readOnly}
         tick=${tick}
         onChanged=${reload}
       />
@@ -122,13 +123,13 @@ function Dashboard({ onSignOut }) {
         html`<${TriggersCard}
             key=${`t-${selected}`}
             project=${current}
-            readOnly=${readOnly}
             tick=${tick}
             onChanged=${reload}
           />
-          <${EventsCard} key=${`e-${selected}`} project=${current} readOnly=${readOnly} tick=${tick} />`
+          <${EventsCard} key=${`e-${selected}`} project=${current} tick=${tick} />`
       }
-    </main>`;
+    </main>
+  <//>`;
 }
 
 function App() {

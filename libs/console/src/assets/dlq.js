@@ -2,7 +2,7 @@
 // first counts what it would re-queue.
 import { api, dateTime, enc, eventingPath, localInputToIso } from './api.js';
 import { html, useEffect, useState } from './htm-preact.js';
-import { badge, Confirm, Notice, READ_ONLY_TITLE } from './ui.js';
+import { badge, ChangeFieldset, Confirm, Notice } from './ui.js';
 
 /** pages read at most when counting (500 entries each): a bound, said so when reached */
 const MAX_COUNT_PAGES = 40;
@@ -29,7 +29,7 @@ async function countDeadLetters(project, params) {
   return { count, complete: false };
 }
 
-export function DeadLetters({ project, readOnly, tick }) {
+export function DeadLetters({ project, tick }) {
   const [cursors, setCursors] = useState(['']);
   const [page, setPage] = useState(null);
   const [scope, setScope] = useState({ kind: 'all', since: '', trigger: '' });
@@ -69,7 +69,7 @@ export function DeadLetters({ project, readOnly, tick }) {
   const set = (name) => (e) => setScope({ ...scope, [name]: e.currentTarget.value });
   return html`<div class="dlq" data-testid="dlq">
     <form class="filters" data-testid="redrive-form" onSubmit=${prepare} aria-label="Redrive dead letters">
-      <fieldset class="inline" disabled=${readOnly} title=${readOnly ? READ_ONLY_TITLE : undefined}>
+      <${ChangeFieldset} class="inline">
         <legend>Redrive</legend>
         <label
           ><input type="radio" name="scope" value="all" checked=${scope.kind === 'all'} onChange=${set('kind')} />
@@ -106,7 +106,7 @@ export function DeadLetters({ project, readOnly, tick }) {
           </select></label
         >
         <button type="submit" class="button small" data-testid="redrive">Redrive…</button>
-      </fieldset>
+      <//>
     </form>
     <${Notice} note=${note} testid="dlq-note" />
     <table class="table">

@@ -1,7 +1,7 @@
 // One event of the log: its deliveries, invocation details on demand, redeliver after a confirmation.
 import { api, dateTime, eventingPath } from './api.js';
 import { html, useEffect, useState } from './htm-preact.js';
-import { badge, Confirm, READ_ONLY_TITLE } from './ui.js';
+import { badge, ChangeButton, Confirm } from './ui.js';
 
 function Invocations({ detail }) {
   if (!detail) return html`<p class="muted">Loading…</p>`;
@@ -31,7 +31,7 @@ function Invocations({ detail }) {
   </table>`;
 }
 
-export function EventRow({ project, event, readOnly, tick, startOpen }) {
+export function EventRow({ project, event, tick, startOpen }) {
   const [open, setOpen] = useState(Boolean(startOpen));
   const [detail, setDetail] = useState(null);
   const [confirming, setConfirming] = useState(false);
@@ -83,19 +83,17 @@ export function EventRow({ project, event, readOnly, tick, startOpen }) {
       </td>
       <td class="mono muted">${event.id}</td>
       <td>
-        <button
-          type="button"
+        <${ChangeButton}
           class="button small"
           data-testid="redeliver"
-          disabled=${readOnly}
-          title=${readOnly ? READ_ONLY_TITLE : `Send event ${event.id} again`}
+          title=${`Send event ${event.id} again`}
           onClick=${(e) => {
             e.stopPropagation();
             setConfirming(true);
           }}
         >
           Redeliver
-        </button>
+        <//>
       </td>
     </tr>
     ${

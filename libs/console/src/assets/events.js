@@ -2,16 +2,23 @@
 import { api, enc, eventingPath, localInputToIso } from './api.js';
 import { DeadLetters } from './dlq.js';
 import { EventRow } from './event-row.js';
-import { html, useEffect, useState } from './htm-preact.js';
+import { html, useEffect, useRef, useState } from './htm-preact.js';
 
 const STATUSES = ['staged', 'processing', 'processed', 'failed', 'cancelled'];
 const NO_FILTERS = { status: '', type: '', trigger: '', since: '', until: '', eventId: '' };
 const PAGE_SIZE = 50;
 
-function Filters({ project, applied, onApply }) {
-  const [draft, setDraft] = useState(applied);
-  useEffect(() => setDraft(applied), [applied]);
+/**
+ * The filter form: a draft the inputs edit, handed to `onApply`. Clear resets the draft itself (an effect
+ * copying `applied` into it would run after paint and could wipe what was typed since).
+ */
+function Filters({ project, initial, onApply }) {
+  const [draft, setDraft] = useState(initial);
   const set = (name) => (e) => setDraft({ ...draft, [name]: e.currentTarget.value });
+  const clear = () => {
+    setDraft(NO_FILTERS);
+    onApply(NO_FILTERS);
+  };
   return html`<form
     class="filters"
     data-testid="event-filters"
@@ -52,7 +59,7 @@ function Filters({ project, applied, onApply }) {
     /></label>
     <div class="filter-actions">
       <button type="submit" class="button small" data-testid="apply-filters">Apply</button>
-      <button type="button" class="button small ghost" data-testid="clear-filters" onClick=${() => onApply(NO_FILTERS)}>
+      <button type="button" class="button small ghost" data-testid="clear-filters" onClick=${clear}>
         Clear
       </button>
     </div>
@@ -68,7 +75,7 @@ function query(filters, cursor) {
   return params.map(([k, v]) => `${k}=${enc(v)}`).join('&');
 }
 
-function EventLog({ project, readOnly, tick }) {
+function EventLog({ project, tick }) {
   const [filters, setFilters] = useState(NO_FILTERS);
   /** cursors of the pages before this one; the current page's cursor is the last ('' = newest) */
   const [cursors, setCursors] = useState(['']);
@@ -76,7 +83,12 @@ function EventLog({ project, readOnly, tick }) {
   const [error, setError] = useState(null);
   const cursor = cursors[cursors.length - 1];
   const filtered = Object.values(filters).some(Boolean);
+  /** the filters and page last asked for: a late answer for others is dropped, not shown over it */
+  const wanted = useRef('');
   useEffect(() => {
+    const key = JSON.stringify([filters, cursor]);
+    wanted.current = key;
+    const current = () => wanted.current === key;
     const base = eventingPath(project.id);
     const load = filters.eventId
       ? api(`${base}/events/${enc(filters.eventId.trim())}`).then(
@@ -86,10 +98,11 @@ function EventLog({ project, readOnly, tick }) {
       : api(`${base}/events?${query(filters, cursor)}`);
     load.then(
       (p) => {
+        if (!current()) return;
         setPage(p);
         setError(null);
       },
-      (err) => setError(err.message),
+      (err) => current() && setError(err.message),
     );
   }, [tick, filters, cursor]);
   const apply = (next) => {
@@ -98,7 +111,7 @@ function EventLog({ project, readOnly, tick }) {
     setPage(null);
   };
   const events = page ? page.events : [];
-  return html`<${Filters} project=${project} applied=${filters} onApply=${apply} />
+  return html`<${Filters} project=${project} initial=${filters} onApply=${apply} />
     ${error && html`<p class="note error" role="alert">${error}</p>`}
     <table class="table events-table">
       <thead>
@@ -113,7 +126,7 @@ function EventLog({ project, readOnly, tick }) {
         </tr>
       </thead>
       <tbody data-testid="event-log">
-        ${events.map((e) => html`<${EventRow} key=${e.id} project=${project.id} event=${e} readOnly=${readOnly} tick=${tick} startOpen=${Boolean(filters.eventId)} />`)}
+        ${events.map((e) => html`<${EventRow} key=${e.id} project=${project.id} event=${e} tick=${tick} startOpen=${Boolean(filters.eventId)} />`)}
       </tbody>
     </table>
     ${
@@ -155,7 +168,7 @@ function EventLog({ project, readOnly, tick }) {
     </nav>`;
 }
 
-export function EventsCard({ project, readOnly, tick }) {
+export function EventsCard({ project, tick }) {
   const [tab, setTab] = useState('log');
   const tabButton = (id, label) =>
     html`<button
@@ -180,8 +193,8 @@ export function EventsCard({ project, readOnly, tick }) {
     <div role="tabpanel" id=${`panel-${tab}`} aria-labelledby=${`tab-${tab}`}>
       ${
         tab === 'log'
-          ? html`<${EventLog} project=${project} readOnly=${readOnly} tick=${tick} />`
-          : html`<${DeadLetters} project=${project} readOnly=${readOnly} tick=${tick} />`
+          ? html`<${EventLog} project=${project} tick=${tick} />`
+          : html`<${DeadLetters} project=${project} tick=${tick} />`
       }
     </div>
   </section>`;

@@ -3,7 +3,7 @@
 import { api, projectPath } from './api.js';
 import { html, useEffect, useState } from './htm-preact.js';
 import { SecretsPanel } from './secrets.js';
-import { Confirm, Field, Notice, READ_ONLY_TITLE, ShownOnce } from './ui.js';
+import { ChangeButton, Confirm, Field, Notice, ShownOnce } from './ui.js';
 
 /** A Standard Webhooks signing secret made in this browser for a new project: whsec_ + 32 random bytes. */
 function newSigningSecret() {
@@ -92,7 +92,7 @@ function ProjectForm({ project, version, onSaved, onCancel, onReload }) {
   </form>`;
 }
 
-function ProjectDetail({ id, readOnly, tick, onChanged, onDeleted }) {
+function ProjectDetail({ id, tick, onChanged, onDeleted }) {
   const [loaded, setLoaded] = useState(null);
   const [mode, setMode] = useState('view');
   const [note, setNote] = useState(null);
@@ -144,26 +144,16 @@ function ProjectDetail({ id, readOnly, tick, onChanged, onDeleted }) {
               <dd class="mono">${version}</dd>
             </dl>
             <div class="actions left">
-              <button
-                type="button"
-                class="button small"
-                data-testid="edit-project"
-                disabled=${readOnly}
-                title=${readOnly ? READ_ONLY_TITLE : undefined}
-                onClick=${() => setMode('edit')}
-              >
+              <${ChangeButton} class="button small" data-testid="edit-project" onClick=${() => setMode('edit')}>
                 Edit settings
-              </button>
-              <button
-                type="button"
+              <//>
+              <${ChangeButton}
                 class="button small danger"
                 data-testid="delete-project"
-                disabled=${readOnly}
-                title=${readOnly ? READ_ONLY_TITLE : undefined}
                 onClick=${() => setMode('delete')}
               >
                 Delete project
-              </button>
+              <//>
             </div>`
     }
     <${Notice} note=${note} testid="project-note" />
@@ -183,7 +173,6 @@ function ProjectDetail({ id, readOnly, tick, onChanged, onDeleted }) {
     <${SecretsPanel}
       project=${id}
       version=${version}
-      readOnly=${readOnly}
       onChanged=${() => {
         void load();
         onChanged();
@@ -192,22 +181,15 @@ function ProjectDetail({ id, readOnly, tick, onChanged, onDeleted }) {
   </div>`;
 }
 
-export function ProjectsCard({ projects, loaded, selected, onSelect, readOnly, tick, onChanged }) {
+export function ProjectsCard({ projects, loaded, selected, onSelect, tick, onChanged }) {
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState(null);
   return html`<section class="card projects" data-testid="projects" aria-labelledby="projects-h">
     <div class="card-head">
       <h2 id="projects-h">Projects</h2>
-      <button
-        type="button"
-        class="button small"
-        data-testid="new-project"
-        disabled=${readOnly}
-        title=${readOnly ? READ_ONLY_TITLE : undefined}
-        onClick=${() => setCreating(true)}
-      >
+      <${ChangeButton} class="button small" data-testid="new-project" onClick=${() => setCreating(true)}>
         New project
-      </button>
+      <//>
     </div>
     <div class="project-list" data-testid="project-list" role="group" aria-label="Choose a project">
       ${loaded && projects.length === 0 && html`<p class="muted">No projects yet.</p>`}
@@ -240,6 +222,6 @@ export function ProjectsCard({ projects, loaded, selected, onSelect, readOnly, t
         }}
       />`
     }
-    ${selected && html`<${ProjectDetail} key=${selected} id=${selected} readOnly=${readOnly} tick=${tick} onChanged=${onChanged} onDeleted=${onChanged} />`}
+    ${selected && html`<${ProjectDetail} key=${selected} id=${selected} tick=${tick} onChanged=${onChanged} onDeleted=${onChanged} />`}
   </section>`;
 }

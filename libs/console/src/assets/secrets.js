@@ -1,9 +1,9 @@
 // A project's signing secrets and API tokens, by id: rotate, retire, create (shown once), revoke.
 import { api, projectPath } from './api.js';
 import { html, useEffect, useState } from './htm-preact.js';
-import { Confirm, Notice, READ_ONLY_TITLE, ShownOnce } from './ui.js';
+import { ChangeButton, Confirm, Notice, ShownOnce } from './ui.js';
 
-export function SecretsPanel({ project, version, readOnly, onChanged }) {
+export function SecretsPanel({ project, version, onChanged }) {
   const [secrets, setSecrets] = useState(null);
   const [shown, setShown] = useState(null);
   const [note, setNote] = useState(null);
@@ -30,8 +30,6 @@ export function SecretsPanel({ project, version, readOnly, onChanged }) {
       setPending(null);
     }
   };
-  const disabled = readOnly;
-  const title = readOnly ? READ_ONLY_TITLE : undefined;
   if (!secrets) return html`<${Notice} note=${note} testid="secrets-note" />`;
   const retire = (id) =>
     act(`Signing secret ${id} retired`, () => api(`${base}/webhook/${id}`, { method: 'DELETE', version }));
@@ -52,31 +50,25 @@ export function SecretsPanel({ project, version, readOnly, onChanged }) {
               ${i === 0 ? html`<span class="badge processed">newest</span>` : html`<span class="badge staged">older, still signing</span>`}
               ${
                 secrets.webhook.length > 1 &&
-                html`<button
-                  type="button"
+                html`<${ChangeButton}
                   class="button small ghost"
                   data-testid="retire-secret"
                   aria-label=${`Retire signing secret ${s.id}`}
-                  disabled=${disabled}
-                  title=${title}
                   onClick=${() => setPending({ kind: 'retire', id: s.id })}
                 >
                   Retire
-                </button>`
+                <//>`
               }
             </li>`,
         )}
       </ul>
-      <button
-        type="button"
+      <${ChangeButton}
         class="button small"
         data-testid="rotate-secret"
-        disabled=${disabled}
-        title=${title}
         onClick=${() => act('New signing secret', () => api(`${base}/webhook`, { method: 'POST', version }))}
       >
         Rotate signing secret
-      </button>
+      <//>
     </div>
     <div class="secrets-col">
       <h3>Project API tokens</h3>
@@ -87,30 +79,24 @@ export function SecretsPanel({ project, version, readOnly, onChanged }) {
           (t) =>
             html`<li key=${t.id} data-token=${t.id}>
               <code>${t.id}</code>${' '}${t.hashed ? html`<span class="muted">hashed</span>` : html`<span class="muted">stored in clear</span>`}
-              <button
-                type="button"
+              <${ChangeButton}
                 class="button small ghost"
                 data-testid="revoke-token"
                 aria-label=${`Revoke API token ${t.id}`}
-                disabled=${disabled}
-                title=${title}
                 onClick=${() => setPending({ kind: 'revoke', id: t.id })}
               >
                 Revoke
-              </button>
+              <//>
             </li>`,
         )}
       </ul>
-      <button
-        type="button"
+      <${ChangeButton}
         class="button small"
         data-testid="create-token"
-        disabled=${disabled}
-        title=${title}
         onClick=${() => act('New API token', () => api(`${base}/api-tokens`, { method: 'POST', version }))}
       >
         Create API token
-      </button>
+      <//>
     </div>
     ${shown && html`<${ShownOnce} label=${shown.label} value=${shown.value} onDone=${() => setShown(null)} />`}
     <${Notice} note=${note} testid="secrets-note" />

@@ -1,7 +1,7 @@
 // The trigger form: every field of a trigger, the API's validation message on its field, a 409 with Reload.
 import { api, projectPath } from './api.js';
 import { html, useEffect, useState } from './htm-preact.js';
-import { Field, Notice } from './ui.js';
+import { ChangeFieldset, Field, Notice, useReadOnly } from './ui.js';
 
 const REDACTED = '[redacted]';
 const numberText = (n) => (n === undefined || n === null ? '' : String(n));
@@ -65,7 +65,8 @@ function errorFor(fields, name) {
   return key ? `${key.slice(name.length + 1)}: ${fields[key]}` : undefined;
 }
 
-export function TriggerForm({ project, triggerId, readOnly, onSaved, onCancel }) {
+export function TriggerForm({ project, triggerId, onSaved, onCancel }) {
+  const readOnly = useReadOnly();
   const creating = !triggerId;
   const [values, setValues] = useState(creating ? toValues(null) : null);
   const [version, setVersion] = useState(0);
@@ -151,7 +152,7 @@ export function TriggerForm({ project, triggerId, readOnly, onSaved, onCancel })
       ${creating ? 'New trigger' : `${readOnly ? 'Trigger' : 'Edit trigger'} ${triggerId}`}
       ${!creating && html`<small class="muted">version ${version}</small>`}
     </h3>
-    <fieldset disabled=${readOnly}>
+    <${ChangeFieldset}>
       <div class="grid">
         ${creating && html`<${Field} label="Id (slug)" name="id" error=${fields.id}>${input('id')}<//>`}
         <${Field} label="Event type" name="type" error=${errorFor(fields, 'type')}>${input('type')}<//>
@@ -248,7 +249,7 @@ export function TriggerForm({ project, triggerId, readOnly, onSaved, onCancel })
           >${textarea('options')}<//
         >
       </div>
-    </fieldset>
+    <//>
     <${Notice}
       note=${error && { ok: false, text: error.message, action: error.status === 409 && reload }}
       testid="form-error"

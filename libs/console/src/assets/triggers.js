@@ -3,7 +3,7 @@
 import { api, dateTime, eventingPath, projectPath } from './api.js';
 import { html, useEffect, useState } from './htm-preact.js';
 import { TriggerForm } from './trigger-form.js';
-import { badge, Confirm, Notice, READ_ONLY_TITLE } from './ui.js';
+import { badge, ChangeButton, Confirm, Notice, useReadOnly } from './ui.js';
 
 const TEST_WAIT_MS = 15000;
 
@@ -88,7 +88,8 @@ function TestEvent({ project, trigger, onClose }) {
   </form>`;
 }
 
-export function TriggersCard({ project, readOnly, tick, onChanged }) {
+export function TriggersCard({ project, tick, onChanged }) {
+  const readOnly = useReadOnly();
   const [config, setConfig] = useState(null);
   const [live, setLive] = useState(new Map());
   const [editing, setEditing] = useState(null);
@@ -126,21 +127,13 @@ export function TriggersCard({ project, readOnly, tick, onChanged }) {
       (a) => `Trigger ${t.id} resumed; ${a.released} held deliver${a.released === 1 ? 'y' : 'ies'} re-queued.`,
       () => api(`${eventingPath(project.id)}/triggers/${t.id}/enable`, { method: 'POST', body: {} }),
     );
-  const title = readOnly ? READ_ONLY_TITLE : undefined;
   const triggers = config ? config.result : [];
   return html`<section class="card triggers-card" data-testid="triggers-card" aria-labelledby="triggers-h">
     <div class="card-head">
       <h2 id="triggers-h">Triggers <span class="muted">· ${project.id}</span></h2>
-      <button
-        type="button"
-        class="button small"
-        data-testid="new-trigger"
-        disabled=${readOnly}
-        title=${title}
-        onClick=${() => setEditing({ id: '' })}
-      >
+      <${ChangeButton} class="button small" data-testid="new-trigger" onClick=${() => setEditing({ id: '' })}>
         New trigger
-      </button>
+      <//>
     </div>
     <table class="table">
       <thead>
@@ -173,50 +166,40 @@ export function TriggersCard({ project, readOnly, tick, onChanged }) {
               </button>
               ${
                 paused
-                  ? html`<button
-                      type="button"
+                  ? html`<${ChangeButton}
                       class="button small"
                       data-testid="resume-trigger"
-                      disabled=${readOnly}
-                      title=${title || `Resume deliveries to ${t.id} and re-queue the held ones`}
+                      title=${`Resume deliveries to ${t.id} and re-queue the held ones`}
                       onClick=${() => resume(t)}
                     >
                       Resume
-                    </button>`
-                  : html`<button
-                      type="button"
+                    <//>`
+                  : html`<${ChangeButton}
                       class="button small ghost"
                       data-testid="toggle-trigger"
                       aria-label=${`${t.enabled ? 'Disable' : 'Enable'} trigger ${t.id}`}
-                      disabled=${readOnly}
-                      title=${title}
                       onClick=${() => setEnabled(t, !t.enabled)}
                     >
                       ${t.enabled ? 'Disable' : 'Enable'}
-                    </button>`
+                    <//>`
               }
-              <button
-                type="button"
+              <${ChangeButton}
                 class="button small ghost"
                 data-testid="test-trigger"
                 aria-label=${`Send a test event to ${t.id}`}
-                disabled=${readOnly || !t.enabled}
-                title=${title}
+                disabled=${!t.enabled}
                 onClick=${() => setTesting(t.id)}
               >
                 Test
-              </button>
-              <button
-                type="button"
+              <//>
+              <${ChangeButton}
                 class="button small ghost danger"
                 data-testid="delete-trigger"
                 aria-label=${`Delete trigger ${t.id}`}
-                disabled=${readOnly}
-                title=${title}
                 onClick=${() => setDeleting(t)}
               >
                 Delete
-              </button>
+              <//>
             </td>
           </tr>`;
         })}
@@ -231,7 +214,6 @@ export function TriggersCard({ project, readOnly, tick, onChanged }) {
         key=${editing.id || 'new'}
         project=${project.id}
         triggerId=${editing.id}
-        readOnly=${readOnly}
         onCancel=${() => setEditing(null)}
         onSaved=${(id) => {
           setEditing(null);

@@ -1,8 +1,36 @@
-// Small shared pieces: a modal confirmation, notices, labelled fields, the read-only hint.
-import { html, useEffect, useRef, useState } from './htm-preact.js';
+// Small shared pieces: the read-only session and its controls, a modal confirmation, notices, labelled fields.
+import { createContext, html, useContext, useEffect, useRef, useState } from './htm-preact.js';
 
 /** Title of every control the read-only token cannot use. */
 export const READ_ONLY_TITLE = 'The read-only admin token cannot change anything';
+
+/**
+ * Whether the signed-in token is the read-only one. The dashboard (app.js) provides it once; outside a
+ * provider it reads `true`, so a control rendered without one fails closed (disabled).
+ */
+export const ReadOnlyContext = createContext(true);
+
+/** The session's read-only flag, for what a read-only session shows differently (labels, hidden Save). */
+export const useReadOnly = () => useContext(ReadOnlyContext);
+
+/** `disabled` and `title` of a control that changes something: disabled with READ_ONLY_TITLE when read-only. */
+function useChangeProps(disabled, title) {
+  const readOnly = useReadOnly();
+  return { disabled: readOnly || disabled, title: readOnly ? READ_ONLY_TITLE : title };
+}
+
+/**
+ * A button that changes something (`type="button"` unless given). Read-only: disabled, titled
+ * READ_ONLY_TITLE. Otherwise `disabled` and `title` as given; every other attribute passes through.
+ */
+export function ChangeButton({ disabled, title, children, ...attributes }) {
+  return html`<button type="button" ...${attributes} ...${useChangeProps(disabled, title)}>${children}</button>`;
+}
+
+/** A fieldset of controls that change something: read-only, all of them disabled under READ_ONLY_TITLE. */
+export function ChangeFieldset({ disabled, title, children, ...attributes }) {
+  return html`<fieldset ...${attributes} ...${useChangeProps(disabled, title)}>${children}</fieldset>`;
+}
 
 /**
  * A modal `<dialog>` (focus stays inside, Escape cancels). With `typeToConfirm` the confirm button

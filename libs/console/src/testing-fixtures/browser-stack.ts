@@ -1,6 +1,7 @@
 // What the console's browser suites share: the built apps in distributed mode (Consul agent,
 // redis-server, config-service, gateway, one event-worker), a real webhook receiver, Debian's
 // Chromium driven by playwright-core, and the steps every suite takes (sign in, screenshots).
+// A suite calls `useBrowserStack` once; everything it starts is stopped after the suite.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,18 +10,27 @@ import {
   call,
   type ConsulAgent,
   type LaunchedApp,
+  projectBody,
   type RedisServer,
   type ReplyRule,
   ROOT,
+  useConsulAgent,
+  useRedisServer,
   waitFor,
   WebhookReceiver,
 } from '@spaceport/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const ADMIN = 'admin-token-0123456789abcdef';
 export const READ = 'read-token-0123456789abcdef';
+/** the queue API token of every project made with `projectBody` */
+export const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
 export const UI_TIMEOUT_MS = 30_000;
+/** options of `expect.poll` for what the console shows after a poll or an API call */
+export const poll = { timeout: UI_TIMEOUT_MS };
+/** failed API calls the suites cause on purpose (400, 401, 403, 404, 409) log console errors */
+const EXPECTED_STATUSES = [400, 401, 403, 404, 409];
 /** the browser's zone: dates in the console show it (GMT+1 in winter) */
 export const TIME_ZONE = 'Europe/Berlin';
 const CHROMIUM_FLAGS = [
@@ -38,12 +48,55 @@ export interface BrowserStack {
   browser: Browser;
   /** errors the pages reported (uncaught, console.error) */
   pageErrors: string[];
-  /** a new page in its own context (own session storage), errors collected */
-  newPage(): Promise<Page>;
+  /**
+   * A new page in its own context (own session storage), its errors collected: uncaught ones, and
+   * console errors except a failed request answered with one of `expectedStatuses`.
+   */
+  newPage(options?: { expectedStatuses?: readonly number[] }): Promise<Page>;
   close(): Promise<void>;
 }
 
-/** Starts everything; `reply` answers the webhooks. */
+/**
+ * The browser stack for the enclosing suite, with its own Consul agent and redis-server: started in
+ * beforeAll (before the suite's own beforeAll), closed in afterAll. `name` is its cluster id; `reply`
+ * answers the webhooks. Its members are read inside tests and hooks only.
+ */
+export function useBrowserStack(name: string, reply: ReplyRule): BrowserStack {
+  const consul = useConsulAgent();
+  const redis = useRedisServer();
+  let started: BrowserStack | undefined;
+  beforeAll(async () => {
+    started = await startBrowserStack(name, consul, redis, reply);
+  }, 120_000);
+  afterAll(async () => {
+    await started?.close();
+  });
+  const env = (): BrowserStack => {
+    if (!started) throw new Error('the browser stack is only available inside tests and hooks');
+    return started;
+  };
+  return {
+    get gateway() {
+      return env().gateway;
+    },
+    get stack() {
+      return env().stack;
+    },
+    get receiver() {
+      return env().receiver;
+    },
+    get browser() {
+      return env().browser;
+    },
+    get pageErrors() {
+      return env().pageErrors;
+    },
+    newPage: (options) => env().newPage(options),
+    close: () => env().close(),
+  };
+}
+
+/** Starts everything; `reply` answers the webhooks. What started is stopped again if a later step fails. */
 export async function startBrowserStack(
   name: string,
   consul: { readonly agent: ConsulAgent },
@@ -65,40 +118,52 @@ export async function startBrowserStack(
     heartbeat: '500ms',
     extraEnv: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32', CONSUL_CHECK_TTL: '3s' },
   });
-  await stack.launch('config-service', 'config-service');
   let browser: Browser | undefined;
-  const [gateway] = await Promise.all([
-    stack.launch('gateway', 'gateway'),
-    stack.launch('event-worker', 'worker-1'),
-    chromium.launch({ executablePath, args: CHROMIUM_FLAGS }).then((b) => (browser = b)),
-  ]);
-  await stack.waitForMirrors('every app holds a config', (status) => status.status === 'ready', 15_000);
-  const pageErrors: string[] = [];
   const contexts: BrowserContext[] = [];
+  const close = async (): Promise<void> => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await stack.stopAll();
+    await receiver.close();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  let gateway: LaunchedApp;
+  let launching: Promise<unknown> = Promise.resolve();
+  try {
+    await stack.launch('config-service', 'config-service');
+    launching = chromium.launch({ executablePath, args: CHROMIUM_FLAGS }).then((b) => (browser = b));
+    [gateway] = await Promise.all([
+      stack.launch('gateway', 'gateway'),
+      stack.launch('event-worker', 'worker-1'),
+      launching,
+    ]);
+    await stack.waitForMirrors('every app holds a config', (status) => status.status === 'ready', 15_000);
+  } catch (error) {
+    await launching.catch(() => undefined); // a browser still starting is closed too
+    await close();
+    throw error;
+  }
+  const launched = browser!;
+  const pageErrors: string[] = [];
   return {
     gateway,
     stack,
     receiver,
-    browser: browser!,
+    browser: launched,
     pageErrors,
-    async newPage() {
-      const context = await browser!.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: TIME_ZONE });
+    async newPage({ expectedStatuses = EXPECTED_STATUSES } = {}) {
+      const context = await launched.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: TIME_ZONE });
       contexts.push(context);
       const page = await context.newPage();
       page.on('pageerror', (error) => pageErrors.push(error.message));
-      // failed API calls the tests cause on purpose (401, 403, 409, 400) log as console errors: not page errors
+      const expected = new RegExp(`status of (${expectedStatuses.join('|')})\\b`);
       page.on('console', (m) => {
-        if (m.type() === 'error' && !/status of (400|401|403|404|409)/.test(m.text())) pageErrors.push(m.text());
+        if (m.type() === 'error' && !(expectedStatuses.length > 0 && expected.test(m.text())))
+          pageErrors.push(m.text());
       });
       return page;
     },
-    async close() {
-      for (const context of contexts) await context.close();
-      await browser?.close();
-      await stack.stopAll();
-      await receiver.close();
-      rmSync(workDir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 
