@@ -1,13 +1,14 @@
 // Benchmark (not a test): how Spaceport's load spreads over the masters of a Redis Cluster, and the
 // ceiling that implies. The built apps in distributed mode (real Consul agent; config-service, gateway,
-// two event-workers; P = 32) run the same steady load twice in one process tree: on one redis-server
-// (the baseline) and on a 3-master Redis Cluster (no replicas unless BENCH_REPLICAS). Per master: its
-// share of Redis CPU (/proc utime + stime of its redis-server during the load), of keys (DBSIZE after
-// the load) and of commands (INFO commandstats deltas). Ceiling: events/s per Redis core = delivered
-// events ÷ Redis CPU seconds; the cluster's ceiling is set by its busiest master.
+// two event-workers; P = 32 unless BENCH_PARTITIONS) run the same steady load twice in one process tree:
+// on one redis-server (the baseline) and on a 3-master Redis Cluster (no replicas unless BENCH_REPLICAS).
+// Per master: its share of Redis CPU (/proc utime + stime of its redis-server during the load), of keys
+// (DBSIZE after the load) and of commands (INFO commandstats deltas). Ceiling: events/s per Redis core =
+// delivered events ÷ Redis CPU seconds; the cluster's ceiling is set by its busiest master.
 // Run: npm run bench -- redis-cluster-spread   (BENCH_RATE=r, default 1000/s; BENCH_SECONDS=s, default 20,
 // max 60; BENCH_REPLICAS=n per master, 0 or 1, default 0; BENCH_CLUSTER_ID=c, the Cluster run's id, default
-// `default`)
+// `default`; BENCH_PARTITIONS=P, 1 to 1024, default 32: written through the config API before the workers
+// start, as a worker takes P from its first config snapshot and keeps it until it restarts)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { BENCH_ADMIN_TOKEN, BENCH_PROJECT_TOKEN, BENCH_READ_TOKEN } from './benc
 import { type Ingest, poster, receipts, type Send } from './eventing-load';
 import {
   AppStack,
+  call,
   isBalancedOver,
   provisionIntoEnv,
   readCluster,
@@ -34,7 +36,7 @@ const RATE = Math.min(Math.max(1, Number(process.env['BENCH_RATE'] ?? 1000)), 50
 const SECONDS = Math.min(Math.max(1, Number(process.env['BENCH_SECONDS'] ?? 20)), 60);
 const REPLICAS = Math.min(Math.max(0, Number(process.env['BENCH_REPLICAS'] ?? 0)), 1);
 const MASTERS = 3;
-const P = 32;
+const P = Math.min(Math.max(1, Number(process.env['BENCH_PARTITIONS'] ?? 32)), 1024);
 /** the cluster run's id, which decides the slots of the partitions' hash tags; default: the apps' default */
 const CLUSTER_ID = process.env['BENCH_CLUSTER_ID'] ?? 'default';
 const WORKERS = ['worker-1', 'worker-2'];
@@ -170,15 +172,22 @@ async function runOn(
   try {
     await stack.launch('config-service', 'config-service');
     const gateway = await stack.launch('gateway', 'gateway');
-    await Promise.all(WORKERS.map((name) => stack.launch('event-worker', name)));
     await stack.waitForMirrors('config loaded', (s) => s.config.state === 'in-sync', 20_000);
     await stack.createTrigger(gateway, `${receiver.url}/${clusterId}`);
+    // P before any worker starts: a worker takes P from its first config snapshot and keeps it until it
+    // restarts, so a count raised after the launch leaves the new partitions unowned (docs/cluster.md).
+    const set = await call(gateway.url, 'POST', '/v1/config/projects/shop/eventing/config', BENCH_ADMIN_TOKEN, {
+      partitionCount: P,
+    });
+    if (set.status !== 200) throw new Error(`partition count not set: ${set.status} ${JSON.stringify(set.body)}`);
+    await Promise.all(WORKERS.map((name) => stack.launch('event-worker', name)));
+    await stack.waitForMirrors('config loaded', (s) => s.config.state === 'in-sync', 20_000);
     await waitFor(
       async () => {
         const view = await readCluster(gateway.url, BENCH_ADMIN_TOKEN);
-        return view !== undefined && isBalancedOver(view, WORKERS);
+        return view !== undefined && isBalancedOver(view, WORKERS, P);
       },
-      { what: `partitions balanced over ${WORKERS.join(', ')}`, timeoutMs: 30_000, intervalMs: 100 },
+      { what: `${P} partitions balanced over ${WORKERS.join(', ')}`, timeoutMs: 30_000, intervalMs: 100 },
     );
     const send = poster(ingestOf(gateway.url), client, 1);
     // warm-up: connections, JIT, every partition's consumer busy once

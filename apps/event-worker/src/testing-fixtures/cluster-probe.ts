@@ -21,9 +21,13 @@ export function partitionsOf(view: ClusterView, nodeId: string): number[] {
   return view.partitions.filter((p) => p.owner === nodeId).map((p) => p.partition);
 }
 
-/** Every partition owned by one of `live`, counts differ by at most 1, every live worker owns some. */
-export function isBalancedOver(view: ClusterView, live: readonly string[]): boolean {
+/**
+ * Every partition owned by one of `live`, counts differ by at most 1, every live worker owns some; with
+ * `partitionCount`, also exactly that many partitions listed (the assignment's and any the data plane reads).
+ */
+export function isBalancedOver(view: ClusterView, live: readonly string[], partitionCount?: number): boolean {
   if (view.partitions.length === 0) return false;
+  if (partitionCount !== undefined && view.partitions.length !== partitionCount) return false;
   if (view.partitions.some((p) => p.owner === null || !live.includes(p.owner))) return false;
   const counts = live.map((id) => partitionsOf(view, id).length);
   return Math.max(...counts) - Math.min(...counts) <= 1 && Math.min(...counts) > 0;
