@@ -45,6 +45,22 @@ describe('planAssignment', () => {
     expect(ahead.document.owners).toEqual(first.owners);
   });
 
+  it('P raised under running workers (32 → 64 over 3): nothing moves, the new ones are dealt evenly', () => {
+    const before = plan(undefined, ['a', 'b', 'c'], { P: 32 }).document;
+    const raised = plan(before, ['a', 'b', 'c'], { P: 64, acks: { a: 1, b: 1, c: 1 } });
+    expect(raised.changed).toBe(true);
+    expect(raised.moves).toBe(32);
+    expect(raised.moves).toBe(minimumMoves(ownersOf(before), ['a', 'b', 'c'], 64));
+    const { document } = raised;
+    expect(document).toMatchObject({ generation: 2, partitionCount: 64, handoffs: {} });
+    expect(document.owners.slice(0, 32)).toEqual(before.owners);
+    expect(document.epochs.slice(0, 32)).toEqual(before.epochs);
+    expect(document.epochs.slice(32)).toEqual(new Array<number>(32).fill(2));
+    expect(document.owners.every((owner) => owner !== null)).toBe(true);
+    const held = ['a', 'b', 'c'].map((id) => ownedPartitions(document, id).size);
+    expect(held.sort()).toEqual([21, 21, 22]);
+  });
+
   it('first assignment: generation 1, every epoch 1, no handoffs, balanced', () => {
     const { document, changed, moves } = plan(undefined, ['b', 'a', 'c']);
     expect(changed).toBe(true);

@@ -18,6 +18,7 @@ export interface ClusterNodeOptions {
   clusterId: string;
   /** Consul service the instances register under, default {@link DEFAULT_SERVICE_NAME} */
   serviceName?: string;
+  /** P to assign; with `partitionsToAssign`, only until its first read succeeds */
   partitionCount: number;
   settings: ClusterSettings;
   onEvent?: ClusterEventListener;
@@ -28,6 +29,11 @@ export interface AssignmentLeaderOptions extends ClusterNodeOptions {
   serviceCheckId?: string;
   /** the highest partition epoch in Redis (PartitionRunner.highestEpoch): generations go above it */
   highestEpoch?: (partitionCount: number) => Promise<number>;
+  /**
+   * The partition count to assign now, read at every round: the configured P as the config mirror holds
+   * it, widened to the partition high water. Absent: `partitionCount`, fixed. A failed read keeps the last.
+   */
+  partitionsToAssign?: () => Promise<number>;
 }
 
 /** One term of leadership: everything it started ends with its controller. */
@@ -57,8 +63,11 @@ export class AssignmentLeader {
   readonly election: LeaderElection;
   private readonly kv: KvStore;
   private term: Term | undefined;
+  /** the count of the last successful read (partitionsToAssign), else the fixed one */
+  private partitionCount: number;
 
   constructor(private readonly options: AssignmentLeaderOptions) {
+    this.partitionCount = options.partitionCount;
     this.kv = new KvStore(options.client, { clusterId: options.clusterId });
     this.election = new LeaderElection({
       client: options.client,
@@ -86,6 +95,15 @@ export class AssignmentLeader {
   start(): this {
     this.election.start();
     return this;
+  }
+
+  /**
+   * The partition count may have changed (a new config snapshot): while leading, run an assignment round
+   * now rather than at the next membership change or periodic check. A no-op on a follower.
+   */
+  partitionCountChanged(): void {
+    const term = this.term;
+    if (term && this.live(term)) void this.reconcile(term);
   }
 
   async stop(): Promise<void> {
@@ -173,10 +191,22 @@ export class AssignmentLeader {
     }
   }
 
-  /** 0 when the data plane cannot say (Redis down): the stored generation alone, reported as an error. */
-  private async highestEpoch(): Promise<number> {
+  /** The count to assign this round; the last one read when the read fails (Redis down), reported as an error. */
+  private async readPartitionCount(): Promise<number> {
+    const read = this.options.partitionsToAssign;
+    if (!read) return this.partitionCount;
     try {
-      return (await this.options.highestEpoch?.(this.options.partitionCount)) ?? 0;
+      this.partitionCount = await read();
+    } catch (error) {
+      this.emit({ type: 'error', nodeId: this.options.nodeId, where: 'partition-count', message: errorText(error) });
+    }
+    return this.partitionCount;
+  }
+
+  /** 0 when the data plane cannot say (Redis down): the stored generation alone, reported as an error. */
+  private async highestEpoch(partitionCount: number): Promise<number> {
+    try {
+      return (await this.options.highestEpoch?.(partitionCount)) ?? 0;
     } catch (error) {
       this.emit({ type: 'error', nodeId: this.options.nodeId, where: 'highest-epoch', message: errorText(error) });
       return 0;
@@ -187,16 +217,17 @@ export class AssignmentLeader {
     const members = term.members;
     if (members === undefined) return 'done';
     try {
+      const partitionCount = await this.readPartitionCount();
       const [stored, acks, highestEpoch] = await Promise.all([
         readAssignment(this.kv),
         readAcks(this.kv),
-        this.highestEpoch(),
+        this.highestEpoch(partitionCount),
       ]);
       const plan = planAssignment({
         highestEpoch,
         previous: stored.document,
         members,
-        partitionCount: this.options.partitionCount,
+        partitionCount,
         leaderId: this.options.nodeId,
         leaderLockIndex: term.lockIndex,
         acks,

@@ -1,8 +1,9 @@
 import { AssignmentFollower } from './assignment-follower';
-import { AssignmentLeader, type ClusterNodeOptions } from './assignment-leader';
+import { AssignmentLeader, type AssignmentLeaderOptions, type ClusterNodeOptions } from './assignment-leader';
 import { type PartitionRunner } from './partition-runner';
 
-export interface ClusterCoordinatorOptions extends ClusterNodeOptions {
+export interface ClusterCoordinatorOptions
+  extends ClusterNodeOptions, Pick<AssignmentLeaderOptions, 'partitionsToAssign'> {
   runner: PartitionRunner;
   /** the instance's TTL check (ServiceRegistration.checkId) the leader session is tied to */
   serviceCheckId?: string;

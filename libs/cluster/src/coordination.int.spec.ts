@@ -15,6 +15,8 @@ import { exclusivityViolations, RecordingRunner, RunnerLog } from './testing-fix
 // check), LeaderElection and follower, against a real `consul agent -dev`. The runners record
 // every call into one log, so the exactly-one-runner-at-a-time invariant is checked over the run.
 const P = 12;
+/** raised live in one test: the config's P as the leader reads it each round */
+const RAISED_P = 18;
 const CLUSTER = 'it';
 const settings = resolveClusterSettings({ checkTtlMs: 3_000, lockDelayMs: 1_000 });
 
@@ -33,6 +35,7 @@ describe('cluster coordination (real Consul, in-process workers)', { timeout: 60
   const workers = new Map<string, Worker>();
   let admin: ConsulClient;
   let kv: KvStore;
+  let configuredP = P;
 
   async function startWorker(id: string): Promise<Worker> {
     const client = createConsulClient({ host: '127.0.0.1', port: consul.agent.httpPort, secure: false });
@@ -51,6 +54,7 @@ describe('cluster coordination (real Consul, in-process workers)', { timeout: 60
       nodeId: id,
       clusterId: CLUSTER,
       partitionCount: P,
+      partitionsToAssign: () => Promise.resolve(configuredP),
       settings,
       runner,
       serviceCheckId: registration.checkId,
@@ -116,6 +120,31 @@ describe('cluster coordination (real Consul, in-process workers)', { timeout: 60
     const moved = after.owners.flatMap((o, p) => (o !== before.owners[p] ? [p] : []));
     expect(moved.every((p) => after.epochs[p] === after.generation)).toBe(true);
     expect(after.owners.every((_owner, p) => moved.includes(p) || after.epochs[p] === before.epochs[p])).toBe(true);
+    expect(exclusivityViolations(log.records)).toEqual([]);
+  });
+
+  it('P raised under running workers: assigned at once (no periodic check), nothing existing moves', async () => {
+    const before = (await readAssignment(kv)).document!;
+    const ids = [...workers.keys()];
+    configuredP = RAISED_P;
+    const t0 = performance.now();
+    for (const worker of workers.values()) worker.coordinator.leader.partitionCountChanged();
+    const after = await waitFor(
+      async () => {
+        const doc = await settled(ids, `${RAISED_P} partitions settled`);
+        return doc.partitionCount === RAISED_P ? doc : undefined;
+      },
+      { what: `the assignment at ${RAISED_P} partitions`, timeoutMs: 20_000, intervalMs: 25 },
+    );
+    const elapsedMs = performance.now() - t0;
+    console.info(`[cluster] P ${P} → ${RAISED_P}: assigned and running after ${elapsedMs.toFixed(0)} ms`);
+    // well inside the leader's 5 s periodic check: the change itself started the round
+    expect(elapsedMs).toBeLessThan(1_000);
+    expect(after.owners.slice(0, P)).toEqual(before.owners);
+    expect(after.epochs.slice(0, P)).toEqual(before.epochs);
+    expect(after.epochs.slice(P).every((epoch) => epoch === after.generation)).toBe(true);
+    const counts = ids.map((id) => after.owners.filter((owner) => owner === id).length);
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
     expect(exclusivityViolations(log.records)).toEqual([]);
   });
 

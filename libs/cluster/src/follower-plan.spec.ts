@@ -45,6 +45,29 @@ describe('planFollowerStep', () => {
     expect(plan).toEqual({ stop: [0], ack: 2, start: [], waiting: [] });
   });
 
+  it('P raised: starts its partitions above the count it started with at once, keeps the others running', () => {
+    const owners = [...['b', 'a', 'c', 'b'], ...['a', 'b', 'c', 'b']];
+    const epochs = [1, 1, 1, 1, 5, 5, 5, 5];
+    const plan = planFollowerStep(
+      view({
+        document: doc(owners, epochs, 5),
+        running: new Map([
+          [0, 1],
+          [3, 1],
+        ]),
+      }),
+    );
+    expect(plan).toEqual({
+      stop: [],
+      ack: 5,
+      start: [
+        { partition: 5, epoch: 5, reason: 'no-previous-owner' },
+        { partition: 7, epoch: 5, reason: 'no-previous-owner' },
+      ],
+      waiting: [],
+    });
+  });
+
   it('starts an unowned-before partition at once', () => {
     const plan = planFollowerStep(view({ document: doc(['b'], [1], 1) }));
     expect(plan.start).toEqual([{ partition: 0, epoch: 1, reason: 'no-previous-owner' }]);

@@ -32,8 +32,8 @@ import { type ClusterSettings, resolveClusterSettings } from '../settings';
 
 export interface ClusterCoordinatorModuleOptions {
   /**
-   * P. When absent it is read from the first config snapshot (`CONFIG_VIEW`, eventing settings).
-   * A change of P takes effect when the workers restart.
+   * P, fixed. When absent it follows the config mirror (`CONFIG_VIEW`, eventing settings): the leader
+   * reads it at every assignment round, and a snapshot with another P starts a round at once.
    */
   partitionCount?: number;
   /** the CLUSTER_* variables the worker parsed with its settings (clusterSettingsFromEnv), or test overrides */
@@ -53,6 +53,7 @@ export class ClusterCoordinatorService implements OnModuleInit, OnApplicationBoo
   private coordinator: ClusterCoordinator | undefined;
   private readonly stopped = new AbortController();
   private starting: Promise<void> | undefined;
+  private unsubscribeConfig: (() => void) | undefined;
 
   constructor(
     @Inject(COORDINATOR_OPTIONS) private readonly moduleOptions: ClusterCoordinatorModuleOptions,
@@ -112,6 +113,7 @@ export class ClusterCoordinatorService implements OnModuleInit, OnApplicationBoo
   async onModuleDestroy(): Promise<void> {
     this.stopped.abort();
     await this.starting;
+    this.unsubscribeConfig?.();
     await this.coordinator?.stop();
   }
 
@@ -131,16 +133,41 @@ export class ClusterCoordinatorService implements OnModuleInit, OnApplicationBoo
       clusterId: this.node.clusterId,
       serviceName: this.node.serviceName,
       partitionCount,
+      partitionsToAssign: () => this.partitionsToAssign(),
       settings,
       runner: this.runner,
       serviceCheckId: this.registration.checkId,
       onEvent: (event) => this.log(event),
     }).start();
+    this.followConfiguredCount();
   }
 
   /**
-   * P from the module options, else from the first mirrored config snapshot, widened by the runner to
-   * partitions that may still hold jobs (undefined once stopped).
+   * A config snapshot with another P makes the leader assign at once (the gateway publishes into the new
+   * count as soon as its own mirror has it); followers start whatever the new assignment gives them.
+   */
+  private followConfiguredCount(): void {
+    if (this.moduleOptions.partitionCount !== undefined || !this.configView) return;
+    let last = this.configView.current()?.eventing.value.partitionCount;
+    this.unsubscribeConfig = this.configView.onChange((snapshot) => {
+      const next = snapshot.eventing.value.partitionCount;
+      if (next === last) return;
+      this.logger.info({ from: last, to: next }, 'partition count changed; reassigning');
+      last = next;
+      this.coordinator?.leader.partitionCountChanged();
+    });
+  }
+
+  /** The leader's count for a round: P as mirrored now, widened by the runner (Redis: the high water). */
+  private async partitionsToAssign(): Promise<number> {
+    const configured = this.moduleOptions.partitionCount ?? this.configView?.current()?.eventing.value.partitionCount;
+    if (configured === undefined) throw new Error('no config snapshot to read the partition count from');
+    return (await this.runner.partitionsToConsume?.(configured)) ?? configured;
+  }
+
+  /**
+   * The first count: P from the module options, else from the first mirrored config snapshot, widened by
+   * the runner to partitions that may still hold jobs (undefined once stopped). Later rounds read it again.
    */
   private async partitionCount(): Promise<number | undefined> {
     const configured = await this.configuredPartitionCount();
@@ -174,7 +201,10 @@ export class ClusterCoordinatorService implements OnModuleInit, OnApplicationBoo
   private log(event: ClusterEvent): void {
     if (event.type === 'error') this.logger.warn(event, 'cluster coordination call failed');
     else if (event.type === 'assigned')
-      this.logger.info({ generation: event.document.generation, moves: event.moves }, 'assignment written');
+      this.logger.info(
+        { generation: event.document.generation, partitionCount: event.document.partitionCount, moves: event.moves },
+        'assignment written',
+      );
     else this.logger.info(event, `cluster ${event.type}`);
   }
 }
