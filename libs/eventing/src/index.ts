@@ -2,7 +2,12 @@ export { EventIngestModule } from './ingest/event-ingest.module';
 export { PartitionReader } from './common/partition-reader';
 export { EventObserveModule } from './observe/event-observe.module';
 export { EventDeliveryModule } from './delivery/event-delivery.module';
-export { PartitionConsumers, type OwnedPartition, type StartResult } from './delivery/partition-consumers';
+export {
+  PARTITION_STOP_GRACE_MS,
+  PartitionConsumers,
+  type OwnedPartition,
+  type StartResult,
+} from './delivery/partition-consumers';
 export { DisabledTriggers, type DisabledReason } from './common/disabled-triggers';
 export { eventingKeys, partitionQueueName, partitionQueuePrefix, type EventingKeys } from './common/keys';
 export { QUEUE_EVENTS_MAX_LEN } from './common/partition-queues';

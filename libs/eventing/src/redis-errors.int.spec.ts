@@ -27,7 +27,7 @@ const receiver = new WebhookReceiver();
 let node: RedisNode;
 let other: RedisNode;
 let gateway: RunningApp;
-let worker: RunningApp | undefined;
+let worker: RunningApp;
 
 /** A partition key per partition of project shop. */
 const keyOf = (partition: number): string => {
@@ -87,10 +87,6 @@ describe('Redis failover errors on the queue API', { timeout: 60_000 }, () => {
     });
     await sleep(1_000);
     expect(deliveredNs().filter((n) => n >= 100)).toEqual([]);
-    // the cases below need no worker (and one whose Redis node is demoted and promoted again under its
-    // BullMQ workers does not close within two minutes: not this suite's subject)
-    await worker?.close();
-    worker = undefined;
   });
 
   it('answers NOREPLICAS (a master that may not write without replicas) 503', async () => {

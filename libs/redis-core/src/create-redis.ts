@@ -1,5 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import { type Logger } from 'pino';
+import { EndingRedis } from './ending-redis';
 import { type RedisConnection } from './redis-connection';
 import { redisClusterOptions, redisConnectionOptions, type RedisRole, redisRoleOptions } from './redis-options';
 
@@ -31,6 +32,7 @@ export interface CreateRedisOptions {
  * themselves — in Sentinel mode to whichever node the sentinels name master then, in a cluster to the
  * masters of the slots after a failover (ioredis refreshes the slot map on MOVED and on reconnects).
  * Duplicates (`client.duplicate()`, as BullMQ makes for blocking connections) inherit the connection.
+ * A one-node or Sentinel client is an `EndingRedis`: its `disconnect()` ends it also between reconnects.
  */
 export function createRedis(connection: RedisConnection, role: RedisRole, options: CreateRedisOptions): RedisClient {
   const coalesce = role.kind === 'command' || role.kind === 'worker';
@@ -44,7 +46,7 @@ export function createRedis(connection: RedisConnection, role: RedisRole, option
     else cluster.on('error', () => undefined);
     return cluster;
   }
-  const client = new Redis({
+  const client = new EndingRedis({
     ...redisConnectionOptions(connection),
     ...redisRoleOptions(role),
     connectionName: options.connectionName,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abortableSleep, childController } from './abort';
+import { abortableSleep, childController, settlesWithin } from './abort';
 
 describe('abortableSleep', () => {
   it('resolves early on abort and leaves no timer behind', async () => {
@@ -25,5 +25,15 @@ describe('childController', () => {
     detached.dispose();
     other.abort();
     expect(detached.controller.signal.aborted).toBe(false);
+  });
+});
+
+describe('settlesWithin', () => {
+  it('is true for a promise that resolves or rejects in time, false for one that does not', async () => {
+    expect(await settlesWithin(Promise.resolve(1), 50)).toBe(true);
+    expect(await settlesWithin(Promise.reject(new Error('no')), 50)).toBe(true);
+    const started = performance.now();
+    expect(await settlesWithin(new Promise(() => undefined), 30)).toBe(false);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
   });
 });

@@ -21,3 +21,18 @@ export function childController(parent: AbortSignal): { controller: AbortControl
   else parent.addEventListener('abort', abort, { once: true });
   return { controller, dispose: () => parent.removeEventListener('abort', abort) };
 }
+
+/** Whether `promise` settles (resolves or rejects) within `ms`; its outcome stays the caller's. No timer is left behind. */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { SPACEPORT_LOGGER, SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { createRedis, type RedisClient } from '@spaceport/redis-core';
-import { Emitter, type NodeOptions } from '@spaceport/runtime-core';
+import { Emitter, type NodeOptions, settlesWithin } from '@spaceport/runtime-core';
 import { type Job, Worker } from 'bullmq';
 import { type Logger } from 'pino';
 import { type ConsumedPartition } from '../common/consumer-records';
@@ -27,7 +27,21 @@ interface Consumer {
   readonly progress: ConsumerProgress;
 }
 
-type ConsumerProgress = { takenAt: number };
+type ConsumerProgress = {
+  takenAt: number;
+  /** jobs its workers are processing now */
+  inFlight: number;
+  /** its BullMQ queues whose worker has not closed yet (while it stops) */
+  readonly open: Set<string>;
+};
+
+/** A partition whose graceful stop still runs, as the shutdown log names it. */
+export interface StillStopping {
+  readonly partition: number;
+  readonly epoch: number;
+  readonly jobsInFlight: number;
+  readonly queuesOpen: string[];
+}
 
 export type StartResult = 'started' | 'already-owned' | 'stale';
 
@@ -38,6 +52,13 @@ export class StaleEpochError extends Error {
     this.name = 'StaleEpochError';
   }
 }
+
+/**
+ * On shutdown, how long the partitions' graceful stop (jobs in flight finish, BullMQ workers close) may
+ * take before the shutdown goes on without it: below the app's SHUTDOWN_TIMEOUT_MS (8 s), so the rest of
+ * the shutdown still runs and the process exits by itself.
+ */
+export const PARTITION_STOP_GRACE_MS = 5_000;
 
 /** Longest wait, on stop, for a just-created BullMQ worker to finish connecting (see closeWhenReady). */
 const READY_BEFORE_CLOSE_MS = 5_000;
@@ -59,16 +80,7 @@ const IDLE_POLL_SECONDS = 30;
  * the worker is ready before closing it.
  */
 async function closeWhenReady(worker: Worker<DeliveryJobData, string>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, READY_BEFORE_CLOSE_MS)));
-  await Promise.race([
-    worker.waitUntilReady().then(
-      () => undefined,
-      () => undefined,
-    ),
-    bound,
-  ]);
-  clearTimeout(timer);
+  await settlesWithin(worker.waitUntilReady(), READY_BEFORE_CLOSE_MS);
   await worker.close();
 }
 
@@ -81,13 +93,15 @@ async function closeWhenReady(worker: Worker<DeliveryJobData, string>): Promise<
 @Injectable()
 export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdown {
   private readonly consumers = new Map<number, Consumer>();
-  private readonly stopping = new Map<number, Promise<void>>();
+  private readonly stopping = new Map<number, { done: Promise<void>; consumer: Consumer }>();
   private readonly healing = new Map<number, Promise<void>>();
   /** distributed mode: the cluster follower's "still the assigned, healthy owner at this epoch?" */
   private ownershipCheck: ((partition: number, epoch: number) => boolean) | undefined;
   /** distributed mode: told when a partition stops by itself (fenced), so the follower stops counting it */
   private stopListener: ((partition: number) => void) | undefined;
   private connection: RedisClient | undefined;
+  /** the shutdown's stop of every partition (the connection closes once it is done) */
+  private stoppedAll: Promise<void> = Promise.resolve();
   /** told synchronously when a partition's consumer starts or stops (the consumer records' heartbeat listens) */
   readonly consumption = new Emitter<{ started: [partition: number, epoch: number]; stopped: [number, number] }>();
 
@@ -141,7 +155,7 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
   }
 
   async start(partition: number, epoch: number): Promise<StartResult> {
-    await this.stopping.get(partition);
+    await this.stopping.get(partition)?.done;
     const current = this.consumers.get(partition);
     if (current && current.epoch === epoch) return 'already-owned';
     if (current) await this.stop(partition);
@@ -157,7 +171,7 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
       signal: abort.signal,
       onFenced: (current) => this.onFenced(partition, epoch, current),
     };
-    const progress: ConsumerProgress = { takenAt: performance.now() };
+    const progress: ConsumerProgress = { takenAt: performance.now(), inFlight: 0, open: new Set() };
     const workers = [false, true].map((ordered) => this.worker(partition, ordered, lease, progress));
     this.consumers.set(partition, { epoch, workers, abort, progress });
     this.logger.info({ partition, epoch }, 'consuming partition');
@@ -213,23 +227,38 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
   /** Graceful: no new jobs of the partition; resolves once the jobs in flight are done. */
   stop(partition: number): Promise<void> {
     const pending = this.stopping.get(partition);
-    if (pending) return pending;
+    if (pending) return pending.done;
     const consumer = this.consumers.get(partition);
     if (!consumer) return Promise.resolve();
     this.consumers.delete(partition);
     this.consumption.emit('stopped', partition, consumer.epoch);
     consumer.abort.abort();
-    const done = Promise.allSettled(consumer.workers.map((worker) => closeWhenReady(worker))).then(() => {
+    const { open } = consumer.progress;
+    const closing = consumer.workers.map((worker) => {
+      open.add(worker.name);
+      return closeWhenReady(worker).finally(() => open.delete(worker.name));
+    });
+    const done = Promise.allSettled(closing).then(() => {
       this.stopping.delete(partition);
       this.logger.info({ partition, epoch: consumer.epoch }, 'stopped consuming partition');
     });
-    this.stopping.set(partition, done);
+    this.stopping.set(partition, { done, consumer });
     return done;
   }
 
   async stopAll(): Promise<void> {
     await Promise.all([...this.consumers.keys()].map((partition) => this.stop(partition)));
-    await Promise.all([...this.stopping.values()]);
+    await Promise.all([...this.stopping.values()].map((entry) => entry.done));
+  }
+
+  /** The partitions whose stop has not finished: what their jobs and BullMQ workers still hold. */
+  stillStopping(): StillStopping[] {
+    return [...this.stopping].map(([partition, { consumer }]) => ({
+      partition,
+      epoch: consumer.epoch,
+      jobsInFlight: consumer.progress.inFlight,
+      queuesOpen: [...consumer.progress.open],
+    }));
   }
 
   private worker(
@@ -246,9 +275,14 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
     const queue = partitionQueueAddress(this.env.bullPrefix, this.node.clusterId, partition, ordered);
     const worker = new Worker<DeliveryJobData, string>(
       queue.name,
-      (job: Job<DeliveryJobData>, token?: string) => {
+      async (job: Job<DeliveryJobData>, token?: string) => {
         progress.takenAt = performance.now();
-        return this.processor.process(job, token, lease);
+        progress.inFlight += 1;
+        try {
+          return await this.processor.process(job, token, lease);
+        } finally {
+          progress.inFlight -= 1;
+        }
       },
       {
         connection: this.connection,
@@ -291,12 +325,27 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
     }
   }
 
-  /** First shutdown step: finish in-flight deliveries while Redis and the HTTP pool are still open. */
+  /**
+   * First shutdown step: finish in-flight deliveries while Redis and the HTTP pool are still open. Bounded:
+   * past PARTITION_STOP_GRACE_MS (Redis stuck: a completion or a lock renewal waits for an answer that does
+   * not come) it logs what still runs and shutdown goes on without it; the process exits, and a job left
+   * so stays active in BullMQ until its lock expires (EVENTING_LOCK_MS), then runs again wherever its
+   * partition is consumed, the ledger keeping it once-only. Its Redis connection is not cut under it: BullMQ
+   * 5 retries a completion that failed on a closed connection at once and forever while it closes (a loop
+   * that starves the event loop, so not even the process-wide timeout fires); it closes once the stop ends.
+   */
   async onModuleDestroy(): Promise<void> {
-    await this.stopAll();
+    this.stoppedAll = this.stopAll();
+    if (await settlesWithin(this.stoppedAll, PARTITION_STOP_GRACE_MS)) return;
+    this.logger.warn(
+      { graceMs: PARTITION_STOP_GRACE_MS, stopping: this.stillStopping() },
+      'partition consumers still stopping after the grace; shutting down without them',
+    );
   }
 
   onApplicationShutdown(): void {
-    this.connection?.disconnect();
+    const connection = this.connection;
+    if (!connection) return;
+    void this.stoppedAll.then(() => connection.disconnect());
   }
 }
