@@ -22,6 +22,7 @@ import {
   waitFor,
   WebhookReceiver,
 } from '@spaceport/testing';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterView, partitionsOf, readCluster } from './testing-fixtures/cluster-probe';
 
@@ -37,6 +38,11 @@ const BALANCE_BOUND_MS = 5_000;
  * run balanced on the three workers, and until the event queued into a new partition is delivered.
  */
 const RAISE_BOUND_MS = 5_000;
+/**
+ * From deleting the drained partitions' high water (P lowered before) until the cluster runs only P: the
+ * leader's next round, at most its 5 s periodic check away, plus the hand-back.
+ */
+const DROP_BOUND_MS = 8_000;
 const PROJECT_TOKEN = projectBody('x').secrets.apiTokens[0] ?? '';
 const consul = useConsulAgent();
 const redis = useRedisServer();
@@ -236,5 +242,43 @@ describe('P raised from 32 to 64 while three workers run (built processes, real 
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(receiver.received.filter((got) => got.body.includes(accepted.eventId))).toHaveLength(1);
     expect(receiver.duplicateSends()).toBe(0);
+  });
+
+  it(`lowered back to 32, keeps 64 until the drained high water is deleted, then drops 32..63 within ${DROP_BOUND_MS} ms`, async () => {
+    const pids = WORKERS.map((name) => cluster.workers.get(name)?.proc.pid);
+    await cluster.setPartitionCount(32);
+    // the P change starts a round at once: max(P, high water) = 64 partitions stay assigned (jobs may wait there)
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await cluster.waitBalanced(64, performance.now());
+
+    const admin = new Redis(redis.redis.url);
+    try {
+      const [key] = (await admin.keys('sp:*partition-high-water*')).filter((k) => k.includes('balance-raise'));
+      expect(await admin.get(key ?? '')).toBe('64');
+      // the operator's step once 32..63 are drained; the next publish re-asserts the count in use, 32
+      const t0 = performance.now();
+      expect(await admin.del(key ?? '')).toBe(1);
+      const queued = await call(cluster.gateway.url, 'POST', '/v1/api/shop/eventing/queue', PROJECT_TOKEN, {
+        type: 'order.paid',
+        payload: { order: 'after-the-drop' },
+        partitionKey: NEW_PARTITION_KEY,
+      });
+      expect(queued.status).toBe(202);
+      const accepted = queued.body as { eventId: string; partition: number };
+      expect(accepted.partition).toBe(partitionOf('shop', NEW_PARTITION_KEY, 32));
+      expect(await admin.get(key ?? '')).toBe('32');
+
+      const dropped = await cluster.waitBalanced(32, t0);
+      report('drained partitions 32..63 dropped after the high water was deleted', dropped);
+      expect(dropped.runningMs).toBeLessThan(DROP_BOUND_MS);
+      await waitFor(() => receiver.received.some((got) => got.body.includes(accepted.eventId)), {
+        what: 'the event queued after the drop delivered',
+        timeoutMs: 10_000,
+      });
+      expect(WORKERS.map((name) => cluster.workers.get(name)?.proc.pid)).toEqual(pids);
+      expect(receiver.duplicateSends()).toBe(0);
+    } finally {
+      admin.disconnect();
+    }
   });
 });

@@ -79,7 +79,7 @@ describe('partition high water', () => {
     expect(await highWater.partitionsToConsume(before + 10)).toBe(before + 10);
   });
 
-  it('is written back by the next publish a second after Redis lost it, and read meanwhile from the process', async () => {
+  it('is written back by the next publish a second after Redis lost it; consumers keep the configured count meanwhile', async () => {
     const gateway = await startTestApp(
       'gateway',
       'gw-hw-3',
@@ -89,16 +89,46 @@ describe('partition high water', () => {
     apps.push(gateway);
     const highWater = gateway.app.get(PartitionHighWater);
     await highWater.raise(2);
-    const count = await highWater.read();
     const admin = new Redis(redis.redis.url);
     try {
       const key = (await admin.keys('sp:*partition-high-water*'))[0] ?? '';
       expect(await admin.del(key)).toBe(1); // lost, as with a Redis restarted without its data
-      expect(await highWater.read()).toBe(count); // this process still knows it
+      expect(await highWater.read()).toBe(0);
+      expect(await highWater.partitionsToConsume(2)).toBe(2); // the configured count, whatever Redis says
       const now = Date.now() + PartitionHighWater.REASSERT_MS;
       await highWater.raise(2, now);
-      expect(await admin.get(key)).toBe(String(count));
+      expect(await admin.get(key)).toBe('2');
       expect(highWater.raise(2, now + 10)).toBeUndefined(); // then again not before REASSERT_MS
+    } finally {
+      admin.disconnect();
+    }
+  });
+
+  it('after P was lowered and the drained key deleted, publishers write back the count they use now', async () => {
+    const gateway = await startTestApp(
+      'gateway',
+      'gw-hw-4',
+      [EventIngestModule],
+      new StaticConfigView(snapshotOf(spec(2))),
+    );
+    apps.push(gateway);
+    const highWater = gateway.app.get(PartitionHighWater);
+    const admin = new Redis(redis.redis.url);
+    try {
+      const key = (await admin.keys('sp:*partition-high-water*'))[0] ?? '';
+      const start = Date.now();
+      await highWater.raise(6, start);
+      expect(await highWater.read()).toBe(6);
+      // P lowered to 2: within REASSERT_MS the process is still sure of 6, then asserts 2 (the key keeps 6)
+      expect(highWater.raise(2, start + 10)).toBeUndefined();
+      await highWater.raise(2, start + PartitionHighWater.REASSERT_MS);
+      expect(await admin.get(key)).toBe('6');
+      expect(await highWater.read()).toBe(6);
+      // the operator deletes the key once partitions 2..5 are drained: nothing raises it to 6 again
+      expect(await admin.del(key)).toBe(1);
+      await highWater.raise(2, start + 2 * PartitionHighWater.REASSERT_MS);
+      expect(await admin.get(key)).toBe('2');
+      expect(await highWater.partitionsToConsume(2)).toBe(2);
     } finally {
       admin.disconnect();
     }

@@ -19,18 +19,20 @@ return current`;
  * partitions a lowered `partitionCount` no longer publishes to: the jobs still queued there (delayed
  * retries included) would otherwise never be consumed. Publishers raise it before their first job with a
  * larger count; the standalone starter and the cluster leader consume max(partitionCount, high water).
- * It never goes down by itself: to really drop partitions, drain them and delete the key (README).
- * A Redis that lost the key (restarted without its data, a failover to an empty replica) gets it back
- * within `REASSERT_MS` of the next publish: a publisher re-asserts what it raised that often.
+ * It never goes down by itself: to really drop partitions, drain them and delete the key
+ * (docs/operations.md). A Redis that lost the key (restarted without its data, a failover to an empty
+ * replica) gets it back within `REASSERT_MS` of the next publish: a publisher re-asserts the count it
+ * publishes with now that often. Now, not the largest it ever used: a deleted key then stays at the
+ * current count, so dropping drained partitions needs no restart of the publishers.
  */
 @Injectable()
 export class PartitionHighWater {
   /** How often a publisher writes its count again, in case Redis lost the key. */
   static readonly REASSERT_MS = 1_000;
   private readonly raiseScript: RedisScript;
-  /** the count this process has made sure of (no Redis call per publish) */
-  private raisedTo = 0;
-  private raisedAt = 0;
+  /** the count this process publishes with, made sure of in Redis at `assertedAt` (no Redis call per publish) */
+  private asserted = 0;
+  private assertedAt = 0;
 
   constructor(
     @Inject(EVENTING_REDIS) private readonly redis: RedisClient,
@@ -44,19 +46,21 @@ export class PartitionHighWater {
    * the last REASSERT_MS (no Redis call per publish).
    */
   raise(partitionCount: number, now = Date.now()): Promise<void> | undefined {
-    if (partitionCount <= this.raisedTo && now - this.raisedAt < PartitionHighWater.REASSERT_MS) return undefined;
-    const count = Math.max(partitionCount, this.raisedTo);
-    return this.raiseScript(this.keys.partitionHighWater, count).then((stored) => {
-      this.raisedTo = Math.max(this.raisedTo, Number(stored));
-      this.raisedAt = now;
+    if (partitionCount <= this.asserted && now - this.assertedAt < PartitionHighWater.REASSERT_MS) return undefined;
+    return this.raiseScript(this.keys.partitionHighWater, partitionCount).then(() => {
+      this.asserted = partitionCount;
+      this.assertedAt = now;
     });
   }
 
-  /** The high water: the stored one, or what this process raised it to when Redis lost the key (0 before any publish). */
+  /**
+   * The stored high water (0 when Redis has none: before any publish, or lost until the next re-assert).
+   * Every reader takes the max with its configured count (partitionsToConsume, the event log's shards).
+   */
   async read(): Promise<number> {
     const stored = await this.redis.get(this.keys.partitionHighWater);
     const count = stored === null ? 0 : Number(stored);
-    return Math.max(this.raisedTo, Number.isSafeInteger(count) && count > 0 ? count : 0);
+    return Number.isSafeInteger(count) && count > 0 ? count : 0;
   }
 
   /** The partitions to consume for a configured count: both the configured ones and any still fed before. */
