@@ -1,5 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import { type Logger } from 'pino';
+import { EndingCluster } from './ending-cluster';
 import { EndingRedis } from './ending-redis';
 import { type RedisConnection } from './redis-connection';
 import { redisClusterOptions, redisConnectionOptions, type RedisRole, redisRoleOptions } from './redis-options';
@@ -32,12 +33,13 @@ export interface CreateRedisOptions {
  * themselves — in Sentinel mode to whichever node the sentinels name master then, in a cluster to the
  * masters of the slots after a failover (ioredis refreshes the slot map on MOVED and on reconnects).
  * Duplicates (`client.duplicate()`, as BullMQ makes for blocking connections) inherit the connection.
- * A one-node or Sentinel client is an `EndingRedis`: its `disconnect()` ends it also between reconnects.
+ * A one-node or Sentinel client is an `EndingRedis`: its `disconnect()` ends it also between reconnects;
+ * a cluster client is an `EndingCluster`: once ended it stays ended.
  */
 export function createRedis(connection: RedisConnection, role: RedisRole, options: CreateRedisOptions): RedisClient {
   const coalesce = role.kind === 'command' || role.kind === 'worker';
   if (connection.kind === 'cluster') {
-    const cluster = new Cluster(
+    const cluster = new EndingCluster(
       connection.nodes.map(({ host, port }) => ({ host, port })),
       redisClusterOptions(connection, role, options.connectionName),
     );
