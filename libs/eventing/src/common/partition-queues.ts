@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
-import { type NodeOptions } from '@spaceport/runtime-core';
+import { type NodeOptions, settlesWithin } from '@spaceport/runtime-core';
 import { Queue } from 'bullmq';
 import { type RedisClient } from '@spaceport/redis-core';
 import { type DeliveryJobData } from './delivery-job';
@@ -89,11 +89,28 @@ export class PartitionQueues implements OnModuleDestroy {
   /** Drops a handle whose use failed (e.g. it initialised while Redis was away), so it is not kept. */
   discard(queue: Queue<DeliveryJobData>): void {
     if (this.queues.get(queue.name) === queue) this.queues.delete(queue.name);
-    void queue.close().catch(() => undefined);
+    void closeOnceInitialised(queue).catch(() => undefined);
   }
 
+  /** Closes every handle; one still initialising (Redis away) is closed once that settles, within the command timeout of Redis answering or at the client's end. */
   async onModuleDestroy(): Promise<void> {
-    await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
+    const closing = [...this.queues.values()].map((queue) => closeOnceInitialised(queue));
     this.queues.clear();
+    const all = Promise.allSettled(closing);
+    await settlesWithin(all, this.env.commandTimeoutMs);
   }
+}
+
+/**
+ * Closes a handle once its initialisation (client ready, then INFO for the version) has settled, either way.
+ * BullMQ 5 re-emits a failed initialisation as 'error' on the handle's connection (`this.initializing.catch(err
+ * => this.emit('error', err))`, bullmq/dist/cjs/classes/redis-connection.js:87), and `close()` removes every
+ * listener of that connection (same file, `removeAllListeners()` in close's `finally`): a handle closed while
+ * its INFO waited — behind a master that paused its clients for a manual failover (CLUSTER FAILOVER), say —
+ * made that emit throw when the INFO timed out, an unhandled rejection ("Command timed out") that ends the
+ * process. Until the close, the failure reaches the handle's own 'error' listener.
+ */
+function closeOnceInitialised(queue: Queue<DeliveryJobData>): Promise<void> {
+  const close = (): Promise<void> => queue.close();
+  return queue.waitUntilReady().then(close, close);
 }
