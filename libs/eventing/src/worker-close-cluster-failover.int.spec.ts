@@ -9,7 +9,6 @@
 // does), the in-process gateway's commands timed out and a queue handle it discarded while initialising made
 // BullMQ throw an unhandled rejection "Command timed out" (see PartitionQueues' closeOnceInitialised): no
 // Node process may see one here.
-import { partitionOf } from '@spaceport/eventing-core';
 import {
   clusterView,
   type RedisNode,
@@ -21,11 +20,15 @@ import {
   WebhookReceiver,
 } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PARTITION_STOP_GRACE_MS, PartitionConsumers } from './delivery/partition-consumers';
-import { EventDeliveryModule, EventIngestModule } from './index';
+import { PARTITION_STOP_GRACE_MS } from './delivery/partition-consumers';
+import { EventIngestModule } from './index';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
+import {
+  type CloseOutcome,
+  closeWhileDelivering,
+  type DeliveringSetup,
+} from './testing-fixtures/close-while-delivering';
 import { shopSpec } from './testing-fixtures/fixtures';
-import { postQueue } from './testing-fixtures/queue-request';
 import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';
 
 const PARTITIONS = 4;
@@ -42,24 +45,8 @@ const rejections: unknown[] = [];
 const onRejection = (reason: unknown): void => void rejections.push(reason);
 const receiver = new WebhookReceiver();
 const topology = useRedisCluster({ masters: 3, replicasPerMaster: 1 });
-let view: StaticConfigView;
+let setup: DeliveringSetup;
 let gateway: RunningApp;
-
-const keyOf = (partition: number): string => {
-  for (let i = 0; ; i += 1) if (partitionOf('shop', `k${i}`, PARTITIONS) === partition) return `k${i}`;
-};
-
-/** Queues one event per partition every 50 ms until `stop` aborts (answers during the failover may be 503). */
-async function steadyStream(stop: AbortSignal): Promise<void> {
-  for (let n = 0; n < 2_000 && !stop.aborted; n += 1) {
-    await Promise.all(
-      [0, 1, 2, 3].map((p) =>
-        postQueue(gateway.url, { type: 'tick', payload: { n }, partitionKey: keyOf(p) }).catch(() => undefined),
-      ),
-    );
-    await sleep(50);
-  }
-}
 
 beforeAll(async () => {
   process.on('unhandledRejection', onRejection);
@@ -68,8 +55,9 @@ beforeAll(async () => {
   process.env['WEBHOOK_ALLOWED_CIDRS'] = '127.0.0.1/32';
   await receiver.start();
   receiver.setReplyRule(() => ({ status: 204, delayMs: REPLY_DELAY_MS }));
-  view = new StaticConfigView(snapshotOf(shopSpec({ tick: { type: 'tick', url: `${receiver.url}/tick` } })));
+  const view = new StaticConfigView(snapshotOf(shopSpec({ tick: { type: 'tick', url: `${receiver.url}/tick` } })));
   gateway = await startTestApp('gateway', 'gw-cluster-close', EventIngestModule, view);
+  setup = { gateway, view, receiver, partitions: PARTITIONS };
 }, 60_000);
 
 afterAll(async () => {
@@ -106,35 +94,13 @@ async function waitUntilFailoverEnded(replica: RedisNode, startedAt: number): Pr
   );
 }
 
-/** Starts a worker, streams until it delivers, runs `between`, then closes it: how long the close took (Infinity: past the bound) and what was still stopping then. */
-async function closeWhileDelivering(
-  nodeId: string,
-  between: () => Promise<void>,
-  boundMs = CLOSE_BOUND_MS,
-): Promise<{ closeMs: number; stillStopping: unknown[] }> {
-  const worker = await startTestApp('event-worker', nodeId, EventDeliveryModule, view);
-  const stop = new AbortController();
-  const stream = steadyStream(stop.signal);
-  let closeMs = Infinity;
-  let stillStopping: unknown[] = [];
-  try {
-    const delivered = receiver.received.length;
-    await waitFor(() => receiver.received.length >= delivered + 20, { what: 'deliveries under way' });
-    await between();
-    const started = performance.now();
-    const closed = worker.close().then(() => (closeMs = performance.now() - started));
-    await Promise.race([closed, sleep(boundMs)]);
-    if (closeMs === Infinity) stillStopping = worker.app.get(PartitionConsumers).stillStopping();
-  } finally {
-    stop.abort();
-    await stream;
-  }
-  return { closeMs, stillStopping };
-}
+/** closeWhileDelivering on this spec's cluster, bounded to CLOSE_BOUND_MS unless told otherwise */
+const closeWorker = (nodeId: string, between: () => Promise<void>, boundMs = CLOSE_BOUND_MS): Promise<CloseOutcome> =>
+  closeWhileDelivering(setup, nodeId, between, boundMs);
 
 describe('an event-worker on a Redis Cluster closed while it delivers', { timeout: 60_000 }, () => {
   it('closes promptly when nothing is wrong', async () => {
-    expect(await closeWhileDelivering('worker-cluster-quiet', () => Promise.resolve())).toEqual({
+    expect(await closeWorker('worker-cluster-quiet', () => Promise.resolve())).toEqual({
       closeMs: expect.any(Number),
       stillStopping: [],
     });
@@ -143,7 +109,7 @@ describe('an event-worker on a Redis Cluster closed while it delivers', { timeou
   it.each([300, 1_000, 3_000])('closed %i ms after a master was SIGKILLed: within the bound', async (delayMs) => {
     const { cluster } = topology;
     let killed: RedisNode | undefined;
-    const result = await closeWhileDelivering(`worker-cluster-kill-${delayMs}`, async () => {
+    const result = await closeWorker(`worker-cluster-kill-${delayMs}`, async () => {
       killed = await cluster.killMaster(0);
       await sleep(delayMs);
     });
@@ -164,7 +130,7 @@ describe('an event-worker on a Redis Cluster closed while it delivers', { timeou
     async (delayMs) => {
       const { replica } = await firstMasterAndReplica();
       let startedAt = 0;
-      const result = await closeWhileDelivering(
+      const result = await closeWorker(
         `worker-cluster-manual-${delayMs}`,
         async () => {
           startedAt = performance.now();
@@ -186,7 +152,7 @@ describe('an event-worker on a Redis Cluster closed while it delivers', { timeou
   it('closed 1 s into a manual failover whose old master holds writes for 5 s: within the grace, nothing unhandled', async () => {
     const { master } = await firstMasterAndReplica();
     let pausedAt = 0;
-    const result = await closeWhileDelivering(
+    const result = await closeWorker(
       'worker-cluster-manual-slow',
       async () => {
         expect(await redisCommand(master.port, 'CLIENT', 'PAUSE', MANUAL_FAILOVER_PAUSE_MS, 'WRITE')).toBe('OK');
