@@ -14,16 +14,7 @@ import { Agent, request } from 'undici';
 import { benchEnvironment, writeBenchMarkdown } from './bench-markdown';
 import { BENCH_PROJECT_TOKEN, type BenchStack, flushAll, launchBenchStack, median } from './bench-process';
 import { percentile, receipts, spaceportIngest } from './eventing-load';
-import {
-  freePorts,
-  provisionIntoEnv,
-  REDIS_DATA_NODE_CONFIG,
-  type RedisNode,
-  startRedisNodes,
-  syncedMasterOf,
-  waitFor,
-  WebhookReceiver,
-} from './testing-harness';
+import { provisionIntoEnv, type RedisNode, startReplicatedNodes, WebhookReceiver } from './testing-harness';
 
 const ROUNDS = Math.min(Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3)), 9);
 const RATE = Number(process.env['BENCH_RATE'] ?? 1000);
@@ -158,19 +149,10 @@ function resultsMarkdown(rounds: readonly Record<Path, Latencies>[]): string {
 async function main(): Promise<void> {
   provisionIntoEnv();
   const workDir = mkdtempSync(join(tmpdir(), 'spaceport-bench-redis-wait-'));
-  const [masterPort = 0, replicaPort = 0] = await freePorts(2);
-  const nodes = await startRedisNodes([
-    { role: 'redis-master', port: masterPort, config: REDIS_DATA_NODE_CONFIG },
-    {
-      role: 'redis-replica',
-      port: replicaPort,
-      config: [...REDIS_DATA_NODE_CONFIG, `replicaof 127.0.0.1 ${masterPort}`],
-    },
-  ]);
-  const [master, replica] = nodes as [RedisNode, RedisNode];
+  const { master, replicas } = await startReplicatedNodes(1);
+  const nodes = [master, ...replicas];
   const receiver = await new WebhookReceiver().start();
   try {
-    await waitFor(async () => (await syncedMasterOf(replica.port)) === master.address, { what: 'replica in sync' });
     const rounds: Record<Path, Latencies>[] = [];
     for (let round = 1; round <= ROUNDS; round += 1) {
       const dir = join(workDir, `round-${round}`);

@@ -13,13 +13,7 @@ export { type AcceptedEvent, runEventStream } from '../../libs/testing/src/event
 export { ManagedProcess } from '../../libs/testing/src/managed-process';
 export { partitionResumeMs } from '../../libs/testing/src/partition-resume';
 export { freePort, freePorts } from '../../libs/testing/src/ports';
-export {
-  REDIS_DATA_NODE_CONFIG,
-  type RedisFailover,
-  type RedisNode,
-  startRedisNodes,
-  syncedMasterOf,
-} from '../../libs/testing/src/redis-node';
+export { type RedisFailover, type RedisNode, startReplicatedNodes } from '../../libs/testing/src/redis-node';
 export { provisionIntoEnv } from '../../libs/testing/src/provision-env';
 export { type RedisServer, startRedisServer } from '../../libs/testing/src/redis-server';
 export { startRedisCluster } from '../../libs/testing/src/redis-cluster';

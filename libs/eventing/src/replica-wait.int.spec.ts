@@ -4,13 +4,10 @@
 // under the same Idempotency-Key then gets the same ids, not a second event. The worker WAITs after each
 // sent record: a shortfall is counted in spaceport_redis_wait_shortfalls_total and the delivery goes on.
 import {
-  freePorts,
-  REDIS_DATA_NODE_CONFIG,
   type RedisNode,
   sampleSum,
   scrapeMetrics,
-  startRedisNodes,
-  syncedMasterOf,
+  startReplicatedNodes,
   waitFor,
   WebhookReceiver,
 } from '@spaceport/testing';
@@ -38,17 +35,10 @@ const shortfalls = async (app: RunningApp, write: string): Promise<number> =>
 const deliveryIdOf = (answer: QueueAnswer): string => (answer.body['deliveries'] as { id: string }[])[0]!.id;
 
 beforeAll(async () => {
-  const [masterPort = 0, replicaPort = 0] = await freePorts(2);
-  [master, replica] = (await startRedisNodes([
-    { role: 'redis-master', port: masterPort, config: REDIS_DATA_NODE_CONFIG },
-    {
-      role: 'redis-replica',
-      port: replicaPort,
-      config: [...REDIS_DATA_NODE_CONFIG, `replicaof 127.0.0.1 ${masterPort}`],
-    },
-  ])) as [RedisNode, RedisNode];
   // in sync as both ends see it: until the master counts the replica online, WAIT does not count it
-  await waitFor(async () => (await syncedMasterOf(replica.port)) === master.address, { what: 'the replica in sync' });
+  const nodes = await startReplicatedNodes(1);
+  master = nodes.master;
+  [replica] = nodes.replicas as [RedisNode];
   process.env['REDIS_URL'] = `redis://${master.address}`;
   process.env['WEBHOOK_ALLOWED_CIDRS'] = '127.0.0.1/32';
   process.env['REDIS_COMMAND_TIMEOUT_MS'] = String(3 * WAIT_TIMEOUT_MS);

@@ -6,15 +6,7 @@
 // EndingRedis its close() never finished (ioredis never ended a client disconnected in 'reconnecting',
 // and BullMQ's Worker.close() waits for that end). The close stays graceful: the deliveries in flight
 // finish (nothing left active in BullMQ).
-import {
-  freePorts,
-  REDIS_DATA_NODE_CONFIG,
-  redisCommand,
-  type RedisNode,
-  sleep,
-  startRedisNodes,
-  WebhookReceiver,
-} from '@spaceport/testing';
+import { redisCommand, type RedisNode, sleep, startReplicatedNodes, WebhookReceiver } from '@spaceport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventIngestModule } from './index';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
@@ -42,15 +34,9 @@ async function activeJobs(): Promise<number> {
 }
 
 beforeAll(async () => {
-  const [masterPort = 0, replicaPort = 0] = await freePorts(2);
-  [node, other] = (await startRedisNodes([
-    { role: 'redis', port: masterPort, config: REDIS_DATA_NODE_CONFIG },
-    {
-      role: 'redis-replica',
-      port: replicaPort,
-      config: [...REDIS_DATA_NODE_CONFIG, `replicaof 127.0.0.1 ${masterPort}`],
-    },
-  ])) as [RedisNode, RedisNode];
+  const nodes = await startReplicatedNodes(1);
+  node = nodes.master;
+  [other] = nodes.replicas as [RedisNode];
   process.env['REDIS_URL'] = `redis://${node.address}`;
   process.env['WEBHOOK_ALLOWED_CIDRS'] = '127.0.0.1/32';
   await receiver.start();

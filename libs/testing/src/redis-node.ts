@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redisConfigText } from './redis-topology.mjs';
+import { REDIS_DATA_NODE_CONFIG, redisConfigText, syncedMasterOf } from './redis-topology.mjs';
 import { ManagedProcess } from './managed-process';
+import { freePorts } from './ports';
 import { pingRedis, redisServerBin } from './redis-server';
 import { waitFor } from './wait';
 
@@ -87,6 +88,40 @@ export async function startRedisNodes(options: readonly RedisNodeOptions[]): Pro
     throw failure.reason;
   }
   return started;
+}
+
+/** A master and its replicas, as startReplicatedNodes starts them. */
+export interface ReplicatedNodes {
+  readonly master: RedisNode;
+  readonly replicas: readonly RedisNode[];
+}
+
+/**
+ * A master and `replicas` replicas of it (REDIS_DATA_NODE_CONFIG, free loopback ports), resolved once every
+ * replica is in sync as both ends see it (syncedMasterOf: until the master counts a replica online, WAIT
+ * does not count it). When a node fails to start or a replica to sync, every node is stopped first.
+ */
+export async function startReplicatedNodes(replicas = 1): Promise<ReplicatedNodes> {
+  const [masterPort = 0, ...replicaPorts] = await freePorts(1 + replicas);
+  const [master, ...started] = await startRedisNodes([
+    { role: 'redis-master', port: masterPort, config: REDIS_DATA_NODE_CONFIG },
+    ...replicaPorts.map((port) => ({
+      role: 'redis-replica',
+      port,
+      config: [...REDIS_DATA_NODE_CONFIG, `replicaof 127.0.0.1 ${masterPort}`],
+    })),
+  ]);
+  if (!master || started.length !== replicas) throw new Error('the data nodes did not start');
+  try {
+    for (const replica of started)
+      await waitFor(async () => (await syncedMasterOf(replica.port)) === master.address, {
+        what: `replica ${replica.address} in sync with ${master.address}`,
+      });
+  } catch (error) {
+    await Promise.all([master, ...started].map((node) => node.stop()));
+    throw error;
+  }
+  return { master, replicas: started };
 }
 
 /** `127.0.0.1:6379` → { host, port }, the form ioredis takes for sentinels and cluster start nodes. */

@@ -1,13 +1,19 @@
-import { DEFAULT_SENTINEL_MASTER_NAME, namedMaster, sentinelConfig, waitForSentinels } from './redis-topology.mjs';
+import {
+  DEFAULT_SENTINEL_MASTER_NAME,
+  namedMaster,
+  SENTINEL_COUNT,
+  sentinelConfig,
+  waitForSentinels,
+} from './redis-topology.mjs';
 import { freePorts } from './ports';
 import {
   endpointOf,
-  REDIS_DATA_NODE_CONFIG,
   redisCommand,
   redisInfo,
   type RedisFailover,
   type RedisNode,
   startRedisNodes,
+  startReplicatedNodes,
   syncedMasterOf,
 } from './redis-node';
 import { waitFor } from './wait';
@@ -91,29 +97,13 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
   const replicaCount = options.replicas ?? 1;
   if (!Number.isInteger(replicaCount) || replicaCount < 1 || replicaCount > 4)
     throw new RangeError(`replicas must be 1-4, got ${replicaCount}`);
-  const ports = await freePorts(1 + replicaCount + 3);
-  const masterPort = ports[0] ?? 0;
-  const replicaPorts = ports.slice(1, 1 + replicaCount);
-  const sentinelPorts = ports.slice(1 + replicaCount);
-  const [master, ...replicas] = await startRedisNodes([
-    { role: 'redis-master', port: masterPort, config: REDIS_DATA_NODE_CONFIG },
-    ...replicaPorts.map((port) => ({
-      role: 'redis-replica',
-      port,
-      config: [...REDIS_DATA_NODE_CONFIG, `replicaof 127.0.0.1 ${masterPort}`],
-    })),
-  ]);
-  if (!master || replicas.length !== replicaCount) throw new Error('the data nodes did not start');
+  const { master, replicas } = await startReplicatedNodes(replicaCount);
   const dataNodes = [master, ...replicas];
   let sentinels: RedisNode[] = [];
   try {
-    for (const replica of replicas)
-      await waitFor(async () => (await syncedMasterOf(replica.port)) === master.address, {
-        what: `replica ${replica.address} in sync with ${master.address}`,
-      });
     const config = sentinelConfig(masterName, master.port, options);
     sentinels = await startRedisNodes(
-      sentinelPorts.map((port) => ({ role: 'sentinel', port, config, sentinel: true })),
+      (await freePorts(SENTINEL_COUNT)).map((port) => ({ role: 'sentinel', port, config, sentinel: true })),
     );
     const agreed = await waitForSentinels(
       sentinels.map((s) => s.port),
