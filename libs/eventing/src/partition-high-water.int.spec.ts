@@ -1,11 +1,10 @@
-import { partitionOf } from '@spaceport/eventing-core';
 import { useRedisServer, waitFor, WebhookReceiver } from '@spaceport/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventDeliveryModule, EventIngestModule, EventObserveModule, PartitionConsumers } from './index';
 import { PartitionHighWater } from './common/partition-high-water';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
-import { shopSpec, TOKEN } from './testing-fixtures/fixtures';
+import { keyInPartition, shopSpec, TOKEN } from './testing-fixtures/fixtures';
 import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';
 
 // Lowering partitionCount must not strand jobs: an event queued (delayed) in partition 3 of 4 is
@@ -20,8 +19,7 @@ const spec = (partitionCount: number) => {
 };
 
 /** A partition key of project `shop` that lands in partition 3 of 4 (and so outside 0..1). */
-const keyInPartition3 =
-  Array.from({ length: 200 }, (_, i) => `key-${i}`).find((key) => partitionOf('shop', key, 4) === 3) ?? '';
+const keyInPartition3 = keyInPartition(3, 4);
 
 beforeAll(async () => {
   process.env['REDIS_URL'] = redis.redis.url;

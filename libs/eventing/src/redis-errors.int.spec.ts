@@ -3,7 +3,6 @@
 // NOREPLICAS (a master with min-replicas-to-write and no replica), READONLY (the node demoted to a replica,
 // as a Sentinel failover does to the old master). And an event refused while Redis was away is never
 // delivered once Redis is back (a BullMQ add held back until the connection returned did that).
-import { partitionOf } from '@spaceport/eventing-core';
 import {
   freePorts,
   REDIS_DATA_NODE_CONFIG,
@@ -17,7 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventDeliveryModule, EventIngestModule, EventObserveModule } from './index';
 import { type RunningApp, startTestApp } from './testing-fixtures/apps';
-import { shopSpec } from './testing-fixtures/fixtures';
+import { keyInPartition, shopSpec } from './testing-fixtures/fixtures';
 import { postQueue, type QueueAnswer } from './testing-fixtures/queue-request';
 import { snapshotOf, StaticConfigView } from './testing-fixtures/snapshot';
 
@@ -29,13 +28,8 @@ let other: RedisNode;
 let gateway: RunningApp;
 let worker: RunningApp;
 
-/** A partition key per partition of project shop. */
-const keyOf = (partition: number): string => {
-  for (let i = 0; ; i += 1) if (partitionOf('shop', `k${i}`, PARTITIONS) === partition) return `k${i}`;
-};
-
 const queue = (n: number, partition: number): Promise<QueueAnswer> =>
-  postQueue(gateway.url, { type: 'tick', payload: { n }, partitionKey: keyOf(partition) });
+  postQueue(gateway.url, { type: 'tick', payload: { n }, partitionKey: keyInPartition(partition, PARTITIONS) });
 
 const deliveredNs = (): number[] =>
   receiver.received.map((r) => (JSON.parse(r.body) as { data: { n: number } }).data.n);

@@ -1,16 +1,10 @@
-import { partitionOf } from '@spaceport/eventing-core';
 import { sleep, waitFor, type WebhookReceiver } from '@spaceport/testing';
 import { PartitionConsumers } from '../delivery/partition-consumers';
 import { EventDeliveryModule } from '../index';
 import { type RunningApp, startTestApp } from './apps';
+import { keyInPartition } from './fixtures';
 import { postQueue } from './queue-request';
 import { type StaticConfigView } from './snapshot';
-
-/** A partition key of project `shop` that lands in `partition` of `partitions`. */
-export function keyInPartition(partition: number, partitions: number): string {
-  for (let i = 0; i < 100_000; i += 1) if (partitionOf('shop', `k${i}`, partitions) === partition) return `k${i}`;
-  throw new Error(`no key of 100000 lands in partition ${partition} of ${partitions}`);
-}
 
 /** The in-process apps a close is measured against: the gateway the stream goes to, the worker's config. */
 export interface DeliveringSetup {

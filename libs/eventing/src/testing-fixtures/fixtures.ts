@@ -1,5 +1,5 @@
 import { type TriggerInput } from '@spaceport/config-model';
-import { generateWebhookSecret } from '@spaceport/eventing-core';
+import { generateWebhookSecret, partitionOf } from '@spaceport/eventing-core';
 import { type SnapshotSpec } from './snapshot';
 
 export const TOKEN = 'test-token-0123456789abcdefghij';
@@ -19,4 +19,10 @@ export function shopSpec(triggers: Record<string, TriggerInput>, maxPayloadBytes
       },
     },
   };
+}
+
+/** A partition key of project `shop` that lands in `partition` of `partitions`. */
+export function keyInPartition(partition: number, partitions: number): string {
+  for (let i = 0; i < 100_000; i += 1) if (partitionOf('shop', `k${i}`, partitions) === partition) return `k${i}`;
+  throw new Error(`no key of 100000 lands in partition ${partition} of ${partitions}`);
 }
