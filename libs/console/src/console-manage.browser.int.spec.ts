@@ -50,6 +50,8 @@ describe('console: projects, secrets and triggers (Chromium, built apps)', () =>
     await expect
       .poll(() => field('project-form', 'maxPayloadBytes').getByTestId('field-error').textContent(), poll)
       .toBe('Number must be greater than or equal to 1');
+    // the input is marked invalid with the message it shows (the API names the issue settings.maxPayloadBytes)
+    expect(await field('project-form', 'maxPayloadBytes').locator('input').getAttribute('aria-invalid')).toBe('true');
     await field('project-form', 'maxPayloadBytes').locator('input').fill('65536');
     await page.getByTestId('save-project').click();
     await expect.poll(() => page.getByTestId('project-name').textContent(), poll).toBe('Acme Corp');

@@ -3,7 +3,7 @@
 import { api, projectPath } from './api.js';
 import { html, useEffect, useState } from './htm-preact.js';
 import { SecretsPanel } from './secrets.js';
-import { ChangeButton, Confirm, Field, Notice, ShownOnce } from './ui.js';
+import { ChangeButton, Confirm, Field, fieldInputs, Notice, ShownOnce } from './ui.js';
 
 /** A Standard Webhooks signing secret made in this browser for a new project: whsec_ + 32 random bytes. */
 function newSigningSecret() {
@@ -48,18 +48,7 @@ function ProjectForm({ project, version, onSaved, onCancel, onReload }) {
       setBusy(false);
     }
   };
-  const input =
-    (name, type = 'text') =>
-    (id, described) =>
-      html`<input
-        id=${id}
-        name=${name}
-        type=${type}
-        value=${values[name]}
-        onInput=${set(name)}
-        aria-invalid=${fields[name] ? 'true' : undefined}
-        aria-describedby=${described}
-      />`;
+  const input = fieldInputs(values, set);
   return html`<form
     class="form"
     data-testid="project-form"

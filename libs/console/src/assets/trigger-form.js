@@ -1,7 +1,7 @@
 // The trigger form: every field of a trigger, the API's validation message on its field, a 409 with Reload.
 import { api, projectPath } from './api.js';
 import { html, useEffect, useState } from './htm-preact.js';
-import { ChangeFieldset, Field, Notice, useReadOnly } from './ui.js';
+import { ChangeFieldset, Field, fieldInputs, Notice, useReadOnly } from './ui.js';
 
 const REDACTED = '[redacted]';
 const numberText = (n) => (n === undefined || n === null ? '' : String(n));
@@ -110,19 +110,7 @@ export function TriggerForm({ project, triggerId, onSaved, onCancel }) {
       setBusy(false);
     }
   };
-  const input =
-    (name, type = 'text', extra = {}) =>
-    (id, described) =>
-      html`<input
-        id=${id}
-        name=${name}
-        type=${type}
-        value=${values[name]}
-        onInput=${set(name)}
-        aria-invalid=${errorFor(fields, name) ? 'true' : undefined}
-        aria-describedby=${described}
-        ...${extra}
-      />`;
+  const input = fieldInputs(values, set);
   const textarea = (name) => (id, described) =>
     html`<textarea
       id=${id}
@@ -131,7 +119,7 @@ export function TriggerForm({ project, triggerId, onSaved, onCancel }) {
       class="mono"
       value=${values[name]}
       onInput=${set(name)}
-      aria-invalid=${errorFor(fields, name) ? 'true' : undefined}
+      aria-invalid=${described ? 'true' : undefined}
       aria-describedby=${described}
     ></textarea>`;
   const reload = html`<button

@@ -107,6 +107,26 @@ export function Field({ label, name, error, hint, children }) {
   </div>`;
 }
 
+/**
+ * Inputs for Field's `children` bound to a form's `values[name]` and `set(name)` handler: `(name, type,
+ * extra) => (id, described) => <input>`. Marked `aria-invalid` exactly when the Field shows an error (it
+ * passes `described` then), so the mark and the message come from one place.
+ */
+export const fieldInputs =
+  (values, set) =>
+  (name, type = 'text', extra = {}) =>
+  (id, described) =>
+    html`<input
+      id=${id}
+      name=${name}
+      type=${type}
+      value=${values[name]}
+      onInput=${set(name)}
+      aria-invalid=${described ? 'true' : undefined}
+      aria-describedby=${described}
+      ...${extra}
+    />`;
+
 /** A value shown once (a new secret or token), with the reason it will not be shown again. */
 export function ShownOnce({ label, value, onDone }) {
   return html`<div class="shown-once" role="status" data-testid="shown-once">
