@@ -3,6 +3,7 @@ import { SPACEPORT_NODE_OPTIONS } from '@spaceport/app-runtime';
 import { type NodeOptions, settlesWithin } from '@spaceport/runtime-core';
 import { Queue } from 'bullmq';
 import { type RedisClient } from '@spaceport/redis-core';
+import { closeOnceInitialised } from './close-once-initialised';
 import { type DeliveryJobData } from './delivery-job';
 import { partitionQueueAddress } from './keys';
 import { type EventingEnv } from './settings';
@@ -99,18 +100,4 @@ export class PartitionQueues implements OnModuleDestroy {
     const all = Promise.allSettled(closing);
     await settlesWithin(all, this.env.commandTimeoutMs);
   }
-}
-
-/**
- * Closes a handle once its initialisation (client ready, then INFO for the version) has settled, either way.
- * BullMQ 5 re-emits a failed initialisation as 'error' on the handle's connection (`this.initializing.catch(err
- * => this.emit('error', err))`, bullmq/dist/cjs/classes/redis-connection.js:87), and `close()` removes every
- * listener of that connection (same file, `removeAllListeners()` in close's `finally`): a handle closed while
- * its INFO waited — behind a master that paused its clients for a manual failover (CLUSTER FAILOVER), say —
- * made that emit throw when the INFO timed out, an unhandled rejection ("Command timed out") that ends the
- * process. Until the close, the failure reaches the handle's own 'error' listener.
- */
-function closeOnceInitialised(queue: Queue<DeliveryJobData>): Promise<void> {
-  const close = (): Promise<void> => queue.close();
-  return queue.waitUntilReady().then(close, close);
 }

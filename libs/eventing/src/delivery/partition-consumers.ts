@@ -4,6 +4,7 @@ import { createRedis, type RedisClient } from '@spaceport/redis-core';
 import { Emitter, type NodeOptions, settlesWithin } from '@spaceport/runtime-core';
 import { type Job, Worker } from 'bullmq';
 import { type Logger } from 'pino';
+import { closeOnceInitialised } from '../common/close-once-initialised';
 import { type ConsumedPartition } from '../common/consumer-records';
 import { type DeliveryJobData } from '../common/delivery-job';
 import { BACKOFF_TYPE } from '../common/event-publisher';
@@ -60,7 +61,7 @@ export class StaleEpochError extends Error {
  */
 export const PARTITION_STOP_GRACE_MS = 5_000;
 
-/** Longest wait, on stop, for a just-created BullMQ worker to finish connecting (see closeWhenReady). */
+/** Longest wait, on stop, for a just-created BullMQ worker to finish connecting (see closeOnceInitialised). */
 const READY_BEFORE_CLOSE_MS = 5_000;
 
 /**
@@ -71,18 +72,6 @@ const READY_BEFORE_CLOSE_MS = 5_000;
  * docs/benchmarks.md "Idle deployment"; eventing.int.spec checks the wake-ups).
  */
 const IDLE_POLL_SECONDS = 30;
-
-/**
- * BullMQ 5.x kills the process when a Worker is closed while its blocking connection is still
- * initialising: close() removes every listener, then the aborted init emits 'error' with none left
- * (an uncaught "Connection is closed."). A partition started and stopped within milliseconds (the
- * cluster's ownership flapping right after a Consul agent restart) hits it. So wait, bounded, until
- * the worker is ready before closing it.
- */
-async function closeWhenReady(worker: Worker<DeliveryJobData, string>): Promise<void> {
-  await settlesWithin(worker.waitUntilReady(), READY_BEFORE_CLOSE_MS);
-  await worker.close();
-}
 
 /**
  * The BullMQ consumers of the partitions this worker owns; the cluster layer (or, standalone, the
@@ -236,7 +225,7 @@ export class PartitionConsumers implements OnModuleDestroy, OnApplicationShutdow
     const { open } = consumer.progress;
     const closing = consumer.workers.map((worker) => {
       open.add(worker.name);
-      return closeWhenReady(worker).finally(() => open.delete(worker.name));
+      return closeOnceInitialised(worker, READY_BEFORE_CLOSE_MS).finally(() => open.delete(worker.name));
     });
     const done = Promise.allSettled(closing).then(() => {
       this.stopping.delete(partition);
