@@ -22,6 +22,7 @@ export function badRequest(issues: readonly FieldIssue[]): HttpException {
   return new HttpException({ statusCode: 400, error: 'Bad Request', message, issues }, HttpStatus.BAD_REQUEST);
 }
 
-export function httpError(status: HttpStatus, error: string, message: string): HttpException {
+/** The one error body with any status (an HttpStatus, or one Nest has no name for, as nginx's 499). */
+export function httpError(status: HttpStatus | number, error: string, message: string): HttpException {
   return new HttpException({ statusCode: status, error, message }, status);
 }

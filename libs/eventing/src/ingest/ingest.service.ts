@@ -249,10 +249,7 @@ export class IngestService {
     if (outcome.kind === 'abandoned') {
       // nobody reads this answer (the connection is gone); nginx's 499 for the access log
       const message = `isSynchronous: the client went away before a webhook answered event ${eventId}; it stays queued and is delivered like any other`;
-      throw new HttpException(
-        { statusCode: CLIENT_CLOSED_REQUEST, error: 'Client Closed Request', message },
-        CLIENT_CLOSED_REQUEST,
-      );
+      throw httpError(CLIENT_CLOSED_REQUEST, 'Client Closed Request', message);
     }
     const result = outcome.kind === 'response' ? outcome.response : null;
     return { status: 200, response: { result, ...toResponse(published) }, replayed: false };
