@@ -1,10 +1,8 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { type FieldIssue } from '@spaceport/config-model';
 
-/** One problem of a request body: the field (dotted path) and what is wrong with it. */
-export interface FieldIssue {
-  readonly field: string;
-  readonly message: string;
-}
+/** One problem of a request body: config-model's, which the config API's 400s list too. */
+export type { FieldIssue };
 
 /** 503 with `Retry-After` (seconds): Redis (or the config) is not available right now. */
 export class UnavailableError extends HttpException {
